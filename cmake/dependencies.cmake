@@ -1,0 +1,26 @@
+# All third-party libraries, found once. scripts/deps.sh installs the Debian packages.
+find_package(Threads REQUIRED)
+find_package(Boost 1.81 EXACT REQUIRED)            # headers only: Asio, Beast
+find_package(OpenSSL 3 REQUIRED)
+find_package(nlohmann_json 3.11 REQUIRED)
+find_package(fmt REQUIRED)
+find_package(spdlog REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(GTest REQUIRED)
+find_package(benchmark QUIET)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
+pkg_check_modules(XLSXWRITER REQUIRED IMPORTED_TARGET xlsxwriter)
+pkg_check_modules(MINIZIP REQUIRED IMPORTED_TARGET minizip)
+pkg_check_modules(EXPAT REQUIRED IMPORTED_TARGET expat)
+pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
+pkg_check_modules(LIBEDIT REQUIRED IMPORTED_TARGET libedit)
+find_path(TOML11_INCLUDE_DIR toml.hpp REQUIRED)
+
+# Boost.Asio settings shared by every target that includes it.
+add_library(netdisk_asio INTERFACE)
+target_link_libraries(netdisk_asio INTERFACE Boost::headers Threads::Threads)
+target_compile_definitions(netdisk_asio INTERFACE
+  BOOST_ASIO_NO_DEPRECATED
+  BOOST_ASIO_DISABLE_BOOST_COROUTINE
+  BOOST_BEAST_USE_STD_STRING_VIEW)

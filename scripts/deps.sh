@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages NetDisk needs, and only those that are missing.
+# Idempotent: when everything is present it runs no apt-get at all.
+# Usage: scripts/deps.sh [build|browser|bench|fuzz]...   (build is always included)
+set -euo pipefail
+
+build_packages=(
+  build-essential cmake ninja-build ccache pkg-config git
+  libboost1.81-dev libssl-dev libsodium-dev
+  libxlsxwriter-dev libminizip-dev libexpat1-dev
+  libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev libtoml11-dev
+  libxxhash-dev libedit-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  python3 procps curl wget
+)
+browser_packages=(chromium nodejs npm)
+bench_packages=(iperf3 nginx-light vsftpd wrk redis-server gnuplot-nox linux-perf)
+fuzz_packages=(clang libclang-rt-14-dev llvm)
+
+wanted=("${build_packages[@]}")
+for extra in "$@"; do
+  case "$extra" in
+    build) ;;
+    browser) wanted+=("${browser_packages[@]}") ;;
+    bench) wanted+=("${bench_packages[@]}") ;;
+    fuzz) wanted+=("${fuzz_packages[@]}") ;;
+    *) echo "deps.sh: unknown package set '$extra'" >&2; exit 2 ;;
+  esac
+done
+
+missing=()
+for pkg in "${wanted[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$pkg")
+done
+
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+echo "deps.sh: installing ${missing[*]}" >&2
+sudo_cmd=()
+if [[ $(id -u) -ne 0 ]]; then sudo_cmd=(sudo); fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,1 @@
+# User registry: usernames, password hashes, the users.xlsx workbook.

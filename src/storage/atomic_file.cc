@@ -1,0 +1,108 @@
+#include "storage/atomic_file.h"
+
+#include <fcntl.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include <fmt/format.h>
+
+namespace netdisk::storage {
+namespace {
+
+std::string random_suffix() {
+  unsigned char raw[8];
+  if (getrandom(raw, sizeof raw, 0) != static_cast<ssize_t>(sizeof raw)) {
+    // getrandom cannot fail for 8 bytes once the pool is initialised; O_EXCL still guards.
+    for (auto& byte : raw) byte = static_cast<unsigned char>(::rand());
+  }
+  std::string out;
+  for (unsigned char byte : raw) out += fmt::format("{:02x}", byte);
+  return out;
+}
+
+}  // namespace
+
+Status fsync_directory(int dirfd) {
+  if (::fsync(dirfd) != 0) return error_from_errno(errno, "fsync directory");
+  return {};
+}
+
+Status write_all(int fd, std::span<const std::byte> bytes) {
+  while (!bytes.empty()) {
+    ssize_t written = ::write(fd, bytes.data(), bytes.size());
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      return error_from_errno(errno, "write");
+    }
+    bytes = bytes.subspan(static_cast<std::size_t>(written));
+  }
+  return {};
+}
+
+Result<AtomicFile> AtomicFile::create(int dirfd, std::string target_name, mode_t mode) {
+  UniqueFd dir(::fcntl(dirfd, F_DUPFD_CLOEXEC, 0));
+  if (!dir) return error_from_errno(errno, "dup directory");
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    std::string temp_name = fmt::format("{}{}", kTempPrefix, random_suffix());
+    int fd = ::openat(dir.get(), temp_name.c_str(),
+                      O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+    if (fd >= 0) {
+      return AtomicFile(std::move(dir), UniqueFd(fd), std::move(temp_name),
+                        std::move(target_name));
+    }
+    if (errno != EEXIST) return error_from_errno(errno, "create temporary file");
+  }
+  return make_error(Errc::io_error, "create temporary file: no free name");
+}
+
+AtomicFile::AtomicFile(UniqueFd dir, UniqueFd file, std::string temp_name,
+                       std::string target_name)
+    : dir_(std::move(dir)),
+      file_(std::move(file)),
+      temp_name_(std::move(temp_name)),
+      target_name_(std::move(target_name)) {}
+
+AtomicFile& AtomicFile::operator=(AtomicFile&& other) noexcept {
+  if (this != &other) {
+    discard();
+    dir_ = std::move(other.dir_);
+    file_ = std::move(other.file_);
+    temp_name_ = std::move(other.temp_name_);
+    target_name_ = std::move(other.target_name_);
+    committed_ = other.committed_;
+  }
+  return *this;
+}
+
+AtomicFile::~AtomicFile() { discard(); }
+
+void AtomicFile::discard() noexcept {
+  if (!committed_ && dir_ && !temp_name_.empty()) ::unlinkat(dir_.get(), temp_name_.c_str(), 0);
+  file_.reset();
+  dir_.reset();
+}
+
+Status AtomicFile::commit() {
+  if (committed_ || !file_) return make_error(Errc::internal_error, "commit of a closed file");
+  if (::fsync(file_.get()) != 0) {
+    auto error = error_from_errno(errno, "fsync");
+    discard();
+    return error;
+  }
+  if (::renameat(dir_.get(), temp_name_.c_str(), dir_.get(), target_name_.c_str()) != 0) {
+    auto error = error_from_errno(errno, "rename");
+    discard();
+    return error;
+  }
+  committed_ = true;
+  // The new version is in place; a failed directory fsync only means it may not survive a
+  // power cut, which the caller must hear about.
+  auto synced = fsync_directory(dir_.get());
+  file_.reset();
+  dir_.reset();
+  return synced;
+}
+
+}  // namespace netdisk::storage

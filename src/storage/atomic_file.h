@@ -1,0 +1,61 @@
+// AtomicFile: a new version of a file, written beside its target and published by rename(2).
+// The bytes go to a temporary file in the same directory; commit() fsyncs it, renames it over
+// the target and fsyncs the directory, so a crash at any instant leaves either the old or the
+// new version, never a mix. Destroying an uncommitted AtomicFile removes the temporary file.
+// One owner at a time (move-only); blocking calls: run them on the blocking pool.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstddef>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+#include "storage/unique_fd.h"
+
+namespace netdisk::storage {
+
+// Every temporary name NetDisk creates starts with this; listings hide such names and the
+// start-up sweep removes stale ones. User-chosen names may not start with it.
+inline constexpr std::string_view kTempPrefix = ".netdisk-tmp.";
+
+// fsync(2) on a directory, so that a rename or create inside it is durable.
+Status fsync_directory(int dirfd);
+
+// Writes all of `bytes` at the file's current offset, retrying short writes and EINTR.
+Status write_all(int fd, std::span<const std::byte> bytes);
+
+class AtomicFile {
+ public:
+  // Creates an empty temporary file for `target_name` inside the directory `dirfd` (which is
+  // duplicated, so the caller keeps its own). `target_name` is a single path component.
+  static Result<AtomicFile> create(int dirfd, std::string target_name, mode_t mode = 0644);
+
+  AtomicFile(AtomicFile&&) noexcept = default;
+  AtomicFile& operator=(AtomicFile&&) noexcept;
+  ~AtomicFile();
+
+  int fd() const noexcept { return file_.get(); }
+  const std::string& temp_name() const noexcept { return temp_name_; }
+  const std::string& target_name() const noexcept { return target_name_; }
+
+  Status write(std::span<const std::byte> bytes) { return write_all(file_.get(), bytes); }
+
+  // fsync the data, rename over the target, fsync the directory. On any failure nothing is
+  // renamed (in particular, never after a failed fsync) and the temporary file is removed.
+  Status commit();
+
+ private:
+  AtomicFile(UniqueFd dir, UniqueFd file, std::string temp_name, std::string target_name);
+  void discard() noexcept;
+
+  UniqueFd dir_;
+  UniqueFd file_;
+  std::string temp_name_;
+  std::string target_name_;
+  bool committed_ = false;
+};
+
+}  // namespace netdisk::storage

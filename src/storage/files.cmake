@@ -1,0 +1,1 @@
+# Confined user folders: safe paths, listings, uploads, downloads, checksums.
