@@ -1,0 +1,98 @@
+#include "protocol/message.h"
+
+#include <fmt/format.h>
+
+#include "protocol/fields.h"
+#include "protocol/frame.h"
+#include "protocol/json_parser.h"
+
+namespace netdisk::protocol {
+namespace {
+
+using json = nlohmann::json;
+
+std::string frame_of(const json& object) {
+  // Replacement of invalid UTF-8 keeps a bad byte in a file name from aborting the encoder.
+  return encode_frame(object.dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
+json as_object(json fields) { return fields.is_null() ? json::object() : std::move(fields); }
+
+}  // namespace
+
+Status parse_request(std::string_view payload, Request& out) {
+  out = Request{};
+  auto parsed = parse_json_object(payload);
+  if (!parsed) return std::move(parsed).error();
+  out.body = std::move(*parsed);
+  auto id = uint_field(out.body, "id", kMaxRequestId);
+  if (!id) return std::move(id).error();
+  if (*id == 0) return make_error(Errc::bad_request, "field \"id\" must be at least 1");
+  out.id = *id;
+  auto op = string_field(out.body, "op");
+  if (!op) return std::move(op).error();
+  out.op = std::string(*op);
+  return {};
+}
+
+Result<Reply> parse_reply(std::string_view payload) {
+  auto parsed = parse_json_object(payload);
+  if (!parsed) return std::move(parsed).error();
+  Reply reply;
+  reply.body = std::move(*parsed);
+  if (auto event = optional_string_field(reply.body, "event"); !event) {
+    return std::move(event).error();
+  } else if (*event) {
+    reply.event = std::string(**event);
+    reply.ok = true;
+    return reply;
+  }
+  auto id = uint_field(reply.body, "id", kMaxRequestId);
+  if (!id) return std::move(id).error();
+  reply.id = *id;
+  auto ok = bool_field(reply.body, "ok");
+  if (!ok) return std::move(ok).error();
+  reply.ok = *ok;
+  if (reply.ok) return reply;
+  const auto error = reply.body.find("error");
+  if (error == reply.body.end() || !error->is_object()) {
+    return make_error(Errc::bad_request, "error reply without an \"error\" object");
+  }
+  auto code = string_field(*error, "code");
+  if (!code) return std::move(code).error();
+  auto message = optional_string_field(*error, "message");
+  if (!message) return std::move(message).error();
+  reply.error_code_name = std::string(*code);
+  reply.error = make_error(errc_from_name(*code).value_or(Errc::internal_error),
+                           std::string(message->value_or("")));
+  return reply;
+}
+
+std::string encode_request(std::string_view op, std::uint64_t id, json fields) {
+  json object = as_object(std::move(fields));
+  object["op"] = op;
+  object["id"] = id;
+  return frame_of(object);
+}
+
+std::string encode_reply(std::uint64_t id, json fields) {
+  json object = as_object(std::move(fields));
+  object["id"] = id;
+  object["ok"] = true;
+  return frame_of(object);
+}
+
+std::string encode_error(std::uint64_t id, const Error& error) {
+  json object = {{"id", id},
+                 {"ok", false},
+                 {"error", {{"code", errc_name(error.code)}, {"message", error.message}}}};
+  return frame_of(object);
+}
+
+std::string encode_event(std::string_view event, json fields) {
+  json object = as_object(std::move(fields));
+  object["event"] = event;
+  return frame_of(object);
+}
+
+}  // namespace netdisk::protocol
