@@ -15,7 +15,6 @@ pkg_check_modules(MINIZIP REQUIRED IMPORTED_TARGET minizip)
 pkg_check_modules(EXPAT REQUIRED IMPORTED_TARGET expat)
 pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
 pkg_check_modules(LIBEDIT REQUIRED IMPORTED_TARGET libedit)
-find_path(TOML11_INCLUDE_DIR toml.hpp REQUIRED)
 
 # Boost.Asio settings shared by every target that includes it.
 add_library(netdisk_asio INTERFACE)

@@ -8,7 +8,7 @@ build_packages=(
   build-essential cmake ninja-build ccache pkg-config git
   libboost1.81-dev libssl-dev libsodium-dev
   libxlsxwriter-dev libminizip-dev libexpat1-dev
-  libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev libtoml11-dev
+  libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev
   libxxhash-dev libedit-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 procps curl wget

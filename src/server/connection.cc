@@ -1,0 +1,227 @@
+#include "server/connection.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "protocol/frame.h"
+#include "protocol/message.h"
+#include "server/io_workers.h"
+#include "server/op_table.h"
+#include "server/server_context.h"
+
+namespace netdisk::server {
+namespace {
+
+namespace asio = boost::asio;
+constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable);
+
+// Bytes asked of each read. The buffer exists only while bytes are pending (see next_frame).
+constexpr std::size_t kReadChunk = 16 * 1024;
+// After a fatal error the peer gets this long to read our last frame before we cut it off.
+constexpr auto kLingerTime = std::chrono::seconds(2);
+// At most this much is read and thrown away while lingering.
+constexpr std::size_t kLingerDiscardBytes = 1024 * 1024;
+
+std::string describe_peer(const asio::ip::tcp::socket& socket) {
+  boost::system::error_code ec;
+  auto endpoint = socket.remote_endpoint(ec);
+  if (ec) return "?";
+  return fmt::format("{}:{}", endpoint.address().to_string(), endpoint.port());
+}
+
+}  // namespace
+
+Connection::Connection(asio::ip::tcp::socket socket, IoWorker& worker, ServerContext& server,
+                       std::uint64_t serial)
+    : socket_(std::move(socket)),
+      worker_(worker),
+      server_(server),
+      serial_(serial),
+      peer_(describe_peer(socket_)),
+      decoder_(protocol::kHandshakeMaxFrameBytes),
+      last_progress_(Clock::now()),
+      deadline_(last_progress_ + server.config.handshake_timeout),
+      outbox_(socket_, last_progress_),
+      opened_at_(last_progress_) {
+  server_.open_connections.fetch_add(1, std::memory_order_relaxed);
+}
+
+Connection::~Connection() { server_.open_connections.fetch_sub(1, std::memory_order_relaxed); }
+
+void Connection::start(std::shared_ptr<Connection> connection) {
+  auto& self = *connection;
+  self.worker_.connections.insert(&self);
+  boost::system::error_code ignored;
+  self.socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
+  spdlog::info("conn#{} open from {}", self.serial_, self.peer_);
+  auto executor = self.socket_.get_executor();
+  asio::co_spawn(executor, [c = connection]() { return c->outbox_.run(); }, asio::detached);
+  asio::co_spawn(executor, [c = std::move(connection)]() { return c->read_loop(); },
+                 [](std::exception_ptr error) {
+                   if (!error) return;
+                   try {
+                     std::rethrow_exception(error);
+                   } catch (const std::exception& ex) {
+                     spdlog::error("connection ended by an exception: {}", ex.what());
+                   }
+                 });
+}
+
+void Connection::refresh_deadline() {
+  auto limit = greeted() ? server_.config.idle_timeout : server_.config.handshake_timeout;
+  deadline_ = last_progress_ + limit;
+}
+
+void Connection::check_deadline(Clock::time_point now) {
+  if (closed_) return;
+  if (!closing_) refresh_deadline();
+  if (now < deadline_) return;
+  if (closing_) {
+    force_close();  // the peer did not take our last frame in time
+    return;
+  }
+  timed_out_ = true;
+  boost::system::error_code ignored;
+  socket_.cancel(ignored);  // wakes the read loop, which reports the timeout
+}
+
+void Connection::request_shutdown() {
+  shutdown_requested_ = true;
+  if (waiting_for_request_) {
+    boost::system::error_code ignored;
+    socket_.cancel(ignored);
+  }
+}
+
+void Connection::force_close() {
+  if (closed_) return;
+  closed_ = true;
+  boost::system::error_code ignored;
+  socket_.close(ignored);
+  outbox_.close();
+}
+
+void Connection::complete_handshake(int version) {
+  version_ = version;
+  decoder_.set_max_frame_bytes(server_.config.max_frame_bytes);
+}
+
+asio::awaitable<Result<std::optional<std::string_view>>> Connection::next_frame() {
+  using Next = Result<std::optional<std::string_view>>;
+  while (true) {
+    auto frame = decoder_.next();
+    if (!frame.ok() || *frame) co_return frame;
+    if (shutdown_requested_ && decoder_.buffered() == 0) co_return Next(std::nullopt);
+    if (decoder_.buffered() == 0) {
+      // Idle: hold no buffer while waiting, so an idle connection costs almost nothing.
+      decoder_.release_if_empty();
+      waiting_for_request_ = true;
+      auto [ec] = co_await socket_.async_wait(asio::socket_base::wait_read, kAsTuple);
+      waiting_for_request_ = false;
+      if (timed_out_) co_return make_error(Errc::timeout, "connection timed out");
+      if (shutdown_requested_) co_return Next(std::nullopt);
+      if (ec) co_return Next(std::nullopt);
+    }
+    auto space = decoder_.prepare(kReadChunk);
+    auto [ec, n] = co_await socket_.async_read_some(asio::buffer(space.data(), space.size()),
+                                                    kAsTuple);
+    if (timed_out_) co_return make_error(Errc::timeout, "connection timed out");
+    if (ec) {
+      if (ec == asio::error::eof) {
+        auto ended = decoder_.finish();
+        if (!ended.ok()) co_return std::move(ended).error();
+      }
+      co_return Next(std::nullopt);
+    }
+    decoder_.commit(n);
+    last_progress_ = Clock::now();
+  }
+}
+
+asio::awaitable<void> Connection::read_loop() {
+  std::optional<Error> fatal;
+  while (!closed_) {
+    auto frame = co_await next_frame();
+    if (!frame.ok()) {
+      fatal = std::move(frame).error();
+      break;
+    }
+    if (!*frame) {
+      if (shutdown_requested_) fatal = make_error(Errc::shutting_down, "server is shutting down");
+      break;
+    }
+    if (!co_await handle_frame(**frame)) break;
+    if (shutdown_requested_) {
+      fatal = make_error(Errc::shutting_down, "server is shutting down");
+      break;
+    }
+  }
+  co_await close_with(std::move(fatal));
+}
+
+asio::awaitable<bool> Connection::handle_frame(std::string_view payload) {
+  ++requests_;
+  protocol::Request request;
+  if (auto parsed = protocol::parse_request(payload, request); !parsed.ok()) {
+    spdlog::debug("conn#{} bad request: {}", serial_, parsed.error().message);
+    if (!greeted()) {
+      send(protocol::encode_error(request.id, make_error(Errc::handshake_required,
+                                                         "the first message must be hello")));
+      co_return false;
+    }
+    send(protocol::encode_error(request.id, parsed.error()));
+    co_return true;
+  }
+  if (!greeted() && request.op != "hello") {
+    send(protocol::encode_error(request.id,
+                                make_error(Errc::handshake_required,
+                                           "the first message must be hello")));
+    co_return false;
+  }
+  auto reply = co_await dispatch(*this, request);
+  if (!reply.ok()) {
+    const auto& error = reply.error();
+    if (error.code == Errc::internal_error || error.code == Errc::io_error) {
+      spdlog::error("conn#{} {} failed: {}", serial_, request.op, error.message);
+    }
+    send(protocol::encode_error(request.id, error));
+    co_return !errc_is_fatal(error.code);
+  }
+  if (reply->has_value()) send(protocol::encode_reply(request.id, std::move(**reply)));
+  co_return true;
+}
+
+asio::awaitable<void> Connection::close_with(std::optional<Error> error) {
+  closing_ = true;
+  deadline_ = Clock::now() + kLingerTime;
+  if (error) {
+    spdlog::info("conn#{} closing: {} ({})", serial_, errc_name(error->code), error->message);
+    send(protocol::encode_error(0, *error));  // harmless if the peer is already gone
+  }
+  outbox_.close();
+  co_await outbox_.drained();
+  if (!closed_) {
+    // Lingering close: send FIN, then read and discard what the peer still sends, so the
+    // kernel does not answer its unread bytes with a reset that would destroy our last frame.
+    boost::system::error_code ignored;
+    socket_.shutdown(asio::socket_base::shutdown_send, ignored);
+    std::size_t discarded = 0;
+    char sink[4096];
+    while (!closed_ && discarded < kLingerDiscardBytes) {
+      auto [ec, n] = co_await socket_.async_read_some(asio::buffer(sink), kAsTuple);
+      if (ec) break;
+      discarded += n;
+    }
+  }
+  force_close();
+  worker_.connections.erase(this);
+  auto lifetime = std::chrono::duration<double>(Clock::now() - opened_at_).count();
+  spdlog::info("conn#{} closed after {:.1f}s, {} requests", serial_, lifetime, requests_);
+}
+
+}  // namespace netdisk::server

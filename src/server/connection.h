@@ -1,0 +1,90 @@
+// Connection: one client's TCP connection, from accept to close. The read loop takes frames
+// off the socket (protocol::FrameDecoder), checks the handshake, dispatches each request to
+// its handler through the op table, and queues the reply on the Outbox, whose writer
+// coroutine owns the sending side. Both coroutines hold a shared_ptr to the connection and
+// run on its worker's thread; other threads talk to it only through asio::post.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include "common/result.h"
+#include "protocol/frame_decoder.h"
+#include "server/outbox.h"
+
+namespace netdisk::server {
+
+struct IoWorker;
+struct ServerContext;
+
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  Connection(boost::asio::ip::tcp::socket socket, IoWorker& worker, ServerContext& server,
+             std::uint64_t serial);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Registers with the worker and spawns the read loop and the writer. Worker thread only.
+  static void start(std::shared_ptr<Connection> connection);
+
+  // Called by the worker's sweep once a second: closes the connection with `timeout` when its
+  // handshake or idle deadline has passed, or force-closes one that is stuck closing.
+  void check_deadline(Clock::time_point now);
+  // Finishes the request in progress, then closes with `shutting_down`. Worker thread only.
+  void request_shutdown();
+  // Closes the socket now. Worker thread only; safe to call twice.
+  void force_close();
+
+  ServerContext& server() noexcept { return server_; }
+  Outbox& outbox() noexcept { return outbox_; }
+  std::uint64_t serial() const noexcept { return serial_; }
+  const std::string& peer() const noexcept { return peer_; }
+
+  // Queues a complete frame for sending.
+  void send(std::string frame) { outbox_.push(std::move(frame)); }
+
+  // Called by the hello handler once the versions are agreed.
+  void complete_handshake(int version);
+  bool greeted() const noexcept { return version_ != 0; }
+
+ private:
+  boost::asio::awaitable<void> read_loop();
+  // The next frame's payload; nullopt when the peer closed cleanly or the server is shutting
+  // down. Errors: bad_frame, frame_too_large, timeout.
+  boost::asio::awaitable<Result<std::optional<std::string_view>>> next_frame();
+  // Handles one frame. Returns false when the connection must close.
+  boost::asio::awaitable<bool> handle_frame(std::string_view payload);
+  // Sends one last error frame (if any), flushes, and closes gracefully.
+  boost::asio::awaitable<void> close_with(std::optional<Error> error);
+  void refresh_deadline();
+
+  boost::asio::ip::tcp::socket socket_;
+  IoWorker& worker_;
+  ServerContext& server_;
+  std::uint64_t serial_;
+  std::string peer_;
+  protocol::FrameDecoder decoder_;
+  Clock::time_point last_progress_;
+  Clock::time_point deadline_;
+  Outbox outbox_;
+  Clock::time_point opened_at_;
+  std::uint64_t requests_ = 0;
+  int version_ = 0;
+  bool waiting_for_request_ = false;
+  bool timed_out_ = false;
+  bool shutdown_requested_ = false;
+  bool closing_ = false;
+  bool closed_ = false;
+};
+
+}  // namespace netdisk::server

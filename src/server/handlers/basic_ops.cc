@@ -1,0 +1,43 @@
+#include "server/handlers/basic_ops.h"
+
+#include <fmt/format.h>
+
+#include "common/time_format.h"
+#include "protocol/fields.h"
+#include "protocol/frame.h"
+#include "server/connection.h"
+#include "server/server_context.h"
+#include "server/version.h"
+
+namespace netdisk::server::handlers {
+
+boost::asio::awaitable<HandlerResult> hello(RequestContext& context) {
+  auto& connection = context.connection;
+  if (connection.greeted()) {
+    co_return make_error(Errc::bad_request, "hello was already sent on this connection");
+  }
+  auto version = protocol::uint_field(context.request.body, "version", 1u << 20);
+  if (!version) {
+    co_return make_error(Errc::unsupported_version, version.error().message);
+  }
+  if (*version < static_cast<std::uint64_t>(protocol::kMinProtocolVersion)) {
+    co_return make_error(Errc::unsupported_version,
+                         fmt::format("protocol version {} is not supported; this server speaks "
+                                     "{} to {}",
+                                     *version, protocol::kMinProtocolVersion,
+                                     protocol::kProtocolVersion));
+  }
+  int agreed = static_cast<int>(std::min<std::uint64_t>(*version, protocol::kProtocolVersion));
+  connection.complete_handshake(agreed);
+  const auto& config = connection.server().config;
+  co_return reply_with({{"version", agreed},
+                        {"server", fmt::format("netdiskd/{}", kNetdiskVersion)},
+                        {"name", config.name},
+                        {"max_frame", config.max_frame_bytes}});
+}
+
+boost::asio::awaitable<HandlerResult> ping(RequestContext&) {
+  co_return reply_with({{"time", format_utc_now()}});
+}
+
+}  // namespace netdisk::server::handlers

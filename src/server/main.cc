@@ -1,0 +1,36 @@
+// netdiskd: the NetDisk server. See `netdiskd --help` and docs/ARCHITECTURE.md.
+#include <cstdio>
+#include <exception>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "server/server.h"
+#include "server/version.h"
+
+int main(int argc, char** argv) {
+  using namespace netdisk::server;
+  ServerConfig config;
+  CLI::App app{"netdiskd: the NetDisk server (TCP protocol, accounts, files, chat)",
+               "netdiskd"};
+  app.set_version_flag("--version", fmt::format("netdiskd {}", kNetdiskVersion));
+  add_server_options(app, config);
+  CLI11_PARSE(app, argc, argv);
+
+  auto logger = spdlog::stderr_color_mt("netdiskd");
+  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  spdlog::set_default_logger(logger);
+  spdlog::set_level(spdlog::level::from_str(config.log_level));
+
+  try {
+    validate_server_config(config);
+    Server server(config);
+    server.run();
+  } catch (const std::exception& ex) {
+    spdlog::critical("{}", ex.what());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,43 @@
+#include "server/op_table.h"
+
+#include <array>
+#include <exception>
+
+#include <fmt/format.h>
+
+#include "server/connection.h"
+#include "server/handlers/basic_ops.h"
+
+namespace netdisk::server {
+namespace {
+
+// Every op the server knows. Features add their rows here.
+constexpr std::array kOps = {
+    OpInfo{"hello", &handlers::hello, false},
+    OpInfo{"ping", &handlers::ping, false},
+};
+
+const OpInfo* find_op(std::string_view name) {
+  for (const auto& op : kOps) {
+    if (op.name == name) return &op;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+boost::asio::awaitable<HandlerResult> dispatch(Connection& connection,
+                                               protocol::Request& request) {
+  const OpInfo* op = find_op(request.op);
+  if (op == nullptr) {
+    co_return make_error(Errc::unknown_op, fmt::format("unknown op \"{}\"", request.op));
+  }
+  RequestContext context{connection, request};
+  try {
+    co_return co_await op->handler(context);
+  } catch (const std::exception& ex) {
+    co_return make_error(Errc::internal_error, fmt::format("{} failed: {}", op->name, ex.what()));
+  }
+}
+
+}  // namespace netdisk::server

@@ -1,0 +1,83 @@
+#include "server/outbox.h"
+
+#include <vector>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+namespace netdisk::server {
+namespace {
+
+namespace asio = boost::asio;
+constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable);
+// Frames gathered into one write; bounded so the iovec array stays small.
+constexpr std::size_t kMaxFramesPerWrite = 64;
+
+}  // namespace
+
+Outbox::Outbox(asio::ip::tcp::socket& socket, std::chrono::steady_clock::time_point& last_progress)
+    : socket_(socket),
+      last_progress_(last_progress),
+      has_work_(socket.get_executor()),
+      is_drained_(socket.get_executor()) {
+  // A signal is a timer that never fires by itself; cancel() wakes its waiter.
+  has_work_.expires_at(std::chrono::steady_clock::time_point::max());
+  is_drained_.expires_at(std::chrono::steady_clock::time_point::max());
+}
+
+void Outbox::wake(asio::steady_timer& signal) { signal.cancel(); }
+
+bool Outbox::push(SharedFrame frame, std::size_t limit) {
+  if (failed_ || closed_) return false;
+  if (limit != 0 && queued_bytes_ + frame->size() > limit) return false;
+  queued_bytes_ += frame->size();
+  queue_.push_back(std::move(frame));
+  wake(has_work_);
+  return true;
+}
+
+asio::awaitable<void> Outbox::run() {
+  std::vector<asio::const_buffer> buffers;
+  while (true) {
+    if (queue_.empty()) {
+      wake(is_drained_);
+      if (closed_ || failed_) break;
+      has_work_.expires_at(std::chrono::steady_clock::time_point::max());
+      co_await has_work_.async_wait(kAsTuple);
+      continue;
+    }
+    std::size_t count = std::min(queue_.size(), kMaxFramesPerWrite);
+    buffers.clear();
+    for (std::size_t i = 0; i < count; ++i) buffers.push_back(asio::buffer(*queue_[i]));
+    auto [ec, written] = co_await asio::async_write(socket_, buffers, kAsTuple);
+    if (ec) {
+      failed_ = true;
+      queue_.clear();
+      queued_bytes_ = 0;
+      continue;  // wakes drained() waiters on the next turn, then exits
+    }
+    last_progress_ = std::chrono::steady_clock::now();
+    for (std::size_t i = 0; i < count; ++i) {
+      queued_bytes_ -= queue_.front()->size();
+      queue_.pop_front();
+    }
+  }
+  writer_done_ = true;
+  wake(is_drained_);
+}
+
+asio::awaitable<void> Outbox::drained() {
+  while (!queue_.empty() && !failed_ && !writer_done_) {
+    is_drained_.expires_at(std::chrono::steady_clock::time_point::max());
+    co_await is_drained_.async_wait(kAsTuple);
+  }
+}
+
+void Outbox::close() {
+  closed_ = true;
+  wake(has_work_);
+}
+
+}  // namespace netdisk::server

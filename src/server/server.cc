@@ -1,0 +1,155 @@
+#include "server/server.h"
+
+#include <sys/resource.h>
+
+#include <fstream>
+#include <future>
+#include <stdexcept>
+#include <thread>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "server/connection.h"
+#include "server/io_workers.h"
+#include "server/listener.h"
+#include "server/server_context.h"
+
+namespace netdisk::server {
+namespace {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable);
+
+unsigned io_thread_count(const ServerConfig& config) {
+  if (config.io_threads != 0) return config.io_threads;
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+// Lets the server hold as many sockets as the hard limit allows; the soft limit is often 1024.
+void raise_descriptor_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
+// Once a second, each worker checks its connections' deadlines.
+asio::awaitable<void> sweep_deadlines(IoWorker& worker) {
+  asio::steady_timer timer(worker.context);
+  while (true) {
+    timer.expires_after(std::chrono::seconds(1));
+    auto [ec] = co_await timer.async_wait(kAsTuple);
+    if (ec) break;
+    auto now = Connection::Clock::now();
+    // check_deadline may close a connection, which erases it from the set: iterate a copy.
+    std::vector<Connection*> connections(worker.connections.begin(), worker.connections.end());
+    for (Connection* connection : connections) {
+      if (worker.connections.contains(connection)) connection->check_deadline(now);
+    }
+  }
+}
+
+}  // namespace
+
+struct Server::State {
+  explicit State(ServerConfig config)
+      : context(config), workers(io_thread_count(context.config)) {}
+
+  ServerContext context;
+  IoWorkers workers;
+};
+
+Server::Server(ServerConfig config) : state_(std::make_unique<State>(std::move(config))) {}
+
+Server::~Server() = default;
+
+void Server::run() {
+  auto& context = state_->context;
+  auto& workers = state_->workers;
+  const auto& config = context.config;
+  raise_descriptor_limit();
+
+  auto& main_context = workers.at(0).context;
+  tcp::acceptor acceptor(main_context);
+  tcp::endpoint endpoint(asio::ip::make_address(config.listen.host), config.listen.port);
+  acceptor.open(endpoint.protocol());
+  acceptor.set_option(tcp::acceptor::reuse_address(true));
+  boost::system::error_code ec;
+  acceptor.bind(endpoint, ec);
+  if (ec) {
+    throw std::runtime_error(fmt::format("cannot listen on {}:{}: {}", config.listen.host,
+                                         config.listen.port, ec.message()));
+  }
+  acceptor.listen(asio::socket_base::max_listen_connections);
+  auto bound = acceptor.local_endpoint();
+  spdlog::info("netdiskd listening on {}:{} with {} I/O threads, data in {}",
+               bound.address().to_string(), bound.port(), workers.size(),
+               config.data_dir.string());
+  if (!config.port_file.empty()) {
+    // Written to a temporary name and renamed, so a reader never sees a half-written port.
+    std::string temp = config.port_file + ".tmp";
+    std::ofstream(temp) << bound.port() << "\n";
+    std::filesystem::rename(temp, config.port_file);
+  }
+
+  for (unsigned i = 0; i < workers.size(); ++i) {
+    asio::co_spawn(workers.at(i).context, sweep_deadlines(workers.at(i)), asio::detached);
+  }
+  asio::co_spawn(main_context, accept_loop(acceptor, workers, context), asio::detached);
+
+  asio::signal_set signals(main_context, SIGINT, SIGTERM);
+  std::promise<void> stopped;
+  asio::steady_timer grace(main_context);
+  signals.async_wait([&](const boost::system::error_code& error, int signal) {
+    if (error) return;
+    spdlog::info("signal {}: shutting down (grace {}s)", signal, config.shutdown_grace.count());
+    context.shutting_down = true;
+    boost::system::error_code ignored;
+    acceptor.close(ignored);
+    workers.for_each([](IoWorker& worker) {
+      for (Connection* connection : worker.connections) connection->request_shutdown();
+    });
+    grace.expires_after(config.shutdown_grace);
+    grace.async_wait([&](const boost::system::error_code&) {
+      workers.for_each([](IoWorker& worker) {
+        std::vector<Connection*> remaining(worker.connections.begin(), worker.connections.end());
+        if (!remaining.empty()) {
+          spdlog::warn("closing {} connections still busy after the grace period",
+                       remaining.size());
+        }
+        for (Connection* connection : remaining) connection->force_close();
+      });
+      stopped.set_value();
+    });
+    // Finish early once every connection has gone.
+    asio::co_spawn(main_context, [&]() -> asio::awaitable<void> {
+      asio::steady_timer poll(main_context);
+      while (context.open_connections.load() != 0) {
+        poll.expires_after(std::chrono::milliseconds(20));
+        co_await poll.async_wait(kAsTuple);
+      }
+      grace.cancel();
+    }, asio::detached);
+  });
+
+  workers.start();
+  stopped.get_future().wait();
+  // Give force-closed connections a moment to unwind on their threads, then stop.
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  workers.stop();
+  workers.join();
+  context.blocking_pool.join();
+  spdlog::info("netdiskd stopped");
+}
+
+}  // namespace netdisk::server

@@ -1,0 +1,86 @@
+#include "server/server_config.h"
+
+#include <stdexcept>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "protocol/frame.h"
+
+namespace netdisk::server {
+
+Endpoint parse_endpoint(const std::string& text) {
+  auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon + 1 == text.size()) {
+    throw std::invalid_argument(fmt::format("'{}' is not HOST:PORT", text));
+  }
+  Endpoint endpoint;
+  endpoint.host = text.substr(0, colon);
+  if (endpoint.host.size() >= 2 && endpoint.host.front() == '[' && endpoint.host.back() == ']') {
+    endpoint.host = endpoint.host.substr(1, endpoint.host.size() - 2);
+  }
+  if (endpoint.host.empty()) throw std::invalid_argument(fmt::format("'{}' has no host", text));
+  std::size_t used = 0;
+  unsigned long port = 0;
+  try {
+    port = std::stoul(text.substr(colon + 1), &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text.size() - colon - 1 || port > 65535) {
+    throw std::invalid_argument(fmt::format("'{}' has no valid port (0-65535)", text));
+  }
+  endpoint.port = static_cast<std::uint16_t>(port);
+  return endpoint;
+}
+
+void add_server_options(CLI::App& app, ServerConfig& config) {
+  app.set_config("--config", "", "Read options from this TOML file (flags take precedence)");
+  app.add_option_function<std::string>(
+         "--listen", [&config](const std::string& text) { config.listen = parse_endpoint(text); },
+         fmt::format("TCP address to serve the NetDisk protocol on (default 127.0.0.1:{})",
+                     kDefaultTcpPort))
+      ->type_name("HOST:PORT");
+  app.add_option("--data", config.data_dir,
+                 "Data folder: users.xlsx and one folder per user (default ./netdisk-data)")
+      ->type_name("DIR");
+  app.add_option("--name", config.name, "Server name shown to clients and in discovery");
+  app.add_option("--io-threads", config.io_threads, "I/O threads (default: one per core)");
+  app.add_option("--blocking-threads", config.blocking_threads,
+                 "Threads for blocking disk work: fsync, scans, workbook rewrites (default 4)")
+      ->check(CLI::Range(1u, 256u));
+  app.add_option_function<unsigned>(
+      "--handshake-timeout",
+      [&config](unsigned s) { config.handshake_timeout = std::chrono::seconds(s); },
+      "Seconds a new connection has to send hello (default 10)")
+      ->check(CLI::Range(1u, 3600u));
+  app.add_option_function<unsigned>(
+      "--idle-timeout", [&config](unsigned s) { config.idle_timeout = std::chrono::seconds(s); },
+      "Seconds without traffic before a connection is closed (default 300)")
+      ->check(CLI::Range(1u, 86400u));
+  app.add_option_function<unsigned>(
+      "--shutdown-grace",
+      [&config](unsigned s) { config.shutdown_grace = std::chrono::seconds(s); },
+      "Seconds in-flight requests get to finish on SIGINT/SIGTERM (default 10)")
+      ->check(CLI::Range(0u, 3600u));
+  app.add_option("--max-connections", config.max_connections,
+                 "Connections served at once; more are refused with too_many_connections "
+                 "(default 10000)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}));
+  app.add_option("--max-frame", config.max_frame_bytes,
+                 fmt::format("Largest control frame in bytes, {} to {} (default {})",
+                             protocol::kMinMaxFrameBytes, protocol::kMaxMaxFrameBytes,
+                             protocol::kDefaultMaxFrameBytes))
+      ->check(CLI::Range(protocol::kMinMaxFrameBytes, protocol::kMaxMaxFrameBytes));
+  app.add_option("--log-level", config.log_level,
+                 "trace, debug, info, warn, error or off (default info)")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+  app.add_option("--port-file", config.port_file,
+                 "Write the bound TCP port to this file once listening (useful with port 0)");
+}
+
+void validate_server_config(const ServerConfig& config) {
+  if (config.data_dir.empty()) throw std::invalid_argument("--data must not be empty");
+}
+
+}  // namespace netdisk::server

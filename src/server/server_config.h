@@ -1,0 +1,50 @@
+// ServerConfig: every setting of netdiskd, filled from command-line flags and an optional
+// TOML config file (--config FILE; flags win over the file). Plain data, read-only once the
+// server starts.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+namespace CLI {
+class App;
+}
+
+namespace netdisk::server {
+
+struct Endpoint {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 0;
+};
+
+inline constexpr std::uint16_t kDefaultTcpPort = 7070;
+inline constexpr std::uint16_t kDefaultHttpPort = 7080;
+
+struct ServerConfig {
+  Endpoint listen{"127.0.0.1", kDefaultTcpPort};
+  std::filesystem::path data_dir = "netdisk-data";
+  std::string name = "netdisk";
+  unsigned io_threads = 0;        // 0: one per core
+  unsigned blocking_threads = 4;  // fsync, directory scans, workbook rewrites
+  std::chrono::seconds handshake_timeout{10};
+  std::chrono::seconds idle_timeout{300};
+  std::chrono::seconds shutdown_grace{10};
+  std::size_t max_connections = 10000;
+  std::size_t max_frame_bytes = 1024 * 1024;
+  std::string log_level = "info";
+  std::string port_file;  // when set, the bound TCP port is written there (for tests and scripts)
+};
+
+// Declares every option on `app`, writing into `config`. The caller parses.
+void add_server_options(CLI::App& app, ServerConfig& config);
+
+// Checks ranges the option parser cannot (e.g. max frame size). Throws std::invalid_argument.
+void validate_server_config(const ServerConfig& config);
+
+// "HOST:PORT" or "[v6]:PORT" to an Endpoint. Throws std::invalid_argument.
+Endpoint parse_endpoint(const std::string& text);
+
+}  // namespace netdisk::server

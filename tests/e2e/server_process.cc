@@ -1,0 +1,114 @@
+#include "tests/e2e/server_process.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <stdexcept>
+#include <thread>
+
+namespace netdisk::e2e {
+
+namespace fs = std::filesystem;
+
+fs::path binary_dir() {
+  if (const char* dir = std::getenv("NETDISK_BIN_DIR")) return dir;
+  return fs::path(NETDISK_SOURCE_DIR) / "build" / "bin";
+}
+
+ServerProcess::ServerProcess(std::vector<std::string> extra_args)
+    : extra_args_(std::move(extra_args)) {
+  std::string pattern = (fs::temp_directory_path() / "netdisk-e2e-XXXXXX").string();
+  if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  work_dir_ = pattern;
+  data_dir_ = work_dir_ / "data";
+  launch();
+}
+
+ServerProcess::~ServerProcess() {
+  if (running()) stop(SIGKILL);
+  std::error_code ignored;
+  fs::remove_all(work_dir_, ignored);
+}
+
+void ServerProcess::launch() {
+  fs::path port_file = work_dir_ / "port";
+  fs::remove(port_file);
+  std::vector<std::string> args = {(binary_dir() / "netdiskd").string(),
+                                   "--listen",
+                                   "127.0.0.1:" + std::to_string(port_),
+                                   "--data",
+                                   data_dir_.string(),
+                                   "--port-file",
+                                   port_file.string(),
+                                   "--log-level",
+                                   "debug"};
+  args.insert(args.end(), extra_args_.begin(), extra_args_.end());
+  std::string log_path = (work_dir_ / "server.log").string();
+
+  pid_ = ::fork();
+  if (pid_ < 0) throw std::runtime_error("fork failed");
+  if (pid_ == 0) {
+    int log = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (log >= 0) ::dup2(log, STDERR_FILENO);
+    std::vector<char*> argv;
+    for (auto& arg : args) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < deadline) {
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      throw std::runtime_error("netdiskd exited at start-up:\n" + log());
+    }
+    std::ifstream in(port_file);
+    unsigned port = 0;
+    if (in >> port && port != 0) {
+      port_ = static_cast<std::uint16_t>(port);
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  stop(SIGKILL);
+  throw std::runtime_error("netdiskd did not start listening within 30 s:\n" + log());
+}
+
+std::string ServerProcess::log() const {
+  std::ifstream in(work_dir_ / "server.log");
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+int ServerProcess::stop(int signal) {
+  if (!running()) return -1;
+  ::kill(pid_, signal);
+  int status = 0;
+  // A graceful stop has a grace period; after 30 s something is wrong, so make sure.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (::waitpid(pid_, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, &status, 0);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  pid_ = -1;
+  return status;
+}
+
+void ServerProcess::kill_hard() { stop(SIGKILL); }
+
+void ServerProcess::restart() {
+  if (running()) stop();
+  launch();
+}
+
+}  // namespace netdisk::e2e

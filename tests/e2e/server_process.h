@@ -1,0 +1,49 @@
+// ServerProcess: the real build/bin/netdiskd, started for one test on an ephemeral port with
+// a temporary data folder. The destructor stops it (SIGTERM, then SIGKILL) and removes the
+// folder, so every test cleans up whatever happens. Not thread-safe; one owner.
+#pragma once
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace netdisk::e2e {
+
+// Where the binaries are: $NETDISK_BIN_DIR (set by CTest) or build/bin.
+std::filesystem::path binary_dir();
+
+class ServerProcess {
+ public:
+  // Starts netdiskd with `extra_args` and waits until it listens. Throws on failure.
+  explicit ServerProcess(std::vector<std::string> extra_args = {});
+  ~ServerProcess();
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  std::uint16_t port() const { return port_; }
+  pid_t pid() const { return pid_; }
+  const std::filesystem::path& data_dir() const { return data_dir_; }
+  const std::filesystem::path& work_dir() const { return work_dir_; }
+  std::string log() const;  // the server's stderr so far
+
+  // Sends `signal` and waits for the exit; returns the exit status as from waitpid.
+  int stop(int signal = 15);
+  // kill -9, as a crash would.
+  void kill_hard();
+  // Starts the server again on the same port and data folder.
+  void restart();
+  bool running() const { return pid_ > 0; }
+
+ private:
+  void launch();
+
+  std::filesystem::path work_dir_;
+  std::filesystem::path data_dir_;
+  std::vector<std::string> extra_args_;
+  std::uint16_t port_ = 0;
+  pid_t pid_ = -1;
+};
+
+}  // namespace netdisk::e2e
