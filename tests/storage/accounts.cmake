@@ -1,1 +1,13 @@
 # Tests of the user registry (accounts).
+netdisk_test(accounts_username_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/username_test.cc
+  LIBS netdisk_storage LABELS unit)
+netdisk_test(accounts_password_hasher_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/password_hasher_test.cc
+  LIBS netdisk_storage LABELS unit)
+netdisk_test(accounts_workbook_test
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/iso_time_test.cc ${CMAKE_CURRENT_LIST_DIR}/workbook_test.cc
+  LIBS netdisk_storage PkgConfig::MINIZIP LABELS unit)
+# The independent check of the written workbook runs this Python script (stdlib only).
+target_compile_definitions(accounts_workbook_test PRIVATE
+  NETDISK_ACCOUNTS_TEST_DIR="${CMAKE_CURRENT_LIST_DIR}")
+netdisk_test(accounts_registry_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/user_registry_test.cc
+  LIBS netdisk_storage LABELS unit)

@@ -1,0 +1,44 @@
+// Reads the text of one sheet of an .xlsx workbook: minizip opens the zip, expat parses the
+// XML. Written for files that may be damaged or hostile: every entry's size and the number of
+// rows are capped, DTDs are refused, and any defect is an Error (never a crash or exception).
+// Understands what Excel and LibreOffice write: shared, inline and formula-string cells and
+// sparse cell references. Stateless: safe from any thread. Blocking: run on the blocking pool.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+
+namespace netdisk::storage {
+
+struct SheetRow {
+  std::uint32_t number = 0;        // 1-based, as the spreadsheet shows it
+  std::vector<std::string> cells;  // column A first; blank cells are empty strings
+};
+
+struct WorkbookLimits {
+  std::size_t max_entry_bytes = std::size_t{64} << 20;  // uncompressed, per zip entry
+  std::size_t max_rows = 200000;                        // rows holding at least one cell
+  std::size_t max_columns = 8;                          // cells further right are ignored
+};
+
+// Reads the sheet named `sheet_name` or, when there is none by that name, the first sheet.
+// Rows come in sheet order; rows without cells are left out. Text cells are decoded with
+// unescape_xlsx_text; numeric and boolean cells give their stored text ("42", "1").
+// Errors: not_found when the file does not exist; otherwise io_error with a message
+// "<file name> is damaged: <what>" (not a zip, missing sheet, bad XML, too big, ...).
+Result<std::vector<SheetRow>> read_workbook_sheet(const std::filesystem::path& path,
+                                                  std::string_view sheet_name,
+                                                  const WorkbookLimits& limits = {});
+
+// Decodes the "_xHHHH_" escapes Office Open XML uses for characters XML cannot carry (the
+// inverse of escape_xlsx_text). UTF-16 surrogate pairs are joined; a lone surrogate becomes
+// U+FFFD.
+std::string unescape_xlsx_text(std::string_view text);
+
+}  // namespace netdisk::storage

@@ -1,0 +1,153 @@
+#include "storage/xlsx_xml.h"
+
+#include <expat.h>
+#include <unzip.h>
+
+#include <vector>
+
+#include <fmt/format.h>
+
+namespace netdisk::storage {
+namespace {
+
+constexpr char kNamespaceSeparator = '|';
+constexpr std::size_t kChunkBytes = 64 * 1024;
+
+std::string_view local_name(const char* name) {
+  std::string_view full(name);
+  auto bar = full.rfind(kNamespaceSeparator);
+  return bar == std::string_view::npos ? full : full.substr(bar + 1);
+}
+
+Error damaged(std::string message) { return make_error(Errc::io_error, std::move(message)); }
+
+struct ParseContext {
+  XML_Parser parser;
+  XmlHandler* handler;
+};
+
+void stop_if_failed(ParseContext& context) {
+  if (!context.handler->failure().empty()) XML_StopParser(context.parser, XML_FALSE);
+}
+
+void on_start(void* data, const XML_Char* name, const XML_Char** attrs) {
+  auto& context = *static_cast<ParseContext*>(data);
+  context.handler->start(local_name(name), XmlAttributes(attrs));
+  stop_if_failed(context);
+}
+
+void on_end(void* data, const XML_Char* name) {
+  auto& context = *static_cast<ParseContext*>(data);
+  context.handler->end(local_name(name));
+  stop_if_failed(context);
+}
+
+void on_text(void* data, const XML_Char* chars, int length) {
+  auto& context = *static_cast<ParseContext*>(data);
+  context.handler->text(std::string_view(chars, static_cast<std::size_t>(length)));
+  stop_if_failed(context);
+}
+
+// Workbooks never need a DTD; refusing it outright rules out entity expansion attacks.
+void on_doctype(void* data, const XML_Char*, const XML_Char*, const XML_Char*, int) {
+  auto& context = *static_cast<ParseContext*>(data);
+  context.handler->fail("a DOCTYPE is not allowed");
+  stop_if_failed(context);
+}
+
+struct ParserFree {
+  void operator()(XML_Parser parser) const noexcept { XML_ParserFree(parser); }
+};
+
+}  // namespace
+
+std::optional<std::string_view> XmlAttributes::get(std::string_view name) const {
+  for (const char** at = attrs_; at != nullptr && at[0] != nullptr; at += 2) {
+    if (local_name(at[0]) == name) return std::string_view(at[1]);
+  }
+  return std::nullopt;
+}
+
+void ZipReader::Closer::operator()(void* zip) const noexcept { unzClose(zip); }
+
+Result<ZipReader> ZipReader::open(const std::filesystem::path& path) {
+  unzFile zip = unzOpen64(path.c_str());
+  if (zip == nullptr) return damaged("not a zip archive (or a truncated one)");
+  return ZipReader(zip);
+}
+
+bool ZipReader::contains(std::string_view entry) {
+  std::string name(entry);
+  return unzLocateFile(zip_.get(), name.c_str(), 1) == UNZ_OK;
+}
+
+Status ZipReader::read(std::string_view entry, std::size_t max_bytes,
+                       const std::function<Status(std::string_view)>& sink) {
+  if (!contains(entry)) return damaged(fmt::format("{} is missing", entry));
+  unz_file_info64 info{};
+  if (unzGetCurrentFileInfo64(zip_.get(), &info, nullptr, 0, nullptr, 0, nullptr, 0) != UNZ_OK) {
+    return damaged(fmt::format("{}: unreadable zip entry", entry));
+  }
+  auto too_big = [&] {
+    return damaged(fmt::format("{} is larger than {} MiB", entry, max_bytes >> 20));
+  };
+  if (info.uncompressed_size > max_bytes) return too_big();
+  if (unzOpenCurrentFile(zip_.get()) != UNZ_OK) {
+    return damaged(fmt::format("{}: cannot open zip entry", entry));
+  }
+  // The header's size may lie; count what actually comes out of the decompressor.
+  std::vector<char> buffer(kChunkBytes);
+  std::size_t total = 0;
+  Status status;
+  for (;;) {
+    int got = unzReadCurrentFile(zip_.get(), buffer.data(), static_cast<unsigned>(buffer.size()));
+    if (got < 0) {
+      status = damaged(fmt::format("{}: cannot decompress (error {})", entry, got));
+      break;
+    }
+    if (got == 0) break;
+    total += static_cast<std::size_t>(got);
+    if (total > max_bytes) {
+      status = too_big();
+      break;
+    }
+    status = sink(std::string_view(buffer.data(), static_cast<std::size_t>(got)));
+    if (!status) break;
+  }
+  int closed = unzCloseCurrentFile(zip_.get());  // checks the CRC once the entry was read fully
+  if (status && closed != UNZ_OK) {
+    return damaged(fmt::format("{}: checksum mismatch (truncated or corrupt)", entry));
+  }
+  return status;
+}
+
+Status parse_zip_entry(ZipReader& zip, std::string_view entry, std::size_t max_bytes,
+                       XmlHandler& handler) {
+  std::unique_ptr<XML_ParserStruct, ParserFree> parser(
+      XML_ParserCreateNS(nullptr, kNamespaceSeparator));
+  if (!parser) return make_error(Errc::internal_error, "out of memory creating an XML parser");
+  ParseContext context{parser.get(), &handler};
+  XML_SetUserData(parser.get(), &context);
+  XML_SetElementHandler(parser.get(), on_start, on_end);
+  XML_SetCharacterDataHandler(parser.get(), on_text);
+  XML_SetStartDoctypeDeclHandler(parser.get(), on_doctype);
+
+  auto failed = [&]() -> Error {
+    if (!handler.failure().empty()) return damaged(fmt::format("{}: {}", entry, handler.failure()));
+    return damaged(fmt::format("{}: bad XML at line {}: {}", entry,
+                               XML_GetCurrentLineNumber(parser.get()),
+                               XML_ErrorString(XML_GetErrorCode(parser.get()))));
+  };
+  auto fed = zip.read(entry, max_bytes, [&](std::string_view chunk) -> Status {
+    if (XML_Parse(parser.get(), chunk.data(), static_cast<int>(chunk.size()), XML_FALSE) !=
+        XML_STATUS_OK) {
+      return failed();
+    }
+    return {};
+  });
+  if (!fed) return fed;
+  if (XML_Parse(parser.get(), nullptr, 0, XML_TRUE) != XML_STATUS_OK) return failed();
+  return {};
+}
+
+}  // namespace netdisk::storage
