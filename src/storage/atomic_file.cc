@@ -9,9 +9,8 @@
 #include <fmt/format.h>
 
 namespace netdisk::storage {
-namespace {
 
-std::string random_suffix() {
+std::string random_name_suffix() {
   unsigned char raw[8];
   if (getrandom(raw, sizeof raw, 0) != static_cast<ssize_t>(sizeof raw)) {
     // getrandom cannot fail for 8 bytes once the pool is initialised; O_EXCL still guards.
@@ -21,8 +20,6 @@ std::string random_suffix() {
   for (unsigned char byte : raw) out += fmt::format("{:02x}", byte);
   return out;
 }
-
-}  // namespace
 
 Status fsync_directory(int dirfd) {
   if (::fsync(dirfd) != 0) return error_from_errno(errno, "fsync directory");
@@ -45,7 +42,7 @@ Result<AtomicFile> AtomicFile::create(int dirfd, std::string target_name, mode_t
   UniqueFd dir(::fcntl(dirfd, F_DUPFD_CLOEXEC, 0));
   if (!dir) return error_from_errno(errno, "dup directory");
   for (int attempt = 0; attempt < 8; ++attempt) {
-    std::string temp_name = fmt::format("{}{}", kTempPrefix, random_suffix());
+    std::string temp_name = fmt::format("{}{}", kTempPrefix, random_name_suffix());
     int fd = ::openat(dir.get(), temp_name.c_str(),
                       O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
     if (fd >= 0) {

@@ -21,6 +21,9 @@ namespace netdisk::storage {
 // start-up sweep removes stale ones. User-chosen names may not start with it.
 inline constexpr std::string_view kTempPrefix = ".netdisk-tmp.";
 
+// 16 random lowercase hex digits (64 bits from getrandom(2)), for unique temporary names.
+std::string random_name_suffix();
+
 // fsync(2) on a directory, so that a rename or create inside it is durable.
 Status fsync_directory(int dirfd);
 

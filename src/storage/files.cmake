@@ -1,1 +1,9 @@
 # Confined user folders: safe paths, listings, uploads, downloads, checksums.
+target_sources(netdisk_storage PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR}/safe_path.cc
+  ${CMAKE_CURRENT_LIST_DIR}/confined_open.cc
+  ${CMAKE_CURRENT_LIST_DIR}/checksum.cc
+  ${CMAKE_CURRENT_LIST_DIR}/partial_uploads.cc
+  ${CMAKE_CURRENT_LIST_DIR}/upload.cc
+  ${CMAKE_CURRENT_LIST_DIR}/file_store.cc)
+target_link_libraries(netdisk_storage PRIVATE PkgConfig::XXHASH)

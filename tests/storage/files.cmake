@@ -1,1 +1,10 @@
 # Tests of the confined file store (files).
+netdisk_test(storage_files_test
+  SOURCES
+    ${CMAKE_CURRENT_LIST_DIR}/safe_path_test.cc
+    ${CMAKE_CURRENT_LIST_DIR}/checksum_test.cc
+    ${CMAKE_CURRENT_LIST_DIR}/file_store_test.cc
+    ${CMAKE_CURRENT_LIST_DIR}/upload_test.cc
+    ${CMAKE_CURRENT_LIST_DIR}/confinement_test.cc
+  LIBS netdisk_storage
+  LABELS unit)

@@ -1,0 +1,255 @@
+#include "storage/file_store.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+
+#include <fmt/format.h>
+
+#include "storage/atomic_file.h"
+#include "storage/checksum.h"
+#include "storage/confined_open.h"
+#include "storage/partial_uploads.h"
+#include "storage/safe_path.h"
+
+namespace netdisk::storage {
+namespace {
+
+Error not_servable(std::string_view path) {
+  return make_error(Errc::invalid_path, fmt::format("'{}' is not a regular file or folder", path));
+}
+
+DirEntry entry_from_stat(std::string name, const struct ::stat& st) {
+  bool is_directory = S_ISDIR(st.st_mode);
+  return DirEntry{std::move(name), is_directory,
+                  is_directory ? 0 : static_cast<std::uint64_t>(st.st_size), mtime_ns(st)};
+}
+
+bool same_inode(int a, int b) {
+  struct ::stat sa {};
+  struct ::stat sb {};
+  return ::fstat(a, &sa) == 0 && ::fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+         sa.st_ino == sb.st_ino;
+}
+
+// The regular file or folder `name` in `dirfd`; invalid_path for a symlink or anything else.
+Result<struct ::stat> stat_servable(int dirfd, const std::string& name, std::string_view path) {
+  auto st = stat_entry(dirfd, name);
+  if (!st && st.error().code == Errc::not_found) {
+    return make_error(Errc::not_found, fmt::format("'{}' does not exist", path));
+  }
+  if (!st) return std::move(st).error();
+  if (!is_servable(*st)) return not_servable(path);
+  return st;
+}
+
+}  // namespace
+
+struct FileStore::Parent {
+  UniqueFd dir;
+  std::string name;
+};
+
+Result<FileStore> FileStore::open(const std::filesystem::path& user_root) {
+  int fd = ::open(user_root.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) {
+    int errnum = errno;
+    struct ::stat st {};
+    if (errnum == ENOTDIR && ::lstat(user_root.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
+      return make_error(Errc::invalid_path,
+                        fmt::format("'{}' is a symbolic link", user_root.string()));
+    }
+    return error_from_errno(errnum, fmt::format("open '{}'", user_root.string()));
+  }
+  return FileStore(UniqueFd(fd));
+}
+
+Result<FileStore::Parent> FileStore::open_parent(const std::vector<std::string>& components) const {
+  auto dir =
+      open_directory_beneath(root_.get(), join_components(components, components.size() - 1));
+  if (!dir) return std::move(dir).error();
+  return Parent{std::move(*dir), components.back()};
+}
+
+Result<std::vector<DirEntry>> FileStore::list(std::string_view dir_path) const {
+  return list(dir_path, "", static_cast<std::size_t>(-1));
+}
+
+Result<std::vector<DirEntry>> FileStore::list(std::string_view dir_path,
+                                              std::string_view after_name,
+                                              std::size_t limit) const {
+  auto components = split_user_dir_path(dir_path);
+  if (!components) return std::move(components).error();
+  auto dir = open_directory_beneath(root_.get(), join_components(*components));
+  if (!dir) return std::move(dir).error();
+  auto names = read_directory(dir->get());
+  if (!names) return std::move(names).error();
+  std::vector<DirEntry> entries;
+  entries.reserve(names->size());
+  for (auto& name : *names) {
+    if (!after_name.empty() && name.name <= after_name) continue;
+    if (!validate_name(name.name)) continue;  // ours (reserved) or not addressable by a client
+    auto st = stat_entry(dir->get(), name.name);
+    if (!st || !is_servable(*st)) continue;  // vanished meanwhile, or a symlink, FIFO, ...
+    entries.push_back(entry_from_stat(std::move(name.name), *st));
+  }
+  auto by_name = [](const DirEntry& a, const DirEntry& b) { return a.name < b.name; };
+  if (limit < entries.size()) {
+    std::partial_sort(entries.begin(), entries.begin() + static_cast<std::ptrdiff_t>(limit),
+                      entries.end(), by_name);
+    entries.resize(limit);
+  } else {
+    std::sort(entries.begin(), entries.end(), by_name);
+  }
+  return entries;
+}
+
+Result<DirEntry> FileStore::stat(std::string_view path) const {
+  auto components = split_user_dir_path(path);
+  if (!components) return std::move(components).error();
+  if (components->empty()) {
+    struct ::stat st {};
+    if (::fstat(root_.get(), &st) != 0) return error_from_errno(errno, "stat your folder");
+    return entry_from_stat("", st);
+  }
+  auto parent = open_parent(*components);
+  if (!parent) return std::move(parent).error();
+  auto st = stat_servable(parent->dir.get(), parent->name, path);
+  if (!st) return std::move(st).error();
+  return entry_from_stat(parent->name, *st);
+}
+
+Status FileStore::make_directory(std::string_view path, bool parents) {
+  auto components = split_user_path(path);
+  if (!components) return std::move(components).error();
+  if (parents) return make_directories(*components);
+  auto parent = open_parent(*components);
+  if (!parent) return std::move(parent).error();
+  if (::mkdirat(parent->dir.get(), parent->name.c_str(), 0755) != 0) {
+    return error_from_errno(errno, fmt::format("create folder '{}'", path));
+  }
+  return fsync_directory(parent->dir.get());
+}
+
+// mkdir -p, one level at a time: each level is opened beneath the previous one, so a symlink
+// or a file on the way stops the walk.
+Status FileStore::make_directories(const std::vector<std::string>& components) {
+  auto current = open_directory_beneath(root_.get(), ".");
+  if (!current) return std::move(current).error();
+  UniqueFd dir = std::move(*current);
+  for (const auto& name : components) {
+    if (::mkdirat(dir.get(), name.c_str(), 0755) == 0) {
+      if (auto synced = fsync_directory(dir.get()); !synced) return synced;
+    } else if (errno != EEXIST) {
+      return error_from_errno(errno, fmt::format("create folder '{}'", name));
+    }
+    auto next = open_directory_beneath(dir.get(), name);
+    if (!next) return std::move(next).error();
+    dir = std::move(*next);
+  }
+  return {};
+}
+
+Status FileStore::remove(std::string_view path) {
+  auto components = split_user_path(path);
+  if (!components) return std::move(components).error();
+  auto parent = open_parent(*components);
+  if (!parent) return std::move(parent).error();
+  int dirfd = parent->dir.get();
+  auto st = stat_servable(dirfd, parent->name, path);
+  if (!st) return std::move(st).error();
+  if (!S_ISDIR(st->st_mode)) {
+    if (::unlinkat(dirfd, parent->name.c_str(), 0) != 0) {
+      return error_from_errno(errno, fmt::format("remove '{}'", path));
+    }
+    return fsync_directory(dirfd);
+  }
+  if (::unlinkat(dirfd, parent->name.c_str(), AT_REMOVEDIR) != 0) {
+    if (errno != ENOTEMPTY && errno != EEXIST) {
+      return error_from_errno(errno, fmt::format("remove '{}'", path));
+    }
+    // Empty to the client's eye, but it may hold our idle partial uploads: those go with it.
+    auto folder = open_directory_beneath(dirfd, parent->name);
+    if (!folder) return std::move(folder).error();
+    auto cleared = clear_reserved_entries(folder->get());
+    if (!cleared) return std::move(cleared).error();
+    if (!*cleared || ::unlinkat(dirfd, parent->name.c_str(), AT_REMOVEDIR) != 0) {
+      return make_error(Errc::not_empty,
+                        fmt::format("'{}' is not empty (or an upload into it is running)", path));
+    }
+  }
+  return fsync_directory(dirfd);
+}
+
+Status FileStore::rename(std::string_view from, std::string_view to) {
+  auto source = split_user_path(from);
+  if (!source) return std::move(source).error();
+  auto target = split_user_path(to);
+  if (!target) return std::move(target).error();
+  if (target->size() > source->size() &&
+      std::equal(source->begin(), source->end(), target->begin())) {
+    return make_error(Errc::invalid_path, fmt::format("cannot move '{}' into itself", from));
+  }
+  auto source_parent = open_parent(*source);
+  if (!source_parent) return std::move(source_parent).error();
+  auto target_parent = open_parent(*target);
+  if (!target_parent) return std::move(target_parent).error();
+  int from_dir = source_parent->dir.get();
+  int to_dir = target_parent->dir.get();
+  if (auto st = stat_servable(from_dir, source_parent->name, from); !st) {
+    return std::move(st).error();
+  }
+  if (::renameat2(from_dir, source_parent->name.c_str(), to_dir, target_parent->name.c_str(),
+                  RENAME_NOREPLACE) != 0) {
+    return error_from_errno(errno, fmt::format("move '{}' to '{}'", from, to));
+  }
+  if (auto synced = fsync_directory(to_dir); !synced) return synced;
+  if (same_inode(from_dir, to_dir)) return {};
+  return fsync_directory(from_dir);
+}
+
+Result<DownloadFile> FileStore::open_for_download(std::string_view path) const {
+  auto components = split_user_path(path);
+  if (!components) return std::move(components).error();
+  auto file = open_regular_beneath(root_.get(), join_components(*components), O_RDONLY);
+  if (!file) return std::move(file).error();
+  struct ::stat st {};
+  if (::fstat(file->get(), &st) != 0) return error_from_errno(errno, "stat download");
+  return DownloadFile{std::move(*file), static_cast<std::uint64_t>(st.st_size), mtime_ns(st),
+                      version_tag(st)};
+}
+
+Result<std::string> FileStore::file_checksum(std::string_view path) const {
+  auto file = open_for_download(path);
+  if (!file) return std::move(file).error();
+  return whole_file_checksum(file->fd.get());
+}
+
+Result<Upload> FileStore::begin_upload(std::string_view path, std::uint64_t size,
+                                       std::optional<std::string> content_hash) {
+  auto components = split_user_path(path);
+  if (!components) return std::move(components).error();
+  auto parent = open_parent(*components);
+  if (!parent) return std::move(parent).error();
+  auto existing = stat_entry(parent->dir.get(), parent->name);
+  if (existing) {
+    if (S_ISDIR(existing->st_mode)) {
+      return make_error(Errc::is_a_directory, fmt::format("'{}' is a folder", path));
+    }
+    if (!S_ISREG(existing->st_mode)) return not_servable(path);
+  } else if (existing.error().code != Errc::not_found) {
+    return std::move(existing).error();
+  }
+  return Upload::begin(std::move(parent->dir), std::move(parent->name), size,
+                       std::move(content_hash));
+}
+
+Result<std::size_t> FileStore::sweep_partial_uploads(const std::filesystem::path& root,
+                                                     std::chrono::seconds max_age) {
+  return sweep_reserved_files(root, max_age);
+}
+
+}  // namespace netdisk::storage

@@ -1,0 +1,104 @@
+// FileStore: one user's confined folder, as the TCP and HTTP servers see it. Every path is a
+// client path checked by split_user_path() and opened with open_beneath() from the folder's
+// descriptor, so nothing outside the folder, and no symlink anywhere, is ever reached. Only
+// regular files and folders are visible; NetDisk's own partial and temp files never are.
+// Thread-safe: it holds only a descriptor, so concurrent calls are fine. Every call blocks on
+// the disk: run them on the blocking pool. Cheap to open per request or per connection.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "storage/unique_fd.h"
+#include "storage/upload.h"
+
+namespace netdisk::storage {
+
+struct DirEntry {
+  std::string name;
+  bool is_directory = false;
+  std::uint64_t size = 0;  // 0 for folders
+  std::int64_t mtime_ns = 0;
+};
+
+struct DownloadFile {
+  UniqueFd fd;  // read-only; keeps reading this version even if the file is replaced
+  std::uint64_t size = 0;
+  std::int64_t mtime_ns = 0;
+  std::string version;  // version_tag() of the opened file
+};
+
+// Every call below refuses a bad path with invalid_path (see split_user_path()), including a
+// path that crosses a symlink or names a FIFO, socket or device. A missing folder on the way is
+// not_found, a file where a folder was expected not_a_directory. Other system errors map
+// through error_from_errno(): permission_denied, disk_full, io_error.
+class FileStore {
+ public:
+  // Opens the existing folder `user_root` (O_PATH, not following a symlink). not_found if it
+  // does not exist; not_a_directory if it is not a folder; invalid_path if it is a symlink.
+  static Result<FileStore> open(const std::filesystem::path& user_root);
+
+  // The entries of folder `dir_path` ("" for the user's folder), sorted by name in byte order.
+  // Hidden: partial/temp files, symlinks and other non-regular files, and names the client
+  // could not address (invalid UTF-8 and the like). not_a_directory if it is a file.
+  Result<std::vector<DirEntry>> list(std::string_view dir_path) const;
+
+  // One page of list(): the first `limit` entries whose names sort after `after_name` ("" for
+  // the first page). Still reads the whole folder, but returns only the page.
+  Result<std::vector<DirEntry>> list(std::string_view dir_path, std::string_view after_name,
+                                     std::size_t limit) const;
+
+  // What list() would say about `path` ("" is the user's folder itself, with an empty name).
+  Result<DirEntry> stat(std::string_view path) const;
+
+  // Creates folder `path`. Without `parents`: already_exists if anything is there, not_found if
+  // its parent is missing. With `parents`: creates the missing folders on the way, and an
+  // existing folder is fine (not_a_directory if a file is in the way).
+  Status make_directory(std::string_view path, bool parents);
+
+  // Removes a file or an empty folder. not_found; not_empty for a folder that holds anything
+  // (a folder holding only idle partial uploads counts as empty; those are removed with it).
+  Status remove(std::string_view path);
+
+  // Moves `from` to `to` inside the folder. not_found if `from` or the parent of `to` is
+  // missing; already_exists if `to` exists (never overwrites); invalid_path for moving a
+  // folder into itself. Both directories are fsynced.
+  Status rename(std::string_view from, std::string_view to);
+
+  // Opens a file for reading. is_a_directory for a folder.
+  Result<DownloadFile> open_for_download(std::string_view path) const;
+
+  // XXH3-128 of the whole file, 32 lowercase hex digits, cached in an xattr (see
+  // whole_file_checksum(); the first computation for a file changes its version tag once).
+  Result<std::string> file_checksum(std::string_view path) const;
+
+  // Starts or resumes an upload to `path` (see Upload::begin()). not_found if the parent
+  // folder is missing; is_a_directory if `path` is a folder; bad_request for a malformed hash.
+  Result<Upload> begin_upload(std::string_view path, std::uint64_t size,
+                              std::optional<std::string> content_hash);
+
+  // Removes partial uploads and temp files older than `max_age` that no Upload holds, in the
+  // whole tree under `root` (the data folder's home/), never following symlinks. Returns how
+  // many were removed. Meant to run periodically on the blocking pool.
+  static Result<std::size_t> sweep_partial_uploads(const std::filesystem::path& root,
+                                                   std::chrono::seconds max_age);
+
+ private:
+  explicit FileStore(UniqueFd root) : root_(std::move(root)) {}
+
+  // The parent folder of `components` opened for reading, and the last component.
+  struct Parent;
+  Result<Parent> open_parent(const std::vector<std::string>& components) const;
+  Status make_directories(const std::vector<std::string>& components);
+
+  UniqueFd root_;  // O_PATH | O_DIRECTORY
+};
+
+}  // namespace netdisk::storage
