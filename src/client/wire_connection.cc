@@ -1,6 +1,6 @@
-#include "tests/e2e/wire_client.h"
+#include "client/wire_connection.h"
 
-#include <arpa/inet.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -12,7 +12,9 @@
 #include <stdexcept>
 #include <utility>
 
-namespace netdisk::e2e {
+#include "protocol/frame.h"
+
+namespace netdisk::client {
 namespace {
 
 int remaining_ms(std::chrono::steady_clock::time_point deadline) {
@@ -23,48 +25,61 @@ int remaining_ms(std::chrono::steady_clock::time_point deadline) {
 
 }  // namespace
 
-WireClient::WireClient(std::uint16_t port) {
-  fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd_ < 0) throw std::runtime_error(std::string("socket: ") + std::strerror(errno));
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(port);
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-    int saved = errno;
-    ::close(fd_);
-    fd_ = -1;
-    throw std::runtime_error(std::string("connect: ") + std::strerror(saved));
+WireConnection::WireConnection(const std::string& host, std::uint16_t port) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  std::string service = std::to_string(port);
+  if (int rc = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &found); rc != 0) {
+    throw std::runtime_error("cannot resolve " + host + ": " + ::gai_strerror(rc));
+  }
+  std::string last_error = "no address";
+  for (addrinfo* at = found; at != nullptr && fd_ < 0; at = at->ai_next) {
+    fd_ = ::socket(at->ai_family, at->ai_socktype | SOCK_CLOEXEC, at->ai_protocol);
+    if (fd_ < 0) {
+      last_error = std::strerror(errno);
+      continue;
+    }
+    if (::connect(fd_, at->ai_addr, at->ai_addrlen) != 0) {
+      last_error = std::strerror(errno);
+      ::close(fd_);
+      fd_ = -1;
+    }
+  }
+  ::freeaddrinfo(found);
+  if (fd_ < 0) {
+    throw std::runtime_error("cannot connect to " + host + ":" + service + ": " + last_error);
   }
   int one = 1;
   ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 }
 
-WireClient::~WireClient() { close(); }
+WireConnection::~WireConnection() { close(); }
 
-WireClient::WireClient(WireClient&& other) noexcept
+WireConnection::WireConnection(WireConnection&& other) noexcept
     : fd_(std::exchange(other.fd_, -1)),
       next_id_(other.next_id_),
       decoder_(std::move(other.decoder_)) {}
 
-void WireClient::close() {
+void WireConnection::close() {
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
 }
 
-protocol::Reply WireClient::hello() {
-  auto reply = call("hello", {{"version", 1}, {"client", "netdisk-e2e"}});
+protocol::Reply WireConnection::hello(std::string_view client_name) {
+  auto reply = call("hello", {{"version", protocol::kProtocolVersion}, {"client", client_name}});
   if (!reply.ok) throw std::runtime_error("hello refused: " + reply.error->message);
   return reply;
 }
 
-std::uint64_t WireClient::send(std::string_view op, nlohmann::json fields) {
+std::uint64_t WireConnection::send(std::string_view op, nlohmann::json fields) {
   std::uint64_t id = next_id_++;
   send_raw(protocol::encode_request(op, id, std::move(fields)));
   return id;
 }
 
-protocol::Reply WireClient::call(std::string_view op, nlohmann::json fields) {
+protocol::Reply WireConnection::call(std::string_view op, nlohmann::json fields) {
   std::uint64_t id = send(op, std::move(fields));
   while (true) {
     auto reply = receive();
@@ -74,7 +89,7 @@ protocol::Reply WireClient::call(std::string_view op, nlohmann::json fields) {
   }
 }
 
-void WireClient::send_raw(std::string_view bytes) {
+void WireConnection::send_raw(std::string_view bytes) {
   while (!bytes.empty()) {
     ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
     if (n < 0) {
@@ -85,7 +100,7 @@ void WireClient::send_raw(std::string_view bytes) {
   }
 }
 
-bool WireClient::fill(std::chrono::steady_clock::time_point deadline) {
+bool WireConnection::fill(std::chrono::steady_clock::time_point deadline) {
   pollfd pfd{fd_, POLLIN, 0};
   int ready = ::poll(&pfd, 1, remaining_ms(deadline));
   if (ready == 0) throw std::runtime_error("timed out waiting for the server");
@@ -96,7 +111,7 @@ bool WireClient::fill(std::chrono::steady_clock::time_point deadline) {
   return true;
 }
 
-std::optional<protocol::Reply> WireClient::receive(std::chrono::milliseconds timeout) {
+std::optional<protocol::Reply> WireConnection::receive(std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (true) {
     auto frame = decoder_.next();
@@ -110,7 +125,7 @@ std::optional<protocol::Reply> WireClient::receive(std::chrono::milliseconds tim
   }
 }
 
-bool WireClient::closed_by_server(std::chrono::milliseconds timeout) {
+bool WireConnection::closed_by_server(std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (true) {
     decoder_.take_raw(decoder_.buffered());
@@ -122,7 +137,7 @@ bool WireClient::closed_by_server(std::chrono::milliseconds timeout) {
   }
 }
 
-std::string WireClient::receive_raw(std::size_t n, std::chrono::milliseconds timeout) {
+std::string WireConnection::receive_raw(std::size_t n, std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   std::string out;
   while (out.size() < n) {
@@ -133,4 +148,4 @@ std::string WireClient::receive_raw(std::size_t n, std::chrono::milliseconds tim
   return out;
 }
 
-}  // namespace netdisk::e2e
+}  // namespace netdisk::client

@@ -1,6 +1,7 @@
-// WireClient: a blocking NetDisk protocol client for tests, on plain POSIX sockets with the
-// shared codec. Every wait has a timeout, so a misbehaving server fails a test instead of
-// hanging it. One thread at a time.
+// WireConnection: one blocking connection to a NetDisk server, on plain POSIX sockets with the
+// shared codec (src/protocol). The netdisk client and the end-to-end tests both use it. Every
+// wait has a timeout, so an unresponsive server is an error, not a hang. One thread at a time;
+// parallel transfers open one connection each.
 #pragma once
 
 #include <chrono>
@@ -11,24 +12,27 @@
 
 #include <nlohmann/json.hpp>
 
+#include "protocol/frame.h"
 #include "protocol/frame_decoder.h"
 #include "protocol/message.h"
 
-namespace netdisk::e2e {
+namespace netdisk::client {
 
-class WireClient {
+class WireConnection {
  public:
   static constexpr auto kDefaultTimeout = std::chrono::seconds(10);
 
-  // Connects to 127.0.0.1:port. Throws on failure.
-  explicit WireClient(std::uint16_t port);
-  ~WireClient();
-  WireClient(WireClient&& other) noexcept;
-  WireClient(const WireClient&) = delete;
-  WireClient& operator=(const WireClient&) = delete;
+  // Connects to host:port (a name, an IPv4 or an IPv6 address). Throws std::runtime_error.
+  WireConnection(const std::string& host, std::uint16_t port);
+  // Connects to 127.0.0.1:port.
+  explicit WireConnection(std::uint16_t port) : WireConnection("127.0.0.1", port) {}
+  ~WireConnection();
+  WireConnection(WireConnection&& other) noexcept;
+  WireConnection(const WireConnection&) = delete;
+  WireConnection& operator=(const WireConnection&) = delete;
 
   // hello with protocol version 1; returns the reply (throws if the reply is not ok).
-  protocol::Reply hello();
+  protocol::Reply hello(std::string_view client_name = "netdisk");
 
   // Sends a request with the next id and returns that id.
   std::uint64_t send(std::string_view op, nlohmann::json fields = {});
@@ -54,7 +58,7 @@ class WireClient {
 
   int fd_ = -1;
   std::uint64_t next_id_ = 1;
-  protocol::FrameDecoder decoder_{16 * 1024 * 1024};
+  protocol::FrameDecoder decoder_{protocol::kMaxMaxFrameBytes};
 };
 
-}  // namespace netdisk::e2e
+}  // namespace netdisk::client

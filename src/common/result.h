@@ -27,6 +27,9 @@ Error error_from_errno(int errnum, std::string_view what);
 template <typename T>
 class [[nodiscard]] Result {
  public:
+  // An empty Result is an internal_error; it exists because some awaitable machinery needs a
+  // default-constructible type.
+  Result() : Result(Error{Errc::internal_error, "no result"}) {}
   Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit
   Result(Error error) : state_(std::in_place_index<1>, std::move(error)) {}  // NOLINT: implicit
 

@@ -27,6 +27,12 @@ constexpr auto kLingerTime = std::chrono::seconds(2);
 // At most this much is read and thrown away while lingering.
 constexpr std::size_t kLingerDiscardBytes = 1024 * 1024;
 
+std::string peer_address_of(const asio::ip::tcp::socket& socket) {
+  boost::system::error_code ec;
+  auto endpoint = socket.remote_endpoint(ec);
+  return ec ? std::string("?") : endpoint.address().to_string();
+}
+
 std::string describe_peer(const asio::ip::tcp::socket& socket) {
   boost::system::error_code ec;
   auto endpoint = socket.remote_endpoint(ec);
@@ -43,6 +49,7 @@ Connection::Connection(asio::ip::tcp::socket socket, IoWorker& worker, ServerCon
       server_(server),
       serial_(serial),
       peer_(describe_peer(socket_)),
+      peer_address_(peer_address_of(socket_)),
       decoder_(protocol::kHandshakeMaxFrameBytes),
       last_progress_(Clock::now()),
       deadline_(last_progress_ + server.config.handshake_timeout),
@@ -104,6 +111,18 @@ void Connection::force_close() {
   boost::system::error_code ignored;
   socket_.close(ignored);
   outbox_.close();
+}
+
+void Connection::log_in(std::string user, std::string token) {
+  spdlog::info("conn#{} logged in as {}", serial_, user);
+  user_ = std::move(user);
+  session_token_ = std::move(token);
+}
+
+void Connection::log_out() {
+  if (user_) spdlog::info("conn#{} logged out ({})", serial_, *user_);
+  user_.reset();
+  session_token_.clear();
 }
 
 void Connection::complete_handshake(int version) {

@@ -53,6 +53,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Queues a complete frame for sending.
   void send(std::string frame) { outbox_.push(std::move(frame)); }
 
+  // The logged-in user, if any, and the session token this connection logged in with.
+  const std::optional<std::string>& user() const noexcept { return user_; }
+  const std::string& session_token() const noexcept { return session_token_; }
+  void log_in(std::string user, std::string token);
+  void log_out();
+  // The peer's IP address without the port (for login throttling).
+  const std::string& peer_address() const noexcept { return peer_address_; }
+
   // Called by the hello handler once the versions are agreed.
   void complete_handshake(int version);
   bool greeted() const noexcept { return version_ != 0; }
@@ -73,6 +81,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   ServerContext& server_;
   std::uint64_t serial_;
   std::string peer_;
+  std::string peer_address_;
+  std::optional<std::string> user_;
+  std::string session_token_;
   protocol::FrameDecoder decoder_;
   Clock::time_point last_progress_;
   Clock::time_point deadline_;

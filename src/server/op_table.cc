@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "server/connection.h"
+#include "server/handlers/account_ops.h"
 #include "server/handlers/basic_ops.h"
 
 namespace netdisk::server {
@@ -15,6 +16,10 @@ namespace {
 constexpr std::array kOps = {
     OpInfo{"hello", &handlers::hello, false},
     OpInfo{"ping", &handlers::ping, false},
+    OpInfo{"register", &handlers::register_user, false},
+    OpInfo{"login", &handlers::login, false},
+    OpInfo{"logout", &handlers::logout, true},
+    OpInfo{"whoami", &handlers::whoami, true},
 };
 
 const OpInfo* find_op(std::string_view name) {
@@ -31,6 +36,9 @@ boost::asio::awaitable<HandlerResult> dispatch(Connection& connection,
   const OpInfo* op = find_op(request.op);
   if (op == nullptr) {
     co_return make_error(Errc::unknown_op, fmt::format("unknown op \"{}\"", request.op));
+  }
+  if (op->requires_login && !connection.user()) {
+    co_return make_error(Errc::not_logged_in, fmt::format("{} needs you to log in first", op->name));
   }
   RequestContext context{connection, request};
   try {

@@ -148,6 +148,7 @@ void Server::run() {
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
   workers.stop();
   workers.join();
+  context.accounts.shutdown();
   context.blocking_pool.join();
   spdlog::info("netdiskd stopped");
 }

@@ -75,6 +75,26 @@ void add_server_options(CLI::App& app, ServerConfig& config) {
   app.add_option("--log-level", config.log_level,
                  "trace, debug, info, warn, error or off (default info)")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+  app.add_option("--users-file", config.users_file,
+                 "The users workbook (default <data>/users.xlsx; never inside <data>/home)")
+      ->type_name("FILE");
+  app.add_option_function<unsigned>(
+      "--session-ttl", [&config](unsigned s) { config.session_ttl = std::chrono::seconds(s); },
+      "Seconds a login session token stays valid (default 604800, a week)")
+      ->check(CLI::Range(1u, 365u * 24 * 3600));
+  app.add_option("--hash-threads", config.hash_threads,
+                 "Threads for Argon2id password hashing (default 2)")
+      ->check(CLI::Range(1u, 64u));
+  app.add_option("--max-pending-hashes", config.max_pending_hashes,
+                 "Logins and registrations hashing or queued at once; more get server_busy "
+                 "(default 64)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100000}));
+  app.add_option("--password-hash-memory", config.password_hash_memory_mib,
+                 "Argon2id memory per hash in MiB (default 64)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{4096}));
+  app.add_option("--password-hash-ops", config.password_hash_ops,
+                 "Argon2id passes per hash (default 2)")
+      ->check(CLI::Range(1ull, 100ull));
   app.add_option("--port-file", config.port_file,
                  "Write the bound TCP port to this file once listening (useful with port 0)");
 }

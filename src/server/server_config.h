@@ -35,6 +35,13 @@ struct ServerConfig {
   std::size_t max_connections = 10000;
   std::size_t max_frame_bytes = 1024 * 1024;
   std::string log_level = "info";
+  // Accounts.
+  std::filesystem::path users_file;  // empty: <data>/users.xlsx
+  std::chrono::seconds session_ttl{7 * 24 * 3600};
+  unsigned hash_threads = 2;
+  std::size_t max_pending_hashes = 64;
+  std::size_t password_hash_memory_mib = 64;  // Argon2id cost (libsodium "interactive")
+  unsigned long long password_hash_ops = 2;
   std::string port_file;  // when set, the bound TCP port is written there (for tests and scripts)
 };
 

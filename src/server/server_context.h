@@ -1,6 +1,6 @@
 // ServerContext: the services every connection and handler shares: the configuration, the
-// blocking pool and (as features land) the user registry, sessions and chat room. Owned by
-// Server, which outlives every connection; members are thread-safe or immutable.
+// blocking pool, the data layout and the accounts (and, as features land, files and chat).
+// Owned by Server, which outlives every connection; members are thread-safe or immutable.
 #pragma once
 
 #include <atomic>
@@ -8,16 +8,21 @@
 
 #include <boost/asio/thread_pool.hpp>
 
+#include "server/accounts/account_service.h"
 #include "server/server_config.h"
+#include "storage/data_layout.h"
 
 namespace netdisk::server {
 
 struct ServerContext {
-  explicit ServerContext(const ServerConfig& cfg)
-      : config(cfg), blocking_pool(cfg.blocking_threads) {}
+  // Prepares the data folder and loads the users. Throws std::runtime_error with a message for
+  // the administrator (for example, a damaged users.xlsx).
+  explicit ServerContext(const ServerConfig& cfg);
 
   const ServerConfig config;
   boost::asio::thread_pool blocking_pool;
+  const storage::DataLayout layout;
+  AccountService accounts;
   std::atomic<std::size_t> open_connections{0};
   std::atomic<bool> shutting_down{false};
 };

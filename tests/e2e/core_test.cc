@@ -14,13 +14,14 @@
 
 #include "protocol/frame.h"
 #include "tests/e2e/server_process.h"
-#include "tests/e2e/wire_client.h"
+#include "client/wire_connection.h"
 
 namespace netdisk::e2e {
 namespace {
 
 using namespace std::chrono_literals;
 using json = nlohmann::json;
+using WireClient = client::WireConnection;
 
 std::string frame(std::string_view payload) { return protocol::encode_frame(payload); }
 

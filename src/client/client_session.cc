@@ -1,0 +1,46 @@
+#include "client/client_session.h"
+
+#include "client/password_prompt.h"
+
+namespace netdisk::client {
+
+ClientSession::ClientSession(const ClientOptions& options)
+    : options_(options), connection_(options.server.host, options.server.port) {
+  connection_.hello("netdisk/0.1.0");
+}
+
+nlohmann::json ClientSession::call(std::string_view op, nlohmann::json fields) {
+  auto reply = connection_.call(op, std::move(fields));
+  if (!reply.ok) throw ServerError(reply.error_code_name, reply.error->message);
+  return std::move(reply.body);
+}
+
+void ClientSession::authenticate() {
+  if (username_) return;
+  std::string server = options_.server.to_string();
+  if (options_.user) {
+    std::string password = read_password("Password for " + *options_.user + "@" + server + ": ");
+    auto reply = call("login", {{"username", *options_.user}, {"password", password}});
+    username_ = reply.value("username", *options_.user);
+    return;
+  }
+  auto saved = store_.load(server);
+  if (!saved) {
+    throw ServerError("not_logged_in",
+                      "not logged in to " + server + ": run `netdisk login NAME` or use --user NAME");
+  }
+  try {
+    auto reply = call("login", {{"token", saved->token}});
+    username_ = reply.value("username", saved->username);
+  } catch (const ServerError& error) {
+    if (error.code() == "session_expired" || error.code() == "auth_failed") {
+      store_.forget(server);
+      throw ServerError(error.code(), "the saved session for " + saved->username + "@" + server +
+                                          " is no longer valid: run `netdisk login " +
+                                          saved->username + "`");
+    }
+    throw;
+  }
+}
+
+}  // namespace netdisk::client

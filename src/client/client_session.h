@@ -1,0 +1,59 @@
+// ClientSession: a connection to the server that has said hello and, when asked, logged in,
+// either with --user and a password or with the session saved by `netdisk login`. Commands use
+// it to make calls; a server error becomes a ServerError exception carrying the wire code.
+// One thread at a time.
+#pragma once
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "client/server_address.h"
+#include "client/session_store.h"
+#include "client/wire_connection.h"
+
+namespace netdisk::client {
+
+// A failed request: what the server said, as one line for the user.
+class ServerError : public std::runtime_error {
+ public:
+  ServerError(std::string code, const std::string& message)
+      : std::runtime_error(message), code_(std::move(code)) {}
+  const std::string& code() const noexcept { return code_; }
+
+ private:
+  std::string code_;
+};
+
+struct ClientOptions {
+  ServerAddress server;
+  std::optional<std::string> user;  // --user: log in for this command alone
+};
+
+class ClientSession {
+ public:
+  // Connects and says hello. Throws std::runtime_error when the server cannot be reached.
+  explicit ClientSession(const ClientOptions& options);
+
+  // Logs in with --user (asking for the password) or the saved session. Throws ServerError
+  // (not_logged_in when there is neither) with advice on what to do.
+  void authenticate();
+
+  // Sends a request and returns the reply's fields; throws ServerError on an error reply.
+  nlohmann::json call(std::string_view op, nlohmann::json fields = {});
+
+  WireConnection& connection() noexcept { return connection_; }
+  const ClientOptions& options() const noexcept { return options_; }
+  const std::optional<std::string>& username() const noexcept { return username_; }
+  SessionStore& store() noexcept { return store_; }
+
+ private:
+  ClientOptions options_;
+  WireConnection connection_;
+  SessionStore store_;
+  std::optional<std::string> username_;
+};
+
+}  // namespace netdisk::client

@@ -1,0 +1,156 @@
+#include "server/accounts/account_service.h"
+
+#include <sodium.h>
+
+#include <stdexcept>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "server/blocking.h"
+#include "storage/username.h"
+
+namespace netdisk::server {
+namespace {
+
+// Wipes a password from memory when it goes out of scope.
+struct Wipe {
+  std::string& secret;
+  ~Wipe() { sodium_memzero(secret.data(), secret.size()); }
+};
+
+Error busy() {
+  return make_error(Errc::server_busy, "too many logins and registrations at once; try again");
+}
+
+Error wrong_credentials() { return make_error(Errc::auth_failed, "wrong username or password"); }
+
+}  // namespace
+
+AccountService::AccountService(const storage::DataLayout& layout, AccountOptions options,
+                               boost::asio::thread_pool& blocking_pool)
+    : layout_(layout),
+      options_(options),
+      blocking_pool_(blocking_pool),
+      hash_pool_(options.hash_threads, options.max_pending_hashes),
+      sessions_(options.session_lifetime),
+      throttle_(options.throttle),
+      login_flush_timer_(blocking_pool) {
+  auto registry = storage::UserRegistry::open(layout_.users_file());
+  if (!registry) {
+    throw std::runtime_error(fmt::format("cannot load {}: {}", layout_.users_file().string(),
+                                         registry.error().message));
+  }
+  registry_ = std::move(*registry);
+  auto hasher = storage::PasswordHasher::create(options.hash_cost);
+  if (!hasher) throw std::runtime_error(hasher.error().message);
+  hasher_ = std::make_unique<storage::PasswordHasher>(std::move(*hasher));
+  spdlog::info("{} users in {}", registry_->size(), layout_.users_file().string());
+}
+
+AccountService::~AccountService() = default;
+
+bool AccountService::claim(const std::string& key) {
+  std::lock_guard lock(claims_mutex_);
+  return claims_.insert(key).second;
+}
+
+void AccountService::release(const std::string& key) {
+  std::lock_guard lock(claims_mutex_);
+  claims_.erase(key);
+}
+
+boost::asio::awaitable<Status> AccountService::register_user(std::string username,
+                                                             std::string password) {
+  Wipe wipe{password};
+  if (auto valid = storage::validate_username(username); !valid.ok()) co_return valid;
+  if (auto valid = storage::validate_password(password); !valid.ok()) co_return valid;
+  auto key = storage::username_key(username);
+  auto taken = make_error(Errc::user_exists, fmt::format("the name {} is taken", username));
+  if (registry_->find(username)) co_return taken;
+  if (!claim(key)) co_return taken;
+  struct Unclaim {
+    AccountService& service;
+    const std::string& key;
+    ~Unclaim() { service.release(key); }
+  } unclaim{*this, key};
+
+  auto hashed = co_await hash_pool_.run([this, &password] { return hasher_->hash(password); });
+  if (!hashed) co_return busy();
+  if (!hashed->ok()) co_return hashed->error();
+
+  storage::UserRecord record{username, std::move(**hashed), std::chrono::system_clock::now(), {}};
+  co_return co_await run_blocking(blocking_pool_, [this, &record]() -> Status {
+    if (auto folder = layout_.create_user_folder(record.name); !folder.ok()) return folder;
+    return registry_->add(std::move(record));
+  });
+}
+
+boost::asio::awaitable<Result<AccountService::Session>> AccountService::login(
+    std::string username, std::string password, std::string address) {
+  Wipe wipe{password};
+  auto key = storage::username_key(username);
+  auto wait = throttle_.wait_before_attempt(key, address);
+  if (wait.count() > 0) {
+    co_return make_error(Errc::rate_limited,
+                         fmt::format("too many failed logins; try again in {} s",
+                                     (wait.count() + 999) / 1000));
+  }
+  auto user = storage::validate_username(username).ok() &&
+                      storage::validate_password(password).ok()
+                  ? registry_->find(username)
+                  : std::nullopt;
+  // An unknown user costs one dummy verification, so it takes as long as a wrong password.
+  auto verified = co_await hash_pool_.run([this, &user, &password] {
+    if (!user) {
+      hasher_->verify_dummy(password);
+      return false;
+    }
+    return hasher_->verify(user->password_hash, password);
+  });
+  if (!verified) co_return busy();
+  if (!*verified) {
+    throttle_.record_failure(key, address);
+    spdlog::info("login failed for {:?} from {}", username, address);
+    co_return wrong_credentials();
+  }
+  throttle_.record_success(key);
+  auto issued = sessions_.issue(user->name);
+  registry_->note_login(user->name, std::chrono::system_clock::now());
+  schedule_login_flush();
+  co_return Session{user->name, std::move(issued.token), issued.expires};
+}
+
+void AccountService::schedule_login_flush() {
+  // Login times are bookkeeping: they are written in the background at most once per
+  // kLoginFlushDelay, batched with whatever else the registry writes, instead of one workbook
+  // rewrite per login.
+  if (login_flush_scheduled_.exchange(true)) return;
+  login_flush_timer_.expires_after(kLoginFlushDelay);
+  login_flush_timer_.async_wait([this](const boost::system::error_code&) {
+    login_flush_scheduled_ = false;
+    if (auto flushed = registry_->flush(); !flushed.ok()) {
+      spdlog::warn("recording login times: {}", flushed.error().message);
+    }
+  });
+}
+
+void AccountService::shutdown() {
+  login_flush_timer_.cancel();  // its handler still runs, and flushes
+  hash_pool_.join();
+}
+
+Result<std::string> AccountService::resume(std::string_view token) {
+  auto found = sessions_.lookup(token);
+  switch (found.check) {
+    case SessionTokens::Check::valid:
+      return found.username;
+    case SessionTokens::Check::expired:
+      return make_error(Errc::session_expired, "the session has expired; log in again");
+    case SessionTokens::Check::unknown:
+      break;
+  }
+  return make_error(Errc::auth_failed, "unknown session token; log in again");
+}
+
+}  // namespace netdisk::server

@@ -1,0 +1,91 @@
+// AccountService: registration, login and logout as coroutines, shared by the TCP handlers and
+// the web side. It validates at the edge, runs Argon2id on a bounded hashing pool and registry
+// writes on the blocking pool, so no I/O thread ever waits on a hash or the disk. Owned by the
+// server and shared by every connection: all members are thread-safe.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include "common/result.h"
+#include "server/accounts/login_throttle.h"
+#include "server/accounts/session_tokens.h"
+#include "server/bounded_pool.h"
+#include "storage/data_layout.h"
+#include "storage/password_hasher.h"
+#include "storage/user_registry.h"
+
+namespace netdisk::server {
+
+struct AccountOptions {
+  storage::HashCost hash_cost;
+  unsigned hash_threads = 2;
+  std::size_t max_pending_hashes = 64;
+  std::chrono::seconds session_lifetime{7 * 24 * 3600};
+  LoginThrottle::Policy throttle;
+};
+
+class AccountService {
+ public:
+  // Opens the registry at layout.users_file(). Throws std::runtime_error with a message for the
+  // administrator when the workbook is damaged (the file is left untouched).
+  AccountService(const storage::DataLayout& layout, AccountOptions options,
+                 boost::asio::thread_pool& blocking_pool);
+  ~AccountService();
+
+  // Creates the user's folder, then records the user durably. Errors: invalid_username,
+  // invalid_password, user_exists, server_busy (hashing queue full), disk_full, io_error.
+  boost::asio::awaitable<Status> register_user(std::string username, std::string password);
+
+  struct Session {
+    std::string username;  // as registered (the case the user chose)
+    std::string token;
+    std::chrono::system_clock::time_point expires;
+  };
+  // Errors: auth_failed (the same for a wrong name and a wrong password), rate_limited,
+  // server_busy.
+  boost::asio::awaitable<Result<Session>> login(std::string username, std::string password,
+                                                std::string address);
+  // Errors: auth_failed (unknown token), session_expired.
+  Result<std::string> resume(std::string_view token);
+  void logout(std::string_view token) { sessions_.revoke(token); }
+
+  const storage::DataLayout& layout() const noexcept { return layout_; }
+  std::size_t user_count() const { return registry_->size(); }
+  // Writes pending login times and waits for hashing work to finish. Call once, after the I/O
+  // threads have stopped.
+  void shutdown();
+
+ private:
+  // A name being registered right now (by key), so two racing registrations of one name
+  // cannot both create its folder.
+  bool claim(const std::string& key);
+  void schedule_login_flush();
+  void release(const std::string& key);
+
+  storage::DataLayout layout_;
+  AccountOptions options_;
+  boost::asio::thread_pool& blocking_pool_;
+  std::unique_ptr<storage::UserRegistry> registry_;
+  std::unique_ptr<storage::PasswordHasher> hasher_;
+  BoundedPool hash_pool_;
+  SessionTokens sessions_;
+  LoginThrottle throttle_;
+  static constexpr auto kLoginFlushDelay = std::chrono::seconds(2);
+  boost::asio::steady_timer login_flush_timer_;
+  std::atomic<bool> login_flush_scheduled_{false};
+  std::mutex claims_mutex_;
+  std::unordered_set<std::string> claims_;
+};
+
+}  // namespace netdisk::server

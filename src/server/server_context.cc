@@ -1,0 +1,32 @@
+#include "server/server_context.h"
+
+#include <stdexcept>
+
+namespace netdisk::server {
+namespace {
+
+storage::DataLayout prepare_layout(const ServerConfig& config) {
+  auto layout = storage::DataLayout::prepare(config.data_dir, config.users_file);
+  if (!layout) throw std::runtime_error(layout.error().message);
+  return std::move(*layout);
+}
+
+AccountOptions account_options(const ServerConfig& config) {
+  AccountOptions options;
+  options.hash_cost.ops = config.password_hash_ops;
+  options.hash_cost.memory_bytes = config.password_hash_memory_mib << 20;
+  options.hash_threads = config.hash_threads;
+  options.max_pending_hashes = config.max_pending_hashes;
+  options.session_lifetime = config.session_ttl;
+  return options;
+}
+
+}  // namespace
+
+ServerContext::ServerContext(const ServerConfig& cfg)
+    : config(cfg),
+      blocking_pool(cfg.blocking_threads),
+      layout(prepare_layout(cfg)),
+      accounts(layout, account_options(cfg), blocking_pool) {}
+
+}  // namespace netdisk::server

@@ -1,0 +1,35 @@
+// Running the real `netdisk` client from a test: arguments, environment and stdin in; exit
+// status, stdout and stderr out. Each run gets a timeout so a hanging client fails the test.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace netdisk::e2e {
+
+struct CliResult {
+  int exit_code = -1;  // -1 when killed by a signal or the timeout
+  std::string out;
+  std::string err;
+};
+
+// Runs `program` (a path) with `args`. `env` entries are added to (or replace) the test's own
+// environment; NETDISK_PASSWORD is removed unless given.
+CliResult run_program(const std::filesystem::path& program, const std::vector<std::string>& args,
+                      const std::map<std::string, std::string>& env = {},
+                      const std::string& stdin_text = {},
+                      std::chrono::seconds timeout = std::chrono::seconds(60));
+
+// Runs build/bin/netdisk.
+CliResult run_netdisk(const std::vector<std::string>& args,
+                      const std::map<std::string, std::string>& env = {},
+                      const std::string& stdin_text = {},
+                      std::chrono::seconds timeout = std::chrono::seconds(60));
+
+// Runs a command line through /bin/sh -c (for tools such as python3 or cmp).
+CliResult run_shell(const std::string& command);
+
+}  // namespace netdisk::e2e
