@@ -84,6 +84,12 @@ class StrictSax {
 }  // namespace
 
 Result<json> parse_json_object(std::string_view payload) {
+  // nlohmann's lexer takes a NUL byte outside a string for the end of input and ignores what
+  // follows, so "{}\0<anything>" would pass. A NUL is never valid in JSON text (inside strings
+  // it must be escaped), so refuse it up front (found by tests/fuzz/fuzz_control_message).
+  if (payload.find('\0') != std::string_view::npos) {
+    return make_error(Errc::bad_json, "invalid JSON: NUL byte in the payload");
+  }
   json root;
   StrictSax sax(root);
   bool parsed = false;

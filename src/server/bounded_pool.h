@@ -21,8 +21,11 @@ class BoundedPool {
       : pool_(threads), max_pending_(max_pending) {}
 
   // nullopt when `max_pending` calls are already queued or running.
+  // `fn` must capture only references and pointers: it is a by-value parameter of a
+  // coroutine, which GCC 12 copies bitwise (see run_blocking in blocking.h).
   template <typename Fn>
   boost::asio::awaitable<std::optional<std::invoke_result_t<Fn&>>> run(Fn fn) {
+    static_assert(std::is_trivially_copyable_v<Fn>, "capture only references and pointers");
     if (pending_.fetch_add(1) >= max_pending_) {
       pending_.fetch_sub(1);
       co_return std::nullopt;

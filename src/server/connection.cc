@@ -114,6 +114,7 @@ void Connection::force_close() {
 }
 
 void Connection::log_in(std::string user, std::string token) {
+  if (user_ && *user_ != user) log_out();
   spdlog::info("conn#{} logged in as {}", serial_, user);
   user_ = std::move(user);
   session_token_ = std::move(token);
@@ -123,6 +124,8 @@ void Connection::log_out() {
   if (user_) spdlog::info("conn#{} logged out ({})", serial_, *user_);
   user_.reset();
   session_token_.clear();
+  file_store_.reset();
+  upload_.reset();
 }
 
 void Connection::complete_handshake(int version) {

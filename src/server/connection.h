@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -18,6 +19,8 @@
 #include "common/result.h"
 #include "protocol/frame_decoder.h"
 #include "server/outbox.h"
+#include "storage/file_store.h"
+#include "storage/upload.h"
 
 namespace netdisk::server {
 
@@ -61,6 +64,21 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // The peer's IP address without the port (for login throttling).
   const std::string& peer_address() const noexcept { return peer_address_; }
 
+  // For raw byte streams (src/server/stream_io.h): the socket, the bytes already read past the
+  // last frame, and a way to count stream progress against the idle timeout.
+  boost::asio::ip::tcp::socket& socket() noexcept { return socket_; }
+  std::span<const char> take_buffered(std::size_t max) noexcept { return decoder_.take_raw(max); }
+  void note_progress() noexcept { last_progress_ = Clock::now(); }
+
+  // The logged-in user's folder (opened on first use by the file handlers) and the upload in
+  // progress on this connection, if any. Touched only by this connection's handlers.
+  std::shared_ptr<storage::FileStore>& file_store() noexcept { return file_store_; }
+  struct PendingUpload {
+    std::string path;
+    storage::Upload upload;
+  };
+  std::optional<PendingUpload>& upload() noexcept { return upload_; }
+
   // Called by the hello handler once the versions are agreed.
   void complete_handshake(int version);
   bool greeted() const noexcept { return version_ != 0; }
@@ -84,6 +102,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::string peer_address_;
   std::optional<std::string> user_;
   std::string session_token_;
+  std::shared_ptr<storage::FileStore> file_store_;
+  std::optional<PendingUpload> upload_;
   protocol::FrameDecoder decoder_;
   Clock::time_point last_progress_;
   Clock::time_point deadline_;

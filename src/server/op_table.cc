@@ -8,6 +8,8 @@
 #include "server/connection.h"
 #include "server/handlers/account_ops.h"
 #include "server/handlers/basic_ops.h"
+#include "server/handlers/file_ops.h"
+#include "server/handlers/transfer_ops.h"
 
 namespace netdisk::server {
 namespace {
@@ -20,6 +22,15 @@ constexpr std::array kOps = {
     OpInfo{"login", &handlers::login, false},
     OpInfo{"logout", &handlers::logout, true},
     OpInfo{"whoami", &handlers::whoami, true},
+    OpInfo{"list", &handlers::list, true},
+    OpInfo{"stat", &handlers::stat, true},
+    OpInfo{"mkdir", &handlers::make_directory, true},
+    OpInfo{"remove", &handlers::remove, true},
+    OpInfo{"rename", &handlers::rename, true},
+    OpInfo{"checksum", &handlers::checksum, true},
+    OpInfo{"upload", &handlers::upload, true},
+    OpInfo{"upload.data", &handlers::upload_data, true},
+    OpInfo{"download", &handlers::download, true},
 };
 
 const OpInfo* find_op(std::string_view name) {

@@ -41,8 +41,8 @@ bool Outbox::push(SharedFrame frame, std::size_t limit) {
 asio::awaitable<void> Outbox::run() {
   std::vector<asio::const_buffer> buffers;
   while (true) {
-    if (queue_.empty()) {
-      wake(is_drained_);
+    if (queue_.empty() || exclusive_) {
+      if (queue_.empty()) wake(is_drained_);
       if (closed_ || failed_) break;
       has_work_.expires_at(std::chrono::steady_clock::time_point::max());
       co_await has_work_.async_wait(kAsTuple);
@@ -73,6 +73,16 @@ asio::awaitable<void> Outbox::drained() {
     is_drained_.expires_at(std::chrono::steady_clock::time_point::max());
     co_await is_drained_.async_wait(kAsTuple);
   }
+}
+
+asio::awaitable<void> Outbox::acquire_exclusive() {
+  co_await drained();
+  exclusive_ = true;
+}
+
+void Outbox::release_exclusive() {
+  exclusive_ = false;
+  wake(has_work_);
 }
 
 void Outbox::close() {

@@ -36,6 +36,13 @@ class Outbox {
   // Lets the writer finish what is queued and exit.
   void close();
 
+  // For a raw byte stream (docs/PROTOCOL.md, section 5): waits until every queued frame is
+  // written, then keeps the writer off the socket, so the caller may write to it directly
+  // with nothing interleaved. Frames pushed meanwhile wait in the queue. Always pair with
+  // release_exclusive().
+  boost::asio::awaitable<void> acquire_exclusive();
+  void release_exclusive();
+
   std::size_t queued_bytes() const noexcept { return queued_bytes_; }
   bool failed() const noexcept { return failed_; }
 
@@ -49,6 +56,7 @@ class Outbox {
   boost::asio::steady_timer has_work_;
   boost::asio::steady_timer is_drained_;
   bool closed_ = false;
+  bool exclusive_ = false;
   bool failed_ = false;
   bool writer_done_ = false;
 };

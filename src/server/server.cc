@@ -2,6 +2,7 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <fstream>
 #include <future>
 #include <stdexcept>
@@ -13,6 +14,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -20,7 +22,9 @@
 #include "server/connection.h"
 #include "server/io_workers.h"
 #include "server/listener.h"
+#include "server/blocking.h"
 #include "server/server_context.h"
+#include "storage/file_store.h"
 
 namespace netdisk::server {
 namespace {
@@ -56,6 +60,29 @@ asio::awaitable<void> sweep_deadlines(IoWorker& worker) {
     for (Connection* connection : connections) {
       if (worker.connections.contains(connection)) connection->check_deadline(now);
     }
+  }
+}
+
+// Removes interrupted uploads nobody resumed within --partial-ttl, so they never pile up in
+// users' folders. The walk runs on the blocking pool.
+asio::awaitable<void> sweep_partial_uploads(ServerContext& context) {
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  auto period = std::clamp<std::chrono::seconds>(context.config.partial_ttl / 4,
+                                                 std::chrono::seconds(1), std::chrono::minutes(10));
+  while (!context.shutting_down) {
+    // Captures by reference only: see the coroutine rule in server/blocking.h.
+    auto removed = co_await run_blocking(context.blocking_pool, [&context] {
+      return storage::FileStore::sweep_partial_uploads(context.layout.home_dir(),
+                                                       context.config.partial_ttl);
+    });
+    if (!removed) {
+      spdlog::warn("sweeping partial uploads: {}", removed.error().message);
+    } else if (*removed > 0) {
+      spdlog::info("removed {} expired partial uploads", *removed);
+    }
+    timer.expires_after(period);
+    auto [ec] = co_await timer.async_wait(kAsTuple);
+    if (ec) break;
   }
 }
 
@@ -106,6 +133,7 @@ void Server::run() {
     asio::co_spawn(workers.at(i).context, sweep_deadlines(workers.at(i)), asio::detached);
   }
   asio::co_spawn(main_context, accept_loop(acceptor, workers, context), asio::detached);
+  asio::co_spawn(main_context, sweep_partial_uploads(context), asio::detached);
 
   asio::signal_set signals(main_context, SIGINT, SIGTERM);
   std::promise<void> stopped;

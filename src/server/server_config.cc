@@ -1,5 +1,6 @@
 #include "server/server_config.h"
 
+#include <map>
 #include <stdexcept>
 
 #include <CLI/CLI.hpp>
@@ -95,6 +96,16 @@ void add_server_options(CLI::App& app, ServerConfig& config) {
   app.add_option("--password-hash-ops", config.password_hash_ops,
                  "Argon2id passes per hash (default 2)")
       ->check(CLI::Range(1ull, 100ull));
+  app.add_option_function<unsigned>(
+      "--partial-ttl", [&config](unsigned s) { config.partial_ttl = std::chrono::seconds(s); },
+      "Seconds an interrupted upload is kept for resuming (default 86400)")
+      ->check(CLI::Range(1u, 365u * 24 * 3600));
+  app.add_option("--send-mode", config.send_mode,
+                 "How downloads leave: buffered (pread + write) or sendfile (zero-copy); "
+                 "default buffered, the faster on loopback (docs/BENCHMARKS.md)")
+      ->transform(CLI::CheckedTransformer(
+          std::map<std::string, SendMode>{{"buffered", SendMode::buffered},
+                                          {"sendfile", SendMode::sendfile}}));
   app.add_option("--port-file", config.port_file,
                  "Write the bound TCP port to this file once listening (useful with port 0)");
 }

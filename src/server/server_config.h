@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <string>
 
+#include "server/stream_io.h"
+
 namespace CLI {
 class App;
 }
@@ -42,7 +44,10 @@ struct ServerConfig {
   std::size_t max_pending_hashes = 64;
   std::size_t password_hash_memory_mib = 64;  // Argon2id cost (libsodium "interactive")
   unsigned long long password_hash_ops = 2;
-  std::string port_file;  // when set, the bound TCP port is written there (for tests and scripts)
+  std::string port_file;
+  // Files.
+  std::chrono::seconds partial_ttl{24 * 3600};
+  SendMode send_mode = SendMode::buffered;  // when set, the bound TCP port is written there (for tests and scripts)
 };
 
 // Declares every option on `app`, writing into `config`. The caller parses.

@@ -63,6 +63,12 @@ std::optional<std::string> read_checksum_xattr(int fd, const struct ::stat& st) 
 
 }  // namespace
 
+std::optional<std::string> stored_checksum(int fd) {
+  struct ::stat st {};
+  if (::fstat(fd, &st) != 0) return std::nullopt;
+  return read_checksum_xattr(fd, st);
+}
+
 bool is_checksum_hex(std::string_view text) noexcept {
   return text.size() == kChecksumHexDigits && std::all_of(text.begin(), text.end(), [](char c) {
            return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');

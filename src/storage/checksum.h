@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -62,6 +63,10 @@ std::string version_tag(const struct ::stat& st);
 // storing the attribute itself changes it); otherwise computed and stored, which bumps ctime
 // and so the version_tag() once. Works without xattr support (just computes). io_error.
 Result<std::string> whole_file_checksum(int fd);
+
+// The checksum stored for the file's current state, if any; never computes (cheap enough for
+// a download reply). nullopt when absent, stale or unreadable.
+std::optional<std::string> stored_checksum(int fd);
 
 // Stores `checksum` in kChecksumXattr for the file's current state (fstat of `fd`). A cache:
 // failures (no xattr support, not the owner, no space) are ignored.

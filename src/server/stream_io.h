@@ -1,0 +1,40 @@
+// Raw byte streams on a connection (docs/PROTOCOL.md, section 5): receiving an upload's bytes
+// into a storage::Upload, and sending a range of a file. Both overlap the socket with the
+// disk: while the I/O thread moves one chunk through the socket, the blocking pool writes (or
+// reads) the next, so an upload or download keeps both cores busy and never blocks the I/O
+// thread on the disk. The caller holds the connection's Outbox exclusively while sending.
+#pragma once
+
+#include <cstdint>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "common/result.h"
+#include "storage/upload.h"
+
+namespace netdisk::server {
+
+class Connection;
+
+enum class SendMode {
+  buffered,  // pread on the blocking pool into a buffer, then write(2): measured faster on loopback
+  sendfile,  // sendfile(2) from the page cache, zero-copy; a cold cache may block the I/O thread
+};
+
+// Reads exactly `length` stream bytes from the connection into `upload`. A failed write
+// (disk_full, io_error) still reads and discards the rest, so the connection stays in sync,
+// and returns that error. If the peer stops early (or times out), returns size_mismatch, which
+// closes the connection; a resumable partial file is kept.
+boost::asio::awaitable<Status> receive_into_upload(Connection& connection, storage::Upload& upload,
+                                                   std::uint64_t length);
+
+// Reads and throws away `length` stream bytes (for a stream the server cannot use).
+boost::asio::awaitable<Status> discard_stream(Connection& connection, std::uint64_t length);
+
+// Writes `length` bytes of `fd` from `offset` to the socket. Errors are fatal for the
+// connection (size_mismatch: the peer went away or the file shrank under us).
+boost::asio::awaitable<Status> send_file_range(Connection& connection, int fd,
+                                               std::uint64_t offset, std::uint64_t length,
+                                               SendMode mode);
+
+}  // namespace netdisk::server
