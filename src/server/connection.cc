@@ -120,7 +120,26 @@ void Connection::log_in(std::string user, std::string token) {
   session_token_ = std::move(token);
 }
 
+boost::asio::any_io_executor Connection::chat_executor() const {
+  return const_cast<asio::ip::tcp::socket&>(socket_).get_executor();
+}
+
+bool Connection::chat_deliver(const SharedFrame& frame) {
+  if (closed_ || closing_) return true;  // leaving anyway; not a slow reader
+  return outbox_.push(frame, server_.config.chat_queue_bytes);
+}
+
+void Connection::chat_dropped(const SharedFrame& frame) {
+  if (!in_chat_) return;
+  in_chat_ = false;
+  outbox_.push(frame);  // one small frame past the limit, so the member learns why
+}
+
 void Connection::log_out() {
+  if (in_chat_) {
+    server_.chat.leave(*this);
+    in_chat_ = false;
+  }
   if (user_) spdlog::info("conn#{} logged out ({})", serial_, *user_);
   user_.reset();
   session_token_.clear();
@@ -220,6 +239,10 @@ asio::awaitable<bool> Connection::handle_frame(std::string_view payload) {
 
 asio::awaitable<void> Connection::close_with(std::optional<Error> error) {
   closing_ = true;
+  if (in_chat_) {
+    server_.chat.leave(*this);
+    in_chat_ = false;
+  }
   deadline_ = Clock::now() + kLingerTime;
   if (error) {
     spdlog::info("conn#{} closing: {} ({})", serial_, errc_name(error->code), error->message);

@@ -18,6 +18,7 @@
 
 #include "common/result.h"
 #include "protocol/frame_decoder.h"
+#include "server/chat/chat_member.h"
 #include "server/outbox.h"
 #include "storage/file_store.h"
 #include "storage/upload.h"
@@ -27,13 +28,13 @@ namespace netdisk::server {
 struct IoWorker;
 struct ServerContext;
 
-class Connection : public std::enable_shared_from_this<Connection> {
+class Connection : public std::enable_shared_from_this<Connection>, public ChatMember {
  public:
   using Clock = std::chrono::steady_clock;
 
   Connection(boost::asio::ip::tcp::socket socket, IoWorker& worker, ServerContext& server,
              std::uint64_t serial);
-  ~Connection();
+  ~Connection() override;
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
@@ -79,6 +80,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
   };
   std::optional<PendingUpload>& upload() noexcept { return upload_; }
 
+  // ChatMember: a logged-in connection in the chat room. Events queue on the Outbox, bounded
+  // by --chat-queue-bytes.
+  const std::string& chat_name() const override { return *user_; }
+  boost::asio::any_io_executor chat_executor() const override;
+  bool chat_deliver(const SharedFrame& frame) override;
+  void chat_dropped(const SharedFrame& frame) override;
+  bool in_chat() const noexcept { return in_chat_; }
+  void set_in_chat(bool in_chat) noexcept { in_chat_ = in_chat; }
+
   // Called by the hello handler once the versions are agreed.
   void complete_handshake(int version);
   bool greeted() const noexcept { return version_ != 0; }
@@ -116,6 +126,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool shutdown_requested_ = false;
   bool closing_ = false;
   bool closed_ = false;
+  bool in_chat_ = false;
 };
 
 }  // namespace netdisk::server

@@ -1,4 +1,5 @@
 // netdiskd: the NetDisk server. See `netdiskd --help` and docs/ARCHITECTURE.md.
+#include <csignal>
 #include <cstdio>
 #include <exception>
 
@@ -12,6 +13,9 @@
 
 int main(int argc, char** argv) {
   using namespace netdisk::server;
+  // sendfile(2) to a peer that reset the connection raises SIGPIPE, which would kill the whole
+  // server; Asio's own sends use MSG_NOSIGNAL, sendfile cannot. The error comes back as EPIPE.
+  std::signal(SIGPIPE, SIG_IGN);
   ServerConfig config;
   CLI::App app{"netdiskd: the NetDisk server (TCP protocol, accounts, files, chat)",
                "netdiskd"};

@@ -8,6 +8,7 @@
 #include "server/connection.h"
 #include "server/handlers/account_ops.h"
 #include "server/handlers/basic_ops.h"
+#include "server/handlers/chat_ops.h"
 #include "server/handlers/file_ops.h"
 #include "server/handlers/transfer_ops.h"
 
@@ -31,6 +32,11 @@ constexpr std::array kOps = {
     OpInfo{"upload", &handlers::upload, true},
     OpInfo{"upload.data", &handlers::upload_data, true},
     OpInfo{"download", &handlers::download, true},
+    OpInfo{"chat.join", &handlers::chat_join, true},
+    OpInfo{"chat.send", &handlers::chat_send, true},
+    OpInfo{"chat.private", &handlers::chat_private, true},
+    OpInfo{"chat.who", &handlers::chat_who, true},
+    OpInfo{"chat.leave", &handlers::chat_leave, true},
 };
 
 const OpInfo* find_op(std::string_view name) {

@@ -12,6 +12,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ip/udp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -20,6 +21,8 @@
 #include <spdlog/spdlog.h>
 
 #include "server/connection.h"
+#include "server/discovery.h"
+#include "server/version.h"
 #include "server/io_workers.h"
 #include "server/listener.h"
 #include "server/blocking.h"
@@ -133,6 +136,18 @@ void Server::run() {
     asio::co_spawn(workers.at(i).context, sweep_deadlines(workers.at(i)), asio::detached);
   }
   asio::co_spawn(main_context, accept_loop(acceptor, workers, context), asio::detached);
+  // LAN discovery answers on UDP at the same address and port number as the TCP listener.
+  asio::ip::udp::socket discovery(main_context);
+  const DiscoveryInfo discovery_info{config.name, kNetdiskVersion, bound.port()};
+  try {
+    discovery.open(bound.protocol() == tcp::v4() ? asio::ip::udp::v4() : asio::ip::udp::v6());
+    discovery.bind(asio::ip::udp::endpoint(bound.address(), bound.port()));
+    asio::co_spawn(main_context,
+                   serve_discovery(discovery, discovery_info),
+                   asio::detached);
+  } catch (const boost::system::system_error& failure) {
+    spdlog::warn("LAN discovery is off: UDP port {}: {}", bound.port(), failure.what());
+  }
   asio::co_spawn(main_context, sweep_partial_uploads(context), asio::detached);
 
   asio::signal_set signals(main_context, SIGINT, SIGTERM);
@@ -144,6 +159,7 @@ void Server::run() {
     context.shutting_down = true;
     boost::system::error_code ignored;
     acceptor.close(ignored);
+    discovery.close(ignored);
     workers.for_each([](IoWorker& worker) {
       for (Connection* connection : worker.connections) connection->request_shutdown();
     });

@@ -96,6 +96,10 @@ void add_server_options(CLI::App& app, ServerConfig& config) {
   app.add_option("--password-hash-ops", config.password_hash_ops,
                  "Argon2id passes per hash (default 2)")
       ->check(CLI::Range(1ull, 100ull));
+  app.add_option("--chat-queue-bytes", config.chat_queue_bytes,
+                 "Bytes of chat events queued for a member that is not reading before it is "
+                 "dropped from the room (default 262144)")
+      ->check(CLI::Range(std::size_t{8192}, std::size_t{1} << 30));
   app.add_option_function<unsigned>(
       "--partial-ttl", [&config](unsigned s) { config.partial_ttl = std::chrono::seconds(s); },
       "Seconds an interrupted upload is kept for resuming (default 86400)")

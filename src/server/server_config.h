@@ -45,6 +45,8 @@ struct ServerConfig {
   std::size_t password_hash_memory_mib = 64;  // Argon2id cost (libsodium "interactive")
   unsigned long long password_hash_ops = 2;
   std::string port_file;
+  // Chat: the most bytes queued for one member before it is dropped from the room.
+  std::size_t chat_queue_bytes = 256 * 1024;
   // Files.
   std::chrono::seconds partial_ttl{24 * 3600};
   SendMode send_mode = SendMode::buffered;  // when set, the bound TCP port is written there (for tests and scripts)

@@ -9,6 +9,7 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include "server/accounts/account_service.h"
+#include "server/chat/chat_room.h"
 #include "server/server_config.h"
 #include "storage/data_layout.h"
 
@@ -23,6 +24,7 @@ struct ServerContext {
   boost::asio::thread_pool blocking_pool;
   const storage::DataLayout layout;
   AccountService accounts;
+  ChatRoom chat;
   std::atomic<std::size_t> open_connections{0};
   std::atomic<bool> shutting_down{false};
 };

@@ -1,0 +1,70 @@
+// ChatRoom: the one group chat of a server. Membership is an immutable snapshot, swapped
+// atomically on join and leave (rare), so sending a message takes no lock: the sender loads
+// the snapshot and posts one task per I/O worker, which hands the same shared frame to each of
+// its members. Messages from one sender reach every receiver in the order sent, because posts
+// to one worker run in order. A member whose queue overflows is dropped and told why.
+// Thread-safe; owned by ServerContext.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "server/chat/chat_member.h"
+
+namespace netdisk::server {
+
+// The longest chat message, in bytes of UTF-8.
+inline constexpr std::size_t kMaxChatMessageBytes = 4096;
+
+class ChatRoom {
+ public:
+  ChatRoom() = default;
+  ChatRoom(const ChatRoom&) = delete;
+  ChatRoom& operator=(const ChatRoom&) = delete;
+
+  // Adds a member (a second join of the same member is ignored) and announces it to the
+  // others with chat.joined. Returns who is in the room now.
+  std::vector<std::string> join(const std::shared_ptr<ChatMember>& member);
+  // Removes a member and announces chat.left. Safe to call for a non-member.
+  void leave(const ChatMember& member);
+
+  // Sends chat.message to every member except `sender` itself (the user's other connections
+  // do receive it). Errors: message_too_large, bad_request (empty or control characters).
+  Status broadcast(const ChatMember& sender, std::string_view text);
+  // Sends chat.private to every connection of user `to` in the room. Errors as for
+  // broadcast, and not_found when `to` is not in the room.
+  Status send_private(const ChatMember& sender, std::string_view to, std::string_view text);
+
+  // The distinct names in the room, sorted.
+  std::vector<std::string> who() const;
+  bool contains(const ChatMember& member) const;
+
+ private:
+  // Members grouped by executor, so one post reaches all members of one I/O worker.
+  struct Group {
+    boost::asio::any_io_executor executor;
+    std::vector<std::shared_ptr<ChatMember>> members;
+  };
+  struct Snapshot {
+    std::vector<Group> groups;
+  };
+  using SnapshotPtr = std::shared_ptr<const Snapshot>;
+
+  SnapshotPtr snapshot() const { return members_.load(std::memory_order_acquire); }
+  // Replaces the snapshot with one edited by `edit`, under the (cold-path) writer mutex.
+  template <typename Edit>
+  void update(Edit edit);
+  // Hands `frame` to every member of `snapshot` that `wanted` accepts.
+  template <typename Filter>
+  void fan_out(const SnapshotPtr& snapshot, const SharedFrame& frame, Filter wanted);
+  void drop(const std::shared_ptr<ChatMember>& member);
+
+  std::atomic<SnapshotPtr> members_{std::make_shared<const Snapshot>()};
+  std::mutex writers_;
+};
+
+}  // namespace netdisk::server
