@@ -13,7 +13,12 @@ build_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 procps curl wget
 )
-browser_packages=(chromium nodejs npm)
+browser_packages=(chromium)
+# Node.js and npm come from Debian only when the machine has none: a Node.js from elsewhere
+# (NodeSource's bundles npm) conflicts with Debian's npm package.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  browser_packages+=(nodejs npm)
+fi
 bench_packages=(iperf3 nginx-light vsftpd wrk redis-server gnuplot-nox linux-perf)
 fuzz_packages=(clang libclang-rt-14-dev llvm)
 

@@ -6,4 +6,23 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 "$root/scripts/setup.sh"
 build_dir=${NETDISK_BUILD_DIR:-build}
-ctest --test-dir "$build_dir" --output-on-failure --parallel 2 --timeout 600
+ctest --test-dir "$build_dir" --output-on-failure --parallel 2 --timeout 600 |
+  tee "$build_dir/ctest.log"
+ctest_status=${PIPESTATUS[0]}
+((ctest_status == 0)) || exit "$ctest_status"
+
+# The web page in headless Chromium (installs chromium and playwright-core when missing).
+"$root/scripts/test-browser.sh" | tee "$build_dir/browser.log"
+browser_status=${PIPESTATUS[0]}
+((browser_status == 0)) || exit "$browser_status"
+browser_passed=$(sed -n 's/^\([0-9]*\) passed, 0 failed$/\1/p' "$build_dir/browser.log" | tail -1)
+browser_passed=${browser_passed:-0}
+
+# The benchmarks still run (a smoke test: NetDisk only, small sizes, no speed asserted).
+BENCH_SKIP_BUILD=1 "$root/bench/run" --quick > "$build_dir/bench-quick.log" 2>&1 ||
+  { tail -40 "$build_dir/bench-quick.log"; echo "bench/run --quick failed" >&2; exit 1; }
+echo "bench/run --quick: ok"
+
+# One closing line for the whole run: every CTest test plus the browser checks passed.
+ctest_total=$(sed -n 's/.*tests passed, 0 tests failed out of \([0-9]*\).*/\1/p' "$build_dir/ctest.log")
+echo "all: $((ctest_total + browser_passed)) passed, 0 failed"

@@ -21,17 +21,17 @@ void ClientSession::authenticate() {
   if (options_.user) {
     std::string password = read_password("Password for " + *options_.user + "@" + server + ": ");
     auto reply = call("login", {{"username", *options_.user}, {"password", password}});
-    username_ = reply.value("username", *options_.user);
+    set_logged_in(reply.value("username", *options_.user), reply.value("token", std::string()));
     return;
   }
   auto saved = store_.load(server);
   if (!saved) {
-    throw ServerError("not_logged_in",
-                      "not logged in to " + server + ": run `netdisk login NAME` or use --user NAME");
+    throw ServerError("not_logged_in", "not logged in to " + server +
+                                           ": run `netdisk login NAME` or use --user NAME");
   }
   try {
     auto reply = call("login", {{"token", saved->token}});
-    username_ = reply.value("username", saved->username);
+    set_logged_in(reply.value("username", saved->username), reply.value("token", saved->token));
   } catch (const ServerError& error) {
     if (error.code() == "session_expired" || error.code() == "auth_failed") {
       store_.forget(server);
@@ -41,6 +41,20 @@ void ClientSession::authenticate() {
     }
     throw;
   }
+}
+
+}  // namespace netdisk::client
+
+namespace netdisk::client {
+
+void ClientSession::authenticate_with_token(const std::string& token) {
+  auto reply = call("login", {{"token", token}});
+  set_logged_in(reply.value("username", std::string()), reply.value("token", token));
+}
+
+void ClientSession::set_logged_in(std::string username, std::string token) {
+  username_ = std::move(username);
+  token_ = std::move(token);
 }
 
 }  // namespace netdisk::client

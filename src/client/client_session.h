@@ -41,12 +41,20 @@ class ClientSession {
   // (not_logged_in when there is neither) with advice on what to do.
   void authenticate();
 
+  // Logs in with a token another connection got (parallel transfers). Throws ServerError.
+  void authenticate_with_token(const std::string& token);
+
+  // Records a login done by hand (the login command), so authenticate() has nothing to do.
+  void set_logged_in(std::string username, std::string token);
+
   // Sends a request and returns the reply's fields; throws ServerError on an error reply.
   nlohmann::json call(std::string_view op, nlohmann::json fields = {});
 
   WireConnection& connection() noexcept { return connection_; }
   const ClientOptions& options() const noexcept { return options_; }
   const std::optional<std::string>& username() const noexcept { return username_; }
+  // The session token of this login ("" before authenticate()).
+  const std::string& token() const noexcept { return token_; }
   SessionStore& store() noexcept { return store_; }
 
  private:
@@ -54,6 +62,7 @@ class ClientSession {
   WireConnection connection_;
   SessionStore store_;
   std::optional<std::string> username_;
+  std::string token_;
 };
 
 }  // namespace netdisk::client

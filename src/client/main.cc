@@ -1,27 +1,27 @@
-// netdisk: the NetDisk command-line client. See `netdisk --help` and `netdisk COMMAND --help`.
+// netdisk: the NetDisk command-line client. See `netdisk --help` and `netdisk COMMAND --help`;
+// with no command it opens the interactive shell.
+#include <csignal>
 #include <iostream>
 #include <optional>
-#include <stdexcept>
 #include <string>
 
 #include <CLI/CLI.hpp>
 
-#include "client/client_session.h"
-#include "client/commands/account_commands.h"
-
-namespace {
-
-using namespace netdisk::client;
-
-// Exit statuses: 0 success, 1 the server refused (or the command failed), 2 usage or
-// connection problems.
-constexpr int kExitFailure = 1;
-constexpr int kExitTrouble = 2;
-
-}  // namespace
+#include "client/commands/command_table.h"
+#include "client/connector.h"
+#include "client/shell/shell.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"netdisk: the NetDisk client", "netdisk"};
+  using namespace netdisk::client;
+  // A server that goes away mid-stream must be an error from send(), not a silent death:
+  // sendfile(2) cannot be told MSG_NOSIGNAL.
+  std::signal(SIGPIPE, SIG_IGN);
+
+  CLI::App app{
+      "netdisk: the NetDisk client. Without a command it opens an interactive shell.\n"
+      "Exit status: 0 success, 1 the server refused or a transfer failed, 2 usage or "
+      "connection problems, 130 interrupted (Ctrl-C)",
+      "netdisk"};
   app.set_version_flag("--version", "netdisk 0.1.0");
   std::string server = kDefaultServer;
   std::string user;
@@ -31,32 +31,25 @@ int main(int argc, char** argv) {
   app.add_option("--user", user,
                  "Log in as NAME for this command alone (password from NETDISK_PASSWORD or "
                  "asked for)");
-  app.require_subcommand(1);
-
-  std::string username;
-  auto* ping = app.add_subcommand("ping", "Check that the server answers");
-  auto* register_cmd = app.add_subcommand("register", "Create an account (asks for a password)");
-  register_cmd->add_option("NAME", username, "Username: 1-32 letters, digits, _ - .")->required();
-  auto* login = app.add_subcommand("login", "Log in and save the session for later commands");
-  login->add_option("NAME", username, "Username")->required();
-  auto* logout = app.add_subcommand("logout", "End the saved session");
-  auto* whoami = app.add_subcommand("whoami", "Show who you are logged in as");
-
-  CLI11_PARSE(app, argc, argv);
+  CommandAction chosen;
+  add_commands(app, chosen);
+  app.add_subcommand("shell", "Open the interactive shell (the same as giving no command)");
+  app.require_subcommand(0, 1);
   try {
-    ClientOptions options{parse_server_address(server),
-                          user.empty() ? std::nullopt : std::optional<std::string>(user)};
-    if (*ping) return ping_command(options);
-    if (*register_cmd) return register_command(options, username);
-    if (*login) return login_command(options, username);
-    if (*logout) return logout_command(options);
-    if (*whoami) return whoami_command(options);
-  } catch (const ServerError& error) {
-    std::cerr << "netdisk: " << error.what() << " (" << error.code() << ")\n";
-    return kExitFailure;
-  } catch (const std::exception& error) {
-    std::cerr << "netdisk: " << error.what() << "\n";
-    return kExitTrouble;
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    // --help and --version exit 0; every usage error is 2, whatever CLI11's own number.
+    return app.exit(error) == 0 ? 0 : 2;
   }
-  return kExitTrouble;
+
+  try {
+    Connector connector(
+        ClientOptions{parse_server_address(server),
+                      user.empty() ? std::nullopt : std::optional<std::string>(user)});
+    if (!chosen) return run_shell(connector);
+    return run_command(chosen, connector);
+  } catch (const std::exception& error) {  // a malformed --server
+    std::cerr << "netdisk: " << error.what() << "\n";
+    return 2;
+  }
 }

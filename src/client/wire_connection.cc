@@ -1,5 +1,6 @@
 #include "client/wire_connection.h"
 
+#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -12,15 +13,19 @@
 #include <stdexcept>
 #include <utility>
 
+#include "client/interrupt.h"
 #include "protocol/frame.h"
 
 namespace netdisk::client {
 namespace {
 
+// How long one poll() may sleep before the cancel flag is looked at again.
+constexpr std::int64_t kPollSliceMs = 100;
+
 int remaining_ms(std::chrono::steady_clock::time_point deadline) {
   auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
       deadline - std::chrono::steady_clock::now());
-  return static_cast<int>(std::max<std::int64_t>(0, left.count()));
+  return static_cast<int>(std::clamp<std::int64_t>(left.count(), 0, kPollSliceMs));
 }
 
 }  // namespace
@@ -53,6 +58,8 @@ WireConnection::WireConnection(const std::string& host, std::uint16_t port) {
   }
   int one = 1;
   ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  // Non-blocking, so that every wait goes through poll() with a deadline and a cancel check.
+  ::fcntl(fd_, F_SETFL, ::fcntl(fd_, F_GETFL) | O_NONBLOCK);
 }
 
 WireConnection::~WireConnection() { close(); }
@@ -81,38 +88,74 @@ std::uint64_t WireConnection::send(std::string_view op, nlohmann::json fields) {
 
 protocol::Reply WireConnection::call(std::string_view op, nlohmann::json fields) {
   std::uint64_t id = send(op, std::move(fields));
+  try {
+    return wait_reply(id, kDefaultTimeout);
+  } catch (const std::runtime_error& error) {
+    throw std::runtime_error(std::string(error.what()) + " (waiting for " + std::string(op) + ")");
+  }
+}
+
+protocol::Reply WireConnection::wait_reply(std::uint64_t id, std::chrono::milliseconds timeout,
+                                           const StreamControl& control) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
   while (true) {
-    auto reply = receive();
-    if (!reply) throw std::runtime_error("connection closed while waiting for " + std::string(op));
+    auto reply = next_reply(deadline, control);
+    if (!reply) throw std::runtime_error("connection closed by the server");
     if (reply->event) continue;
-    if (reply->id == id || reply->id == 0) return *reply;
+    if (reply->id == id || reply->id == 0) return std::move(*reply);
   }
 }
 
 void WireConnection::send_raw(std::string_view bytes) {
+  auto deadline = std::chrono::steady_clock::now() + kDefaultTimeout;
   while (!bytes.empty()) {
     ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
     if (n < 0) {
       if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        wait_ready(POLLOUT, deadline, {});
+        continue;
+      }
       throw std::runtime_error(std::string("send: ") + std::strerror(errno));
     }
     bytes.remove_prefix(static_cast<std::size_t>(n));
+    deadline = std::chrono::steady_clock::now() + kDefaultTimeout;
   }
 }
 
-bool WireConnection::fill(std::chrono::steady_clock::time_point deadline) {
-  pollfd pfd{fd_, POLLIN, 0};
-  int ready = ::poll(&pfd, 1, remaining_ms(deadline));
-  if (ready == 0) throw std::runtime_error("timed out waiting for the server");
-  auto space = decoder_.prepare(64 * 1024);
-  ssize_t n = ::recv(fd_, space.data(), space.size(), 0);
-  if (n <= 0) return false;
-  decoder_.commit(static_cast<std::size_t>(n));
-  return true;
+void WireConnection::wait_ready(short events, std::chrono::steady_clock::time_point deadline,
+                                const StreamControl& control) {
+  while (true) {
+    if (control.cancel != nullptr && control.cancel->load()) throw Interrupted();
+    pollfd pfd{fd_, events, 0};
+    int ready = ::poll(&pfd, 1, remaining_ms(deadline));
+    if (ready > 0) return;
+    if (ready < 0 && errno != EINTR) throw std::runtime_error(std::strerror(errno));
+    if (ready == 0 && std::chrono::steady_clock::now() >= deadline) {
+      throw std::runtime_error("timed out waiting for the server");
+    }
+  }
+}
+
+bool WireConnection::fill(std::chrono::steady_clock::time_point deadline,
+                          const StreamControl& control) {
+  while (true) {
+    wait_ready(POLLIN, deadline, control);
+    auto space = decoder_.prepare(64 * 1024);
+    ssize_t n = ::recv(fd_, space.data(), space.size(), 0);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) continue;
+    if (n <= 0) return false;
+    decoder_.commit(static_cast<std::size_t>(n));
+    return true;
+  }
 }
 
 std::optional<protocol::Reply> WireConnection::receive(std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
+  return next_reply(std::chrono::steady_clock::now() + timeout, {});
+}
+
+std::optional<protocol::Reply> WireConnection::next_reply(
+    std::chrono::steady_clock::time_point deadline, const StreamControl& control) {
   while (true) {
     auto frame = decoder_.next();
     if (!frame.ok()) throw std::runtime_error("bad frame from server: " + frame.error().message);
@@ -121,7 +164,7 @@ std::optional<protocol::Reply> WireConnection::receive(std::chrono::milliseconds
       if (!reply.ok()) throw std::runtime_error("bad reply from server: " + reply.error().message);
       return std::move(*reply);
     }
-    if (!fill(deadline)) return std::nullopt;
+    if (!fill(deadline, control)) return std::nullopt;
   }
 }
 

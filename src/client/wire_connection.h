@@ -1,12 +1,16 @@
 // WireConnection: one blocking connection to a NetDisk server, on plain POSIX sockets with the
 // shared codec (src/protocol). The netdisk client and the end-to-end tests both use it. Every
-// wait has a timeout, so an unresponsive server is an error, not a hang. One thread at a time;
-// parallel transfers open one connection each.
+// wait has a timeout, so an unresponsive server is an error, not a hang; raw byte streams
+// (docs/PROTOCOL.md, section 5) go straight between the socket and a file, never buffered
+// whole. One thread at a time; parallel transfers open one connection each.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -17,6 +21,13 @@
 #include "protocol/message.h"
 
 namespace netdisk::client {
+
+// How a raw stream may end early: `cancel` turning true (throws Interrupted, see interrupt.h)
+// or no byte moving for `idle_timeout` (throws std::runtime_error).
+struct StreamControl {
+  const std::atomic<bool>* cancel = nullptr;
+  std::chrono::milliseconds idle_timeout = std::chrono::seconds(60);
+};
 
 class WireConnection {
  public:
@@ -49,12 +60,38 @@ class WireConnection {
   // Exactly n raw bytes (a stream that follows a frame).
   std::string receive_raw(std::size_t n, std::chrono::milliseconds timeout = kDefaultTimeout);
 
+  // The reply to request `id`, skipping events; an error frame with id 0 counts as the reply.
+  // Throws std::runtime_error if the connection closes first or on timeout, Interrupted when
+  // `control.cancel` turns true (idle_timeout is ignored; `timeout` is the limit).
+  protocol::Reply wait_reply(std::uint64_t id, std::chrono::milliseconds timeout,
+                             const StreamControl& control = {});
+
+  // Receives exactly `n` raw bytes and hands them to `sink` in order, in chunks of up to 1 MiB:
+  // first the bytes the frame decoder had already buffered, then straight from the socket.
+  // Throws std::runtime_error when the stream is cut short or stalls; Interrupted on cancel.
+  // An exception from `sink` propagates (the stream is then out of sync: close()).
+  using StreamSink = std::function<void(std::span<const char>)>;
+  void receive_stream(std::uint64_t n, const StreamSink& sink, const StreamControl& control = {});
+
+  // Sends bytes [offset, offset + n) of the file `file_fd` as a raw stream, with sendfile(2)
+  // (read and send where the file system cannot). `sent` is told how many bytes each step
+  // moved. Throws like receive_stream; a file shorter than offset + n is an error.
+  void send_file(int file_fd, std::uint64_t offset, std::uint64_t n,
+                 const std::function<void(std::uint64_t)>& sent, const StreamControl& control = {});
+
   int fd() const { return fd_; }
   void close();
 
  private:
+  // The next frame as a reply or event; nullopt at end of stream.
+  std::optional<protocol::Reply> next_reply(std::chrono::steady_clock::time_point deadline,
+                                            const StreamControl& control);
   // Reads once into the decoder; false on EOF/reset. Throws on timeout.
-  bool fill(std::chrono::steady_clock::time_point deadline);
+  bool fill(std::chrono::steady_clock::time_point deadline, const StreamControl& control = {});
+  // Waits until the socket is ready for `events`, in short slices so that `control.cancel` is
+  // seen soon. Throws on timeout or cancel.
+  void wait_ready(short events, std::chrono::steady_clock::time_point deadline,
+                  const StreamControl& control);
 
   int fd_ = -1;
   std::uint64_t next_id_ = 1;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <fstream>
 #include <future>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 
@@ -23,6 +24,7 @@
 #include "server/connection.h"
 #include "server/discovery.h"
 #include "server/version.h"
+#include "server/http/http_server.h"
 #include "server/io_workers.h"
 #include "server/listener.h"
 #include "server/blocking.h"
@@ -135,6 +137,22 @@ void Server::run() {
   for (unsigned i = 0; i < workers.size(); ++i) {
     asio::co_spawn(workers.at(i).context, sweep_deadlines(workers.at(i)), asio::detached);
   }
+  // The web side shares the workers, the blocking pool and the services (docs/HTTP.md).
+  std::optional<HttpServer> http;
+  if (config.http_enabled) {
+    http.emplace(context, workers);
+    try {
+      http->start();
+    } catch (const std::runtime_error& failure) {
+      // The default port may well be taken (a second netdiskd, another web server): the TCP
+      // protocol still works, so only an explicitly requested --http address is fatal.
+      if (config.http_explicit) throw;
+      spdlog::warn("{}; continuing without HTTP (pass --http HOST:PORT or --http off)",
+                   failure.what());
+      http.reset();
+    }
+  }
+
   asio::co_spawn(main_context, accept_loop(acceptor, workers, context), asio::detached);
   // LAN discovery answers on UDP at the same address and port number as the TCP listener.
   asio::ip::udp::socket discovery(main_context);
@@ -163,6 +181,7 @@ void Server::run() {
     workers.for_each([](IoWorker& worker) {
       for (Connection* connection : worker.connections) connection->request_shutdown();
     });
+    if (http) http->stop();
     grace.expires_after(config.shutdown_grace);
     grace.async_wait([&](const boost::system::error_code&) {
       workers.for_each([](IoWorker& worker) {
@@ -173,12 +192,13 @@ void Server::run() {
         }
         for (Connection* connection : remaining) connection->force_close();
       });
+      if (http) http->close_all();
       stopped.set_value();
     });
     // Finish early once every connection has gone.
     asio::co_spawn(main_context, [&]() -> asio::awaitable<void> {
       asio::steady_timer poll(main_context);
-      while (context.open_connections.load() != 0) {
+      while (context.open_connections.load() != 0 || (http && http->open_sessions() != 0)) {
         poll.expires_after(std::chrono::milliseconds(20));
         co_await poll.async_wait(kAsTuple);
       }

@@ -112,6 +112,34 @@ void add_server_options(CLI::App& app, ServerConfig& config) {
                                           {"sendfile", SendMode::sendfile}}));
   app.add_option("--port-file", config.port_file,
                  "Write the bound TCP port to this file once listening (useful with port 0)");
+  app.add_option_function<std::string>(
+         "--http",
+         [&config](const std::string& text) {
+           config.http_enabled = text != "off";
+           config.http_explicit = true;
+           if (config.http_enabled) config.http_listen = parse_endpoint(text);
+         },
+         fmt::format("Address for the web page and HTTP file access, or 'off' (default "
+                     "127.0.0.1:{})",
+                     kDefaultHttpPort))
+      ->type_name("HOST:PORT|off");
+  app.add_option("--http-port-file", config.http_port_file,
+                 "Write the bound HTTP port to this file once listening (useful with port 0)");
+  app.add_option_function<unsigned>(
+      "--http-header-timeout",
+      [&config](unsigned s) { config.http_header_timeout = std::chrono::seconds(s); },
+      "Seconds an HTTP client has to send a request's headers (default 10)")
+      ->check(CLI::Range(1u, 3600u));
+  app.add_option_function<unsigned>(
+      "--http-idle-timeout",
+      [&config](unsigned s) { config.http_idle_timeout = std::chrono::seconds(s); },
+      "Seconds an idle HTTP keep-alive connection is kept open (default 60)")
+      ->check(CLI::Range(1u, 86400u));
+  app.add_option_function<unsigned>(
+      "--http-body-timeout",
+      [&config](unsigned s) { config.http_body_timeout = std::chrono::seconds(s); },
+      "Seconds an HTTP body may make no progress before the connection is closed (default 30)")
+      ->check(CLI::Range(1u, 86400u));
 }
 
 void validate_server_config(const ServerConfig& config) {

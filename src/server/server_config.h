@@ -50,6 +50,14 @@ struct ServerConfig {
   // Files.
   std::chrono::seconds partial_ttl{24 * 3600};
   SendMode send_mode = SendMode::buffered;  // when set, the bound TCP port is written there (for tests and scripts)
+  // HTTP: the web page, /api and /files (docs/HTTP.md).
+  bool http_enabled = true;
+  bool http_explicit = false;  // --http was given: failing to bind it is fatal
+  Endpoint http_listen{"127.0.0.1", kDefaultHttpPort};
+  std::string http_port_file;                   // like port_file, for the HTTP port
+  std::chrono::seconds http_header_timeout{10};  // from a request's first byte to its last header
+  std::chrono::seconds http_idle_timeout{60};    // between requests on a keep-alive connection
+  std::chrono::seconds http_body_timeout{30};    // longest wait for any progress on a body
 };
 
 // Declares every option on `app`, writing into `config`. The caller parses.

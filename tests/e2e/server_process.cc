@@ -30,6 +30,15 @@ ServerProcess::ServerProcess(std::vector<std::string> extra_args)
   launch();
 }
 
+ServerProcess::ServerProcess(WithHttp, std::vector<std::string> extra_args)
+    : extra_args_(std::move(extra_args)), http_(true) {
+  std::string pattern = (fs::temp_directory_path() / "netdisk-e2e-XXXXXX").string();
+  if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  work_dir_ = pattern;
+  data_dir_ = work_dir_ / "data";
+  launch();
+}
+
 ServerProcess::~ServerProcess() {
   if (running()) stop(SIGKILL);
   std::error_code ignored;
@@ -48,6 +57,14 @@ void ServerProcess::launch() {
                                    port_file.string(),
                                    "--log-level",
                                    "debug"};
+  fs::path http_port_file = work_dir_ / "http-port";
+  fs::remove(http_port_file);
+  if (http_) {
+    args.insert(args.end(), {"--http", "127.0.0.1:" + std::to_string(http_port_),
+                             "--http-port-file", http_port_file.string()});
+  } else {
+    args.insert(args.end(), {"--http", "off"});
+  }
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   std::string log_path = (work_dir_ / "server.log").string();
 
@@ -73,7 +90,14 @@ void ServerProcess::launch() {
     unsigned port = 0;
     if (in >> port && port != 0) {
       port_ = static_cast<std::uint16_t>(port);
-      return;
+      if (!http_) return;
+      // Both files must be there; the HTTP one may come a moment after the TCP one.
+      std::ifstream http_in(http_port_file);
+      unsigned bound = 0;
+      if (http_in >> bound && bound != 0) {
+        http_port_ = static_cast<std::uint16_t>(bound);
+        return;
+      }
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }

@@ -18,11 +18,17 @@ class ServerProcess {
  public:
   // Starts netdiskd with `extra_args` and waits until it listens. Throws on failure.
   explicit ServerProcess(std::vector<std::string> extra_args = {});
+  // With `http`, netdiskd also serves HTTP on an ephemeral port (see http_port()); without it
+  // (the constructor above) HTTP is off, so tests never fight over the default HTTP port.
+  struct WithHttp {};
+  ServerProcess(WithHttp, std::vector<std::string> extra_args = {});
   ~ServerProcess();
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
 
   std::uint16_t port() const { return port_; }
+  // The HTTP port; 0 unless constructed WithHttp.
+  std::uint16_t http_port() const { return http_port_; }
   pid_t pid() const { return pid_; }
   const std::filesystem::path& data_dir() const { return data_dir_; }
   const std::filesystem::path& work_dir() const { return work_dir_; }
@@ -43,6 +49,8 @@ class ServerProcess {
   std::filesystem::path data_dir_;
   std::vector<std::string> extra_args_;
   std::uint16_t port_ = 0;
+  bool http_ = false;
+  std::uint16_t http_port_ = 0;
   pid_t pid_ = -1;
 };
 

@@ -1,17 +1,18 @@
-// The account commands: register, login, logout, whoami. Each returns the process exit
-// status and writes its result to stdout; errors are thrown (ServerError, runtime_error).
+// The account commands: register, login, logout, whoami, ping. Each returns the process exit
+// status and writes its result to stdout; errors are thrown (ServerError, runtime_error). They
+// use the connector's connection, so in the shell a login carries over to later commands.
 #pragma once
 
 #include <string>
 
-#include "client/client_session.h"
+#include "client/connector.h"
 
 namespace netdisk::client {
 
-int register_command(const ClientOptions& options, const std::string& username);
-int login_command(const ClientOptions& options, const std::string& username);
-int logout_command(const ClientOptions& options);
-int whoami_command(const ClientOptions& options);
-int ping_command(const ClientOptions& options);
+int register_command(Connector& connector, const std::string& username);
+int login_command(Connector& connector, const std::string& username);
+int logout_command(Connector& connector);
+int whoami_command(Connector& connector);
+int ping_command(Connector& connector);
 
 }  // namespace netdisk::client

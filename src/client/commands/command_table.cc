@@ -1,0 +1,178 @@
+#include "client/commands/command_table.h"
+
+#include <iostream>
+#include <memory>
+
+#include "client/commands/account_commands.h"
+#include "client/commands/file_commands.h"
+#include "client/commands/transfer_commands.h"
+
+namespace netdisk::client {
+namespace {
+
+using AddCommand = void (*)(CLI::App&, CommandAction&);
+
+struct CommandRow {
+  const char* name;
+  AddCommand add;
+};
+
+// Sets `chosen` when the parse selects `command`. `options` lives as long as the action.
+template <typename Options, typename Run>
+void on_parse(CLI::App* command, CommandAction& chosen, std::shared_ptr<Options> options, Run run) {
+  command->callback([&chosen, options, run] {
+    chosen = [options, run](Connector& connector) { return run(connector, *options); };
+  });
+}
+
+void add_transfer_flags(CLI::App* command, TransferFlags& flags) {
+  command->add_flag("-q,--quiet", flags.quiet, "No progress bar and no summary lines");
+  command->add_option("-j,--jobs", flags.jobs, "Files transferred at once, one connection each")
+      ->default_val(4)
+      ->check(CLI::Range(1, 64));
+  command->add_option("--limit-rate", flags.limit_rate,
+                      "Keep each transfer under RATE bytes per second (e.g. 500K, 10M)");
+}
+
+void add_account_commands(CLI::App& app, CommandAction& chosen) {
+  auto name = std::make_shared<std::string>();
+  auto* reg = app.add_subcommand("register", "Create an account (asks for a password)");
+  reg->add_option("NAME", *name, "Username: 1-32 letters, digits, _ - .")->required();
+  on_parse(reg, chosen, name,
+           [](Connector& c, const std::string& n) { return register_command(c, n); });
+  auto* login = app.add_subcommand("login", "Log in and save the session for later commands");
+  login->add_option("NAME", *name, "Username")->required();
+  on_parse(login, chosen, name,
+           [](Connector& c, const std::string& n) { return login_command(c, n); });
+  on_parse(app.add_subcommand("logout", "End the saved session"), chosen, name,
+           [](Connector& c, const std::string&) { return logout_command(c); });
+  on_parse(app.add_subcommand("whoami", "Show who you are logged in as"), chosen, name,
+           [](Connector& c, const std::string&) { return whoami_command(c); });
+  on_parse(app.add_subcommand("ping", "Check that the server answers"), chosen, name,
+           [](Connector& c, const std::string&) { return ping_command(c); });
+}
+
+void add_ls(CLI::App& app, CommandAction& chosen) {
+  auto options = std::make_shared<LsOptions>();
+  auto* ls =
+      app.add_subcommand("ls", "List a remote folder (your top folder when no PATH is given)");
+  ls->add_option("PATH", options->path, "Remote folder or file");
+  ls->add_flag("-l,--long", options->long_format, "Also show each size in exact bytes");
+  on_parse(ls, chosen, options, ls_command);
+}
+
+// put and get: file arguments, the shared transfer flags, and their own flags (added by the
+// caller on the returned command).
+template <typename Options, typename Run>
+CLI::App* add_transfer_command(CLI::App& app, CommandAction& chosen, const char* name,
+                               const char* description, const char* paths_help,
+                               std::shared_ptr<Options> options, Run run) {
+  auto* command = app.add_subcommand(name, description);
+  command->add_option("PATHS", options->paths, paths_help)->required();
+  add_transfer_flags(command, options->flags);
+  on_parse(command, chosen, options, run);
+  return command;
+}
+
+constexpr const char* kPutHelp =
+    "Upload files: `put LOCAL... [--to REMOTE_DIR]` or `put LOCAL REMOTE`. An existing remote "
+    "file is replaced atomically. An interrupted upload resumes by itself: run the same put "
+    "again and only the missing bytes are sent (the server recognises the file by path, size "
+    "and checksum)";
+
+constexpr const char* kGetHelp =
+    "Download files: `get REMOTE [LOCAL]` or `get REMOTE... [LOCAL_DIR]`. Bytes go to "
+    "LOCAL.part, renamed to LOCAL once complete and verified. An existing LOCAL.part is an "
+    "interrupted download: on a terminal you are asked whether to continue it; scripts "
+    "continue it when the server's file is unchanged and start over otherwise";
+
+void add_put(CLI::App& app, CommandAction& chosen) {
+  auto options = std::make_shared<PutOptions>();
+  auto* put =
+      add_transfer_command(app, chosen, "put", "Upload files (resumable)",
+                           "Local files, then optionally the remote name", options, put_command);
+  put->footer(kPutHelp);
+  put->add_option("--to", options->to, "Remote folder to upload into (default: top folder)");
+}
+
+void add_get(CLI::App& app, CommandAction& chosen) {
+  auto options = std::make_shared<GetOptions>();
+  auto* get = add_transfer_command(app, chosen, "get", "Download files (resumable)",
+                                   "Remote files, then optionally the local name or folder",
+                                   options, get_command);
+  get->footer(kGetHelp);
+  get->add_flag("--resume", options->resume, "Continue an interrupted download without asking");
+  get->add_flag("--overwrite", options->overwrite,
+                "Start over and replace an existing local file without asking");
+}
+
+void add_rm(CLI::App& app, CommandAction& chosen) {
+  auto paths = std::make_shared<std::vector<std::string>>();
+  auto* rm = app.add_subcommand("rm", "Remove remote files or empty folders");
+  rm->add_option("PATHS", *paths, "Remote paths")->required();
+  on_parse(rm, chosen, paths, rm_command);
+}
+
+void add_mv(CLI::App& app, CommandAction& chosen) {
+  auto ends = std::make_shared<std::pair<std::string, std::string>>();
+  auto* mv = app.add_subcommand(
+      "mv", "Rename or move a remote file or folder (into TO if it is a folder)");
+  mv->add_option("FROM", ends->first, "Remote path")->required();
+  mv->add_option("TO", ends->second, "New remote path or existing folder")->required();
+  on_parse(mv, chosen, ends, [](Connector& c, const std::pair<std::string, std::string>& e) {
+    return mv_command(c, e.first, e.second);
+  });
+}
+
+void add_mkdir(CLI::App& app, CommandAction& chosen) {
+  auto options = std::make_shared<MkdirOptions>();
+  auto* mkdir = app.add_subcommand("mkdir", "Create remote folders");
+  mkdir->add_option("PATHS", options->paths, "Remote folders")->required();
+  mkdir->add_flag("-p,--parents", options->parents,
+                  "Create missing parent folders too; an existing folder is fine");
+  on_parse(mkdir, chosen, options, mkdir_command);
+}
+
+// Every command, in the order `--help` lists them. Chat adds its row here.
+constexpr CommandRow kCommands[] = {
+    {"account", add_account_commands},  // register, login, logout, whoami, ping
+    {"ls", add_ls},
+    {"put", add_put},
+    {"get", add_get},
+    {"rm", add_rm},
+    {"mv", add_mv},
+    {"mkdir", add_mkdir},
+};
+
+}  // namespace
+
+void add_commands(CLI::App& app, CommandAction& chosen) {
+  for (const auto& row : kCommands) row.add(app, chosen);
+}
+
+std::vector<std::string> command_names() {
+  CLI::App scratch;
+  CommandAction unused;
+  add_commands(scratch, unused);
+  std::vector<std::string> names;
+  for (const auto* command : scratch.get_subcommands({})) names.push_back(command->get_name());
+  return names;
+}
+
+int run_command(const CommandAction& action, Connector& connector) {
+  try {
+    return action(connector);
+  } catch (const ServerError& error) {
+    std::cerr << "netdisk: " << error.what() << " (" << error.code() << ")\n";
+    return 1;
+  } catch (const std::invalid_argument& error) {
+    std::cerr << "netdisk: " << error.what() << "\n";
+    return 2;
+  } catch (const std::exception& error) {
+    std::cerr << "netdisk: " << error.what() << "\n";
+    connector.drop();
+    return 2;
+  }
+}
+
+}  // namespace netdisk::client

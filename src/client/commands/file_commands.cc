@@ -1,0 +1,68 @@
+#include "client/commands/file_commands.h"
+
+#include <iostream>
+
+#include "client/commands/listing_format.h"
+#include "client/remote_listing.h"
+#include "client/remote_path.h"
+
+namespace netdisk::client {
+namespace {
+
+// Runs `step` for each path, reporting a refusal on its own line and carrying on.
+template <typename Step>
+int for_each_path(const std::vector<std::string>& paths, Step step) {
+  int status = 0;
+  for (const auto& typed : paths) {
+    try {
+      step(normalize_remote(typed));
+    } catch (const ServerError& error) {
+      std::string text = error.what();
+      if (text.find(typed) == std::string::npos) text = typed + ": " + text;
+      std::cerr << "netdisk: " << text << " (" << error.code() << ")\n";
+      status = 1;
+    }
+  }
+  return status;
+}
+
+}  // namespace
+
+int ls_command(Connector& connector, const LsOptions& options) {
+  auto& session = connector.authenticated();
+  std::string path = normalize_remote(options.path);
+  std::vector<RemoteEntry> entries;
+  try {
+    entries = list_remote(session, path);
+  } catch (const ServerError& error) {
+    if (error.code() != "not_a_directory") throw;
+    entries = {stat_remote(session, path)};  // `ls FILE` shows that one file
+  }
+  std::cout << format_listing(entries, options.long_format) << std::flush;
+  return 0;
+}
+
+int rm_command(Connector& connector, const std::vector<std::string>& paths) {
+  auto& session = connector.authenticated();
+  return for_each_path(paths, [&](const std::string& path) {
+    session.call("remove", {{"path", path}});
+  });
+}
+
+int mv_command(Connector& connector, const std::string& from, const std::string& to) {
+  auto& session = connector.authenticated();
+  std::string source = normalize_remote(from);
+  std::string target = normalize_remote(to);
+  if (is_remote_directory(session, target)) target = join_remote(target, remote_basename(source));
+  session.call("rename", {{"from", source}, {"to", target}});
+  return 0;
+}
+
+int mkdir_command(Connector& connector, const MkdirOptions& options) {
+  auto& session = connector.authenticated();
+  return for_each_path(options.paths, [&](const std::string& path) {
+    session.call("mkdir", {{"path", path}, {"parents", options.parents}});
+  });
+}
+
+}  // namespace netdisk::client

@@ -1,0 +1,194 @@
+#include "client/commands/transfer_commands.h"
+
+#include <filesystem>
+#include <optional>
+#include <set>
+#include <stdexcept>
+
+#include "client/remote_listing.h"
+#include "client/remote_path.h"
+#include "client/terminal.h"
+#include "client/transfer/file_download.h"
+#include "client/transfer/file_upload.h"
+#include "client/transfer/partial_download.h"
+#include "client/transfer/rate_limit.h"
+#include "client/transfer/transfer_batch.h"
+
+namespace netdisk::client {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Plan {
+  std::vector<TransferJob> jobs;
+  std::size_t refused = 0;  // files left out before any transfer (reported already)
+};
+
+std::string hint(const Connector& connector, const std::string& command, const std::string& a,
+                 const std::string& b) {
+  const auto& options = connector.options();
+  std::string user = options.user ? " --user " + shell_quote(*options.user) : "";
+  return "netdisk --server " + options.server.to_string() + user + " " + command + " " +
+         shell_quote(a) + " " + shell_quote(b);
+}
+
+// Checked before anything is asked or sent: a bad --limit-rate is a usage error.
+BatchSettings batch_settings(const TransferFlags& flags) {
+  return {flags.jobs, flags.limit_rate.empty() ? 0 : parse_rate(flags.limit_rate)};
+}
+
+int run_plan(Connector& connector, Plan& plan, const BatchSettings& settings,
+             ProgressDisplay& display) {
+  auto result = run_transfers(connector, plan.jobs, settings, display);
+  result.failed += plan.refused;
+  return exit_status(result);
+}
+
+// put: which local files go to which remote paths.
+Plan plan_uploads(Connector& connector, const PutOptions& options, ProgressDisplay& display) {
+  auto& session = connector.authenticated();
+  std::vector<std::string> locals = options.paths;
+  std::string remote_dir = normalize_remote(options.to);
+  std::string single_remote;  // `put LOCAL REMOTE`
+  bool named_target = options.to.empty() && locals.size() == 2 && !fs::exists(locals[1]);
+  if (named_target) {
+    single_remote = normalize_remote(locals[1]);
+    locals.pop_back();
+    if (options.paths[1].ends_with('/') || is_remote_directory(session, single_remote)) {
+      remote_dir = single_remote;
+      single_remote.clear();
+    }
+  }
+  Plan plan;
+  for (const auto& local : locals) {
+    std::error_code error;
+    auto status = fs::status(local, error);
+    if (!fs::is_regular_file(status)) {
+      display.message("netdisk: " + local + ": " +
+                      (fs::is_directory(status) ? "is a folder; put sends files" : "no such file"));
+      ++plan.refused;
+      continue;
+    }
+    std::string remote = !single_remote.empty()
+                             ? single_remote
+                             : join_remote(remote_dir, fs::path(local).filename().string());
+    plan.jobs.push_back({local, hint(connector, "put", local, remote),
+                         [local, remote](ClientSession& worker, TransferContext& context) {
+                           upload_file(worker, local, remote, context);
+                         }});
+  }
+  return plan;
+}
+
+// get: where each remote file lands, as in cp: with two arguments the second is the local name
+// (or folder); with more, the last one is the local folder if it is one (or ends in "/"), and
+// otherwise every argument is a remote file saved in the current folder.
+std::vector<std::pair<std::string, fs::path>> download_targets(
+    const std::vector<std::string>& args) {
+  std::vector<std::string> remotes = args;
+  fs::path local_dir = ".";
+  std::optional<fs::path> local_name;
+  const std::string& last = args.back();
+  bool last_is_dir = last.ends_with('/') || fs::is_directory(last);
+  if (args.size() >= 2 && (args.size() == 2 || last_is_dir)) {
+    remotes.pop_back();
+    if (last_is_dir)
+      local_dir = last;
+    else
+      local_name = last;
+  }
+  std::vector<std::pair<std::string, fs::path>> targets;
+  for (const auto& typed : remotes) {
+    std::string remote = normalize_remote(typed);
+    targets.emplace_back(remote, local_name ? *local_name : local_dir / remote_basename(remote));
+  }
+  return targets;
+}
+
+// What to do about an existing TARGET: replace it, leave it because the person said so, or
+// fail (a folder is in the way, or a script did not say --overwrite).
+enum class Existing { replace, keep, refuse };
+
+Existing existing_target(const fs::path& target, const GetOptions& options,
+                         ProgressDisplay& display) {
+  if (!fs::exists(target)) return Existing::replace;
+  if (fs::is_directory(target)) {
+    display.message("netdisk: " + target.string() + " is a folder; give another local name");
+    return Existing::refuse;
+  }
+  if (options.overwrite) return Existing::replace;
+  if (!is_interactive()) {
+    display.message("netdisk: " + target.string() + " exists; use --overwrite to replace it");
+    return Existing::refuse;
+  }
+  if (ask(target.string() + " exists; replace it? [y/N] ", 'n') == 'y') return Existing::replace;
+  display.message("netdisk: kept " + target.string());
+  return Existing::keep;
+}
+
+// Whether to continue TARGET.part, if there is one.
+bool should_resume(const fs::path& target, const GetOptions& options) {
+  if (!fs::exists(PartialDownload::part_path(target))) return false;
+  if (options.overwrite) return false;
+  if (options.resume || !is_interactive()) return true;  // scripts: the server decides
+  return ask(PartialDownload::part_path(target).string() +
+                 " holds an interrupted download: continue where it stopped (c) or start over "
+                 "(s)? [C/s] ",
+             'c') != 's';
+}
+
+Plan plan_downloads(Connector& connector, const GetOptions& options, ProgressDisplay& display) {
+  Plan plan;
+  std::set<fs::path> seen;
+  for (auto& [remote, target] : download_targets(options.paths)) {
+    if (remote.empty() || !seen.insert(fs::absolute(target).lexically_normal()).second) {
+      display.message("netdisk: " + target.string() +
+                      (remote.empty() ? ": name a file to get" : ": named twice; skipped"));
+      ++plan.refused;
+      continue;
+    }
+    if (auto existing = existing_target(target, options, display); existing != Existing::replace) {
+      if (existing == Existing::refuse) ++plan.refused;
+      continue;
+    }
+    bool resume = should_resume(target, options);
+    plan.jobs.push_back(
+        {remote, hint(connector, "get", remote, target.string()),
+         [remote, target, resume](ClientSession& session, TransferContext& context) {
+           download_file(session, remote, target, resume, context);
+         }});
+  }
+  return plan;
+}
+
+}  // namespace
+
+int put_command(Connector& connector, const PutOptions& options) {
+  auto settings = batch_settings(options.flags);
+  ProgressDisplay display(ProgressDisplay::mode_for(options.flags.quiet, 2));
+  auto plan = plan_uploads(connector, options, display);
+  return run_plan(connector, plan, settings, display);
+}
+
+int get_command(Connector& connector, const GetOptions& options) {
+  if (options.resume && options.overwrite) {
+    throw std::invalid_argument("--resume and --overwrite contradict each other");
+  }
+  auto settings = batch_settings(options.flags);
+  ProgressDisplay display(ProgressDisplay::mode_for(options.flags.quiet, 2));
+  connector.authenticated();
+  auto plan = plan_downloads(connector, options, display);
+  return run_plan(connector, plan, settings, display);
+}
+
+std::string shell_quote(const std::string& word) {
+  bool plain = !word.empty() && word.find_first_not_of(
+                                    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                    "0123456789._-/+=:@,") == std::string::npos;
+  if (plain) return word;
+  std::string quoted = "'";
+  for (char c : word) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+}  // namespace netdisk::client

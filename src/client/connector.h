@@ -1,0 +1,41 @@
+// Connector: how a command gets its connection. A one-shot command makes one and the
+// connection opens on first use; the shell keeps one for its whole life, so consecutive
+// commands share a connection and a login, and a connection that broke is reopened by the
+// next command. Parallel transfers ask it for more connections logged in with the same token.
+// Main thread only, except open_sibling(), which any thread may call once the main session is
+// authenticated.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "client/client_session.h"
+
+namespace netdisk::client {
+
+class Connector {
+ public:
+  explicit Connector(ClientOptions options) : options_(std::move(options)) {}
+
+  const ClientOptions& options() const noexcept { return options_; }
+
+  // The connection, opened (and greeted) on first use. Throws std::runtime_error.
+  ClientSession& session();
+  // session(), logged in (ClientSession::authenticate()). Throws ServerError.
+  ClientSession& authenticated();
+  // A new connection logged in with the token of authenticated(). Thread-safe.
+  std::unique_ptr<ClientSession> open_sibling() const;
+
+  // Forgets the connection: after login or logout, or when it failed mid-request.
+  void drop() noexcept { session_.reset(); }
+  bool connected() const noexcept { return session_ != nullptr; }
+
+ private:
+  ClientOptions options_;
+  std::unique_ptr<ClientSession> session_;
+  mutable std::mutex token_mutex_;
+  std::string token_;  // the login token to share with siblings
+};
+
+}  // namespace netdisk::client

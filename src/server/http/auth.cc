@@ -1,0 +1,118 @@
+#include "server/http/auth.h"
+
+#include <array>
+#include <cctype>
+
+#include "server/http/cookies.h"
+#include "server/http/exchange.h"
+#include "server/http/http_context.h"
+#include "server/server_context.h"
+
+namespace netdisk::server::http {
+namespace {
+
+constexpr std::string_view kCsrfHeader = "X-NetDisk-CSRF";
+
+std::optional<std::string> base64_decode(std::string_view in) {
+  static const auto table = [] {
+    std::array<int, 256> t{};
+    t.fill(-1);
+    constexpr std::string_view alphabet =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (std::size_t i = 0; i < alphabet.size(); ++i) {
+      t[static_cast<unsigned char>(alphabet[i])] = static_cast<int>(i);
+    }
+    return t;
+  }();
+  while (!in.empty() && in.back() == '=') in.remove_suffix(1);
+  std::string out;
+  unsigned bits = 0;
+  int count = 0;
+  for (char c : in) {
+    int v = table[static_cast<unsigned char>(c)];
+    if (v < 0) return std::nullopt;
+    bits = (bits << 6) | static_cast<unsigned>(v);
+    count += 6;
+    if (count >= 8) {
+      count -= 8;
+      out.push_back(static_cast<char>((bits >> count) & 0xFF));
+    }
+  }
+  return out;
+}
+
+bool iequals_prefix(std::string_view text, std::string_view prefix) {
+  if (text.size() < prefix.size()) return false;
+  for (std::size_t i = 0; i < prefix.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(text[i])) !=
+        std::tolower(static_cast<unsigned char>(prefix[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool is_safe_method(bhttp::verb method) {
+  return method == bhttp::verb::get || method == bhttp::verb::head ||
+         method == bhttp::verb::options;
+}
+
+}  // namespace
+
+boost::asio::awaitable<Result<Caller>> authenticate(Exchange& exchange) {
+  auto authorization = exchange.header(bhttp::field::authorization);
+  auto& connection = exchange.connection();
+  auto& accounts = exchange.context().server.accounts;
+  if (!authorization.empty()) {
+    if (!iequals_prefix(authorization, "Basic ")) {
+      co_return make_error(Errc::auth_failed, "only Basic authorization is supported");
+    }
+    if (!connection.basic_user.empty() && authorization == connection.basic_credentials) {
+      co_return Caller{connection.basic_user, true};
+    }
+    auto decoded = base64_decode(authorization.substr(6));
+    auto colon = decoded ? decoded->find(':') : std::string::npos;
+    if (colon == std::string::npos) {
+      co_return make_error(Errc::auth_failed, "malformed Basic credentials");
+    }
+    std::string username = decoded->substr(0, colon);
+    std::string password = decoded->substr(colon + 1);
+    std::string credentials(authorization);
+    auto session =
+        co_await accounts.login(std::move(username), std::move(password), connection.peer_address);
+    if (!session) co_return std::move(session).error();
+    // The token is not needed: the connection remembers the credentials instead, so Basic
+    // requests leave no sessions behind.
+    accounts.logout(session->token);
+    connection.basic_credentials = std::move(credentials);
+    connection.basic_user = session->username;
+    co_return Caller{session->username, true};
+  }
+  auto cookie = find_cookie(exchange.header(bhttp::field::cookie), kSessionCookie);
+  if (!cookie || cookie->empty()) co_return make_error(Errc::not_logged_in, "please log in");
+  auto user = accounts.resume(*cookie);
+  if (!user) co_return std::move(user).error();
+  co_return Caller{std::move(*user), false};
+}
+
+Status check_csrf(const Exchange& exchange, bool basic) {
+  if (is_safe_method(exchange.request().method())) return {};
+  auto refused = [](std::string why) { return make_error(Errc::permission_denied, why); };
+  std::string self = "http://" + std::string(exchange.header(bhttp::field::host));
+  auto origin = exchange.header(bhttp::field::origin);
+  if (!origin.empty() && origin != self) {
+    return refused("cross-site request refused (Origin does not match)");
+  }
+  auto referer = exchange.header(bhttp::field::referer);
+  if (!referer.empty() && referer != self && !referer.starts_with(self + "/")) {
+    return refused("cross-site request refused (Referer does not match)");
+  }
+  if (!basic && exchange.header(kCsrfHeader) != "1") {
+    return refused("missing the X-NetDisk-CSRF: 1 header");
+  }
+  return {};
+}
+
+bool from_page_script(const Exchange& exchange) { return !exchange.header(kCsrfHeader).empty(); }
+
+}  // namespace netdisk::server::http

@@ -1,0 +1,40 @@
+// Who is calling, and may they change things. A request authenticates with HTTP Basic
+// credentials (checked through AccountService::login, so login throttling and the bounded
+// hashing pool apply; a keep-alive connection remembers the last credentials that passed, so
+// a second request does not hash again) or with the session cookie (AccountService::resume).
+// State-changing requests also pass check_csrf(). Session thread.
+#pragma once
+
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "common/result.h"
+
+namespace netdisk::server::http {
+
+class Exchange;
+
+struct Caller {
+  std::string username;
+  bool basic = false;  // authenticated by an Authorization: Basic header
+};
+
+// not_logged_in without credentials; auth_failed, rate_limited, server_busy,
+// session_expired from the account service.
+boost::asio::awaitable<Result<Caller>> authenticate(Exchange& exchange);
+
+// For a method that changes state (anything but GET, HEAD, OPTIONS): Origin and Referer, when
+// present, must name this server (http://<Host>); and unless the request carried Basic
+// credentials it must have "X-NetDisk-CSRF: 1", a header no cross-site form can add and no
+// cross-site script can add without a CORS preflight we never grant. permission_denied if not.
+Status check_csrf(const Exchange& exchange, bool basic);
+
+// True when the request comes from the page's scripts (it sends X-NetDisk-CSRF on every call):
+// a 401 then carries no WWW-Authenticate, so the browser shows no password dialog.
+bool from_page_script(const Exchange& exchange);
+
+// The Basic challenge for a 401.
+inline constexpr const char* kBasicChallenge = "Basic realm=\"NetDisk\", charset=\"UTF-8\"";
+
+}  // namespace netdisk::server::http

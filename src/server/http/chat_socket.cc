@@ -1,0 +1,217 @@
+#include "server/http/chat_socket.h"
+
+#include <deque>
+#include <memory>
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include "protocol/fields.h"
+#include "protocol/json_parser.h"
+#include "protocol/message.h"
+#include "server/chat/chat_room.h"
+#include "server/http/auth.h"
+#include "server/http/exchange.h"
+#include "server/http/http_context.h"
+#include "server/http/responses.h"
+#include "server/server_context.h"
+
+namespace netdisk::server::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace websocket = beast::websocket;
+using WebSocket = websocket::stream<Stream&>;
+constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable);
+constexpr std::size_t kFrameHeaderBytes = 4;            // the TCP frame's length prefix
+constexpr std::size_t kMaxQueuedBytes = 1024 * 1024;    // then the room drops the member
+constexpr std::size_t kMaxIncomingMessage = 16 * 1024;  // a chat message is at most 4 KiB
+
+// One browser in the chat room. The room and the socket's reader push frames; the one writer
+// coroutine sends each frame's JSON payload (the bytes after the TCP length prefix, without a
+// copy) as a WebSocket text message. Lives on the session's thread.
+class SocketMember : public ChatMember {
+ public:
+  SocketMember(WebSocket& socket, std::string name, asio::any_io_executor executor)
+      : socket_(socket),
+        name_(std::move(name)),
+        executor_(executor),
+        wake_(executor),
+        writer_done_(executor) {
+    wake_.expires_at(asio::steady_timer::time_point::max());
+    writer_done_.expires_at(asio::steady_timer::time_point::max());
+  }
+
+  const std::string& chat_name() const override { return name_; }
+  asio::any_io_executor chat_executor() const override { return executor_; }
+
+  bool chat_deliver(const SharedFrame& frame) override {
+    if (closed_) return true;
+    if (queued_bytes_ + frame->size() > kMaxQueuedBytes) return false;
+    push(frame);
+    return true;
+  }
+
+  void chat_dropped(const SharedFrame& frame) override {
+    push(frame);
+    close_after_queue_ = true;
+  }
+
+  void push(SharedFrame frame) {
+    queued_bytes_ += frame->size();
+    queue_.push_back(std::move(frame));
+    wake_.cancel();
+  }
+
+  // Sends queued frames until stop() or a write error; then closes the socket so the reader
+  // ends too.
+  asio::awaitable<void> write_loop() {
+    while (!closed_) {
+      if (queue_.empty()) {
+        if (close_after_queue_) break;
+        co_await wake_.async_wait(kAsTuple);
+        continue;
+      }
+      SharedFrame frame = queue_.front();
+      const char* payload = frame->data() + kFrameHeaderBytes;
+      auto [ec, n] = co_await socket_.async_write(
+          asio::buffer(payload, frame->size() - kFrameHeaderBytes), kAsTuple);
+      queue_.pop_front();
+      queued_bytes_ -= frame->size();
+      if (ec) break;
+    }
+    if (!closed_) {
+      closed_ = true;
+      boost::system::error_code ignored;
+      socket_.next_layer().socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+      socket_.next_layer().socket().close(ignored);
+    }
+    writer_done_.cancel();
+    writer_running_ = false;
+  }
+
+  void start_writer(std::shared_ptr<SocketMember> self) {
+    writer_running_ = true;
+    asio::co_spawn(
+        executor_,
+        [](std::shared_ptr<SocketMember> member) -> asio::awaitable<void> {
+          co_await member->write_loop();
+        }(std::move(self)),
+        asio::detached);
+  }
+
+  // Stops the writer and waits for it, so the socket it writes to may go away.
+  asio::awaitable<void> stop() {
+    closed_ = true;
+    wake_.cancel();
+    if (writer_running_) co_await writer_done_.async_wait(kAsTuple);
+  }
+
+ private:
+  WebSocket& socket_;
+  std::string name_;
+  asio::any_io_executor executor_;
+  asio::steady_timer wake_;
+  asio::steady_timer writer_done_;
+  std::deque<SharedFrame> queue_;
+  std::size_t queued_bytes_ = 0;
+  bool closed_ = false;
+  bool close_after_queue_ = false;
+  bool writer_running_ = false;
+};
+
+// The TCP chat ops (docs/PROTOCOL.md, section 9), answered with the same replies.
+SharedFrame handle(ChatRoom& room, const std::shared_ptr<SocketMember>& member, bool& joined,
+                   std::string_view text) {
+  auto encode = [](std::string frame) {
+    return std::make_shared<const std::string>(std::move(frame));
+  };
+  auto request = protocol::parse_json_object(text);
+  if (!request) return encode(protocol::encode_error(0, request.error()));
+  auto id_field = protocol::optional_uint_field(*request, "id");
+  std::uint64_t id = id_field ? id_field->value_or(0) : 0;
+  auto op = protocol::string_field(*request, "op");
+  if (!op) return encode(protocol::encode_error(id, op.error()));
+  auto fail = [&](Error error) { return encode(protocol::encode_error(id, error)); };
+  auto not_joined = [&] {
+    return fail(make_error(Errc::bad_request, "join the chat first (chat.join)"));
+  };
+  if (*op == "chat.join") {
+    joined = true;
+    return encode(protocol::encode_reply(id, {{"members", room.join(member)}}));
+  }
+  if (*op == "chat.who") return encode(protocol::encode_reply(id, {{"members", room.who()}}));
+  if (*op == "chat.leave") {
+    if (joined) room.leave(*member);
+    joined = false;
+    return encode(protocol::encode_reply(id, nlohmann::json::object()));
+  }
+  if (*op == "chat.send" || *op == "chat.private") {
+    auto message = protocol::string_field(*request, "text");
+    if (!message) return fail(message.error());
+    if (!joined) return not_joined();
+    Status sent;
+    if (*op == "chat.send") {
+      sent = room.broadcast(*member, *message);
+    } else {
+      auto to = protocol::string_field(*request, "to");
+      if (!to) return fail(to.error());
+      sent = room.send_private(*member, *to, *message);
+    }
+    if (!sent) return fail(sent.error());
+    return encode(protocol::encode_reply(id, nlohmann::json::object()));
+  }
+  return fail(make_error(Errc::unknown_op, "unknown chat op"));
+}
+
+}  // namespace
+
+asio::awaitable<void> serve_chat_socket(Exchange& exchange, const Caller& caller) {
+  if (!websocket::is_upgrade(exchange.request())) {
+    co_return co_await exchange.send(error_response(
+        bhttp::status::upgrade_required, Errc::bad_request, "this address takes a WebSocket"));
+  }
+  // The upgrade is a GET, so CSRF checks did not apply; a cross-site page could open a
+  // WebSocket with the user's cookie (SameSite=Strict already stops that), so check Origin too.
+  auto origin = exchange.header(bhttp::field::origin);
+  if (!origin.empty() && origin != "http://" + std::string(exchange.header(bhttp::field::host))) {
+    co_return co_await exchange.send_error(
+        make_error(Errc::permission_denied, "cross-site WebSocket refused"));
+  }
+  auto& server = exchange.context().server;
+  exchange.close_after();  // the connection ends with the WebSocket
+  exchange.mark_responded();
+  exchange.stream().expires_never();  // the WebSocket keeps its own timeouts
+  WebSocket socket(exchange.stream());
+  socket.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+  socket.read_message_max(kMaxIncomingMessage);
+  auto [accept_error] = co_await socket.async_accept(exchange.request(), kAsTuple);
+  if (accept_error) co_return;
+  // A chat member may be closed at once on shutdown, like an idle connection.
+  exchange.context().sessions.set_idle(exchange.connection().session_id, true);
+
+  auto executor = co_await asio::this_coro::executor;
+  auto member = std::make_shared<SocketMember>(socket, caller.username, executor);
+  member->start_writer(member);
+  bool joined = false;
+  beast::flat_buffer buffer;
+  while (true) {
+    auto [ec, n] = co_await socket.async_read(buffer, kAsTuple);
+    if (ec) break;
+    auto text = beast::buffers_to_string(buffer.data());
+    buffer.consume(buffer.size());
+    member->push(handle(server.chat, member, joined, text));
+  }
+  if (joined) server.chat.leave(*member);
+  co_await member->stop();
+}
+
+}  // namespace netdisk::server::http

@@ -1,0 +1,77 @@
+// Exchange: one HTTP request and its response on a keep-alive connection. The session has read
+// the request's headers; a handler reads the body if it wants it (as a small string, or
+// incrementally through parser()) and sends exactly one response. Whether the connection may
+// carry another request afterwards is decided here: only when the client asked for keep-alive,
+// the body was read completely and nothing went wrong. Lives in the session's coroutine frame,
+// on the session's thread.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "common/result.h"
+#include "server/http/beast_fwd.h"
+
+namespace netdisk::server::http {
+
+struct HttpContext;
+
+// What a keep-alive connection remembers between requests.
+struct ConnectionState {
+  std::string peer_address;       // for login throttling
+  std::string basic_credentials;  // the Authorization value that last passed
+  std::string basic_user;         // ... and whose it was
+  bool closing = false;           // set on shutdown: answer, then close
+  std::uint64_t session_id = 0;   // in the SessionRegistry
+};
+
+class Exchange {
+ public:
+  Exchange(HttpContext& context, Stream& stream, beast::flat_buffer& buffer, HeaderParser& parser,
+           ConnectionState& connection);
+
+  HttpContext& context() noexcept { return context_; }
+  ConnectionState& connection() noexcept { return connection_; }
+  Stream& stream() noexcept { return stream_; }
+  beast::flat_buffer& buffer() noexcept { return buffer_; }
+  // The header parser, for a handler that reads the body itself (moving from it). Call
+  // mark_body_read() once the body is done.
+  HeaderParser& parser() noexcept { return parser_; }
+  const Request& request() const noexcept { return request_; }
+  std::string_view header(bhttp::field field) const;
+  std::string_view header(std::string_view name) const;
+
+  // Reads the whole body as a string. payload_too_large (message_too_large) over `limit`,
+  // timeout or a broken connection as an Error; either way the connection is then closed.
+  boost::asio::awaitable<Result<std::string>> read_body(std::size_t limit);
+  void mark_body_read() noexcept { body_read_ = true; }
+  bool body_read() const noexcept { return body_read_; }
+
+  // Sets keep-alive and the common headers, then writes `response` within the body timeout.
+  boost::asio::awaitable<void> send(StringResponse response);
+  boost::asio::awaitable<void> send_error(const Error& error);
+  // Fills in the fields send() would, for a handler that writes its response itself.
+  void prepare(bhttp::response_header<>& header);
+
+  // Nothing more on this connection after the response (the body was not read, or it failed).
+  void close_after() noexcept { close_ = true; }
+  bool keep_alive() const noexcept;
+  bool responded() const noexcept { return responded_; }
+  void mark_responded() noexcept { responded_ = true; }
+
+ private:
+  HttpContext& context_;
+  Stream& stream_;
+  beast::flat_buffer& buffer_;
+  HeaderParser& parser_;
+  ConnectionState& connection_;
+  Request request_;  // a copy of the headers: the parser may be moved into a body parser
+  bool body_read_ = false;
+  bool close_ = false;
+  bool responded_ = false;
+};
+
+}  // namespace netdisk::server::http

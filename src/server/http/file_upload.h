@@ -1,0 +1,20 @@
+// PUT /files/<path>: the raw request body becomes the file, streamed to disk through
+// storage::Upload (a hidden partial file, fsync, atomic rename over the target), so a reader
+// sees the old or the new file, never a mix, and the body is never held in memory. Needs a
+// Content-Length (411 otherwise); answers "Expect: 100-continue" only after the checks pass.
+// Each chunk is read with a progress deadline and written on the blocking pool. Session thread.
+#pragma once
+
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+
+namespace netdisk::server::http {
+
+class Exchange;
+struct Caller;
+
+boost::asio::awaitable<void> serve_upload(Exchange& exchange, const Caller& caller,
+                                          const std::string& path);
+
+}  // namespace netdisk::server::http

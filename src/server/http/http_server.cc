@@ -1,0 +1,109 @@
+#include "server/http/http_server.h"
+
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "server/http/http_context.h"
+#include "server/http/session.h"
+#include "server/io_workers.h"
+#include "server/server_context.h"
+
+namespace netdisk::server {
+namespace {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable);
+
+asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, IoWorkers& workers,
+                                  http::HttpContext& context) {
+  while (acceptor.is_open()) {
+    IoWorker& worker = workers.next();
+    auto [ec, socket] = co_await acceptor.async_accept(worker.context, kAsTuple);
+    if (ec == asio::error::operation_aborted || !acceptor.is_open()) break;
+    if (ec) {
+      // Out of descriptors and the like: pause rather than spin (as the TCP listener does).
+      spdlog::warn("http accept: {}", ec.message());
+      asio::steady_timer backoff(acceptor.get_executor(), std::chrono::milliseconds(100));
+      co_await backoff.async_wait(kAsTuple);
+      continue;
+    }
+    if (context.sessions.stopping() ||
+        context.sessions.size() >= context.server.config.max_connections) {
+      boost::system::error_code ignored;
+      socket.close(ignored);
+      continue;
+    }
+    asio::co_spawn(worker.context, http::serve_session(http::Stream(std::move(socket)), context),
+                   asio::detached);
+  }
+}
+
+}  // namespace
+
+struct HttpServer::State {
+  State(ServerContext& server, IoWorkers& io_workers)
+      : workers(io_workers), context{server, {}}, acceptor(io_workers.at(0).context) {}
+
+  IoWorkers& workers;
+  http::HttpContext context;
+  tcp::acceptor acceptor;
+  std::uint16_t port = 0;
+};
+
+HttpServer::HttpServer(ServerContext& server, IoWorkers& workers)
+    : state_(std::make_unique<State>(server, workers)) {}
+
+HttpServer::~HttpServer() = default;
+
+void HttpServer::start() {
+  const auto& config = state_->context.server.config;
+  auto& acceptor = state_->acceptor;
+  tcp::endpoint endpoint(asio::ip::make_address(config.http_listen.host), config.http_listen.port);
+  acceptor.open(endpoint.protocol());
+  acceptor.set_option(tcp::acceptor::reuse_address(true));
+  boost::system::error_code ec;
+  acceptor.bind(endpoint, ec);
+  if (ec) {
+    throw std::runtime_error(fmt::format("cannot serve HTTP on {}:{}: {}", config.http_listen.host,
+                                         config.http_listen.port, ec.message()));
+  }
+  acceptor.listen(asio::socket_base::max_listen_connections);
+  state_->port = acceptor.local_endpoint().port();
+  spdlog::info("netdiskd serving HTTP on http://{}:{}/", config.http_listen.host, state_->port);
+  if (!config.http_port_file.empty()) {
+    // Written to a temporary name and renamed, so a reader never sees a half-written port.
+    std::string temp = config.http_port_file + ".tmp";
+    std::ofstream(temp) << state_->port << "\n";
+    std::filesystem::rename(temp, config.http_port_file);
+  }
+  asio::co_spawn(state_->workers.at(0).context,
+                 accept_loop(acceptor, state_->workers, state_->context), asio::detached);
+}
+
+std::uint16_t HttpServer::port() const { return state_->port; }
+
+void HttpServer::stop() {
+  asio::post(state_->acceptor.get_executor(), [state = state_.get()] {
+    boost::system::error_code ignored;
+    state->acceptor.close(ignored);
+  });
+  state_->context.sessions.stop();
+}
+
+void HttpServer::close_all() { state_->context.sessions.close_all(); }
+
+std::size_t HttpServer::open_sessions() const { return state_->context.sessions.size(); }
+
+}  // namespace netdisk::server

@@ -1,0 +1,92 @@
+#include "server/http/range.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <optional>
+
+#include "server/http/responses.h"
+
+namespace netdisk::server::http {
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+std::optional<std::uint64_t> parse_number(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  std::uint64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+RangePlan plan_range(std::string_view header, std::uint64_t size) {
+  using Kind = RangePlan::Kind;
+  header = trim(header);
+  auto eq = header.find('=');
+  if (eq == std::string_view::npos || !iequals(trim(header.substr(0, eq)), "bytes")) return {};
+  auto spec = trim(header.substr(eq + 1));
+  if (spec.find(',') != std::string_view::npos) return {};  // several ranges: whole file
+  auto dash = spec.find('-');
+  if (dash == std::string_view::npos) return {};
+  auto first_text = trim(spec.substr(0, dash));
+  auto last_text = trim(spec.substr(dash + 1));
+  if (first_text.empty()) {
+    // Suffix range: the last N bytes.
+    auto count = parse_number(last_text);
+    if (!count) return {};
+    if (*count == 0 || size == 0) return {Kind::unsatisfiable};
+    return {Kind::partial, size - std::min(*count, size), size - 1};
+  }
+  auto first = parse_number(first_text);
+  if (!first) return {};
+  std::optional<std::uint64_t> last;
+  if (!last_text.empty()) {
+    last = parse_number(last_text);
+    if (!last || *last < *first) return {};  // invalid: ignored, as RFC 9110 says
+  }
+  if (*first >= size) return {Kind::unsatisfiable};
+  std::uint64_t end = last ? std::min(*last, size - 1) : size - 1;
+  return {Kind::partial, *first, end};
+}
+
+bool if_range_matches(std::string_view if_range, std::string_view etag,
+                      std::int64_t last_modified_seconds) {
+  if_range = trim(if_range);
+  if (if_range.starts_with("W/")) return false;
+  if (if_range.starts_with("\"")) return if_range == etag;
+  auto date = parse_http_date(if_range);
+  return date && *date == last_modified_seconds;
+}
+
+bool if_none_match_matches(std::string_view if_none_match, std::string_view etag) {
+  if (trim(if_none_match) == "*") return true;
+  while (!if_none_match.empty()) {
+    auto comma = if_none_match.find(',');
+    auto tag = trim(if_none_match.substr(0, comma));
+    if_none_match =
+        comma == std::string_view::npos ? std::string_view{} : if_none_match.substr(comma + 1);
+    if (tag.starts_with("W/")) tag.remove_prefix(2);
+    if (tag == etag) return true;
+  }
+  return false;
+}
+
+}  // namespace netdisk::server::http

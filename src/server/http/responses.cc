@@ -1,0 +1,109 @@
+#include "server/http/responses.h"
+
+#include <time.h>
+
+#include <array>
+#include <cstring>
+
+#include "server/version.h"
+
+namespace netdisk::server::http {
+
+bhttp::status status_for(Errc code) {
+  using S = bhttp::status;
+  switch (code) {
+    case Errc::bad_json:
+    case Errc::bad_request:
+    case Errc::invalid_path:
+    case Errc::invalid_username:
+    case Errc::invalid_password:
+    case Errc::size_mismatch:
+    case Errc::checksum_mismatch:
+    case Errc::bad_frame:
+      return S::bad_request;
+    case Errc::not_logged_in:
+    case Errc::auth_failed:
+    case Errc::session_expired:
+    case Errc::handshake_required:
+      return S::unauthorized;
+    case Errc::permission_denied:
+      return S::forbidden;
+    case Errc::not_found:
+    case Errc::unknown_op:
+      return S::not_found;
+    case Errc::already_exists:
+    case Errc::user_exists:
+    case Errc::not_a_directory:
+    case Errc::is_a_directory:
+    case Errc::not_empty:
+    case Errc::version_mismatch:
+      return S::conflict;
+    case Errc::offset_out_of_range:
+      return S::range_not_satisfiable;
+    case Errc::frame_too_large:
+    case Errc::message_too_large:
+      return S::payload_too_large;
+    case Errc::timeout:
+      return S::request_timeout;
+    case Errc::rate_limited:
+    case Errc::too_many_connections:
+      return S::too_many_requests;
+    case Errc::server_busy:
+    case Errc::shutting_down:
+      return S::service_unavailable;
+    case Errc::disk_full:
+      return S::insufficient_storage;
+    case Errc::unsupported_version:
+    case Errc::io_error:
+    case Errc::internal_error:
+      return S::internal_server_error;
+  }
+  return S::internal_server_error;
+}
+
+StringResponse json_response(bhttp::status status, const nlohmann::json& body) {
+  StringResponse response{status, 11};
+  response.set(bhttp::field::content_type, "application/json; charset=utf-8");
+  // Invalid UTF-8 in a message (for example an echoed name) is replaced, never thrown about.
+  response.body() = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return response;
+}
+
+StringResponse error_response(bhttp::status status, Errc code, std::string message) {
+  return json_response(
+      status,
+      {{"error", {{"code", std::string(errc_name(code))}, {"message", std::move(message)}}}});
+}
+
+StringResponse error_response(const Error& error) {
+  return error_response(status_for(error.code), error.code, error.message);
+}
+
+void add_common_headers(bhttp::response_header<>& header) {
+  header.set(bhttp::field::server, std::string("netdiskd/") + kNetdiskVersion);
+  header.set("X-Content-Type-Options", "nosniff");
+  if (header.find(bhttp::field::cache_control) == header.end()) {
+    header.set(bhttp::field::cache_control, "no-store");
+  }
+}
+
+std::string http_date(std::int64_t seconds) {
+  time_t t = static_cast<time_t>(seconds);
+  tm utc{};
+  gmtime_r(&t, &utc);
+  std::array<char, 64> text{};
+  auto n = strftime(text.data(), text.size(), "%a, %d %b %Y %H:%M:%S GMT", &utc);
+  return std::string(text.data(), n);
+}
+
+std::optional<std::int64_t> parse_http_date(std::string_view text) {
+  // Only the IMF-fixdate form we send; RFC 850 and asctime dates are treated as not matching,
+  // which is always safe for If-Range (the whole file is sent) and If-Modified-Since.
+  std::string copy(text);
+  tm utc{};
+  const char* end = strptime(copy.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &utc);
+  if (end == nullptr || *end != '\0') return std::nullopt;
+  return static_cast<std::int64_t>(timegm(&utc));
+}
+
+}  // namespace netdisk::server::http

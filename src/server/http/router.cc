@@ -1,0 +1,159 @@
+#include "server/http/router.h"
+
+#include <array>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "server/http/api_handlers.h"
+#include "server/http/assets.h"
+#include "server/http/auth.h"
+#include "server/http/chat_socket.h"
+#include "server/http/exchange.h"
+#include "server/http/file_download.h"
+#include "server/http/file_upload.h"
+#include "server/http/responses.h"
+#include "server/http/url.h"
+
+namespace netdisk::server::http {
+namespace {
+
+namespace asio = boost::asio;
+using Verb = bhttp::verb;
+
+constexpr std::string_view kFilesAllow = "GET, HEAD, PUT, DELETE, OPTIONS";
+
+using PublicHandler = asio::awaitable<void> (*)(Exchange&);
+using UserHandler = asio::awaitable<void> (*)(Exchange&, const Caller&);
+
+struct ApiRoute {
+  std::string_view name;
+  Verb method;
+  PublicHandler public_handler;  // no login needed (register, login, logout)
+  UserHandler user_handler;      // called with the authenticated caller
+};
+
+const std::array kApiRoutes = {
+    ApiRoute{"register", Verb::post, &api_register, nullptr},
+    ApiRoute{"login", Verb::post, &api_login, nullptr},
+    ApiRoute{"logout", Verb::post, &api_logout, nullptr},
+    ApiRoute{"me", Verb::get, nullptr, &api_me},
+    ApiRoute{"list", Verb::get, nullptr, &api_list},
+    ApiRoute{"mkdir", Verb::post, nullptr, &api_mkdir},
+    ApiRoute{"rename", Verb::post, nullptr, &api_rename},
+};
+
+asio::awaitable<void> method_not_allowed(Exchange& exchange, std::string_view allow) {
+  auto response = error_response(bhttp::status::method_not_allowed, Errc::bad_request,
+                                 fmt::format("{} is not supported here",
+                                             std::string_view(exchange.request().method_string())));
+  response.set(bhttp::field::allow, allow);
+  co_await exchange.send(std::move(response));
+}
+
+// A 401 for a plain HTTP client carries the Basic challenge, so curl and wget retry with the
+// credentials they were given; the page's own scripts get none (no browser password dialog).
+asio::awaitable<void> refuse_login(Exchange& exchange, const Error& error) {
+  auto response = error_response(error);
+  if (response.result() == bhttp::status::unauthorized && !from_page_script(exchange)) {
+    response.set(bhttp::field::www_authenticate, kBasicChallenge);
+  }
+  co_await exchange.send(std::move(response));
+}
+
+// Authentication, then CSRF. Sends the refusal itself and returns nullopt when refused.
+asio::awaitable<std::optional<Caller>> admit(Exchange& exchange) {
+  auto caller = co_await authenticate(exchange);
+  if (!caller) {
+    co_await refuse_login(exchange, caller.error());
+    co_return std::nullopt;
+  }
+  if (auto csrf = check_csrf(exchange, caller->basic); !csrf) {
+    co_await exchange.send_error(csrf.error());
+    co_return std::nullopt;
+  }
+  co_return std::move(*caller);
+}
+
+asio::awaitable<void> route_api(Exchange& exchange, std::string_view name) {
+  const ApiRoute* found = nullptr;
+  for (const auto& entry : kApiRoutes) {
+    if (entry.name == name) found = &entry;
+  }
+  if (found == nullptr) {
+    co_return co_await exchange.send_error(make_error(Errc::not_found, "no such API call"));
+  }
+  if (exchange.request().method() != found->method) {
+    co_return co_await method_not_allowed(exchange,
+                                          std::string_view(bhttp::to_string(found->method)));
+  }
+  if (found->public_handler != nullptr) {
+    if (auto csrf = check_csrf(exchange, false); !csrf) {
+      co_return co_await exchange.send_error(csrf.error());
+    }
+    co_return co_await found->public_handler(exchange);
+  }
+  auto caller = co_await admit(exchange);
+  if (caller) co_await found->user_handler(exchange, *caller);
+}
+
+asio::awaitable<void> route_files(Exchange& exchange, std::string_view encoded) {
+  auto method = exchange.request().method();
+  if (method == Verb::options) {
+    StringResponse response{bhttp::status::no_content, 11};
+    response.set(bhttp::field::allow, kFilesAllow);
+    co_return co_await exchange.send(std::move(response));
+  }
+  if (method != Verb::get && method != Verb::head && method != Verb::put &&
+      method != Verb::delete_) {
+    co_return co_await method_not_allowed(exchange, kFilesAllow);
+  }
+  auto path = percent_decode(encoded);
+  if (!path) co_return co_await exchange.send_error(path.error());
+  auto caller = co_await admit(exchange);
+  if (!caller) co_return;
+  // Confinement is FileStore's: "..", absolute paths, symlinks and the like are refused there.
+  if (method == Verb::put) co_return co_await serve_upload(exchange, *caller, *path);
+  if (method == Verb::delete_) co_return co_await api_remove(exchange, *caller, *path);
+  co_await serve_download(exchange, *caller, *path);
+}
+
+asio::awaitable<void> route_asset(Exchange& exchange, std::string_view path) {
+  auto asset = find_asset(path);
+  if (asset.file == nullptr) {
+    co_return co_await exchange.send_error(make_error(Errc::not_found, "no such page"));
+  }
+  auto method = exchange.request().method();
+  if (method != Verb::get && method != Verb::head) {
+    co_return co_await method_not_allowed(exchange, "GET, HEAD");
+  }
+  StringResponse response{bhttp::status::ok, 11};
+  response.set(bhttp::field::content_type, asset.content_type);
+  response.set(bhttp::field::cache_control, "no-cache");
+  // Everything the page needs comes from this server; nothing inline, no framing.
+  response.set("Content-Security-Policy",
+               "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+               "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+  response.set("X-Frame-Options", "DENY");
+  response.set("Referrer-Policy", "same-origin");
+  const auto& bytes = asset.file->bytes;
+  response.body().assign(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  co_await exchange.send(std::move(response));
+}
+
+}  // namespace
+
+asio::awaitable<void> route(Exchange& exchange) {
+  std::string_view path = split_target(exchange.request().target()).path;
+  if (path.starts_with("/files/")) co_return co_await route_files(exchange, path.substr(7));
+  if (path == "/files") co_return co_await route_files(exchange, "");
+  if (path.starts_with("/api/")) co_return co_await route_api(exchange, path.substr(5));
+  if (path == "/ws/chat") {
+    auto caller = co_await admit(exchange);
+    if (caller) co_await serve_chat_socket(exchange, *caller);
+    co_return;
+  }
+  co_await route_asset(exchange, path);
+}
+
+}  // namespace netdisk::server::http

@@ -1,0 +1,20 @@
+// The URL space of netdiskd's HTTP side (docs/HTTP.md):
+//   GET /, /app.js, /style.css    the web page (embedded)
+//   /api/<name>                   the JSON API, one table entry per name
+//   /files/<path>                 the caller's files: GET, HEAD, PUT, DELETE, OPTIONS; other
+//                                 methods (WebDAV's PROPFIND, MKCOL, ...) get 405 with Allow,
+//                                 so WebDAV can later live on the same paths
+//   /ws/chat                      the chat room over a WebSocket
+// route() authenticates, checks CSRF and hands the exchange to one handler, which sends the
+// response. Session thread.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+
+namespace netdisk::server::http {
+
+class Exchange;
+
+boost::asio::awaitable<void> route(Exchange& exchange);
+
+}  // namespace netdisk::server::http

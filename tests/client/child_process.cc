@@ -1,0 +1,173 @@
+#include "tests/client/child_process.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <pty.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <stdexcept>
+#include <thread>
+
+namespace netdisk::e2e {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+// In the child, after fork: the environment, then exec. Never returns.
+[[noreturn]] void exec_child(const std::vector<std::string>& argv, const Env& env) {
+  ::unsetenv("NETDISK_PASSWORD");
+  for (const auto& [name, value] : env) ::setenv(name.c_str(), value.c_str(), 1);
+  std::vector<char*> args;
+  for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+  args.push_back(nullptr);
+  ::execv(args[0], args.data());
+  ::_exit(127);
+}
+
+int wait_for(pid_t& pid, std::chrono::seconds timeout) {
+  if (pid < 0) return -1;
+  auto deadline = Clock::now() + timeout;
+  int status = 0;
+  while (::waitpid(pid, &status, WNOHANG) == 0) {
+    if (Clock::now() > deadline) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      pid = -1;
+      return -1;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  pid = -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+}  // namespace
+
+ChildProcess::ChildProcess(const std::vector<std::string>& argv, const Env& env,
+                           const fs::path& output_dir)
+    : out_(output_dir / ("child-" + std::to_string(::getpid()) + "-" +
+                         std::to_string(Clock::now().time_since_epoch().count()) + ".out")),
+      err_(out_.string() + ".err") {
+  pid_ = ::fork();
+  if (pid_ < 0) throw std::runtime_error("fork failed");
+  if (pid_ == 0) {
+    int out = ::open(out_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int err = ::open(err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int null = ::open("/dev/null", O_RDONLY);
+    ::dup2(null, STDIN_FILENO);
+    ::dup2(out, STDOUT_FILENO);
+    ::dup2(err, STDERR_FILENO);
+    ::setsid();  // no terminal: the client behaves as in a script
+    exec_child(argv, env);
+  }
+}
+
+ChildProcess::~ChildProcess() {
+  if (pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    wait_for(pid_, std::chrono::seconds(10));
+  }
+}
+
+void ChildProcess::signal(int signal_number) {
+  if (pid_ > 0) ::kill(pid_, signal_number);
+}
+
+int ChildProcess::wait(std::chrono::seconds timeout) { return wait_for(pid_, timeout); }
+
+bool ChildProcess::running() {
+  if (pid_ < 0) return false;
+  int status = 0;
+  if (::waitpid(pid_, &status, WNOHANG) == 0) return true;
+  pid_ = -1;
+  return false;
+}
+
+std::string ChildProcess::out() const { return slurp(out_); }
+std::string ChildProcess::err() const { return slurp(err_); }
+
+PtyProcess::PtyProcess(const std::vector<std::string>& argv, const Env& env, const fs::path& cwd) {
+  winsize size{};
+  size.ws_row = 40;
+  size.ws_col = 120;
+  pid_ = ::forkpty(&master_, nullptr, nullptr, &size);
+  if (pid_ < 0) throw std::runtime_error("forkpty failed");
+  if (pid_ == 0) {
+    if (::chdir(cwd.c_str()) != 0) ::_exit(126);
+    exec_child(argv, env);
+  }
+  ::fcntl(master_, F_SETFD, FD_CLOEXEC);
+}
+
+PtyProcess::~PtyProcess() {
+  if (pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    wait_for(pid_, std::chrono::seconds(10));
+  }
+  if (master_ >= 0) ::close(master_);
+}
+
+void PtyProcess::write(const std::string& text) {
+  std::string_view rest = text;
+  while (!rest.empty()) {
+    ssize_t n = ::write(master_, rest.data(), rest.size());
+    if (n <= 0) return;
+    rest.remove_prefix(static_cast<std::size_t>(n));
+  }
+}
+
+bool PtyProcess::pump(std::chrono::milliseconds timeout) {
+  pollfd pfd{master_, POLLIN, 0};
+  if (::poll(&pfd, 1, static_cast<int>(timeout.count())) <= 0) return false;
+  char buffer[4096];
+  ssize_t n = ::read(master_, buffer, sizeof buffer);
+  if (n <= 0) return false;  // EIO once the child has gone
+  transcript_.append(buffer, static_cast<std::size_t>(n));
+  return true;
+}
+
+std::string PtyProcess::read_until(const std::string& needle, bool* found,
+                                   std::chrono::seconds timeout) {
+  auto deadline = Clock::now() + timeout;
+  std::size_t at;
+  while ((at = transcript_.find(needle, consumed_)) == std::string::npos) {
+    if (Clock::now() > deadline) {
+      if (found != nullptr) *found = false;
+      return transcript_.substr(consumed_);
+    }
+    pump(std::chrono::milliseconds(50));
+  }
+  std::string text = transcript_.substr(consumed_, at + needle.size() - consumed_);
+  consumed_ = at + needle.size();
+  if (found != nullptr) *found = true;
+  return text;
+}
+
+int PtyProcess::wait(std::chrono::seconds timeout) {
+  // Keep reading, or a child with a full pty buffer could never finish.
+  auto deadline = Clock::now() + timeout;
+  while (pid_ > 0 && Clock::now() < deadline) {
+    pump(std::chrono::milliseconds(20));
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      while (pump(std::chrono::milliseconds(20))) {
+      }
+      return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    }
+  }
+  return wait_for(pid_, std::chrono::seconds(0));
+}
+
+}  // namespace netdisk::e2e

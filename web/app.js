@@ -1,0 +1,360 @@
+// NetDisk web page: plain JavaScript, no build step, served by netdiskd itself. Talks to the
+// JSON API under /api, moves files through /files/<path> (downloads are plain links, uploads are
+// XMLHttpRequest PUTs for their progress events) and chats over the WebSocket /ws/chat.
+// Every state-changing call carries X-NetDisk-CSRF: 1, which the server requires (docs/HTTP.md).
+'use strict';
+
+const $ = (selector) => document.querySelector(selector);
+const state = { user: null, path: '', chat: null, chatId: 0 };
+
+// ---- API ------------------------------------------------------------------------------
+async function api(method, url, body) {
+  const options = { method, credentials: 'same-origin', headers: { 'X-NetDisk-CSRF': '1' } };
+  if (body !== undefined) {
+    options.headers['Content-Type'] = 'application/json';
+    options.body = JSON.stringify(body);
+  }
+  const response = await fetch(url, options);
+  const text = await response.text();
+  let data = null;
+  if (text) {
+    try { data = JSON.parse(text); } catch (_) { data = null; }
+  }
+  if (!response.ok) {
+    const error = new Error((data && data.error && data.error.message) || response.statusText);
+    error.code = data && data.error && data.error.code;
+    error.status = response.status;
+    throw error;
+  }
+  return data;
+}
+
+const joinPath = (dir, name) => (dir ? dir + '/' + name : name);
+const filesUrl = (path) => '/files/' + path.split('/').map(encodeURIComponent).join('/');
+
+function formatSize(bytes) {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit += 1; }
+  return (unit === 0 ? String(value) : value.toFixed(value < 10 ? 1 : 0)) + ' ' + units[unit];
+}
+
+function formatDate(iso) {
+  const date = new Date(iso);
+  return isNaN(date) ? '' : date.toLocaleString();
+}
+
+function setStatus(element, message, isError) {
+  element.textContent = message || '';
+  element.classList.toggle('error', Boolean(isError));
+}
+
+// ---- Log in / out ------------------------------------------------------------------------
+function showSignedIn(user) {
+  state.user = user;
+  $('#username').textContent = user;
+  $('#whoami').hidden = false;
+  $('#auth').hidden = true;
+  $('#workspace').hidden = false;
+  navigate('');
+  connectChat();
+}
+
+function showSignedOut() {
+  state.user = null;
+  $('#whoami').hidden = true;
+  $('#workspace').hidden = true;
+  $('#auth').hidden = false;
+  if (state.chat) { state.chat.close(); state.chat = null; }
+}
+
+async function logIn(event) {
+  event.preventDefault();
+  const username = $('#auth-user').value;
+  const password = $('#auth-pass').value;
+  setStatus($('#auth-status'), 'Logging in…');
+  try {
+    const reply = await api('POST', '/api/login', { username, password });
+    $('#auth-pass').value = '';
+    setStatus($('#auth-status'), '');
+    showSignedIn(reply.username);
+  } catch (error) {
+    setStatus($('#auth-status'), error.message, true);
+  }
+}
+
+async function register() {
+  const username = $('#auth-user').value;
+  const password = $('#auth-pass').value;
+  if (!username || !password) {
+    setStatus($('#auth-status'), 'Choose a user name and a password first.', true);
+    return;
+  }
+  setStatus($('#auth-status'), 'Registering…');
+  try {
+    await api('POST', '/api/register', { username, password });
+    setStatus($('#auth-status'), 'Registered. Logging in…');
+    await logIn(new Event('submit'));
+  } catch (error) {
+    setStatus($('#auth-status'), error.message, true);
+  }
+}
+
+async function logOut() {
+  try { await api('POST', '/api/logout'); } catch (_) { /* the cookie is gone either way */ }
+  showSignedOut();
+}
+
+// ---- Files -------------------------------------------------------------------------------
+function renderCrumbs() {
+  const crumbs = $('#crumbs');
+  crumbs.replaceChildren();
+  const parts = state.path ? state.path.split('/') : [];
+  const add = (label, target) => {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'link';
+    button.textContent = label;
+    button.addEventListener('click', () => navigate(target));
+    crumbs.append(button);
+  };
+  add('Home', '');
+  parts.forEach((part, index) => {
+    const separator = document.createElement('span');
+    separator.textContent = '/';
+    crumbs.append(separator);
+    add(part, parts.slice(0, index + 1).join('/'));
+  });
+}
+
+function actionButton(label, handler, extraClass) {
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'link' + (extraClass ? ' ' + extraClass : '');
+  button.textContent = label;
+  button.addEventListener('click', handler);
+  return button;
+}
+
+function renderEntry(entry) {
+  const path = joinPath(state.path, entry.name);
+  const row = document.createElement('tr');
+  row.dataset.name = entry.name;
+  const name = document.createElement('td');
+  name.className = 'name';
+  if (entry.type === 'dir') {
+    name.append(actionButton(entry.name + '/', () => navigate(path)));
+  } else {
+    const link = document.createElement('a');
+    link.href = filesUrl(path);
+    link.textContent = entry.name;
+    link.setAttribute('download', entry.name);
+    name.append(link);
+  }
+  const size = document.createElement('td');
+  size.className = 'num';
+  size.textContent = entry.type === 'dir' ? '' : formatSize(entry.size);
+  const date = document.createElement('td');
+  date.className = 'date';
+  date.textContent = formatDate(entry.mtime);
+  const actions = document.createElement('td');
+  actions.className = 'actions';
+  actions.append(actionButton('Rename', () => renameEntry(entry)));
+  actions.append(actionButton('Delete', () => deleteEntry(entry), 'danger'));
+  row.append(name, size, date, actions);
+  return row;
+}
+
+async function navigate(path) {
+  state.path = path;
+  renderCrumbs();
+  setStatus($('#files-status'), 'Loading…');
+  const body = $('#entries');
+  try {
+    let entries = [];
+    let after = '';
+    for (;;) {  // the server pages long folders
+      const query = '?path=' + encodeURIComponent(path) + '&after=' + encodeURIComponent(after);
+      const page = await api('GET', '/api/list' + query);
+      entries = entries.concat(page.entries);
+      if (!page.more || page.entries.length === 0) break;
+      after = page.entries[page.entries.length - 1].name;
+    }
+    entries.sort((a, b) => (a.type === b.type ? 0 : a.type === 'dir' ? -1 : 1));
+    body.replaceChildren(...entries.map(renderEntry));
+    setStatus($('#files-status'), entries.length ? '' : 'This folder is empty.');
+  } catch (error) {
+    if (error.status === 401) { showSignedOut(); return; }
+    setStatus($('#files-status'), error.message, true);
+  }
+}
+
+async function renameEntry(entry) {
+  const name = window.prompt('New name for ' + entry.name, entry.name);
+  if (!name || name === entry.name) return;
+  try {
+    await api('POST', '/api/rename', { from: joinPath(state.path, entry.name), to: joinPath(state.path, name) });
+    navigate(state.path);
+  } catch (error) {
+    setStatus($('#files-status'), error.message, true);
+  }
+}
+
+async function deleteEntry(entry) {
+  if (!window.confirm('Delete ' + entry.name + '?')) return;
+  try {
+    await api('DELETE', filesUrl(joinPath(state.path, entry.name)));
+    navigate(state.path);
+  } catch (error) {
+    setStatus($('#files-status'), error.message, true);
+  }
+}
+
+async function makeFolder() {
+  const name = window.prompt('Name of the new folder');
+  if (!name) return;
+  try {
+    await api('POST', '/api/mkdir', { path: joinPath(state.path, name) });
+    navigate(state.path);
+  } catch (error) {
+    setStatus($('#files-status'), error.message, true);
+  }
+}
+
+// One PUT per file, with its own progress bar (XMLHttpRequest, because fetch has no upload
+// progress events).
+function uploadFile(file, dir) {
+  const item = document.createElement('li');
+  const label = document.createElement('span');
+  label.textContent = file.name;
+  const bar = document.createElement('progress');
+  bar.max = file.size || 1;
+  bar.value = 0;
+  const percent = document.createElement('span');
+  percent.className = 'num';
+  percent.textContent = '0%';
+  item.append(label, bar, percent);
+  $('#uploads').append(item);
+  return new Promise((resolve) => {
+    const request = new XMLHttpRequest();
+    request.open('PUT', filesUrl(joinPath(dir, file.name)));
+    request.setRequestHeader('X-NetDisk-CSRF', '1');
+    request.upload.addEventListener('progress', (event) => {
+      if (!event.lengthComputable) return;
+      bar.value = event.loaded;
+      percent.textContent = Math.floor((100 * event.loaded) / (event.total || 1)) + '%';
+    });
+    request.addEventListener('load', () => {
+      if (request.status >= 200 && request.status < 300) {
+        bar.value = bar.max;
+        percent.textContent = 'done';
+        setTimeout(() => item.remove(), 3000);
+      } else {
+        let message = request.statusText;
+        try { message = JSON.parse(request.responseText).error.message; } catch (_) { /* keep */ }
+        percent.textContent = 'failed';
+        label.textContent = file.name + ': ' + message;
+        item.classList.add('error');
+      }
+      resolve();
+    });
+    request.addEventListener('error', () => {
+      percent.textContent = 'failed';
+      resolve();
+    });
+    request.send(file);
+  });
+}
+
+async function uploadFiles(files) {
+  const dir = state.path;
+  await Promise.all(Array.from(files).map((file) => uploadFile(file, dir)));
+  $('#upload-input').value = '';
+  if (state.path === dir) navigate(dir);
+}
+
+// ---- Chat --------------------------------------------------------------------------------
+function chatLine(kind, from, text) {
+  const item = document.createElement('li');
+  item.className = kind;
+  if (from) {
+    const who = document.createElement('span');
+    who.className = 'from';
+    who.textContent = from + (kind === 'private' ? ' (private)' : '') + ': ';
+    item.append(who);
+  }
+  item.append(document.createTextNode(text));
+  const log = $('#chat-log');
+  log.append(item);
+  log.scrollTop = log.scrollHeight;
+}
+
+function setChatEnabled(enabled, note) {
+  $('#chat-text').disabled = !enabled;
+  $('#chat-send').disabled = !enabled;
+  $('#chat-state').textContent = note;
+}
+
+function chatRequest(op, fields) {
+  if (!state.chat || state.chat.readyState !== WebSocket.OPEN) return;
+  state.chatId += 1;
+  state.chat.send(JSON.stringify(Object.assign({ op, id: state.chatId }, fields)));
+}
+
+function connectChat() {
+  if (state.chat) return;
+  setChatEnabled(false, '(connecting…)');
+  const scheme = location.protocol === 'https:' ? 'wss://' : 'ws://';
+  const socket = new WebSocket(scheme + location.host + '/ws/chat');
+  state.chat = socket;
+  socket.addEventListener('open', () => chatRequest('chat.join', {}));
+  socket.addEventListener('message', (event) => {
+    let message;
+    try { message = JSON.parse(event.data); } catch (_) { return; }
+    if (message.event === 'chat.message') chatLine('message', message.from, message.text);
+    else if (message.event === 'chat.private') chatLine('private', message.from, message.text);
+    else if (message.event === 'chat.joined') chatLine('system', '', message.user + ' joined');
+    else if (message.event === 'chat.left') chatLine('system', '', message.user + ' left');
+    else if (message.event === 'chat.dropped') chatLine('system', '', 'Disconnected: ' + message.reason);
+    else if (message.ok === false) chatLine('system', '', 'Error: ' + message.error.message);
+    else if (message.members) {
+      setChatEnabled(true, '(' + message.members.length + ' here)');
+      chatLine('system', '', 'In the room: ' + message.members.join(', '));
+    }
+  });
+  socket.addEventListener('close', () => {
+    if (state.chat === socket) state.chat = null;
+    setChatEnabled(false, '(not connected)');
+  });
+}
+
+function sendChat(event) {
+  event.preventDefault();
+  const input = $('#chat-text');
+  const text = input.value.trim();
+  if (!text) return;
+  const direct = /^\/msg\s+(\S+)\s+([\s\S]+)$/.exec(text);
+  if (direct) {
+    chatRequest('chat.private', { to: direct[1], text: direct[2] });
+    chatLine('private', 'to ' + direct[1], direct[2]);
+  } else {
+    chatRequest('chat.send', { text });
+    chatLine('message', state.user, text);
+  }
+  input.value = '';
+}
+
+// ---- Start -------------------------------------------------------------------------------
+function start() {
+  $('#auth-form').addEventListener('submit', logIn);
+  $('#register').addEventListener('click', register);
+  $('#logout').addEventListener('click', logOut);
+  $('#refresh').addEventListener('click', () => navigate(state.path));
+  $('#mkdir').addEventListener('click', makeFolder);
+  $('#upload-input').addEventListener('change', (event) => uploadFiles(event.target.files));
+  $('#chat-form').addEventListener('submit', sendChat);
+  api('GET', '/api/me').then((me) => showSignedIn(me.username), () => showSignedOut());
+}
+
+start();
