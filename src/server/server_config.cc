@@ -37,6 +37,7 @@ Endpoint parse_endpoint(const std::string& text) {
 
 void add_server_options(CLI::App& app, ServerConfig& config) {
   app.set_config("--config", "", "Read options from this TOML file (flags take precedence)");
+  app.allow_config_extras(false);  // a misspelt key is an error, not silently ignored
   app.add_option_function<std::string>(
          "--listen", [&config](const std::string& text) { config.listen = parse_endpoint(text); },
          fmt::format("TCP address to serve the NetDisk protocol on (default 127.0.0.1:{})",

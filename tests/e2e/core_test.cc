@@ -4,10 +4,13 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -332,6 +335,20 @@ TEST(Shutdown, NewConnectionsAreNotAcceptedAfterSigterm) {
   int status = server.stop(0);
   EXPECT_TRUE(WIFEXITED(status));
   EXPECT_THROW(WireClient late(server.port()), std::runtime_error);
+}
+
+TEST(StartUp, AConfigFileSetsOptionsAndAnUnknownKeyIsRefused) {
+  auto dir = std::filesystem::temp_directory_path() / ("netdisk-config-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "good.toml") << "name = \"from-config\"\nidle-timeout = 600\n";
+  std::ofstream(dir / "bad.toml") << "name = \"x\"\nidle-timeuot = 600\n";
+  {
+    ServerProcess server({"--config", (dir / "good.toml").string()});
+    WireClient client(server.port());
+    EXPECT_EQ(client.hello().body["name"], "from-config");
+  }
+  EXPECT_THROW(ServerProcess bad({"--config", (dir / "bad.toml").string()}), std::runtime_error);
+  std::filesystem::remove_all(dir);
 }
 
 TEST(StartUp, APortInUseIsAClearErrorAndExitCodeOne) {
