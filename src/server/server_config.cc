@@ -106,8 +106,8 @@ void add_server_options(CLI::App& app, ServerConfig& config) {
       "Seconds an interrupted upload is kept for resuming (default 86400)")
       ->check(CLI::Range(1u, 365u * 24 * 3600));
   app.add_option("--send-mode", config.send_mode,
-                 "How downloads leave: buffered (pread + write) or sendfile (zero-copy); "
-                 "default buffered, the faster on loopback (docs/BENCHMARKS.md)")
+                 "How downloads leave: sendfile (zero-copy) or buffered (pread + write); "
+                 "default sendfile, measured faster and cheaper (docs/BENCHMARKS.md)")
       ->transform(CLI::CheckedTransformer(
           std::map<std::string, SendMode>{{"buffered", SendMode::buffered},
                                           {"sendfile", SendMode::sendfile}}));

@@ -49,7 +49,7 @@ struct ServerConfig {
   std::size_t chat_queue_bytes = 256 * 1024;
   // Files.
   std::chrono::seconds partial_ttl{24 * 3600};
-  SendMode send_mode = SendMode::buffered;  // when set, the bound TCP port is written there (for tests and scripts)
+  SendMode send_mode = SendMode::sendfile;  // when set, the bound TCP port is written there (for tests and scripts)
   // HTTP: the web page, /api and /files (docs/HTTP.md).
   bool http_enabled = true;
   bool http_explicit = false;  // --http was given: failing to bind it is fatal

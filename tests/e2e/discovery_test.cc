@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/e2e/cli_runner.h"
 #include "tests/e2e/server_process.h"
 
 namespace netdisk::e2e {
@@ -80,6 +81,19 @@ TEST(Discovery, RepliesToOneSourceAreRateLimited) {
   auto replies = udp.replies(1000);
   EXPECT_GE(replies.size(), 1u);
   EXPECT_LE(replies.size(), 8u) << "a flood of probes gets a bounded number of answers";
+}
+
+TEST(Discovery, TheClientsDiscoverCommandListsAServerOnLoopback) {
+  ServerProcess server({"--name", "lan-disk"});
+  auto port = std::to_string(server.port());
+  auto found = run_netdisk({"--server", "127.0.0.1:" + port, "discover", "--to", "127.0.0.1"});
+  EXPECT_EQ(found.exit_code, 0) << found.err;
+  EXPECT_NE(found.out.find("lan-disk\t127.0.0.1:" + port + "\tnetdiskd "), std::string::npos)
+      << found.out;
+  server.stop();
+  auto nobody = run_netdisk({"discover", "--to", "127.0.0.1", "--port", port, "--timeout", "0.5"});
+  EXPECT_EQ(nobody.exit_code, 1);
+  EXPECT_NE(nobody.err.find("no NetDisk server answered"), std::string::npos);
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "client/commands/command_table.h"
 
+#include "client/commands/discover_command.h"
+
 #include <iostream>
 #include <memory>
 
@@ -133,6 +135,25 @@ void add_mkdir(CLI::App& app, CommandAction& chosen) {
   on_parse(mkdir, chosen, options, mkdir_command);
 }
 
+void add_discover(CLI::App& app, CommandAction& chosen) {
+  auto options = std::make_shared<DiscoverOptions>();
+  auto* discover = app.add_subcommand(
+      "discover", "Find NetDisk servers on the LAN (UDP probe; needs no account)");
+  discover->add_option("--to", options->hosts,
+                       "Probe these hosts only (default: the LAN broadcast address and "
+                       "127.0.0.1)");
+  discover->add_option("--port", options->port,
+                       "The servers' port (default: the port of --server, 7070)");
+  discover->add_option("--timeout", options->timeout_seconds,
+                       "Seconds to wait for answers (default 1)")
+      ->check(CLI::Range(0.1, 60.0));
+  on_parse(discover, chosen, options, [](Connector& connector, const DiscoverOptions& given) {
+    DiscoverOptions resolved = given;
+    if (resolved.port == 0) resolved.port = connector.options().server.port;
+    return discover_command(resolved);
+  });
+}
+
 // Every command, in the order `--help` lists them. Chat adds its row here.
 constexpr CommandRow kCommands[] = {
     {"account", add_account_commands},  // register, login, logout, whoami, ping
@@ -142,6 +163,7 @@ constexpr CommandRow kCommands[] = {
     {"rm", add_rm},
     {"mv", add_mv},
     {"mkdir", add_mkdir},
+    {"discover", add_discover},
 };
 
 }  // namespace
