@@ -6,23 +6,13 @@
 #include "protocol/fields.h"
 #include "server/blocking.h"
 #include "server/connection.h"
+#include "server/listing.h"
 #include "server/server_context.h"
 
 namespace netdisk::server::handlers {
 namespace {
 
 using json = nlohmann::json;
-
-// A listing reply holds at most this many entries, so a frame stays far below the maximum
-// (a 255-byte name and its fields take under 400 bytes of JSON).
-constexpr std::size_t kListPage = 1000;
-
-json entry_json(const storage::DirEntry& entry) {
-  return {{"name", entry.name},
-          {"type", entry.is_directory ? "dir" : "file"},
-          {"size", entry.size},
-          {"mtime", format_utc_ns(entry.mtime_ns)}};
-}
 
 }  // namespace
 
@@ -52,14 +42,9 @@ boost::asio::awaitable<HandlerResult> list(RequestContext& context) {
   std::string dir(path->value_or(""));
   std::string start(after->value_or(""));
   co_return co_await with_store(context, [&](storage::FileStore& store) -> HandlerResult {
-    // One entry more than a page tells whether another page follows.
-    auto entries = store.list(dir, start, kListPage + 1);
-    if (!entries) return std::move(entries).error();
-    bool more = entries->size() > kListPage;
-    if (more) entries->resize(kListPage);
-    json items = json::array();
-    for (const auto& entry : *entries) items.push_back(entry_json(entry));
-    return reply_with({{"entries", std::move(items)}, {"more", more}});
+    auto page = list_page(store, dir, start);
+    if (!page) return std::move(page).error();
+    return reply_with({{"entries", std::move(page->entries)}, {"more", page->more}});
   });
 }
 

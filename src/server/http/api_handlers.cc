@@ -12,6 +12,7 @@
 #include "server/http/responses.h"
 #include "server/http/url.h"
 #include "server/http/user_store.h"
+#include "server/listing.h"
 
 namespace netdisk::server::http {
 namespace {
@@ -19,20 +20,10 @@ namespace {
 namespace asio = boost::asio;
 using json = nlohmann::json;
 
-// As the TCP list op: a page of at most this many entries, "more" when another follows.
-constexpr std::size_t kListPage = 1000;
-
 asio::awaitable<Result<json>> read_json(Exchange& exchange) {
   auto body = co_await exchange.read_body(kMaxJsonBodyBytes);
   if (!body) co_return std::move(body).error();
   co_return protocol::parse_json_object(*body);
-}
-
-json entry_json(const storage::DirEntry& entry) {
-  return {{"name", entry.name},
-          {"type", entry.is_directory ? "dir" : "file"},
-          {"size", entry.size},
-          {"mtime", format_utc_ns(entry.mtime_ns)}};
 }
 
 struct Credentials {
@@ -108,13 +99,9 @@ asio::awaitable<void> api_list(Exchange& exchange, const Caller& caller) {
   auto listed = co_await with_user_store(
       exchange.context().server, caller.username,
       [&dir, &start](storage::FileStore& store) -> Result<json> {
-        auto entries = store.list(dir, start, kListPage + 1);
-        if (!entries) return std::move(entries).error();
-        bool more = entries->size() > kListPage;
-        if (more) entries->resize(kListPage);
-        json items = json::array();
-        for (const auto& entry : *entries) items.push_back(entry_json(entry));
-        return json{{"path", dir}, {"entries", std::move(items)}, {"more", more}};
+        auto page = list_page(store, dir, start);
+        if (!page) return std::move(page).error();
+        return json{{"path", dir}, {"entries", std::move(page->entries)}, {"more", page->more}};
       });
   if (!listed) co_return co_await exchange.send_error(listed.error());
   co_await ok(exchange, bhttp::status::ok, std::move(*listed));

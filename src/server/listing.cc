@@ -1,0 +1,27 @@
+#include "server/listing.h"
+
+#include "common/time_format.h"
+
+namespace netdisk::server {
+
+nlohmann::json entry_json(const storage::DirEntry& entry) {
+  return {{"name", entry.name},
+          {"type", entry.is_directory ? "dir" : "file"},
+          {"size", entry.size},
+          {"mtime", format_utc_ns(entry.mtime_ns)}};
+}
+
+Result<ListPage> list_page(const storage::FileStore& store, std::string_view dir,
+                           std::string_view after) {
+  // One entry more than a page tells whether another page follows.
+  auto entries = store.list(dir, after, kListPage + 1);
+  if (!entries) return std::move(entries).error();
+  ListPage page;
+  page.more = entries->size() > kListPage;
+  if (page.more) entries->resize(kListPage);
+  page.entries = nlohmann::json::array();
+  for (const auto& entry : *entries) page.entries.push_back(entry_json(entry));
+  return page;
+}
+
+}  // namespace netdisk::server

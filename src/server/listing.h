@@ -1,0 +1,32 @@
+// Listing pages, shared by the TCP `list` op and the HTTP /api/list endpoint so both answer
+// with the same entries in the same pages (docs/PROTOCOL.md, section 8). Pure functions over a
+// FileStore; they block on disk, so call them on the blocking pool.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "common/result.h"
+#include "storage/file_store.h"
+
+namespace netdisk::server {
+
+// A page holds at most this many entries, so a frame stays far below the maximum (a 255-byte
+// name and its fields take under 400 bytes of JSON).
+inline constexpr std::size_t kListPage = 1000;
+
+// {"name", "type": "file"|"dir", "size", "mtime"} for one entry.
+nlohmann::json entry_json(const storage::DirEntry& entry);
+
+struct ListPage {
+  nlohmann::json entries;  // an array of entry_json()
+  bool more = false;       // another page follows; ask again with after = the last name
+};
+
+// The entries of `dir` after the name `after` (empty: from the start), sorted by name.
+Result<ListPage> list_page(const storage::FileStore& store, std::string_view dir,
+                           std::string_view after);
+
+}  // namespace netdisk::server
