@@ -13,6 +13,7 @@
 #include "tests/client/child_process.h"
 #include "tests/e2e/cli_runner.h"
 #include "tests/e2e/server_process.h"
+#include "tests/e2e/wire_helpers.h"
 
 namespace netdisk::e2e {
 
@@ -43,8 +44,6 @@ class ClientTest : public ::testing::Test {
 
 std::string read_bytes(const std::filesystem::path& path);
 void write_bytes(const std::filesystem::path& path, const std::string& bytes);
-// Deterministic pseudo-random bytes.
-std::string random_bytes(std::size_t n, std::uint32_t seed);
 // A file of `size` bytes, mostly a hole, with random blocks spread through it.
 void make_sparse_file(const std::filesystem::path& path, std::uint64_t size, std::uint32_t seed);
 // `cmp` of two files: true when they hold the same bytes.

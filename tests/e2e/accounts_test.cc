@@ -19,6 +19,7 @@
 #include "client/wire_connection.h"
 #include "tests/e2e/cli_runner.h"
 #include "tests/e2e/server_process.h"
+#include "tests/e2e/wire_helpers.h"
 
 namespace netdisk::e2e {
 namespace {
@@ -42,21 +43,6 @@ protocol::Reply register_user(const ServerProcess& server, const std::string& na
                               const std::string& password = "correct horse") {
   auto connection = greeted(server);
   return connection.call("register", {{"username", name}, {"password", password}});
-}
-
-std::set<std::string> workbook_users(const fs::path& workbook) {
-  auto result = run_shell("python3 '" + std::string(NETDISK_SOURCE_DIR) +
-                          "/tests/e2e/list_workbook_users.py' '" + workbook.string() + "'");
-  EXPECT_EQ(result.exit_code, 0) << result.err;
-  std::set<std::string> names;
-  std::istringstream lines(result.out);
-  for (std::string line; std::getline(lines, line);) names.insert(line);
-  return names;
-}
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
 }
 
 TEST(Accounts, RegisterThenRestartTheServerThenLoginWorks) {

@@ -16,6 +16,7 @@
 #include "client/wire_connection.h"
 #include "storage/checksum.h"
 #include "tests/e2e/server_process.h"
+#include "tests/e2e/wire_helpers.h"
 
 namespace netdisk::e2e {
 namespace {
@@ -24,70 +25,6 @@ using namespace std::chrono_literals;
 using json = nlohmann::json;
 using client::WireConnection;
 namespace fs = std::filesystem;
-
-std::string random_bytes(std::size_t n, unsigned seed) {
-  std::mt19937_64 random(seed);
-  std::string out(n, '\0');
-  for (auto& c : out) c = static_cast<char>(random());
-  return out;
-}
-
-std::string xxh3(std::string_view bytes) {
-  storage::Xxh3Hasher hasher;
-  hasher.update(std::as_bytes(std::span(bytes.data(), bytes.size())));
-  return hasher.hex_digest();
-}
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
-
-void write_file(const fs::path& path, std::string_view bytes) {
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
-}
-
-// A logged-in protocol connection.
-WireConnection session(const ServerProcess& server, const std::string& user) {
-  WireConnection connection(server.port());
-  connection.hello();
-  auto login = connection.call("login", {{"username", user}, {"password", "password1"}});
-  if (!login.ok) throw std::runtime_error("login failed: " + login.error->message);
-  return connection;
-}
-
-void create_user(const ServerProcess& server, const std::string& user) {
-  WireConnection connection(server.port());
-  connection.hello();
-  auto reply = connection.call("register", {{"username", user}, {"password", "password1"}});
-  if (!reply.ok) throw std::runtime_error("register failed: " + reply.error->message);
-}
-
-// upload + one upload.data with the whole remainder. Returns the final reply.
-protocol::Reply upload(WireConnection& connection, const std::string& path,
-                       const std::string& data, bool with_checksum = true) {
-  json announce = {{"path", path}, {"size", data.size()}};
-  if (with_checksum) announce["checksum"] = xxh3(data);
-  auto started = connection.call("upload", announce);
-  if (!started.ok) return started;
-  std::uint64_t offset = started.body["offset"];
-  connection.send("upload.data", {{"stream", data.size() - offset}});
-  connection.send_raw(std::string_view(data).substr(offset));
-  return *connection.receive();
-}
-
-struct Downloaded {
-  protocol::Reply reply;
-  std::string bytes;
-};
-
-Downloaded download(WireConnection& connection, const std::string& path, json extra = json::object()) {
-  extra["path"] = path;
-  auto reply = connection.call("download", extra);
-  Downloaded out{reply, {}};
-  if (reply.ok) out.bytes = connection.receive_raw(reply.body["stream"].get<std::uint64_t>(), 60s);
-  return out;
-}
 
 class Files : public ::testing::TestWithParam<const char*> {
  protected:

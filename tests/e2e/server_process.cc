@@ -22,22 +22,43 @@ fs::path binary_dir() {
   return fs::path(NETDISK_SOURCE_DIR) / "build" / "bin";
 }
 
+namespace {
+ServerProcess::Launch plain(std::vector<std::string> args, bool http) {
+  ServerProcess::Launch launch;
+  launch.args = std::move(args);
+  launch.http = http;
+  return launch;
+}
+}  // namespace
+
 ServerProcess::ServerProcess(std::vector<std::string> extra_args)
-    : extra_args_(std::move(extra_args)) {
+    : ServerProcess(plain(std::move(extra_args), false)) {}
+
+ServerProcess::ServerProcess(WithHttp, std::vector<std::string> extra_args)
+    : ServerProcess(plain(std::move(extra_args), true)) {}
+
+ServerProcess::ServerProcess(Launch options)
+    : extra_args_(std::move(options.args)),
+      wrapper_(std::move(options.wrapper)),
+      http_(options.http) {
   std::string pattern = (fs::temp_directory_path() / "netdisk-e2e-XXXXXX").string();
   if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
   work_dir_ = pattern;
-  data_dir_ = work_dir_ / "data";
+  data_dir_ = options.data_dir.empty() ? work_dir_ / "data" : options.data_dir;
   launch();
 }
 
-ServerProcess::ServerProcess(WithHttp, std::vector<std::string> extra_args)
-    : extra_args_(std::move(extra_args)), http_(true) {
-  std::string pattern = (fs::temp_directory_path() / "netdisk-e2e-XXXXXX").string();
-  if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-  work_dir_ = pattern;
-  data_dir_ = work_dir_ / "data";
-  launch();
+pid_t ServerProcess::server_pid() const {
+  if (!running() || wrapper_.empty()) return pid_;
+  // The wrapper (strace) runs netdiskd as its only child; it may take a moment to appear.
+  for (int attempt = 0; attempt < 500; ++attempt) {
+    std::ifstream children("/proc/" + std::to_string(pid_) + "/task/" + std::to_string(pid_) +
+                           "/children");
+    pid_t child = -1;
+    if (children >> child && child > 0) return child;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return -1;
 }
 
 ServerProcess::~ServerProcess() {
@@ -49,7 +70,8 @@ ServerProcess::~ServerProcess() {
 void ServerProcess::launch() {
   fs::path port_file = work_dir_ / "port";
   fs::remove(port_file);
-  std::vector<std::string> args = {(binary_dir() / "netdiskd").string(),
+  std::vector<std::string> args = wrapper_;
+  args.insert(args.end(), {(binary_dir() / "netdiskd").string(),
                                    "--listen",
                                    "127.0.0.1:" + std::to_string(port_),
                                    "--data",
@@ -57,7 +79,7 @@ void ServerProcess::launch() {
                                    "--port-file",
                                    port_file.string(),
                                    "--log-level",
-                                   "debug"};
+                                   "debug"});
   fs::path http_port_file = work_dir_ / "http-port";
   fs::remove(http_port_file);
   if (http_) {
@@ -83,7 +105,7 @@ void ServerProcess::launch() {
     std::vector<char*> argv;
     for (auto& arg : args) argv.push_back(arg.data());
     argv.push_back(nullptr);
-    ::execv(argv[0], argv.data());
+    ::execvp(argv[0], argv.data());
     ::_exit(127);
   }
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
@@ -119,7 +141,11 @@ std::string ServerProcess::log() const {
 
 int ServerProcess::stop(int signal) {
   if (!running()) return -1;
-  ::kill(pid_, signal);
+  // A wrapper such as strace would detach and leave netdiskd running: signal netdiskd itself,
+  // and the wrapper exits when its child does.
+  pid_t server = server_pid();
+  if (server > 0 && server != pid_) ::kill(server, signal);
+  if (server == pid_ || signal == SIGKILL) ::kill(pid_, signal);
   int status = 0;
   // A graceful stop has a grace period; after 30 s something is wrong, so make sure.
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);

@@ -22,6 +22,15 @@ class ServerProcess {
   // (the constructor above) HTTP is off, so tests never fight over the default HTTP port.
   struct WithHttp {};
   ServerProcess(WithHttp, std::vector<std::string> extra_args = {});
+  // The general form, for fault injection: `wrapper` runs netdiskd under another program
+  // (strace, prlimit), and `data_dir` puts the data folder elsewhere (a small loop mount).
+  struct Launch {
+    std::vector<std::string> args;
+    std::vector<std::string> wrapper;  // e.g. {"strace", "-f", "-o", log, "--"}
+    std::filesystem::path data_dir;    // empty: work_dir()/data
+    bool http = false;
+  };
+  explicit ServerProcess(Launch launch);
   ~ServerProcess();
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
@@ -29,7 +38,10 @@ class ServerProcess {
   std::uint16_t port() const { return port_; }
   // The HTTP port; 0 unless constructed WithHttp.
   std::uint16_t http_port() const { return http_port_; }
+  // The process started: netdiskd itself, or the wrapper (strace) when there is one.
   pid_t pid() const { return pid_; }
+  // netdiskd's own pid: pid(), or the wrapper's child. -1 if none.
+  pid_t server_pid() const;
   const std::filesystem::path& data_dir() const { return data_dir_; }
   const std::filesystem::path& work_dir() const { return work_dir_; }
   std::string log() const;  // the server's stderr so far
@@ -40,6 +52,8 @@ class ServerProcess {
   void kill_hard();
   // Starts the server again on the same port and data folder.
   void restart();
+  // The wrapper for the next restart() (empty: none).
+  void set_wrapper(std::vector<std::string> wrapper) { wrapper_ = std::move(wrapper); }
   bool running() const { return pid_ > 0; }
 
  private:
@@ -48,6 +62,7 @@ class ServerProcess {
   std::filesystem::path work_dir_;
   std::filesystem::path data_dir_;
   std::vector<std::string> extra_args_;
+  std::vector<std::string> wrapper_;
   std::uint16_t port_ = 0;
   bool http_ = false;
   std::uint16_t http_port_ = 0;
