@@ -12,6 +12,7 @@ build_packages=(
   libxxhash-dev libedit-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 procps curl wget
+  mount e2fsprogs strace util-linux
 )
 browser_packages=(chromium)
 # Node.js and npm come from Debian only when the machine has none: a Node.js from elsewhere

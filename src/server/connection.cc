@@ -79,9 +79,12 @@ void Connection::start(std::shared_ptr<Connection> connection) {
                  });
 }
 
+// The handshake timeout counts from the connection's start and the idle timeout from the last
+// whole frame (or stream progress, or a finished write), never from single bytes: a client that
+// trickles one byte a second (slowloris) would otherwise hold its connection open for ever.
 void Connection::refresh_deadline() {
-  auto limit = greeted() ? server_.config.idle_timeout : server_.config.handshake_timeout;
-  deadline_ = last_progress_ + limit;
+  deadline_ = greeted() ? last_progress_ + server_.config.idle_timeout
+                        : opened_at_ + server_.config.handshake_timeout;
 }
 
 void Connection::check_deadline(Clock::time_point now) {
@@ -156,6 +159,7 @@ asio::awaitable<Result<std::optional<std::string_view>>> Connection::next_frame(
   using Next = Result<std::optional<std::string_view>>;
   while (true) {
     auto frame = decoder_.next();
+    if (frame.ok() && *frame) last_progress_ = Clock::now();
     if (!frame.ok() || *frame) co_return frame;
     if (shutdown_requested_ && decoder_.buffered() == 0) co_return Next(std::nullopt);
     if (decoder_.buffered() == 0) {
@@ -180,7 +184,6 @@ asio::awaitable<Result<std::optional<std::string_view>>> Connection::next_frame(
       co_return Next(std::nullopt);
     }
     decoder_.commit(n);
-    last_progress_ = Clock::now();
   }
 }
 

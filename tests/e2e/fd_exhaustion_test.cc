@@ -1,1 +1,120 @@
+// Running out of file descriptors, for real: netdiskd starts under `prlimit --nofile=64` and
+// the test opens far more connections (to the protocol and the HTTP port) than it has
+// descriptors. While out of descriptors the server must not spin (its CPU time, read from
+// /proc, stays small), the flood waits in the backlog or is refused, and once those
+// connections close, a new client is served again. (Beyond --max-connections, with descriptors
+// to spare, a client gets too_many_connections: core_test.cc, Limits.ConnectionsOverThe...)
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/e2e/cli_runner.h"
+#include "tests/e2e/server_process.h"
+#include "tests/e2e/wire_helpers.h"
+
+namespace netdisk::e2e {
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+constexpr int kDescriptors = 64;
+constexpr int kFlood = 300;  // per port
+
+// A connection attempt that never blocks the test: the kernel completes it into the listen
+// backlog (or drops it once the backlog is full), whatever the server does.
+int connect_nonblocking(std::uint16_t port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  return fd;
+}
+
+// User plus system CPU time of `pid` so far, in clock ticks (fields 14 and 15 of stat).
+long cpu_ticks(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), {});
+  std::istringstream fields(stat.substr(stat.rfind(')') + 2));
+  std::string skip;
+  for (int i = 3; i < 14; ++i) fields >> skip;
+  long user = 0, system = 0;
+  fields >> user >> system;
+  return user + system;
+}
+
+int open_descriptors(pid_t pid) {
+  int count = 0;
+  for ([[maybe_unused]] const auto& entry : fs::directory_iterator("/proc/" + std::to_string(pid) + "/fd")) {
+    ++count;
+  }
+  return count;
+}
+
+TEST(FdExhaustion, OutOfDescriptorsTheServerDoesNotSpinAndServesAgainWhenConnectionsClose) {
+  ServerProcess::Launch launch;
+  launch.wrapper = {"prlimit", "--nofile=" + std::to_string(kDescriptors) + ":" +
+                                   std::to_string(kDescriptors)};
+  launch.args = {"--password-hash-memory", "1", "--password-hash-ops", "1",
+                 "--handshake-timeout", "120"};
+  launch.http = true;
+  ServerProcess server(std::move(launch));
+  create_user(server, "alice");
+  pid_t pid = server.server_pid();
+  ASSERT_GT(pid, 0);
+
+  std::vector<int> flood;
+  for (int i = 0; i < kFlood; ++i) {
+    flood.push_back(connect_nonblocking(server.port()));
+    flood.push_back(connect_nonblocking(server.http_port()));
+  }
+  // Wait until the server holds every descriptor it may have.
+  for (int i = 0; i < 200 && open_descriptors(pid) < kDescriptors; ++i) {
+    std::this_thread::sleep_for(25ms);
+  }
+  ASSERT_GE(open_descriptors(pid), kDescriptors) << "the flood did not exhaust descriptors";
+
+  // Out of descriptors for three seconds with connections waiting on both listeners: a server
+  // that retried accept at once would burn all three; pausing costs next to nothing.
+  long before = cpu_ticks(pid);
+  std::this_thread::sleep_for(3s);
+  long used = cpu_ticks(pid) - before;
+  long ticks_per_second = ::sysconf(_SC_CLK_TCK);
+  EXPECT_LT(used, ticks_per_second / 2) << "CPU ticks used while out of descriptors: " << used;
+  EXPECT_NE(server.log().find("out of file descriptors"), std::string::npos) << server.log();
+
+  for (int fd : flood) ::close(fd);
+  // The server notices the closed connections (end of stream), frees their descriptors, and
+  // takes new clients again: a normal client and a browser.
+  bool served = false;
+  for (int attempt = 0; attempt < 100 && !served; ++attempt) {
+    try {
+      auto alice = session(server, "alice");
+      served = alice.call("ping").ok && alice.call("list", {{"path", ""}}).ok;
+    } catch (const std::exception&) {
+      std::this_thread::sleep_for(200ms);
+    }
+  }
+  EXPECT_TRUE(served);
+  auto page = run_shell("curl -s -o /dev/null -m 20 -w '%{http_code}' http://127.0.0.1:" +
+                        std::to_string(server.http_port()) + "/");
+  EXPECT_EQ(page.out, "200");
+  EXPECT_LT(open_descriptors(pid), kDescriptors);
+}
+
+}  // namespace
+}  // namespace netdisk::e2e

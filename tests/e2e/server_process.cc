@@ -50,6 +50,10 @@ ServerProcess::ServerProcess(Launch options)
 
 pid_t ServerProcess::server_pid() const {
   if (!running() || wrapper_.empty()) return pid_;
+  // Some wrappers (prlimit) exec netdiskd in their own process.
+  std::ifstream comm("/proc/" + std::to_string(pid_) + "/comm");
+  std::string name;
+  if (comm >> name && name == "netdiskd") return pid_;
   // The wrapper (strace) runs netdiskd as its only child; it may take a moment to appear.
   for (int attempt = 0; attempt < 500; ++attempt) {
     std::ifstream children("/proc/" + std::to_string(pid_) + "/task/" + std::to_string(pid_) +

@@ -40,7 +40,7 @@ class ServerProcess {
   std::uint16_t http_port() const { return http_port_; }
   // The process started: netdiskd itself, or the wrapper (strace) when there is one.
   pid_t pid() const { return pid_; }
-  // netdiskd's own pid: pid(), or the wrapper's child. -1 if none.
+  // netdiskd's own pid: pid(), or the wrapper's child (strace). -1 if none.
   pid_t server_pid() const;
   const std::filesystem::path& data_dir() const { return data_dir_; }
   const std::filesystem::path& work_dir() const { return work_dir_; }
