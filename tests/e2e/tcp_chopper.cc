@@ -129,6 +129,7 @@ void ChoppingProxy::pump(std::shared_ptr<Link> link, bool to_server, std::uint32
       }
       at += static_cast<std::size_t>(sent);
       link->passed += static_cast<std::uint64_t>(sent);
+      forwarded_ += static_cast<std::uint64_t>(sent);
     }
   }
   // Pass the end of the stream on, as a real network would.

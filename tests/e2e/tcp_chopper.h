@@ -33,6 +33,8 @@ class ChoppingProxy {
   void cut_after(std::uint64_t bytes) { cut_after_ = bytes; }
   // How many connections have been cut so far.
   unsigned cuts() const { return cuts_; }
+  // Bytes forwarded so far, both directions, all connections.
+  std::uint64_t forwarded() const { return forwarded_; }
 
  private:
   struct Link;
@@ -46,6 +48,7 @@ class ChoppingProxy {
   std::atomic<bool> stop_{false};
   std::atomic<std::uint64_t> cut_after_{0};
   std::atomic<unsigned> cuts_{0};
+  std::atomic<std::uint64_t> forwarded_{0};
   std::mutex mutex_;
   std::vector<std::thread> threads_;  // pumps; guarded by mutex_
   std::thread acceptor_;
