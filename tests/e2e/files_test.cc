@@ -346,6 +346,40 @@ TEST_P(Files, FileOperationsBeforeLoginAreRefused) {
   }
 }
 
+TEST(PartialUploads, KillNineRoundsDuringUploadsKeepTheLastAcknowledgedVersionAndLeaveNoTempFiles) {
+  ServerProcess server({"--partial-ttl", "2", "--password-hash-memory", "1",
+                        "--password-hash-ops", "1"});
+  create_user(server, "alice");
+  auto home = server.data_dir() / "home" / "alice";
+  std::string acknowledged;
+  for (std::uint32_t round = 0; round < 4; ++round) {
+    std::string next = random_bytes((1 << 20) + round, 100 + round);
+    {
+      auto alice = session(server, "alice");
+      ASSERT_TRUE(upload(alice, "doc.bin", next).ok);
+      acknowledged = next;
+      // An upload that is never acknowledged: half of it, with and without a checksum.
+      std::string unacknowledged = random_bytes(2 << 20, 200 + round);
+      json announce = {{"path", "doc.bin"}, {"size", unacknowledged.size()}};
+      if (round % 2 == 0) announce["checksum"] = xxh3(unacknowledged);
+      ASSERT_TRUE(alice.call("upload", announce).ok);
+      alice.send("upload.data", {{"stream", unacknowledged.size()}});
+      alice.send_raw(std::string_view(unacknowledged).substr(0, 1 << 20));
+      std::this_thread::sleep_for(100ms);
+      server.kill_hard();
+    }
+    server.restart();
+    EXPECT_TRUE(read_file(home / "doc.bin") == acknowledged) << "round " << round;
+  }
+  // What the crashes left is swept once --partial-ttl passes, in the home folders and beside
+  // the workbook alike.
+  for (int i = 0; i < 150 && !reserved_entries(home).empty(); ++i) std::this_thread::sleep_for(100ms);
+  EXPECT_TRUE(reserved_entries(home).empty());
+  EXPECT_TRUE(reserved_entries(server.data_dir()).empty());
+  auto alice = session(server, "alice");
+  EXPECT_TRUE(download(alice, "doc.bin").bytes == acknowledged);
+}
+
 TEST(PartialUploads, ThoseNobodyResumesAreRemovedAfterTheirExpiry) {
   ServerProcess server({"--partial-ttl", "1", "--password-hash-memory", "1",
                         "--password-hash-ops", "1"});
