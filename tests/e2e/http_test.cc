@@ -21,6 +21,7 @@
 #include "storage/checksum.h"
 #include "tests/e2e/cli_runner.h"
 #include "tests/e2e/server_process.h"
+#include "tests/e2e/wire_helpers.h"
 
 namespace netdisk::e2e {
 namespace {
@@ -29,30 +30,6 @@ using namespace std::chrono_literals;
 using json = nlohmann::json;
 using client::WireConnection;
 namespace fs = std::filesystem;
-
-std::string random_bytes(std::size_t n, unsigned seed) {
-  std::mt19937_64 random(seed);
-  std::string out(n, '\0');
-  for (auto& c : out) c = static_cast<char>(random());
-  return out;
-}
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
-
-void write_file(const fs::path& path, std::string_view bytes) {
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
-}
-
-WireConnection tcp_session(const ServerProcess& server, const std::string& user) {
-  WireConnection connection(server.port());
-  connection.hello();
-  auto login = connection.call("login", {{"username", user}, {"password", "password1"}});
-  if (!login.ok) throw std::runtime_error("login failed: " + login.error->message);
-  return connection;
-}
 
 void tcp_upload(WireConnection& connection, const std::string& path, const std::string& data) {
   auto started = connection.call("upload", {{"path", path}, {"size", data.size()}});
@@ -126,7 +103,7 @@ class HttpTest : public ::testing::Test {
 
 TEST_F(HttpTest, CurlResumesAnInterruptedDownloadByteIdentical) {
   auto data = random_bytes(3 << 20, 7);
-  auto alice = tcp_session(*server_, "alice");
+  auto alice = session(*server_, "alice");
   tcp_upload(alice, "report.pdf", data);
   write_file(work_ / "original", data);
   // An interrupted download: the first 1,000,000 bytes.
@@ -145,7 +122,7 @@ TEST_F(HttpTest, CurlResumesAnInterruptedDownloadByteIdentical) {
 
 TEST_F(HttpTest, WgetContinuesAPartialFileByteIdentical) {
   auto data = random_bytes((2 << 20) + 12345, 8);
-  auto alice = tcp_session(*server_, "alice");
+  auto alice = session(*server_, "alice");
   tcp_upload(alice, "data.bin", data);
   write_file(work_ / "original", data);
   ASSERT_EQ(
@@ -161,7 +138,7 @@ TEST_F(HttpTest, WgetContinuesAPartialFileByteIdentical) {
 }
 
 TEST_F(HttpTest, DownloadCarriesValidatorsAndTheFileName) {
-  auto alice = tcp_session(*server_, "alice");
+  auto alice = session(*server_, "alice");
   tcp_upload(alice, "résumé 2026.txt", "hello, web");
   auto stat = alice.call("stat", {{"path", "résumé 2026.txt"}});
   ASSERT_TRUE(stat.ok);
@@ -184,7 +161,7 @@ TEST_F(HttpTest, DownloadCarriesValidatorsAndTheFileName) {
 
 TEST_F(HttpTest, RangeRequestsAnswer206WithExactHeadersAnd416WhenUnsatisfiable) {
   auto data = random_bytes(1000, 9);
-  auto alice = tcp_session(*server_, "alice");
+  auto alice = session(*server_, "alice");
   tcp_upload(alice, "r.bin", data);
   std::string auth = "-u alice:password1 ";
   auto middle = curl(auth + "-H 'Range: bytes=10-19' " + url("/files/r.bin"));
@@ -224,7 +201,7 @@ TEST_F(HttpTest, RangeRequestsAnswer206WithExactHeadersAnd416WhenUnsatisfiable) 
 
 TEST_F(HttpTest, IfRangeHonoursTheRangeOnlyWhileTheValidatorStillMatches) {
   auto data = random_bytes(500, 10);
-  auto alice = tcp_session(*server_, "alice");
+  auto alice = session(*server_, "alice");
   tcp_upload(alice, "v.bin", data);
   std::string auth = "-u alice:password1 ";
   auto full = curl(auth + url("/files/v.bin"));
@@ -267,7 +244,7 @@ TEST_F(HttpTest, CurlUploadIsDownloadableOverTheTcpProtocol) {
                   url("/files/uploaded.bin"));
   EXPECT_EQ(put.status, 201);
   EXPECT_EQ(json::parse(put.body)["size"], data.size());
-  auto alice = tcp_session(*server_, "alice");
+  auto alice = session(*server_, "alice");
   EXPECT_EQ(tcp_download(alice, "uploaded.bin"), data);
 
   // Replacing answers 200, and the TCP side sees the new content.
@@ -285,7 +262,7 @@ TEST_F(HttpTest, CurlUploadIsDownloadableOverTheTcpProtocol) {
 }
 
 TEST_F(HttpTest, BasicAuthWithAWrongPasswordIs401WithAChallenge) {
-  auto alice = tcp_session(*server_, "alice");
+  auto alice = session(*server_, "alice");
   tcp_upload(alice, "secret.txt", "s3cr3t");
   auto wrong = curl("-u alice:wrong " + url("/files/secret.txt"));
   EXPECT_EQ(wrong.status, 401);
@@ -351,9 +328,9 @@ TEST_F(HttpTest, CookieSessionsNeedTheCsrfHeaderAndASameOrigin) {
 }
 
 TEST_F(HttpTest, PathsStayInsideTheUsersFolder) {
-  auto alice = tcp_session(*server_, "alice");
+  auto alice = session(*server_, "alice");
   tcp_upload(alice, "mine.txt", "alice's");
-  auto bob = tcp_session(*server_, "bob");
+  auto bob = session(*server_, "bob");
   tcp_upload(bob, "bobs.txt", "bob's secret");
   std::string auth = "--path-as-is -u alice:password1 ";
   for (std::string path : {"/files/../bob/bobs.txt", "/files/%2e%2e/bob/bobs.txt",
@@ -415,7 +392,7 @@ TEST_F(HttpTest, ThePageIsServedFromTheBinaryWithASecurityPolicy) {
 }
 
 TEST_F(HttpTest, KeepAliveCarriesSeveralRequestsOnOneConnection) {
-  auto alice = tcp_session(*server_, "alice");
+  auto alice = session(*server_, "alice");
   tcp_upload(alice, "a.txt", "A");
   auto both = run_shell("curl -sS -v -u alice:password1 " + url("/files/a.txt") + " " +
                         url("/files/a.txt") + " 2>&1");
