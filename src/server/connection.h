@@ -115,7 +115,7 @@ class Connection : public std::enable_shared_from_this<Connection>, public ChatM
   std::shared_ptr<storage::FileStore> file_store_;
   std::optional<PendingUpload> upload_;
   protocol::FrameDecoder decoder_;
-  Clock::time_point last_progress_;
+  Clock::time_point last_progress_;  // last whole frame in, stream bytes moved or write done
   Clock::time_point deadline_;
   Outbox outbox_;
   Clock::time_point opened_at_;
