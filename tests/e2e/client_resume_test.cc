@@ -164,10 +164,18 @@ TEST_F(ClientResume, AnUploadCutByKillingTheClientResumesWhereTheServerStopped) 
     put.wait();
   }
   EXPECT_FALSE(fs::exists(home() / "up.bin"));
-  auto again = netdisk({"put", local("up.bin")});
+  auto again = netdisk({"put", "--resume", local("up.bin")});
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_NE(again.err.find("resumed at"), std::string::npos) << again.err;
   EXPECT_TRUE(same_bytes(local("up.bin"), home() / "up.bin"));
+}
+
+TEST_F(ClientResume, PutResumeSaysSoWhenTheServerHoldsNothingToContinue) {
+  write_bytes(local("fresh.bin"), random_bytes(300000, 4));
+  auto put = netdisk({"put", "--resume", local("fresh.bin")});
+  ASSERT_EQ(put.exit_code, 0) << put.err;
+  EXPECT_NE(put.err.find("nothing to resume"), std::string::npos) << put.err;
+  EXPECT_TRUE(same_bytes(local("fresh.bin"), home() / "fresh.bin"));
 }
 
 }  // namespace

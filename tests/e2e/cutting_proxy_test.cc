@@ -1,7 +1,7 @@
 // A hostile network between the real netdisk and netdiskd: a proxy in the test (tcp_chopper.h)
 // forwards every byte in pieces of 1..7 bytes with random pauses, or cuts the connection in
 // the middle of a transfer. Control operations and transfers must still give identical bytes,
-// and a cut download or upload must resume (`get --resume`, `put` again) to identical bytes.
+// and a cut download or upload must resume (`get --resume`, `put --resume`) to identical bytes.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -79,7 +79,7 @@ TEST_F(CuttingProxy, ADownloadDroppedMidTransferResumesWithGetResumeToIdenticalB
   EXPECT_LT(proxy.forwarded() - before, kSize) << "the download started over";
 }
 
-TEST_F(CuttingProxy, AnUploadDroppedMidTransferResumesWhenPutRunsAgainToIdenticalBytes) {
+TEST_F(CuttingProxy, AnUploadDroppedMidTransferResumesWithPutResumeToIdenticalBytes) {
   constexpr std::size_t kSize = 4 << 20;
   write_bytes(local("big"), random_bytes(kSize, 7));
 
@@ -92,7 +92,7 @@ TEST_F(CuttingProxy, AnUploadDroppedMidTransferResumesWhenPutRunsAgainToIdentica
 
   proxy.cut_after(0);
   std::uint64_t before = proxy.forwarded();
-  auto resumed = through(proxy, {"put", "-q", local("big"), "big"});
+  auto resumed = through(proxy, {"put", "-q", "--resume", local("big"), "big"});
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
   EXPECT_TRUE(same_bytes(home() / "big", local("big")));
   EXPECT_LT(proxy.forwarded() - before, kSize) << "the upload started over";

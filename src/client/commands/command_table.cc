@@ -80,7 +80,8 @@ constexpr const char* kPutHelp =
     "Upload files: `put LOCAL... [--to REMOTE_DIR]` or `put LOCAL REMOTE`. An existing remote "
     "file is replaced atomically. An interrupted upload resumes by itself: run the same put "
     "again and only the missing bytes are sent (the server recognises the file by path, size "
-    "and checksum)";
+    "and checksum). `put --resume` does the same and says when the server held nothing to "
+    "continue";
 
 constexpr const char* kGetHelp =
     "Download files: `get REMOTE [LOCAL]` or `get REMOTE... [LOCAL_DIR]`. Bytes go to "
@@ -95,6 +96,8 @@ void add_put(CLI::App& app, CommandAction& chosen) {
                            "Local files, then optionally the remote name", options, put_command);
   put->footer(kPutHelp);
   put->add_option("--to", options->to, "Remote folder to upload into (default: top folder)");
+  put->add_flag("--resume", options->resume,
+                "Continue an interrupted upload (the default) and say so when there is none");
 }
 
 void add_get(CLI::App& app, CommandAction& chosen) {

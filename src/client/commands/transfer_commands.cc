@@ -73,8 +73,9 @@ Plan plan_uploads(Connector& connector, const PutOptions& options, ProgressDispl
                              ? single_remote
                              : join_remote(remote_dir, fs::path(local).filename().string());
     plan.jobs.push_back({local, hint(connector, "put", local, remote),
-                         [local, remote](ClientSession& worker, TransferContext& context) {
-                           upload_file(worker, local, remote, context);
+                         [local, remote, resume = options.resume](ClientSession& worker,
+                                                                  TransferContext& context) {
+                           upload_file(worker, local, remote, context, resume);
                          }});
   }
   return plan;

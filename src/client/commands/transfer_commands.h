@@ -21,6 +21,7 @@ struct TransferFlags {
 struct PutOptions {
   std::vector<std::string> paths;  // LOCAL... [REMOTE]
   std::string to;                  // --to REMOTE_DIR
+  bool resume = false;             // say so when the server holds no partial upload to continue
   TransferFlags flags;
 };
 

@@ -38,7 +38,7 @@ nlohmann::json checked_reply(WireConnection& connection, std::uint64_t id,
 }  // namespace
 
 void upload_file(ClientSession& session, const std::filesystem::path& local,
-                 const std::string& remote, TransferContext& context) {
+                 const std::string& remote, TransferContext& context, bool expect_resume) {
   LocalFile file{::open(local.c_str(), O_RDONLY | O_CLOEXEC)};
   if (file.fd < 0) {
     throw std::runtime_error(local.string() + ": cannot open: " + std::strerror(errno));
@@ -74,6 +74,9 @@ void upload_file(ClientSession& session, const std::filesystem::path& local,
   if (offset > 0) {
     context.progress.set_note("resumed at " + human_bytes(offset) + " (offset " +
                               std::to_string(offset) + ")");
+  } else if (expect_resume && size > 0) {
+    context.progress.set_note("nothing to resume on the server: sending all " +
+                              human_bytes(size));
   }
   context.progress.begin(size, offset);
 

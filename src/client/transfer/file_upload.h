@@ -15,8 +15,9 @@ namespace netdisk::client {
 
 // Uploads `local` to the protocol path `remote`. Throws ServerError when the server refuses,
 // Interrupted on Ctrl-C, std::runtime_error for local or connection trouble (the connection is
-// then out of step: drop it). What was sent stays on the server for a later resume.
+// then out of step: drop it). What was sent stays on the server for a later resume, which
+// happens by itself; `expect_resume` (put --resume) adds a note when there was nothing to resume.
 void upload_file(ClientSession& session, const std::filesystem::path& local,
-                 const std::string& remote, TransferContext& context);
+                 const std::string& remote, TransferContext& context, bool expect_resume = false);
 
 }  // namespace netdisk::client
