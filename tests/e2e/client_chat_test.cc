@@ -2,6 +2,11 @@
 // room (stdin piped, as scripts use it), private messages, errors that keep the client in
 // the room, chat next to a file transfer, and on a pseudo-terminal: messages arriving while
 // a line is half typed, Ctrl-D, and the shell's chat.
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <map>
@@ -9,8 +14,12 @@
 #include <regex>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "protocol/frame.h"
+#include "protocol/frame_decoder.h"
+#include "protocol/message.h"
 #include "tests/client/client_fixture.h"
 #include "tests/client/screen.h"
 
@@ -276,6 +285,102 @@ TEST_F(ClientChatTerminal, TheShellsChatReturnsToTheShellPromptAfterQuit) {
   shell.write("quit\n");
   EXPECT_EQ(shell.wait(), 0) << shell.transcript();
   leave(*bob);
+}
+
+// A stand-in for netdiskd on 127.0.0.1 that answers hello and login on every connection, and
+// answers chat.join by dropping the member at once: what netdiskd does to a member that reads
+// too slowly, which the real client never is. One thread per connection; the test ends them
+// by letting the client exit.
+class DroppingServer {
+ public:
+  DroppingServer() {
+    listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    if (::bind(listener_, reinterpret_cast<sockaddr*>(&address), length) != 0 ||
+        ::listen(listener_, 8) != 0 ||
+        ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+      throw std::runtime_error("cannot listen on 127.0.0.1");
+    }
+    port_ = ntohs(address.sin_port);
+    acceptor_ = std::thread([this] { accept_loop(); });
+  }
+  ~DroppingServer() {
+    ::shutdown(listener_, SHUT_RDWR);  // wakes accept()
+    acceptor_.join();
+    ::close(listener_);
+    for (auto& connection : connections_) connection.join();
+  }
+  std::uint16_t port() const { return port_; }
+
+ private:
+  void accept_loop() {
+    while (true) {
+      int fd = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
+      if (fd < 0) return;
+      connections_.emplace_back([fd] { serve(fd); });
+    }
+  }
+  static void serve(int fd) {
+    protocol::FrameDecoder decoder{protocol::kMaxMaxFrameBytes};
+    while (true) {
+      pollfd ready{fd, POLLIN, 0};
+      if (::poll(&ready, 1, 30'000) <= 0) break;
+      auto space = decoder.prepare(4096);
+      ssize_t n = ::recv(fd, space.data(), space.size(), 0);
+      if (n <= 0) break;
+      decoder.commit(static_cast<std::size_t>(n));
+      while (true) {
+        auto frame = decoder.next();
+        if (!frame.ok() || !*frame) break;
+        protocol::Request request;
+        if (!protocol::parse_request(**frame, request).ok()) break;
+        std::string out = answer(request);
+        (void)!::send(fd, out.data(), out.size(), MSG_NOSIGNAL);
+      }
+    }
+    ::close(fd);
+  }
+  static std::string answer(const protocol::Request& request) {
+    if (request.op == "hello") {
+      return protocol::encode_reply(
+          request.id, {{"version", 1}, {"server", "dropping/1"}, {"max_frame", 1 << 20}});
+    }
+    if (request.op == "login") {
+      return protocol::encode_reply(
+          request.id,
+          {{"username", kUser}, {"token", "t0ken"}, {"expires", "2030-01-01T00:00:00Z"}});
+    }
+    if (request.op == "chat.join") {
+      return protocol::encode_reply(request.id, {{"members", {kUser}}}) +
+             protocol::encode_event("chat.dropped", {{"reason", "you read too slowly"},
+                                                     {"time", "2026-11-23T10:04:05Z"}});
+    }
+    return protocol::encode_reply(request.id);
+  }
+
+  int listener_ = -1;
+  std::uint16_t port_ = 0;
+  std::thread acceptor_;
+  std::vector<std::thread> connections_;  // only the acceptor thread adds to it
+};
+
+TEST(ClientChatDropped, AMemberTheServerDropsIsToldWhyAndExitsWithStatusOne) {
+  DroppingServer server;
+  auto dir = fs::temp_directory_path() / ("netdisk-dropped-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  {
+    ChildProcess chat({(binary_dir() / "netdisk").string(), "--server",
+                       "127.0.0.1:" + std::to_string(server.port()), "--user", kUser, "chat"},
+                      {{"NETDISK_PASSWORD", kPassword}, {"XDG_CONFIG_HOME", dir.string()}}, dir,
+                      true);  // stdin stays open: only the drop can end the chat
+    EXPECT_EQ(chat.wait(), 1) << chat.err();
+    EXPECT_NE(chat.out().find("* in the room: alice\n"), std::string::npos) << chat.out();
+    EXPECT_NE(chat.out().find("* you read too slowly\n"), std::string::npos) << chat.out();
+  }
+  fs::remove_all(dir);
 }
 
 }  // namespace
