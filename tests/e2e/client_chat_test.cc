@@ -287,6 +287,37 @@ TEST_F(ClientChatTerminal, TheShellsChatReturnsToTheShellPromptAfterQuit) {
   leave(*bob);
 }
 
+TEST(ClientChatIdle, AQuietMemberOutlastsTheServersIdleTimeout) {
+  // The client sends a keep-alive every 10 s of silence; the server closes connections that
+  // are silent both ways for 12 s.
+  ServerProcess server(
+      {"--idle-timeout", "12", "--password-hash-memory", "1", "--password-hash-ops", "1"});
+  fs::path config = server.work_dir() / "config";
+  std::string address = "127.0.0.1:" + std::to_string(server.port());
+  auto run_as = [&](const std::string& user) {
+    return std::vector<std::string>{
+        (binary_dir() / "netdisk").string(), "--server", address, "--user", user, "chat"};
+  };
+  Env env_of_alice = {{"NETDISK_PASSWORD", password_of("alice")},
+                      {"XDG_CONFIG_HOME", config.string()}};
+  Env env_of_bob = {{"NETDISK_PASSWORD", password_of("bob")}, {"XDG_CONFIG_HOME", config.string()}};
+  for (const auto& env : {env_of_alice, env_of_bob}) {
+    auto user = env.at("NETDISK_PASSWORD").substr(0, env.at("NETDISK_PASSWORD").find('\''));
+    auto registered = run_netdisk({"--server", address, "register", user}, env);
+    ASSERT_EQ(registered.exit_code, 0) << registered.err;
+  }
+  ChildProcess alice(run_as("alice"), env_of_alice, server.work_dir(), true);
+  ChildProcess bob(run_as("bob"), env_of_bob, server.work_dir(), true);
+  ASSERT_TRUE(alice.wait_for_out("* bob joined")) << alice.err();
+  std::this_thread::sleep_for(std::chrono::seconds(15));  // nobody says anything
+  bob.write_stdin("still there?\n");
+  EXPECT_TRUE(alice.wait_for_out("] bob: still there?\n")) << alice.out() << alice.err();
+  alice.close_stdin();
+  bob.close_stdin();
+  EXPECT_EQ(alice.wait(), 0) << alice.err();
+  EXPECT_EQ(bob.wait(), 0) << bob.err();
+}
+
 // A stand-in for netdiskd on 127.0.0.1 that answers hello and login on every connection, and
 // answers chat.join by dropping the member at once: what netdiskd does to a member that reads
 // too slowly, which the real client never is. One thread per connection; the test ends them

@@ -23,6 +23,12 @@ const std::string& ChatChannel::username() const noexcept {
 
 void ChatChannel::send(Op op, const char* name, nlohmann::json fields) {
   pending_.emplace(session_->connection().send(name, std::move(fields)), op);
+  last_sent_ = std::chrono::steady_clock::now();
+}
+
+void ChatChannel::keep_alive() {
+  if (state_ != State::in_room) return;
+  if (std::chrono::steady_clock::now() - last_sent_ >= kKeepAliveEvery) send(Op::ping, "ping");
 }
 
 void ChatChannel::join() {

@@ -5,6 +5,7 @@
 // into lines on a ChatConsole. Main thread: the chat loop polls fd() and calls receive().
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -25,6 +26,11 @@ class ChatChannel {
   void say(const std::string& text);
   void tell(const std::string& to, const std::string& text);
   void who();
+  // Sends a ping when nothing was sent for kKeepAliveEvery: the server closes a connection
+  // that is silent both ways for --idle-timeout (default 300 s), which a member of a quiet
+  // room otherwise is. Call it from the loop at least once a second.
+  void keep_alive();
+  static constexpr std::chrono::seconds kKeepAliveEvery{10};
   // Sends chat.leave; finished() turns true when the server has answered, so every message
   // sent before it has been accepted (or refused, and the error shown) by then.
   void leave();
@@ -44,7 +50,7 @@ class ChatChannel {
 
  private:
   enum class State { outside, in_room, leaving, left, dropped };
-  enum class Op { join, say, tell, who, leave };
+  enum class Op { join, say, tell, who, leave, ping };
 
   void send(Op op, const char* name, nlohmann::json fields = nlohmann::json::object());
   void on_reply(const protocol::Reply& reply, ChatConsole& console);
@@ -53,6 +59,7 @@ class ChatChannel {
   std::unique_ptr<ClientSession> session_;
   State state_ = State::outside;
   std::map<std::uint64_t, Op> pending_;
+  std::chrono::steady_clock::time_point last_sent_ = std::chrono::steady_clock::now();
 };
 
 }  // namespace netdisk::client

@@ -67,6 +67,7 @@ int run_chat(ChatChannel& channel, ChatConsole& console) {
                      {console.input_fd(), static_cast<short>(want_input ? POLLIN : 0), 0}};
     int ready = ::poll(fds, 2, kPollSliceMs);
     if (ready < 0 && errno != EINTR) throw std::runtime_error(std::strerror(errno));
+    channel.keep_alive();
     if (interrupt_flag().load()) {
       clear_interrupt();
       if (reading && console.interrupted()) {
