@@ -265,7 +265,7 @@ TEST_F(ClientChatTerminal, TheShellsChatReturnsToTheShellPromptAfterQuit) {
   shell.read_until(shell_prompt, &found);
   ASSERT_TRUE(found) << shell.transcript();
   shell.write("chat\n");
-  shell.read_until(prompt_, &found);
+  shell.read_until("* in the room: alice", &found);
   ASSERT_TRUE(found) << shell.transcript();
   auto bob = join("bob");
   shell.read_until("* bob joined", &found);
@@ -307,6 +307,7 @@ TEST(ClientChatIdle, AQuietMemberOutlastsTheServersIdleTimeout) {
     ASSERT_EQ(registered.exit_code, 0) << registered.err;
   }
   ChildProcess alice(run_as("alice"), env_of_alice, server.work_dir(), true);
+  ASSERT_TRUE(alice.wait_for_out("* in the room:")) << alice.err();
   ChildProcess bob(run_as("bob"), env_of_bob, server.work_dir(), true);
   ASSERT_TRUE(alice.wait_for_out("* bob joined")) << alice.err();
   std::this_thread::sleep_for(std::chrono::seconds(15));  // nobody says anything
