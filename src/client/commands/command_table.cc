@@ -161,7 +161,8 @@ constexpr const char* kChatHelp =
     "line without its first /. Chat uses a connection of its own. When stdin or stdout is not "
     "a terminal, lines are read from stdin and the room's lines are written to stdout (errors "
     "to stderr), and the end of stdin leaves once the server has accepted every line. Exit "
-    "status 0, 1 when not logged in or removed from the room for reading too slowly";
+    "status 0, 1 when not logged in or removed from the room for reading too slowly, 2 when "
+    "the connection fails, 130 after Ctrl-C in a pipe";
 
 void add_chat(CLI::App& app, CommandAction& chosen) {
   auto* chat = app.add_subcommand("chat", "Join the group chat with everyone logged in");
