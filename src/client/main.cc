@@ -1,6 +1,10 @@
 // netdisk: the NetDisk command-line client. See `netdisk --help` and `netdisk COMMAND --help`;
 // with no command it opens the interactive shell.
+#include <langinfo.h>
+
+#include <clocale>
 #include <csignal>
+#include <cstring>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -16,6 +20,13 @@ int main(int argc, char** argv) {
   // A server that goes away mid-stream must be an error from send(), not a silent death:
   // sendfile(2) cannot be told MSG_NOSIGNAL.
   std::signal(SIGPIPE, SIG_IGN);
+  // libedit (the shell, chat) decodes keys with the locale's character set and silently drops
+  // every non-ASCII key in the C locale. Names and chat text are UTF-8, so an unset (ASCII)
+  // locale is taken to mean UTF-8; any other character set the user chose stays.
+  if (std::setlocale(LC_CTYPE, "") == nullptr ||
+      std::strcmp(::nl_langinfo(CODESET), "ANSI_X3.4-1968") == 0) {
+    std::setlocale(LC_CTYPE, "C.UTF-8");
+  }
 
   CLI::App app{
       "netdisk: the NetDisk client. Without a command it opens an interactive shell.\n"

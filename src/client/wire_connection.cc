@@ -157,15 +157,38 @@ std::optional<protocol::Reply> WireConnection::receive(std::chrono::milliseconds
 std::optional<protocol::Reply> WireConnection::next_reply(
     std::chrono::steady_clock::time_point deadline, const StreamControl& control) {
   while (true) {
-    auto frame = decoder_.next();
-    if (!frame.ok()) throw std::runtime_error("bad frame from server: " + frame.error().message);
-    if (*frame) {
-      auto reply = protocol::parse_reply(**frame);
-      if (!reply.ok()) throw std::runtime_error("bad reply from server: " + reply.error().message);
-      return std::move(*reply);
-    }
+    if (auto reply = buffered_reply()) return reply;
     if (!fill(deadline, control)) return std::nullopt;
   }
+}
+
+std::optional<protocol::Reply> WireConnection::buffered_reply() {
+  auto frame = decoder_.next();
+  if (!frame.ok()) throw std::runtime_error("bad frame from server: " + frame.error().message);
+  if (!*frame) return std::nullopt;
+  auto reply = protocol::parse_reply(**frame);
+  if (!reply.ok()) throw std::runtime_error("bad reply from server: " + reply.error().message);
+  return std::move(*reply);
+}
+
+bool WireConnection::read_available() {
+  // At most 1 MiB a call, so a busy room cannot grow the buffer without bound: the caller
+  // takes the frames out and comes back when poll() says there is more.
+  for (int reads = 0; reads < 16;) {
+    auto space = decoder_.prepare(64 * 1024);
+    ssize_t n = ::recv(fd_, space.data(), space.size(), 0);
+    if (n > 0) {
+      decoder_.commit(static_cast<std::size_t>(n));
+      ++reads;
+      continue;
+    }
+    if (n == 0) return false;
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return true;
+    if (errno == ECONNRESET) return false;
+    throw std::runtime_error(std::string("recv: ") + std::strerror(errno));
+  }
+  return true;
 }
 
 bool WireConnection::closed_by_server(std::chrono::milliseconds timeout) {

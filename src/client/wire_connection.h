@@ -55,6 +55,14 @@ class WireConnection {
   // Next frame from the server, or nullopt if the server closed the connection cleanly.
   // Throws on timeout or a malformed reply.
   std::optional<protocol::Reply> receive(std::chrono::milliseconds timeout = kDefaultTimeout);
+  // Reads whatever the socket holds right now, never waiting (an event loop calls it once
+  // poll() says the socket is readable). False once the server has closed the connection;
+  // frames that arrived before the close stay buffered. Throws on other socket errors.
+  bool read_available();
+  // The next complete frame already received, or nullopt; never touches the socket. Throws
+  // on a malformed frame or reply.
+  std::optional<protocol::Reply> buffered_reply();
+
   // True when the server has closed the connection (reads EOF or reset within the timeout).
   bool closed_by_server(std::chrono::milliseconds timeout = kDefaultTimeout);
   // Exactly n raw bytes (a stream that follows a frame).

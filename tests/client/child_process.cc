@@ -55,41 +55,79 @@ std::string slurp(const fs::path& path) {
 }  // namespace
 
 ChildProcess::ChildProcess(const std::vector<std::string>& argv, const Env& env,
-                           const fs::path& output_dir)
+                           const fs::path& output_dir, bool piped_stdin)
     : out_(output_dir / ("child-" + std::to_string(::getpid()) + "-" +
                          std::to_string(Clock::now().time_since_epoch().count()) + ".out")),
       err_(out_.string() + ".err") {
+  int input[2] = {-1, -1};
+  if (piped_stdin && ::pipe2(input, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
   pid_ = ::fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
     int out = ::open(out_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     int err = ::open(err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    int null = ::open("/dev/null", O_RDONLY);
-    ::dup2(null, STDIN_FILENO);
+    int in = piped_stdin ? input[0] : ::open("/dev/null", O_RDONLY);
+    ::dup2(in, STDIN_FILENO);
     ::dup2(out, STDOUT_FILENO);
     ::dup2(err, STDERR_FILENO);
     ::setsid();  // no terminal: the client behaves as in a script
     exec_child(argv, env);
   }
+  if (piped_stdin) {
+    ::close(input[0]);
+    stdin_ = input[1];
+  }
 }
 
 ChildProcess::~ChildProcess() {
+  close_stdin();
   if (pid_ > 0) {
     ::kill(pid_, SIGKILL);
     wait_for(pid_, std::chrono::seconds(10));
   }
 }
 
+void ChildProcess::write_stdin(const std::string& text) {
+  ::signal(SIGPIPE, SIG_IGN);  // a child that has gone is an EPIPE here, not our death
+  std::string_view rest = text;
+  while (!rest.empty() && stdin_ >= 0) {
+    ssize_t n = ::write(stdin_, rest.data(), rest.size());
+    if (n <= 0) return;  // the child has gone; what it printed tells the test why
+    rest.remove_prefix(static_cast<std::size_t>(n));
+  }
+}
+
+void ChildProcess::close_stdin() {
+  if (stdin_ >= 0) ::close(stdin_);
+  stdin_ = -1;
+}
+
+bool ChildProcess::wait_for_out(const std::string& needle, std::size_t from,
+                                std::chrono::seconds timeout) {
+  auto deadline = Clock::now() + timeout;
+  while (Clock::now() < deadline) {
+    bool was_running = running();
+    if (out().find(needle, from) != std::string::npos) return true;
+    if (!was_running) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
 void ChildProcess::signal(int signal_number) {
   if (pid_ > 0) ::kill(pid_, signal_number);
 }
 
-int ChildProcess::wait(std::chrono::seconds timeout) { return wait_for(pid_, timeout); }
+int ChildProcess::wait(std::chrono::seconds timeout) {
+  if (pid_ < 0) return reaped_status_;  // running() saw it end
+  return wait_for(pid_, timeout);
+}
 
 bool ChildProcess::running() {
   if (pid_ < 0) return false;
   int status = 0;
   if (::waitpid(pid_, &status, WNOHANG) == 0) return true;
+  reaped_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   pid_ = -1;
   return false;
 }

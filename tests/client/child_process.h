@@ -1,8 +1,8 @@
 // Test helpers that run the real netdisk in the background: ChildProcess with its output in
-// files (to signal or kill it mid-transfer), and PtyProcess on a pseudo-terminal (to answer
-// its questions and see what it draws). The child gets the test's environment plus `env`,
-// without NETDISK_PASSWORD unless given, and runs in `cwd`. One owner; the destructor kills a
-// child that is still running.
+// files (to signal or kill it mid-transfer, or to feed its stdin line by line), and
+// PtyProcess on a pseudo-terminal (to answer its questions and see what it draws). The child gets
+// the test's environment plus `env`, without NETDISK_PASSWORD unless given, and runs in `cwd`. One
+// owner; the destructor kills a child that is still running.
 #pragma once
 
 #include <sys/types.h>
@@ -19,11 +19,20 @@ using Env = std::map<std::string, std::string>;
 
 class ChildProcess {
  public:
+  // stdin is /dev/null, or a pipe that write_stdin() feeds when `piped_stdin`.
   ChildProcess(const std::vector<std::string>& argv, const Env& env,
-               const std::filesystem::path& output_dir);
+               const std::filesystem::path& output_dir, bool piped_stdin = false);
   ~ChildProcess();
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;
+
+  void write_stdin(const std::string& text);
+  // The child reads end of input.
+  void close_stdin();
+  // Waits until stdout holds `needle` (after `from` bytes); false on timeout or when the
+  // child has ended without writing it.
+  bool wait_for_out(const std::string& needle, std::size_t from = 0,
+                    std::chrono::seconds timeout = std::chrono::seconds(30));
 
   void signal(int signal_number);
   // The exit status, or -1 when a signal ended it (or the timeout did, with SIGKILL).
@@ -34,6 +43,8 @@ class ChildProcess {
 
  private:
   pid_t pid_ = -1;
+  int stdin_ = -1;          // our end of the child's stdin pipe
+  int reaped_status_ = -1;  // the exit status, once running() has seen the child end
   std::filesystem::path out_, err_;
 };
 

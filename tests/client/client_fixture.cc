@@ -34,10 +34,11 @@ std::vector<std::string> ClientTest::argv(std::vector<std::string> args) const {
   return args;
 }
 
-CliResult ClientTest::netdisk(std::vector<std::string> args, Env extra) {
+CliResult ClientTest::netdisk(std::vector<std::string> args, Env extra,
+                              const std::string& stdin_text) {
   auto full = argv(std::move(args));
   full.erase(full.begin());
-  return run_netdisk(full, env(std::move(extra)));
+  return run_netdisk(full, env(std::move(extra)), stdin_text);
 }
 
 std::string ClientTest::remote_version(const std::string& path) {

@@ -24,8 +24,10 @@ class ClientTest : public ::testing::Test {
  protected:
   void SetUp() override;
 
-  // Runs netdisk with --server and the test's config folder, as a script would (no terminal).
-  CliResult netdisk(std::vector<std::string> args, Env env = {});
+  // Runs netdisk with --server and the test's config folder, as a script would (no terminal),
+  // with `stdin_text` as its input.
+  CliResult netdisk(std::vector<std::string> args, Env env = {},
+                    const std::string& stdin_text = {});
   // The full command line, for ChildProcess and PtyProcess.
   std::vector<std::string> argv(std::vector<std::string> args) const;
   // The environment every client of this test gets.

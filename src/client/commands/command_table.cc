@@ -1,11 +1,11 @@
 #include "client/commands/command_table.h"
 
-#include "client/commands/discover_command.h"
-
 #include <iostream>
 #include <memory>
 
+#include "client/chat/chat_command.h"
 #include "client/commands/account_commands.h"
+#include "client/commands/discover_command.h"
 #include "client/commands/file_commands.h"
 #include "client/commands/transfer_commands.h"
 
@@ -147,8 +147,8 @@ void add_discover(CLI::App& app, CommandAction& chosen) {
                        "127.0.0.1)");
   discover->add_option("--port", options->port,
                        "The servers' port (default: the port of --server, 7070)");
-  discover->add_option("--timeout", options->timeout_seconds,
-                       "Seconds to wait for answers (default 1)")
+  discover
+      ->add_option("--timeout", options->timeout_seconds, "Seconds to wait for answers (default 1)")
       ->check(CLI::Range(0.1, 60.0));
   on_parse(discover, chosen, options, [](Connector& connector, const DiscoverOptions& given) {
     DiscoverOptions resolved = given;
@@ -157,7 +157,24 @@ void add_discover(CLI::App& app, CommandAction& chosen) {
   });
 }
 
-// Every command, in the order `--help` lists them. Chat adds its row here.
+constexpr const char* kChatHelp =
+    "Every line you type goes to everyone in the room; messages appear as `[HH:MM] NAME: "
+    "text` (local time), with joins and leaves. /msg NAME TEXT sends to NAME only, /who lists "
+    "the room, /help the commands, /quit or Ctrl-D leaves; a line starting with // sends that "
+    "line without its first /. Chat uses a connection of its own. When stdin or stdout is not "
+    "a terminal, lines are read from stdin and the room's lines are written to stdout (errors "
+    "to stderr), and the end of stdin leaves once the server has accepted every line. Exit "
+    "status 0, 1 when not logged in or removed from the room for reading too slowly, 2 when "
+    "the connection fails, 130 after Ctrl-C in a pipe";
+
+void add_chat(CLI::App& app, CommandAction& chosen) {
+  auto* chat = app.add_subcommand("chat", "Join the group chat with everyone logged in");
+  chat->footer(kChatHelp);
+  on_parse(chat, chosen, std::make_shared<int>(),
+           [](Connector& connector, int) { return chat_command(connector); });
+}
+
+// Every command, in the order `--help` lists them.
 constexpr CommandRow kCommands[] = {
     {"account", add_account_commands},  // register, login, logout, whoami, ping
     {"ls", add_ls},
@@ -167,6 +184,7 @@ constexpr CommandRow kCommands[] = {
     {"mv", add_mv},
     {"mkdir", add_mkdir},
     {"discover", add_discover},
+    {"chat", add_chat},
 };
 
 }  // namespace

@@ -5,13 +5,18 @@
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include <poll.h>
+#include <unistd.h>
 
 #include <editline/readline.h>
 
 #include "client/commands/command_table.h"
 #include "client/interrupt.h"
+#include "client/line_editor.h"
 #include "client/shell/completion.h"
 #include "client/shell/line_split.h"
 
@@ -19,6 +24,8 @@ namespace netdisk::client {
 namespace {
 
 const std::vector<std::string> kShellWords = {"help", "quit", "exit"};
+// How long poll() sleeps before the Ctrl-C flag is looked at again.
+constexpr int kPollSliceMs = 200;
 
 // One line of libedit input, freed however the loop body ends.
 struct Line {
@@ -78,6 +85,38 @@ bool run_line(Connector& connector, const std::vector<std::string>& words) {
   return true;
 }
 
+// The next command line, or nullopt at the end of input (Ctrl-D); Ctrl-C drops the line being
+// typed. On a terminal, keys go to libedit from a poll() loop that also watches the Ctrl-C
+// flag: a blocking readline() missed a Ctrl-C that came while it was busy between two reads
+// (under load), then waited for input the terminal had already discarded, and the shell hung.
+std::optional<std::string> read_command(const std::string& prompt) {
+  if (!::isatty(STDIN_FILENO)) {
+    while (true) {
+      Line line{::readline(prompt.c_str())};
+      if (line.text != nullptr) return std::string(line.text);
+      std::cout << "\n";
+      if (!interrupt_flag().load()) return std::nullopt;
+      clear_interrupt();
+    }
+  }
+  LineEditor editor;
+  editor.start(prompt);
+  while (true) {
+    pollfd input{STDIN_FILENO, POLLIN, 0};
+    int ready = ::poll(&input, 1, kPollSliceMs);
+    if (interrupt_flag().load()) {
+      clear_interrupt();
+      editor.drop_line();
+      continue;
+    }
+    if (ready <= 0) continue;
+    std::string line;
+    auto key = editor.read_key(line);
+    if (key == LineEditor::Key::line) return line;
+    if (key == LineEditor::Key::end) return std::nullopt;
+  }
+}
+
 }  // namespace
 
 std::string shell_prompt(Connector& connector) {
@@ -103,24 +142,17 @@ int run_shell(Connector& connector) {
   while (true) {
     std::cout << std::flush;
     clear_interrupt();
-    Line line{::readline(shell_prompt(connector).c_str())};
-    if (line.text == nullptr && interrupt_flag().load()) {
-      std::cout << "\n";
-      continue;
-    }
-    if (line.text == nullptr) {  // Ctrl-D
-      std::cout << "\n";
-      break;
-    }
+    auto line = read_command(shell_prompt(connector));
+    if (!line) break;  // Ctrl-D
     std::vector<std::string> words;
     try {
-      words = split_words(line.text);
+      words = split_words(*line);
     } catch (const std::invalid_argument& error) {
       std::cerr << "netdisk: " << error.what() << "\n";
       continue;
     }
     if (words.empty()) continue;
-    ::add_history(line.text);
+    ::add_history(line->c_str());
     bool go_on = run_line(connector, words);
     completion.forget();
     if (!go_on) break;
