@@ -5,6 +5,7 @@ target_sources(netdisk_storage PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/iso_time.cc
   ${CMAKE_CURRENT_LIST_DIR}/workbook_writer.cc
   ${CMAKE_CURRENT_LIST_DIR}/xlsx_xml.cc
+  ${CMAKE_CURRENT_LIST_DIR}/zip_memory_source.cc
   ${CMAKE_CURRENT_LIST_DIR}/workbook_reader.cc
   ${CMAKE_CURRENT_LIST_DIR}/user_table.cc
   ${CMAKE_CURRENT_LIST_DIR}/user_registry.cc)

@@ -3,9 +3,13 @@
 #include <expat.h>
 #include <unzip.h>
 
+#include <cstring>
+#include <fstream>
 #include <vector>
 
 #include <fmt/format.h>
+
+#include "storage/zip_memory_source.h"
 
 namespace netdisk::storage {
 namespace {
@@ -70,20 +74,65 @@ std::optional<std::string_view> XmlAttributes::get(std::string_view name) const 
 
 void ZipReader::Closer::operator()(void* zip) const noexcept { unzClose(zip); }
 
+ZipReader::ZipReader() = default;
+ZipReader::ZipReader(ZipReader&&) noexcept = default;
+ZipReader& ZipReader::operator=(ZipReader&&) noexcept = default;
+ZipReader::~ZipReader() = default;
+
 Result<ZipReader> ZipReader::open(const std::filesystem::path& path) {
-  unzFile zip = unzOpen64(path.c_str());
-  if (zip == nullptr) return damaged("not a zip archive (or a truncated one)");
-  return ZipReader(zip);
+  ZipReader reader;
+  reader.source_ = std::make_unique<ZipMemorySource>();
+  {
+    std::ifstream file(path, std::ios::binary | std::ios::ate);
+    if (!file) return damaged("cannot be opened for reading");
+    auto size = static_cast<std::streamoff>(file.tellg());
+    if (size < 0) return damaged("cannot be read");
+    if (static_cast<std::uint64_t>(size) > kMaxArchiveBytes) {
+      return damaged(fmt::format("larger than {} MiB", kMaxArchiveBytes >> 20));
+    }
+    reader.source_->bytes.resize(static_cast<std::size_t>(size));
+    file.seekg(0);
+    if (!file.read(reader.source_->bytes.data(), size)) return damaged("cannot be read");
+  }
+  auto functions = reader.source_->functions();
+  reader.zip_.reset(unzOpen2_64(reader.source_.get(), &functions));
+  if (!reader.zip_) return damaged("not a zip archive (or a truncated one)");
+  if (auto indexed = reader.index_entries(); !indexed) return std::move(indexed).error();
+  return reader;
 }
 
-bool ZipReader::contains(std::string_view entry) {
-  std::string name(entry);
-  return unzLocateFile(zip_.get(), name.c_str(), 1) == UNZ_OK;
+// One pass over the central directory. Its entry count and sizes are bounded by the archive
+// (each record takes at least 46 bytes), so this is linear in the file size.
+Status ZipReader::index_entries() {
+  char name[1024];
+  for (int at = unzGoToFirstFile(zip_.get()); at == UNZ_OK; at = unzGoToNextFile(zip_.get())) {
+    unz_file_info64 info{};
+    if (unzGetCurrentFileInfo64(zip_.get(), &info, name, sizeof name, nullptr, 0, nullptr, 0) !=
+        UNZ_OK) {
+      return damaged("unreadable central directory");
+    }
+    unz64_file_pos position{};
+    if (unzGetFilePos64(zip_.get(), &position) != UNZ_OK) {
+      return damaged("unreadable central directory");
+    }
+    // A name longer than the buffer is cut short by minizip; no workbook part is that long,
+    // and a cut name can only fail to match.
+    entries_.try_emplace(std::string(name, ::strnlen(name, sizeof name)),
+                         EntryPosition{position.pos_in_zip_directory, position.num_of_file});
+  }
+  return {};
 }
+
+bool ZipReader::contains(std::string_view entry) const { return entries_.contains(entry); }
 
 Status ZipReader::read(std::string_view entry, std::size_t max_bytes,
                        const std::function<Status(std::string_view)>& sink) {
-  if (!contains(entry)) return damaged(fmt::format("{} is missing", entry));
+  auto found = entries_.find(entry);
+  if (found == entries_.end()) return damaged(fmt::format("{} is missing", entry));
+  unz64_file_pos position{found->second.first, found->second.second};
+  if (unzGoToFilePos64(zip_.get(), &position) != UNZ_OK) {
+    return damaged(fmt::format("{} is missing", entry));
+  }
   unz_file_info64 info{};
   if (unzGetCurrentFileInfo64(zip_.get(), &info, nullptr, 0, nullptr, 0, nullptr, 0) != UNZ_OK) {
     return damaged(fmt::format("{}: unreadable zip entry", entry));

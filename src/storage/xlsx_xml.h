@@ -12,9 +12,15 @@
 #include <string>
 #include <string_view>
 
+#include <cstdint>
+#include <map>
+#include <utility>
+
 #include "common/result.h"
 
 namespace netdisk::storage {
+
+struct ZipMemorySource;
 
 // The attributes of one element, looked up by local name (the part after any namespace).
 class XmlAttributes {
@@ -44,12 +50,21 @@ class XmlHandler {
   std::string failure_;
 };
 
+// A zip archive read whole into memory (at most kMaxArchiveBytes) with its central directory
+// indexed once, so looking an entry up costs one map search whatever the archive holds.
 class ZipReader {
  public:
-  // io_error "not a zip archive" when minizip cannot read the central directory.
+  static constexpr std::size_t kMaxArchiveBytes = std::size_t{256} << 20;
+
+  // io_error "not a zip archive" when minizip cannot read the central directory, or when the
+  // file is larger than kMaxArchiveBytes or unreadable.
   static Result<ZipReader> open(const std::filesystem::path& path);
 
-  bool contains(std::string_view entry);
+  ZipReader(ZipReader&&) noexcept;
+  ZipReader& operator=(ZipReader&&) noexcept;
+  ~ZipReader();
+
+  bool contains(std::string_view entry) const;
 
   // Streams the uncompressed bytes of `entry` to `sink` in chunks. Fails (io_error, message
   // naming the entry) when it is missing, larger than `max_bytes`, or fails its CRC check.
@@ -60,9 +75,15 @@ class ZipReader {
   struct Closer {
     void operator()(void* zip) const noexcept;
   };
-  explicit ZipReader(void* zip) : zip_(zip) {}
+  // Where an entry's record sits in the central directory (minizip's unz64_file_pos).
+  using EntryPosition = std::pair<std::uint64_t, std::uint64_t>;
 
+  ZipReader();
+  Status index_entries();
+
+  std::unique_ptr<ZipMemorySource> source_;  // outlives zip_, which reads from it
   std::unique_ptr<void, Closer> zip_;
+  std::map<std::string, EntryPosition, std::less<>> entries_;  // first entry of each name
 };
 
 // Parses the XML in `entry` into `handler`. io_error for a read failure, malformed XML, a

@@ -11,3 +11,8 @@ target_compile_definitions(accounts_workbook_test PRIVATE
   NETDISK_ACCOUNTS_TEST_DIR="${CMAKE_CURRENT_LIST_DIR}")
 netdisk_test(accounts_registry_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/user_registry_test.cc
   LIBS netdisk_storage LABELS unit)
+# Regression test for a bug found by the fuzzer (tests/fuzz/README.md, "Findings").
+netdisk_test(accounts_zip_regression_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/zip_extra_field_seeks_test.cc
+  LIBS netdisk_storage LABELS unit)
+target_compile_definitions(accounts_zip_regression_test PRIVATE
+  NETDISK_FUZZ_CORPUS_DIR="${PROJECT_SOURCE_DIR}/tests/fuzz/corpus")
