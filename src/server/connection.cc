@@ -13,6 +13,7 @@
 #include "server/io_workers.h"
 #include "server/op_table.h"
 #include "server/server_context.h"
+#include "server/stream_io.h"
 
 namespace netdisk::server {
 namespace {
@@ -215,8 +216,10 @@ asio::awaitable<bool> Connection::handle_frame(std::string_view payload) {
                                                          "the first message must be hello")));
       co_return false;
     }
-    send(protocol::encode_error(request.id, parsed.error()));
-    co_return true;
+    // A request refused for its envelope may still declare a stream: skip it to stay in sync.
+    auto skipped = co_await skip_declared_stream(*this, request.body);
+    send(protocol::encode_error(request.id, skipped ? parsed.error() : skipped.error()));
+    co_return skipped.ok();
   }
   if (!greeted() && request.op != "hello") {
     send(protocol::encode_error(request.id,
