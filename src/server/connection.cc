@@ -217,9 +217,15 @@ asio::awaitable<bool> Connection::handle_frame(std::string_view payload) {
       co_return false;
     }
     // A request refused for its envelope may still declare a stream: skip it to stay in sync.
-    auto skipped = co_await skip_declared_stream(*this, request.body);
-    send(protocol::encode_error(request.id, skipped ? parsed.error() : skipped.error()));
-    co_return skipped.ok();
+    if (request.body.contains("stream")) {
+      auto skipped = co_await skip_declared_stream(*this, request.body);
+      if (!skipped) {
+        send(protocol::encode_error(request.id, skipped.error()));
+        co_return false;
+      }
+    }
+    send(protocol::encode_error(request.id, parsed.error()));
+    co_return true;
   }
   if (!greeted() && request.op != "hello") {
     send(protocol::encode_error(request.id,

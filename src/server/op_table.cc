@@ -54,7 +54,7 @@ boost::asio::awaitable<HandlerResult> dispatch(Connection& connection,
                                                protocol::Request& request) {
   const OpInfo* op = find_op(request.op);
   bool admitted = op != nullptr && (!op->requires_login || connection.user());
-  if (!admitted || !op->takes_stream) {
+  if ((!admitted || !op->takes_stream) && request.body.contains("stream")) {
     // Nobody will read the stream this request declares: drop it here, or its bytes would be
     // taken for the next frames (a file's content run as requests).
     auto skipped = co_await skip_declared_stream(connection, request.body);
