@@ -13,6 +13,7 @@
 #include "server/io_workers.h"
 #include "server/op_table.h"
 #include "server/server_context.h"
+#include "server/stream_io.h"
 
 namespace netdisk::server {
 namespace {
@@ -217,6 +218,14 @@ asio::awaitable<bool> Connection::handle_frame(std::string_view payload) {
       send(protocol::encode_error(request.id, make_error(Errc::handshake_required,
                                                          "the first message must be hello")));
       co_return false;
+    }
+    // A request refused for its envelope may still declare a stream: skip it to stay in sync.
+    if (request.body.contains("stream")) {
+      auto skipped = co_await skip_declared_stream(*this, request.body);
+      if (!skipped) {
+        send(protocol::encode_error(request.id, skipped.error()));
+        co_return false;
+      }
     }
     send(protocol::encode_error(request.id, parsed.error()));
     co_return true;

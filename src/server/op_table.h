@@ -31,10 +31,12 @@ struct OpInfo {
   std::string_view name;
   Handler handler;
   bool requires_login;
+  bool takes_stream;  // the handler reads the request's raw stream (docs/PROTOCOL.md, section 5)
 };
 
-// Finds the handler and runs it, with the checks every op shares: unknown op, login required.
-// Exceptions from a handler become internal_error.
+// Finds the handler and runs it, with the checks every op shares: unknown op, login required,
+// and a raw stream declared where no handler reads one (read and dropped first, so the
+// connection stays in sync). Exceptions from a handler become internal_error.
 boost::asio::awaitable<HandlerResult> dispatch(Connection& connection,
                                                protocol::Request& request);
 

@@ -127,12 +127,6 @@ void Server::run() {
   spdlog::info("netdiskd listening on {}:{} with {} I/O threads, data in {}",
                bound.address().to_string(), bound.port(), workers.size(),
                config.data_dir.string());
-  if (!config.port_file.empty()) {
-    // Written to a temporary name and renamed, so a reader never sees a half-written port.
-    std::string temp = config.port_file + ".tmp";
-    std::ofstream(temp) << bound.port() << "\n";
-    std::filesystem::rename(temp, config.port_file);
-  }
 
   for (unsigned i = 0; i < workers.size(); ++i) {
     asio::co_spawn(workers.at(i).context, sweep_deadlines(workers.at(i)), asio::detached);
@@ -165,6 +159,14 @@ void Server::run() {
                    asio::detached);
   } catch (const boost::system::system_error& failure) {
     spdlog::warn("LAN discovery is off: UDP port {}: {}", bound.port(), failure.what());
+  }
+  if (!config.port_file.empty()) {
+    // Written only once the UDP discovery socket is bound too: a probe sent as soon as the
+    // file appears must find it (a datagram to an unbound port is simply lost). Written to a
+    // temporary name and renamed, so a reader never sees a half-written port.
+    std::string temp = config.port_file + ".tmp";
+    std::ofstream(temp) << bound.port() << "\n";
+    std::filesystem::rename(temp, config.port_file);
   }
   asio::co_spawn(main_context, sweep_partial_uploads(context), asio::detached);
 

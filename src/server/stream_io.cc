@@ -15,6 +15,7 @@
 #include <boost/asio/write.hpp>
 #include <fmt/format.h>
 
+#include "protocol/fields.h"
 #include "server/blocking.h"
 #include "server/connection.h"
 #include "server/server_context.h"
@@ -67,6 +68,16 @@ asio::awaitable<Status> discard_stream(Connection& connection, std::uint64_t len
     length -= read.bytes;
   }
   co_return Status{};
+}
+
+asio::awaitable<Result<std::optional<std::uint64_t>>> skip_declared_stream(
+    Connection& connection, const nlohmann::json& request) {
+  auto length = protocol::optional_uint_field(request, "stream");
+  if (!length) co_return make_error(Errc::size_mismatch, length.error().message);
+  if (!*length) co_return std::optional<std::uint64_t>{};
+  auto dropped = co_await discard_stream(connection, **length);
+  if (!dropped.ok()) co_return std::move(dropped).error();
+  co_return *length;
 }
 
 asio::awaitable<Status> receive_into_upload(Connection& connection, storage::Upload& upload,

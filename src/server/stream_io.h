@@ -6,8 +6,10 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 #include <boost/asio/awaitable.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include "common/result.h"
 #include "storage/upload.h"
@@ -33,6 +35,12 @@ boost::asio::awaitable<Status> receive_into_upload(Connection& connection, stora
 
 // Reads and throws away `length` stream bytes (for a stream the server cannot use).
 boost::asio::awaitable<Status> discard_stream(Connection& connection, std::uint64_t length);
+
+// For a request whose stream no handler reads: discards the raw stream its "stream" field
+// declares and returns that length, or nullopt when it declares none. A "stream" that is not a
+// valid length, or a stream cut short, is size_mismatch (fatal: the next frame cannot be found).
+boost::asio::awaitable<Result<std::optional<std::uint64_t>>> skip_declared_stream(
+    Connection& connection, const nlohmann::json& request);
 
 // Writes `length` bytes of `fd` from `offset` to the socket. Errors are fatal for the
 // connection (size_mismatch: the peer went away or the file shrank under us).

@@ -12,8 +12,8 @@
 
 #include "tests/client/child_process.h"
 #include "tests/e2e/cli_runner.h"
+#include "tests/e2e/helpers.h"
 #include "tests/e2e/server_process.h"
-#include "tests/e2e/wire_helpers.h"
 
 namespace netdisk::e2e {
 
@@ -44,8 +44,11 @@ class ClientTest : public ::testing::Test {
   std::filesystem::path local_dir_;
 };
 
-std::string read_bytes(const std::filesystem::path& path);
-void write_bytes(const std::filesystem::path& path, const std::string& bytes);
+// read_file and write_file (tests/e2e/helpers.h) under the names the client tests use.
+inline std::string read_bytes(const std::filesystem::path& path) { return read_file(path); }
+inline void write_bytes(const std::filesystem::path& path, const std::string& bytes) {
+  write_file(path, bytes);
+}
 // A file of `size` bytes, mostly a hole, with random blocks spread through it.
 void make_sparse_file(const std::filesystem::path& path, std::uint64_t size, std::uint32_t seed);
 // `cmp` of two files: true when they hold the same bytes.

@@ -18,8 +18,8 @@
 
 #include "client/wire_connection.h"
 #include "tests/e2e/cli_runner.h"
+#include "tests/e2e/helpers.h"
 #include "tests/e2e/server_process.h"
-#include "tests/e2e/wire_helpers.h"
 
 namespace netdisk::e2e {
 namespace {
@@ -29,15 +29,6 @@ using json = nlohmann::json;
 using client::WireConnection;
 namespace fs = std::filesystem;
 
-// Argon2id at libsodium's cheapest cost, so tests that register hundreds of users stay fast.
-const std::vector<std::string> kCheapHashing = {"--password-hash-memory", "1",
-                                                "--password-hash-ops", "1"};
-
-WireConnection greeted(const ServerProcess& server) {
-  WireConnection connection(server.port());
-  connection.hello();
-  return connection;
-}
 
 protocol::Reply register_user(const ServerProcess& server, const std::string& name,
                               const std::string& password = "correct horse") {

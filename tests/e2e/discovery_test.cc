@@ -9,7 +9,10 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <chrono>
+#include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/e2e/cli_runner.h"
@@ -20,7 +23,13 @@ namespace {
 
 class UdpProbe {
  public:
-  explicit UdpProbe(std::uint16_t port) : fd_(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) {
+  // Probes 127.0.0.1:port from `source` (another loopback address stands for another host).
+  explicit UdpProbe(std::uint16_t port, const char* source = "127.0.0.1")
+      : fd_(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) {
+    sockaddr_in local{};
+    local.sin_family = AF_INET;
+    ::inet_pton(AF_INET, source, &local.sin_addr);
+    ::bind(fd_, reinterpret_cast<sockaddr*>(&local), sizeof local);
     server_.sin_family = AF_INET;
     server_.sin_port = htons(port);
     server_.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -81,6 +90,40 @@ TEST(Discovery, RepliesToOneSourceAreRateLimited) {
   auto replies = udp.replies(1000);
   EXPECT_GE(replies.size(), 1u);
   EXPECT_LE(replies.size(), 8u) << "a flood of probes gets a bounded number of answers";
+}
+
+TEST(Discovery, AReplyThatWouldOutgrowItsProbeIsNotSent) {
+  ServerProcess server({"--name", std::string(100, 'n')});
+  UdpProbe udp(server.port());
+  udp.send(probe(64));
+  EXPECT_TRUE(udp.replies(500).empty()) << "a 64-byte probe cannot carry a longer reply";
+  udp.send(probe(400));
+  auto replies = udp.replies(2000);
+  ASSERT_EQ(replies.size(), 1u);
+  EXPECT_LE(replies[0].size(), 400u);
+}
+
+TEST(Discovery, AFloodFromManySourceAddressesGetsABoundedNumberOfReplies) {
+  ServerProcess server;
+  std::vector<std::unique_ptr<UdpProbe>> sources;
+  for (int i = 2; i < 42; ++i) {
+    auto address = "127.0.0." + std::to_string(i);
+    sources.push_back(std::make_unique<UdpProbe>(server.port(), address.c_str()));
+  }
+  auto start = std::chrono::steady_clock::now();
+  for (int round = 0; round < 5; ++round) {
+    for (auto& source : sources) source->send(probe(100));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  std::size_t replies = 0;
+  for (auto& source : sources) replies += source->replies(20).size();
+  double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  // Each source alone may get 5 (its burst): 200 in all. The overall bucket (burst 20, then 50
+  // a second) caps them, however long the whole exchange took.
+  EXPECT_GE(replies, 1u);
+  EXPECT_LE(static_cast<double>(replies), 20 + 50 * elapsed + 1)
+      << replies << " replies to 200 probes within " << elapsed << " s";
+  EXPECT_LT(replies, 200u);
 }
 
 TEST(Discovery, TheClientsDiscoverCommandListsAServerOnLoopback) {

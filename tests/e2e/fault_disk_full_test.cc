@@ -12,7 +12,7 @@
 
 #include "tests/e2e/loop_mount.h"
 #include "tests/e2e/server_process.h"
-#include "tests/e2e/wire_helpers.h"
+#include "tests/e2e/helpers.h"
 
 namespace netdisk::e2e {
 namespace {
@@ -43,7 +43,7 @@ class DiskFull : public ::testing::Test {
 
 TEST_F(DiskFull, AnUploadThatRunsOutOfSpaceGetsDiskFullKeepsTheOldVersionAndServingGoesOn) {
   create_user(*server_, "alice");
-  auto alice = session(*server_, "alice");
+  auto alice = logged_in(*server_, "alice");
   std::string v1 = random_bytes(1 << 20, 1), v2 = random_bytes(6 << 20, 2);
   ASSERT_TRUE(upload(alice, "doc.bin", v1).ok);
 
@@ -65,7 +65,7 @@ TEST_F(DiskFull, AnUploadThatRunsOutOfSpaceGetsDiskFullKeepsTheOldVersionAndServ
   EXPECT_TRUE(read_file(home("alice") / "doc.bin") == v1);
   // The same connection is still in step, and other clients are served while the disk is full.
   EXPECT_TRUE(alice.call("list", {{"path", ""}}).ok);
-  auto other = session(*server_, "alice");
+  auto other = logged_in(*server_, "alice");
   EXPECT_TRUE(download(other, "doc.bin").bytes == v1);
   auto refused = upload(other, "more.bin", random_bytes(1 << 20, 3));
   EXPECT_EQ(refused.error_code_name, "disk_full");
@@ -104,16 +104,16 @@ TEST_F(DiskFull, RegistrationOnAFullDiskGetsDiskFullAndTheWorkbookKeepsEveryAckn
   EXPECT_EQ(workbook_users(workbook), acknowledged);
   EXPECT_TRUE(reserved_entries(server_->data_dir()).empty()) << "a temporary workbook was left";
   // Logins of existing users work on a full disk; the refused user does not exist.
-  EXPECT_NO_THROW(session(*server_, "early3"));
-  EXPECT_THROW(session(*server_, "late0"), std::runtime_error);
+  EXPECT_NO_THROW(logged_in(*server_, "early3"));
+  EXPECT_THROW(logged_in(*server_, "late0"), std::runtime_error);
 
   fs::remove(filler());
   create_user(*server_, "late0");  // the same name: the failed attempt left nothing behind
   acknowledged.insert("late0");
-  EXPECT_NO_THROW(session(*server_, "late0"));
+  EXPECT_NO_THROW(logged_in(*server_, "late0"));
   server_->restart();  // and it is on disk, not only in memory
   EXPECT_EQ(workbook_users(workbook), acknowledged);
-  EXPECT_NO_THROW(session(*server_, "late0"));
+  EXPECT_NO_THROW(logged_in(*server_, "late0"));
 }
 
 }  // namespace

@@ -13,7 +13,7 @@
 
 #include "storage/partial_uploads.h"
 #include "tests/e2e/server_process.h"
-#include "tests/e2e/wire_helpers.h"
+#include "tests/e2e/helpers.h"
 
 namespace netdisk::e2e {
 namespace {
@@ -65,7 +65,7 @@ class SyscallFaults : public ::testing::Test {
   void SetUp() override {
     server_ = std::make_unique<ServerProcess>(kServerArgs);
     create_user(*server_, "alice");
-    auto alice = session(*server_, "alice");
+    auto alice = logged_in(*server_, "alice");
     ASSERT_TRUE(upload(alice, "doc.bin", v1_).ok);
   }
   fs::path home() const { return server_->data_dir() / "home" / "alice"; }
@@ -82,7 +82,7 @@ class SyscallFaults : public ::testing::Test {
   // accepts other uploads.
   void expect_old_version_and_service() {
     EXPECT_TRUE(read_file(home() / "doc.bin") == v1_);
-    auto alice = session(*server_, "alice");
+    auto alice = logged_in(*server_, "alice");
     EXPECT_TRUE(alice.call("list", {{"path", ""}}).ok);
     EXPECT_TRUE(download(alice, "doc.bin").bytes == v1_);
     std::string other = random_bytes(300000, 3);
@@ -97,7 +97,7 @@ class SyscallFaults : public ::testing::Test {
 
 TEST_F(SyscallFaults, AFailedFsyncOfAnUploadIsReportedAndTheFileIsNeverRenamedIntoPlace) {
   restart_failing("fsync,fdatasync,rename,renameat,renameat2", "fsync,fdatasync");
-  auto alice = session(*server_, "alice");
+  auto alice = logged_in(*server_, "alice");
   auto reply = upload(alice, "doc.bin", v2_);
   EXPECT_EQ(reply.error_code_name, "io_error");
   ASSERT_TRUE(reply.error.has_value());
@@ -115,7 +115,7 @@ TEST_F(SyscallFaults, AFailedFsyncOfAnUploadIsReportedAndTheFileIsNeverRenamedIn
 
 TEST_F(SyscallFaults, AFailedWriteOfAnUploadIsReportedAndRemovesThePartialFile) {
   restart_failing("write,pwrite64,writev,pwritev,pwritev2", "write,pwrite64,writev,pwritev,pwritev2");
-  auto alice = session(*server_, "alice");
+  auto alice = logged_in(*server_, "alice");
   auto reply = upload(alice, "doc.bin", v2_);
   EXPECT_EQ(reply.error_code_name, "io_error");
   EXPECT_TRUE(reserved_entries(home()).empty()) << "the partial file was kept";
@@ -128,7 +128,7 @@ TEST_F(SyscallFaults, AFailedWriteOfAnUploadIsReportedAndRemovesThePartialFile) 
 
 TEST_F(SyscallFaults, AFailedRenameOfAnUploadIsReportedAndTheUploadSucceedsWhenRetried) {
   restart_failing("rename,renameat,renameat2", "rename,renameat,renameat2");
-  auto alice = session(*server_, "alice");
+  auto alice = logged_in(*server_, "alice");
   auto reply = upload(alice, "doc.bin", v2_);
   EXPECT_EQ(reply.error_code_name, "io_error");
   expect_old_version_and_service();
@@ -137,7 +137,7 @@ TEST_F(SyscallFaults, AFailedRenameOfAnUploadIsReportedAndTheUploadSucceedsWhenR
 
   server_->set_wrapper({});
   server_->restart();
-  auto again = session(*server_, "alice");
+  auto again = logged_in(*server_, "alice");
   ASSERT_TRUE(upload(again, "doc.bin", v2_).ok);
   EXPECT_TRUE(download(again, "doc.bin").bytes == v2_);
   EXPECT_TRUE(reserved_entries(home()).empty());
@@ -161,12 +161,12 @@ TEST_F(SyscallFaults, AFailedFsyncOfTheWorkbookRefusesTheRegistrationAndKeepsThe
   EXPECT_TRUE(read_file(workbook) == before) << "users.xlsx changed after a failed fsync";
   EXPECT_EQ(workbook_users(workbook), (std::set<std::string>{"alice"}));
   EXPECT_TRUE(reserved_entries(server_->data_dir()).empty()) << "the temporary workbook was kept";
-  EXPECT_THROW(session(*server_, "bob"), std::runtime_error);
+  EXPECT_THROW(logged_in(*server_, "bob"), std::runtime_error);
 
   // The next registration (the same name) works and is on disk.
   reply = connection.call("register", {{"username", "bob"}, {"password", kTestPassword}});
   EXPECT_TRUE(reply.ok) << reply.error_code_name;
-  EXPECT_NO_THROW(session(*server_, "bob"));
+  EXPECT_NO_THROW(logged_in(*server_, "bob"));
   EXPECT_EQ(workbook_users(workbook), (std::set<std::string>{"alice", "bob"}));
 
   server_->stop();

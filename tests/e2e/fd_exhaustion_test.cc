@@ -22,7 +22,7 @@
 
 #include "tests/e2e/cli_runner.h"
 #include "tests/e2e/server_process.h"
-#include "tests/e2e/wire_helpers.h"
+#include "tests/e2e/helpers.h"
 
 namespace netdisk::e2e {
 namespace {
@@ -103,7 +103,7 @@ TEST(FdExhaustion, OutOfDescriptorsTheServerDoesNotSpinAndServesAgainWhenConnect
   bool served = false;
   for (int attempt = 0; attempt < 100 && !served; ++attempt) {
     try {
-      auto alice = session(server, "alice");
+      auto alice = logged_in(server, "alice");
       served = alice.call("ping").ok && alice.call("list", {{"path", ""}}).ok;
     } catch (const std::exception&) {
       std::this_thread::sleep_for(200ms);

@@ -20,8 +20,8 @@
 #include "client/wire_connection.h"
 #include "storage/checksum.h"
 #include "tests/e2e/cli_runner.h"
+#include "tests/e2e/helpers.h"
 #include "tests/e2e/server_process.h"
-#include "tests/e2e/wire_helpers.h"
 
 namespace netdisk::e2e {
 namespace {
@@ -32,18 +32,14 @@ using client::WireConnection;
 namespace fs = std::filesystem;
 
 void tcp_upload(WireConnection& connection, const std::string& path, const std::string& data) {
-  auto started = connection.call("upload", {{"path", path}, {"size", data.size()}});
-  ASSERT_TRUE(started.ok) << started.error->message;
-  connection.send("upload.data", {{"stream", data.size()}});
-  connection.send_raw(data);
-  auto done = connection.receive();
-  ASSERT_TRUE(done && done->ok);
+  auto done = upload(connection, path, data, /*with_checksum=*/false);
+  ASSERT_TRUE(done.ok) << done.error->message;
 }
 
 std::string tcp_download(WireConnection& connection, const std::string& path) {
-  auto reply = connection.call("download", {{"path", path}});
-  if (!reply.ok) throw std::runtime_error("download failed: " + reply.error->message);
-  return connection.receive_raw(reply.body["stream"].get<std::uint64_t>(), 60s);
+  auto got = download(connection, path);
+  if (!got.reply.ok) throw std::runtime_error("download failed: " + got.reply.error->message);
+  return got.bytes;
 }
 
 // An HTTP response as curl saw it: status line and headers (-D), and the body.
@@ -51,11 +47,7 @@ struct Http {
   int status = 0;
   std::string headers;
   std::string body;
-  std::string header(const std::string& name) const {
-    std::regex pattern("\\r?\\n" + name + ":\\s*([^\\r\\n]*)", std::regex::icase);
-    std::smatch match;
-    return std::regex_search(headers, match, pattern) ? match[1].str() : std::string();
-  }
+  std::string header(const std::string& name) const { return header_value(headers, name); }
 };
 
 class HttpTest : public ::testing::Test {
@@ -65,12 +57,7 @@ class HttpTest : public ::testing::Test {
         ServerProcess::WithHttp{},
         std::vector<std::string>{"--password-hash-memory", "1", "--password-hash-ops", "1",
                                  "--http-header-timeout", "1"});
-    for (const char* user : {"alice", "bob"}) {
-      WireConnection connection(server_->port());
-      connection.hello();
-      auto reply = connection.call("register", {{"username", user}, {"password", "password1"}});
-      ASSERT_TRUE(reply.ok);
-    }
+    for (const char* user : {"alice", "bob"}) create_user(*server_, user);
     work_ = server_->work_dir();
   }
 
@@ -103,7 +90,7 @@ class HttpTest : public ::testing::Test {
 
 TEST_F(HttpTest, CurlResumesAnInterruptedDownloadByteIdentical) {
   auto data = random_bytes(3 << 20, 7);
-  auto alice = session(*server_, "alice");
+  auto alice = logged_in(*server_, "alice");
   tcp_upload(alice, "report.pdf", data);
   write_file(work_ / "original", data);
   // An interrupted download: the first 1,000,000 bytes.
@@ -122,7 +109,7 @@ TEST_F(HttpTest, CurlResumesAnInterruptedDownloadByteIdentical) {
 
 TEST_F(HttpTest, WgetContinuesAPartialFileByteIdentical) {
   auto data = random_bytes((2 << 20) + 12345, 8);
-  auto alice = session(*server_, "alice");
+  auto alice = logged_in(*server_, "alice");
   tcp_upload(alice, "data.bin", data);
   write_file(work_ / "original", data);
   ASSERT_EQ(
@@ -138,7 +125,7 @@ TEST_F(HttpTest, WgetContinuesAPartialFileByteIdentical) {
 }
 
 TEST_F(HttpTest, DownloadCarriesValidatorsAndTheFileName) {
-  auto alice = session(*server_, "alice");
+  auto alice = logged_in(*server_, "alice");
   tcp_upload(alice, "résumé 2026.txt", "hello, web");
   auto stat = alice.call("stat", {{"path", "résumé 2026.txt"}});
   ASSERT_TRUE(stat.ok);
@@ -161,7 +148,7 @@ TEST_F(HttpTest, DownloadCarriesValidatorsAndTheFileName) {
 
 TEST_F(HttpTest, RangeRequestsAnswer206WithExactHeadersAnd416WhenUnsatisfiable) {
   auto data = random_bytes(1000, 9);
-  auto alice = session(*server_, "alice");
+  auto alice = logged_in(*server_, "alice");
   tcp_upload(alice, "r.bin", data);
   std::string auth = "-u alice:password1 ";
   auto middle = curl(auth + "-H 'Range: bytes=10-19' " + url("/files/r.bin"));
@@ -201,7 +188,7 @@ TEST_F(HttpTest, RangeRequestsAnswer206WithExactHeadersAnd416WhenUnsatisfiable) 
 
 TEST_F(HttpTest, IfRangeHonoursTheRangeOnlyWhileTheValidatorStillMatches) {
   auto data = random_bytes(500, 10);
-  auto alice = session(*server_, "alice");
+  auto alice = logged_in(*server_, "alice");
   tcp_upload(alice, "v.bin", data);
   std::string auth = "-u alice:password1 ";
   auto full = curl(auth + url("/files/v.bin"));
@@ -244,7 +231,7 @@ TEST_F(HttpTest, CurlUploadIsDownloadableOverTheTcpProtocol) {
                   url("/files/uploaded.bin"));
   EXPECT_EQ(put.status, 201);
   EXPECT_EQ(json::parse(put.body)["size"], data.size());
-  auto alice = session(*server_, "alice");
+  auto alice = logged_in(*server_, "alice");
   EXPECT_EQ(tcp_download(alice, "uploaded.bin"), data);
 
   // Replacing answers 200, and the TCP side sees the new content.
@@ -262,7 +249,7 @@ TEST_F(HttpTest, CurlUploadIsDownloadableOverTheTcpProtocol) {
 }
 
 TEST_F(HttpTest, BasicAuthWithAWrongPasswordIs401WithAChallenge) {
-  auto alice = session(*server_, "alice");
+  auto alice = logged_in(*server_, "alice");
   tcp_upload(alice, "secret.txt", "s3cr3t");
   auto wrong = curl("-u alice:wrong " + url("/files/secret.txt"));
   EXPECT_EQ(wrong.status, 401);
@@ -328,9 +315,9 @@ TEST_F(HttpTest, CookieSessionsNeedTheCsrfHeaderAndASameOrigin) {
 }
 
 TEST_F(HttpTest, PathsStayInsideTheUsersFolder) {
-  auto alice = session(*server_, "alice");
+  auto alice = logged_in(*server_, "alice");
   tcp_upload(alice, "mine.txt", "alice's");
-  auto bob = session(*server_, "bob");
+  auto bob = logged_in(*server_, "bob");
   tcp_upload(bob, "bobs.txt", "bob's secret");
   std::string auth = "--path-as-is -u alice:password1 ";
   for (std::string path : {"/files/../bob/bobs.txt", "/files/%2e%2e/bob/bobs.txt",
@@ -392,7 +379,7 @@ TEST_F(HttpTest, ThePageIsServedFromTheBinaryWithASecurityPolicy) {
 }
 
 TEST_F(HttpTest, KeepAliveCarriesSeveralRequestsOnOneConnection) {
-  auto alice = session(*server_, "alice");
+  auto alice = logged_in(*server_, "alice");
   tcp_upload(alice, "a.txt", "A");
   auto both = run_shell("curl -sS -v -u alice:password1 " + url("/files/a.txt") + " " +
                         url("/files/a.txt") + " 2>&1");

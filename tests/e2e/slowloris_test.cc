@@ -18,7 +18,7 @@
 
 #include "tests/e2e/cli_runner.h"
 #include "tests/e2e/server_process.h"
-#include "tests/e2e/wire_helpers.h"
+#include "tests/e2e/helpers.h"
 
 namespace netdisk::e2e {
 namespace {
@@ -97,7 +97,7 @@ class NormalClient {
   explicit NormalClient(const ServerProcess& server)
       : thread_([this, &server] {
           try {
-            auto connection = session(server, "alice");
+            auto connection = logged_in(server, "alice");
             while (!stop_) {
               if (connection.call("ping").ok && connection.call("list", {{"path", ""}}).ok) {
                 ++answered_;

@@ -263,6 +263,9 @@ TEST(UserRegistry, RefusesToOpenADamagedWorkbookAndLeavesItAlone) {
   expect_open_refused(dir, workbook_bytes({header, {"alice", hash, t, "2026-02-30T00:00:00Z"}}),
                       "last_login");
   expect_open_refused(dir, workbook_bytes({header, {"../etc", hash, t}}), "row 2");
+  // A name an admin typed with a control character XML 1.0 cannot hold (saved as _x0007_).
+  expect_open_refused(dir, workbook_bytes({header, {"al\x07ice", hash, t}}), "row 2");
+  expect_open_refused(dir, workbook_bytes({header, {"=1+1", hash, t}}), "row 2");
   expect_open_refused(dir, workbook_bytes({header, {"bob", "", t}}), "password_hash is empty");
 }
 

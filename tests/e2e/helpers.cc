@@ -1,0 +1,122 @@
+#include "tests/e2e/helpers.h"
+
+#include <algorithm>
+#include <fstream>
+#include <iterator>
+#include <random>
+#include <regex>
+#include <span>
+#include <sstream>
+#include <stdexcept>
+
+#include <gtest/gtest.h>
+
+#include "storage/checksum.h"
+#include "tests/e2e/cli_runner.h"
+
+namespace netdisk::e2e {
+
+std::string random_bytes(std::size_t n, std::uint32_t seed) {
+  std::mt19937 random(seed);
+  std::string out(n, '\0');
+  for (auto& c : out) c = static_cast<char>(random());
+  return out;
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+void write_file(const std::filesystem::path& path, std::string_view bytes) {
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+}
+
+std::vector<std::string> names_in(const std::filesystem::path& folder) {
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+    names.push_back(entry.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::string header_value(const std::string& head, const std::string& name) {
+  std::regex pattern("\\r?\\n" + name + ":\\s*([^\\r\\n]*)", std::regex::icase);
+  std::smatch match;
+  return std::regex_search(head, match, pattern) ? match[1].str() : std::string();
+}
+
+std::string xxh3(std::string_view bytes) {
+  storage::Xxh3Hasher hasher;
+  hasher.update(std::as_bytes(std::span(bytes.data(), bytes.size())));
+  return hasher.hex_digest();
+}
+
+client::WireConnection greeted(const ServerProcess& server) {
+  client::WireConnection connection(server.port());
+  connection.hello();
+  return connection;
+}
+
+void create_user(const ServerProcess& server, const std::string& user,
+                 const std::string& password) {
+  auto connection = greeted(server);
+  auto reply = connection.call("register", {{"username", user}, {"password", password}});
+  if (!reply.ok) throw std::runtime_error("register failed: " + reply.error->message);
+}
+
+client::WireConnection logged_in(const ServerProcess& server, const std::string& user,
+                                 const std::string& password) {
+  auto connection = greeted(server);
+  auto login = connection.call("login", {{"username", user}, {"password", password}});
+  if (!login.ok) throw std::runtime_error("login failed: " + login.error->message);
+  return connection;
+}
+
+protocol::Reply upload(client::WireConnection& connection, const std::string& path,
+                       const std::string& data, bool with_checksum) {
+  nlohmann::json announce = {{"path", path}, {"size", data.size()}};
+  if (with_checksum) announce["checksum"] = xxh3(data);
+  auto started = connection.call("upload", announce);
+  if (!started.ok) return started;
+  std::uint64_t offset = started.body["offset"];
+  connection.send("upload.data", {{"stream", data.size() - offset}});
+  connection.send_raw(std::string_view(data).substr(offset));
+  auto done = connection.receive();
+  if (!done) throw std::runtime_error("the server closed the connection during an upload");
+  return *done;
+}
+
+Downloaded download(client::WireConnection& connection, const std::string& path,
+                    nlohmann::json extra) {
+  extra["path"] = path;
+  auto reply = connection.call("download", extra);
+  Downloaded out{reply, {}};
+  if (reply.ok) {
+    out.bytes = connection.receive_raw(reply.body["stream"].get<std::uint64_t>(),
+                                       std::chrono::seconds(60));
+  }
+  return out;
+}
+
+std::set<std::string> workbook_users(const std::filesystem::path& workbook) {
+  auto result = run_shell("python3 '" + std::string(NETDISK_SOURCE_DIR) +
+                          "/tests/e2e/list_workbook_users.py' '" + workbook.string() + "'");
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  std::set<std::string> names;
+  std::istringstream lines(result.out);
+  for (std::string line; std::getline(lines, line);) names.insert(line);
+  return names;
+}
+
+std::vector<std::string> reserved_entries(const std::filesystem::path& dir) {
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    std::string name = entry.path().filename().string();
+    if (name.starts_with(".netdisk-")) names.push_back(name);
+  }
+  return names;
+}
+
+}  // namespace netdisk::e2e
