@@ -11,7 +11,7 @@ build_packages=(
   libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev
   libxxhash-dev libedit-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3 procps curl wget
+  python3 procps curl wget openssl strace
 )
 browser_packages=(chromium)
 # Node.js and npm come from Debian only when the machine has none: a Node.js from elsewhere

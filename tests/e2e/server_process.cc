@@ -40,6 +40,24 @@ ServerProcess::ServerProcess(WithHttp, std::vector<std::string> extra_args)
   launch();
 }
 
+ServerProcess::ServerProcess(WithHttp, std::vector<std::string> extra_args,
+                             std::vector<std::string> wrapper)
+    : extra_args_(std::move(extra_args)), wrapper_(std::move(wrapper)), http_(true) {
+  std::string pattern = (fs::temp_directory_path() / "netdisk-e2e-XXXXXX").string();
+  if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  work_dir_ = pattern;
+  data_dir_ = work_dir_ / "data";
+  launch();
+}
+
+pid_t ServerProcess::server_pid() const {
+  if (wrapper_.empty() || pid_ <= 0) return pid_;
+  std::ifstream children("/proc/" + std::to_string(pid_) + "/task/" + std::to_string(pid_) +
+                         "/children");
+  pid_t child = -1;
+  return children >> child ? child : -1;
+}
+
 ServerProcess::~ServerProcess() {
   if (running()) stop(SIGKILL);
   std::error_code ignored;
@@ -67,6 +85,7 @@ void ServerProcess::launch() {
     args.insert(args.end(), {"--http", "off"});
   }
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
+  args.insert(args.begin(), wrapper_.begin(), wrapper_.end());
   std::string log_path = (work_dir_ / "server.log").string();
 
   pid_ = ::fork();
@@ -119,7 +138,9 @@ std::string ServerProcess::log() const {
 
 int ServerProcess::stop(int signal) {
   if (!running()) return -1;
-  ::kill(pid_, signal);
+  // A wrapper (strace) exits when netdiskd does; a SIGKILLed strace would leave it running.
+  pid_t server = server_pid();
+  ::kill(server > 0 ? server : pid_, signal);
   int status = 0;
   // A graceful stop has a grace period; after 30 s something is wrong, so make sure.
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);

@@ -22,6 +22,9 @@ class ServerProcess {
   // (the constructor above) HTTP is off, so tests never fight over the default HTTP port.
   struct WithHttp {};
   ServerProcess(WithHttp, std::vector<std::string> extra_args = {});
+  // Runs netdiskd under `wrapper` (say {"/usr/bin/strace", "-f", "-o", FILE}), which must run
+  // it as its only child and exit when it does. Signals go to netdiskd itself.
+  ServerProcess(WithHttp, std::vector<std::string> extra_args, std::vector<std::string> wrapper);
   ~ServerProcess();
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
@@ -44,10 +47,12 @@ class ServerProcess {
 
  private:
   void launch();
+  pid_t server_pid() const;  // netdiskd itself: pid_, or the wrapper's child
 
   std::filesystem::path work_dir_;
   std::filesystem::path data_dir_;
   std::vector<std::string> extra_args_;
+  std::vector<std::string> wrapper_;
   std::uint16_t port_ = 0;
   bool http_ = false;
   std::uint16_t http_port_ = 0;
