@@ -15,6 +15,7 @@
 
 #include "client/wire_connection.h"
 #include "storage/checksum.h"
+#include "tests/e2e/http_fixture.h"
 #include "tests/e2e/server_process.h"
 
 namespace netdisk::e2e {
@@ -25,35 +26,10 @@ using json = nlohmann::json;
 using client::WireConnection;
 namespace fs = std::filesystem;
 
-std::string random_bytes(std::size_t n, unsigned seed) {
-  std::mt19937_64 random(seed);
-  std::string out(n, '\0');
-  for (auto& c : out) c = static_cast<char>(random());
-  return out;
-}
-
 std::string xxh3(std::string_view bytes) {
   storage::Xxh3Hasher hasher;
   hasher.update(std::as_bytes(std::span(bytes.data(), bytes.size())));
   return hasher.hex_digest();
-}
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
-
-void write_file(const fs::path& path, std::string_view bytes) {
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
-}
-
-// A logged-in protocol connection.
-WireConnection session(const ServerProcess& server, const std::string& user) {
-  WireConnection connection(server.port());
-  connection.hello();
-  auto login = connection.call("login", {{"username", user}, {"password", "password1"}});
-  if (!login.ok) throw std::runtime_error("login failed: " + login.error->message);
-  return connection;
 }
 
 void create_user(const ServerProcess& server, const std::string& user) {
@@ -106,7 +82,7 @@ class Files : public ::testing::TestWithParam<const char*> {
 INSTANTIATE_TEST_SUITE_P(SendModes, Files, ::testing::Values("buffered", "sendfile"));
 
 TEST_P(Files, UploadListDownloadRoundTripsByteForByteEmptyFileIncluded) {
-  auto alice = session(*server_, "alice");
+  auto alice = tcp_session(*server_, "alice");
   ASSERT_TRUE(alice.call("mkdir", {{"path", "docs/2026"}, {"parents", true}}).ok);
   std::map<std::string, std::string> files = {{"empty.txt", ""},
                                               {"small.txt", "hello, disk"},
@@ -137,7 +113,7 @@ TEST_P(Files, UploadListDownloadRoundTripsByteForByteEmptyFileIncluded) {
 }
 
 TEST_P(Files, OverwriteReplacesContentAndSize) {
-  auto alice = session(*server_, "alice");
+  auto alice = tcp_session(*server_, "alice");
   ASSERT_TRUE(upload(alice, "report.txt", std::string(5000, 'a')).ok);
   ASSERT_TRUE(upload(alice, "report.txt", "short").ok);
   auto got = download(alice, "report.txt");
@@ -146,7 +122,7 @@ TEST_P(Files, OverwriteReplacesContentAndSize) {
 }
 
 TEST_P(Files, ADownloadCutAtSeveralOffsetsAndResumedGivesIdenticalBytes) {
-  auto alice = session(*server_, "alice");
+  auto alice = tcp_session(*server_, "alice");
   std::string data = random_bytes((1 << 20) + 123, 2);
   ASSERT_TRUE(upload(alice, "movie.bin", data).ok);
   std::string version = download(alice, "movie.bin").reply.body["version"];
@@ -162,7 +138,7 @@ TEST_P(Files, ADownloadCutAtSeveralOffsetsAndResumedGivesIdenticalBytes) {
 }
 
 TEST_P(Files, ResumeIsRefusedWhenTheServersFileChangedOrTheHeldBytesDiffer) {
-  auto alice = session(*server_, "alice");
+  auto alice = tcp_session(*server_, "alice");
   std::string old_data = random_bytes(100000, 3);
   ASSERT_TRUE(upload(alice, "f.bin", old_data).ok);
   std::string old_version = download(alice, "f.bin").reply.body["version"];
@@ -188,7 +164,7 @@ TEST_P(Files, ResumeIsRefusedWhenTheServersFileChangedOrTheHeldBytesDiffer) {
 TEST_P(Files, AnUploadCutMidwayAndResumedGivesIdenticalBytes) {
   std::string data = random_bytes(6 << 20, 5);
   {
-    auto first = session(*server_, "alice");
+    auto first = tcp_session(*server_, "alice");
     auto started = first.call("upload", {{"path", "big.bin"}, {"size", data.size()},
                                          {"checksum", xxh3(data)}});
     ASSERT_TRUE(started.ok);
@@ -197,7 +173,7 @@ TEST_P(Files, AnUploadCutMidwayAndResumedGivesIdenticalBytes) {
     first.send_raw(std::string_view(data).substr(0, 2 << 20));
     std::this_thread::sleep_for(300ms);  // let the server take the bytes before the cut
   }
-  auto second = session(*server_, "alice");
+  auto second = tcp_session(*server_, "alice");
   auto listing = second.call("list", {{"path", ""}});
   EXPECT_TRUE(listing.body["entries"].empty()) << "a partial upload must never be listed";
   std::uint64_t offset = 0;
@@ -218,12 +194,12 @@ TEST_P(Files, AnUploadCutMidwayAndResumedGivesIdenticalBytes) {
 }
 
 TEST_P(Files, EveryConfinementAttackIsRefusedAndTheOtherUsersFilesAreUntouched) {
-  auto bob = session(*server_, "bob");
+  auto bob = tcp_session(*server_, "bob");
   ASSERT_TRUE(upload(bob, "secret.txt", "bob's secret").ok);
   fs::create_directory_symlink(home("bob"), home("alice") / "to_bob");
   fs::create_symlink("/etc/passwd", home("alice") / "passwd");
 
-  auto alice = session(*server_, "alice");
+  auto alice = tcp_session(*server_, "alice");
   const std::vector<std::string> attacks = {
       "../bob/secret.txt", "/etc/passwd",      "a/../../bob",     "..",   ".",
       "a\\..\\b",          std::string("a\0b", 3), "\x01",       std::string(256, 'n'),
@@ -260,8 +236,8 @@ TEST_P(Files, EveryConfinementAttackIsRefusedAndTheOtherUsersFilesAreUntouched) 
 
 TEST_P(Files, TwoClientsUploadingTheSameNameAtOnceEndWithOneCompleteVersion) {
   std::string a = random_bytes(4 << 20, 6), b = random_bytes(4 << 20, 7);
-  auto first = session(*server_, "alice");
-  auto second = session(*server_, "alice");
+  auto first = tcp_session(*server_, "alice");
+  auto second = tcp_session(*server_, "alice");
   std::thread one([&] { EXPECT_TRUE(upload(first, "same.bin", a).ok); });
   std::thread two([&] { EXPECT_TRUE(upload(second, "same.bin", b).ok); });
   one.join();
@@ -272,9 +248,9 @@ TEST_P(Files, TwoClientsUploadingTheSameNameAtOnceEndWithOneCompleteVersion) {
 
 TEST_P(Files, ADownloadRunningWhileTheFileIsOverwrittenYieldsTheCompleteOldContent) {
   std::string old_data = random_bytes(8 << 20, 8), new_data = random_bytes(3 << 20, 9);
-  auto writer = session(*server_, "alice");
+  auto writer = tcp_session(*server_, "alice");
   ASSERT_TRUE(upload(writer, "live.bin", old_data).ok);
-  auto reader = session(*server_, "alice");
+  auto reader = tcp_session(*server_, "alice");
   auto reply = reader.call("download", {{"path", "live.bin"}});
   ASSERT_TRUE(reply.ok);
   std::string got = reader.receive_raw(1 << 20);
@@ -287,7 +263,7 @@ TEST_P(Files, ADownloadRunningWhileTheFileIsOverwrittenYieldsTheCompleteOldConte
 TEST_P(Files, KillNineDuringAnUploadLeavesThePreviousVersionIntact) {
   std::string v1 = random_bytes(1 << 20, 10), v2 = random_bytes(4 << 20, 11);
   {
-    auto alice = session(*server_, "alice");
+    auto alice = tcp_session(*server_, "alice");
     ASSERT_TRUE(upload(alice, "doc.bin", v1).ok);
     ASSERT_TRUE(alice.call("upload", {{"path", "doc.bin"}, {"size", v2.size()}}).ok);
     alice.send("upload.data", {{"stream", v2.size()}});
@@ -296,7 +272,7 @@ TEST_P(Files, KillNineDuringAnUploadLeavesThePreviousVersionIntact) {
     server_->kill_hard();
   }
   server_->restart();
-  auto alice = session(*server_, "alice");
+  auto alice = tcp_session(*server_, "alice");
   EXPECT_TRUE(download(alice, "doc.bin").bytes == v1);
   auto listing = alice.call("list", {{"path", ""}});
   ASSERT_EQ(listing.body["entries"].size(), 1u);
@@ -314,7 +290,7 @@ TEST_P(Files, FilesOverFourGibibytesHaveExactSizesAndResumeAboveTheLimit) {
               static_cast<ssize_t>(tail.size()));
     ::close(fd);
   }
-  auto alice = session(*server_, "alice");
+  auto alice = tcp_session(*server_, "alice");
   auto stat = alice.call("stat", {{"path", "huge.img"}});
   ASSERT_TRUE(stat.ok);
   EXPECT_EQ(stat.body["size"], kSize);
@@ -345,7 +321,7 @@ TEST_P(Files, AListingOfTenThousandEntriesComesInBoundedPagesInNameOrder) {
     std::snprintf(name, sizeof name, "file%05d.txt", i);
     write_file(home("alice") / name, "x");
   }
-  auto alice = session(*server_, "alice");
+  auto alice = tcp_session(*server_, "alice");
   std::vector<std::string> names;
   json request = {{"path", ""}};
   int pages = 0;
@@ -366,7 +342,7 @@ TEST_P(Files, AListingOfTenThousandEntriesComesInBoundedPagesInNameOrder) {
 }
 
 TEST_P(Files, RemoveAndRenameWorkWithinTheFolder) {
-  auto alice = session(*server_, "alice");
+  auto alice = tcp_session(*server_, "alice");
   ASSERT_TRUE(upload(alice, "a.txt", "A").ok);
   ASSERT_TRUE(upload(alice, "b.txt", "B").ok);
   EXPECT_EQ(alice.call("rename", {{"from", "a.txt"}, {"to", "b.txt"}}).error_code_name,
@@ -384,7 +360,7 @@ TEST_P(Files, RemoveAndRenameWorkWithinTheFolder) {
 }
 
 TEST_P(Files, StreamsThatDoNotMatchAnUploadAreConsumedSoTheConnectionStaysInSync) {
-  auto alice = session(*server_, "alice");
+  auto alice = tcp_session(*server_, "alice");
   alice.send("upload.data", {{"stream", 10}});
   alice.send_raw("0123456789");
   auto stray = alice.receive();
@@ -415,7 +391,7 @@ TEST(PartialUploads, ThoseNobodyResumesAreRemovedAfterTheirExpiry) {
   create_user(server, "alice");
   std::string data = random_bytes(1 << 20, 12);
   {
-    auto alice = session(server, "alice");
+    auto alice = tcp_session(server, "alice");
     ASSERT_TRUE(alice.call("upload", {{"path", "p.bin"}, {"size", data.size()},
                                       {"checksum", xxh3(data)}}).ok);
     alice.send("upload.data", {{"stream", data.size()}});

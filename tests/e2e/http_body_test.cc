@@ -179,9 +179,9 @@ TEST_F(HttpBodyTest, TheConnectionStaysUsableAfterASendfileBody) {
   auto data = random_bytes(1 << 20, 25);
   auto alice = tcp_session(*server_, "alice");
   tcp_upload(alice, "a.bin", data);
-  auto both =
-      run_shell("cd '" + work_.string() + "' && curl -sS -v -u alice:password1 -o one " +
-                url("/files/a.bin") + " -o two -r 0-99,200-299 " + url("/files/a.bin") + " 2>&1");
+  auto both = run_shell("cd '" + work_.string() + "' && curl -sS -v -u alice:password1 -o one " +
+                        url("/files/a.bin") + " --next -u alice:password1 -o two -r 0-99,200-299 " +
+                        url("/files/a.bin") + " 2>&1");
   EXPECT_NE(both.out.find("Re-using existing connection"), std::string::npos) << both.out;
   EXPECT_EQ(read_file(work_ / "one"), data);
   EXPECT_NE(read_file(work_ / "two").find(data.substr(200, 100)), std::string::npos);
