@@ -11,7 +11,7 @@ build_packages=(
   libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev
   libxxhash-dev libedit-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3 procps curl wget
+  python3 procps curl wget openssl
   mount e2fsprogs strace util-linux
 )
 browser_packages=(chromium)

@@ -133,8 +133,11 @@ void Server::run() {
   }
   // The web side shares the workers, the blocking pool and the services (docs/HTTP.md).
   std::optional<HttpServer> http;
+  if (config.http_enabled || config.https_enabled) http.emplace(context, workers);
+  // HTTPS first: it was asked for explicitly, so any failure (a certificate that cannot be
+  // read) is fatal, and it must stop the server before the HTTP port file says it is up.
+  if (config.https_enabled) http->start_tls();
   if (config.http_enabled) {
-    http.emplace(context, workers);
     try {
       http->start();
     } catch (const std::runtime_error& failure) {
@@ -143,7 +146,7 @@ void Server::run() {
       if (config.http_explicit) throw;
       spdlog::warn("{}; continuing without HTTP (pass --http HOST:PORT or --http off)",
                    failure.what());
-      http.reset();
+      if (!config.https_enabled) http.reset();
     }
   }
 

@@ -35,6 +35,29 @@ Endpoint parse_endpoint(const std::string& text) {
   return endpoint;
 }
 
+namespace {
+
+void add_https_options(CLI::App& app, ServerConfig& config) {
+  app.add_option_function<std::string>(
+         "--https",
+         [&config](const std::string& text) {
+           config.https_enabled = text != "off";
+           if (config.https_enabled) config.https_listen = parse_endpoint(text);
+         },
+         "Address for the same HTTP service over TLS, or 'off' (the default); needs --tls-cert "
+         "and --tls-key")
+      ->type_name("HOST:PORT|off");
+  app.add_option("--https-port-file", config.https_port_file,
+                 "Write the bound HTTPS port to this file once listening (useful with port 0)");
+  app.add_option("--tls-cert", config.tls_cert_file,
+                 "PEM certificate chain for --https (the server's certificate first)")
+      ->type_name("FILE");
+  app.add_option("--tls-key", config.tls_key_file, "PEM private key for --https")
+      ->type_name("FILE");
+}
+
+}  // namespace
+
 void add_server_options(CLI::App& app, ServerConfig& config) {
   app.set_config("--config", "", "Read options from this TOML file (flags take precedence)");
   app.allow_config_extras(false);  // a misspelt key is an error, not silently ignored
@@ -141,10 +164,14 @@ void add_server_options(CLI::App& app, ServerConfig& config) {
       [&config](unsigned s) { config.http_body_timeout = std::chrono::seconds(s); },
       "Seconds an HTTP body may make no progress before the connection is closed (default 30)")
       ->check(CLI::Range(1u, 86400u));
+  add_https_options(app, config);
 }
 
 void validate_server_config(const ServerConfig& config) {
   if (config.data_dir.empty()) throw std::invalid_argument("--data must not be empty");
+  if (config.https_enabled && (config.tls_cert_file.empty() || config.tls_key_file.empty())) {
+    throw std::invalid_argument("--https needs --tls-cert FILE and --tls-key FILE");
+  }
 }
 
 }  // namespace netdisk::server

@@ -49,7 +49,7 @@ struct ServerConfig {
   std::size_t chat_queue_bytes = 256 * 1024;
   // Files.
   std::chrono::seconds partial_ttl{24 * 3600};
-  SendMode send_mode = SendMode::sendfile;  // when set, the bound TCP port is written there (for tests and scripts)
+  SendMode send_mode = SendMode::sendfile;  // TCP downloads and plain-HTTP file bodies
   // HTTP: the web page, /api and /files (docs/HTTP.md).
   bool http_enabled = true;
   bool http_explicit = false;  // --http was given: failing to bind it is fatal
@@ -58,6 +58,12 @@ struct ServerConfig {
   std::chrono::seconds http_header_timeout{10};  // from a request's first byte to its last header
   std::chrono::seconds http_idle_timeout{60};    // between requests on a keep-alive connection
   std::chrono::seconds http_body_timeout{30};    // longest wait for any progress on a body
+  // HTTPS: the same routes over TLS on a second port (docs/HTTP.md, "TLS"); off by default.
+  bool https_enabled = false;
+  Endpoint https_listen{"127.0.0.1", 0};
+  std::string https_port_file;          // like http_port_file, for the HTTPS port
+  std::filesystem::path tls_cert_file;  // PEM certificate chain, the server's first
+  std::filesystem::path tls_key_file;   // PEM private key
 };
 
 // Declares every option on `app`, writing into `config`. The caller parses.

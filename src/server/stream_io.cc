@@ -1,6 +1,5 @@
 #include "server/stream_io.h"
 
-#include <sys/sendfile.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -18,6 +17,7 @@
 #include "protocol/fields.h"
 #include "server/blocking.h"
 #include "server/connection.h"
+#include "server/sendfile_loop.h"
 #include "server/server_context.h"
 
 namespace netdisk::server {
@@ -179,37 +179,15 @@ asio::awaitable<Status> send_buffered(Connection& connection, int fd, std::uint6
   }
 }
 
-asio::awaitable<Status> send_zero_copy(Connection& connection, int fd, std::uint64_t offset,
-                                       std::uint64_t length) {
-  auto& socket = connection.socket();
-  socket.native_non_blocking(true);
-  auto position = static_cast<off_t>(offset);
-  while (length > 0) {
-    // At most 1 GiB per call: the kernel caps a single sendfile at 2 GiB anyway.
-    auto chunk = static_cast<std::size_t>(std::min<std::uint64_t>(length, 1u << 30));
-    ssize_t n = ::sendfile(socket.native_handle(), fd, &position, chunk);
-    if (n > 0) {
-      length -= static_cast<std::uint64_t>(n);
-      connection.note_progress();
-      continue;
-    }
-    if (n == 0) co_return make_error(Errc::size_mismatch, "the file shrank while being sent");
-    if (errno == EINTR) continue;
-    if (errno != EAGAIN) {
-      co_return make_error(Errc::size_mismatch, "the client went away during a download");
-    }
-    auto [ec] = co_await socket.async_wait(asio::socket_base::wait_write, kAsTuple);
-    if (ec) co_return make_error(Errc::size_mismatch, "the client went away during a download");
-  }
-  co_return Status{};
-}
-
 }  // namespace
 
 asio::awaitable<Status> send_file_range(Connection& connection, int fd, std::uint64_t offset,
                                         std::uint64_t length, SendMode mode) {
   if (length == 0) co_return Status{};
-  if (mode == SendMode::sendfile) co_return co_await send_zero_copy(connection, fd, offset, length);
+  if (mode == SendMode::sendfile) {
+    co_return co_await sendfile_to_socket(connection.socket(), fd, offset, length,
+                                          [&connection] { connection.note_progress(); });
+  }
   co_return co_await send_buffered(connection, fd, offset, length);
 }
 

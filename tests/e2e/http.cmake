@@ -1,8 +1,18 @@
 # End-to-end tests of netdiskd's HTTP side (docs/HTTP.md) with curl and wget as the clients.
-netdisk_test(e2e_http_test SOURCES http_test.cc LIBS netdisk_e2e_harness netdisk_storage LABELS e2e)
+add_library(netdisk_http_fixture STATIC http_fixture.cc)
+target_link_libraries(netdisk_http_fixture PUBLIC netdisk_e2e_harness GTest::gtest)
+netdisk_warnings(netdisk_http_fixture)
+
+netdisk_test(e2e_http_test SOURCES http_test.cc LIBS netdisk_http_fixture netdisk_storage LABELS e2e)
 add_dependencies(e2e_http_test netdiskd)
 
 # Hostile input on the HTTP side over raw sockets (docs/SECURITY.md).
 netdisk_test(e2e_http_bad_input_test SOURCES http_bad_input_test.cc LIBS netdisk_e2e_harness
   LABELS e2e)
 add_dependencies(e2e_http_bad_input_test netdiskd)
+
+netdisk_test(e2e_http_body_test SOURCES http_body_test.cc LIBS netdisk_http_fixture LABELS e2e)
+add_dependencies(e2e_http_body_test netdiskd)
+
+netdisk_test(e2e_http_tls_test SOURCES http_tls_test.cc LIBS netdisk_http_fixture LABELS e2e)
+add_dependencies(e2e_http_tls_test netdiskd)

@@ -65,6 +65,10 @@ pid_t ServerProcess::server_pid() const {
   return -1;
 }
 
+ServerProcess::ServerProcess(WithHttp, std::vector<std::string> extra_args,
+                             std::vector<std::string> wrapper)
+    : ServerProcess(Launch{std::move(extra_args), std::move(wrapper), {}, true}) {}
+
 ServerProcess::~ServerProcess() {
   if (running()) stop(SIGKILL);
   std::error_code ignored;

@@ -31,6 +31,8 @@ class ServerProcess {
     bool http = false;
   };
   explicit ServerProcess(Launch launch);
+  // The HTTP form under a wrapper (say {"/usr/bin/strace", "-f", "-o", FILE}).
+  ServerProcess(WithHttp, std::vector<std::string> extra_args, std::vector<std::string> wrapper);
   ~ServerProcess();
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;

@@ -71,7 +71,8 @@ asio::awaitable<void> api_login(Exchange& exchange) {
       session->expires - std::chrono::system_clock::now());
   auto response = json_response(bhttp::status::ok, {{"username", session->username},
                                                     {"expires", format_utc(session->expires)}});
-  response.set(bhttp::field::set_cookie, session_cookie(session->token, remaining));
+  response.set(bhttp::field::set_cookie,
+               session_cookie(session->token, remaining, exchange.secure()));
   co_await exchange.send(std::move(response));
 }
 
@@ -79,7 +80,7 @@ asio::awaitable<void> api_logout(Exchange& exchange) {
   auto cookie = find_cookie(exchange.header(bhttp::field::cookie), kSessionCookie);
   if (cookie && !cookie->empty()) exchange.context().server.accounts.logout(*cookie);
   auto response = json_response(bhttp::status::ok, json::object());
-  response.set(bhttp::field::set_cookie, cleared_session_cookie());
+  response.set(bhttp::field::set_cookie, cleared_session_cookie(exchange.secure()));
   co_await exchange.send(std::move(response));
 }
 

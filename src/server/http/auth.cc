@@ -95,10 +95,15 @@ boost::asio::awaitable<Result<Caller>> authenticate(Exchange& exchange) {
   co_return Caller{std::move(*user), false};
 }
 
+std::string own_origin(const Exchange& exchange) {
+  return (exchange.secure() ? "https://" : "http://") +
+         std::string(exchange.header(bhttp::field::host));
+}
+
 Status check_csrf(const Exchange& exchange, bool basic) {
   if (is_safe_method(exchange.request().method())) return {};
   auto refused = [](std::string why) { return make_error(Errc::permission_denied, why); };
-  std::string self = "http://" + std::string(exchange.header(bhttp::field::host));
+  std::string self = own_origin(exchange);
   auto origin = exchange.header(bhttp::field::origin);
   if (!origin.empty() && origin != self) {
     return refused("cross-site request refused (Origin does not match)");

@@ -24,8 +24,11 @@ struct Caller {
 // session_expired from the account service.
 boost::asio::awaitable<Result<Caller>> authenticate(Exchange& exchange);
 
+// "http://<Host>", or "https://<Host>" over TLS: the origin of pages this server served.
+std::string own_origin(const Exchange& exchange);
+
 // For a method that changes state (anything but GET, HEAD, OPTIONS): Origin and Referer, when
-// present, must name this server (http://<Host>); and unless the request carried Basic
+// present, must name this server (own_origin); and unless the request carried Basic
 // credentials it must have "X-NetDisk-CSRF: 1", a header no cross-site form can add and no
 // cross-site script can add without a CORS preflight we never grant. permission_denied if not.
 Status check_csrf(const Exchange& exchange, bool basic);

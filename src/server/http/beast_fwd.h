@@ -4,17 +4,18 @@
 #pragma once
 
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include "server/http/http_stream.h"
+
 namespace netdisk::server::http {
 
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
-using Stream = beast::tcp_stream;
+using Stream = HttpStream;  // plain TCP or TLS (http_stream.h)
 using Request = bhttp::request<bhttp::empty_body>;
 using HeaderParser = bhttp::request_parser<bhttp::empty_body>;
 using StringResponse = bhttp::response<bhttp::string_body>;

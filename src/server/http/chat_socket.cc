@@ -182,7 +182,7 @@ asio::awaitable<void> serve_chat_socket(Exchange& exchange, const Caller& caller
   // The upgrade is a GET, so CSRF checks did not apply; a cross-site page could open a
   // WebSocket with the user's cookie (SameSite=Strict already stops that), so check Origin too.
   auto origin = exchange.header(bhttp::field::origin);
-  if (!origin.empty() && origin != "http://" + std::string(exchange.header(bhttp::field::host))) {
+  if (!origin.empty() && origin != own_origin(exchange)) {
     co_return co_await exchange.send_error(
         make_error(Errc::permission_denied, "cross-site WebSocket refused"));
   }

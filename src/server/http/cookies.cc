@@ -29,15 +29,16 @@ std::optional<std::string_view> find_cookie(std::string_view header, std::string
   return std::nullopt;
 }
 
-// No Secure attribute: netdiskd speaks plain HTTP for now, and a Secure cookie would never be
-// sent back. Add it when TLS lands.
-std::string session_cookie(std::string_view token, std::chrono::seconds max_age) {
-  return fmt::format("{}={}; Path=/; Max-Age={}; HttpOnly; SameSite=Strict", kSessionCookie, token,
-                     max_age.count());
+// Secure only over TLS: a browser never sends a Secure cookie back over plain HTTP, so setting
+// it there would break the login.
+std::string session_cookie(std::string_view token, std::chrono::seconds max_age, bool secure) {
+  return fmt::format("{}={}; Path=/; Max-Age={}; HttpOnly; SameSite=Strict{}", kSessionCookie,
+                     token, max_age.count(), secure ? "; Secure" : "");
 }
 
-std::string cleared_session_cookie() {
-  return fmt::format("{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict", kSessionCookie);
+std::string cleared_session_cookie(bool secure) {
+  return fmt::format("{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict{}", kSessionCookie,
+                     secure ? "; Secure" : "");
 }
 
 }  // namespace netdisk::server::http

@@ -36,6 +36,10 @@ class Exchange {
   HttpContext& context() noexcept { return context_; }
   ConnectionState& connection() noexcept { return connection_; }
   Stream& stream() noexcept { return stream_; }
+  // The TCP socket under the stream when bytes written to it reach the peer as they are (plain
+  // HTTP), so a body may bypass the stream with sendfile(2); null over TLS.
+  boost::asio::ip::tcp::socket* plain_socket() { return stream_.plain_socket(); }
+  bool secure() const { return stream_.secure(); }
   beast::flat_buffer& buffer() noexcept { return buffer_; }
   // The header parser, for a handler that reads the body itself (moving from it). Call
   // mark_body_read() once the body is done.

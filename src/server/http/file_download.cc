@@ -1,11 +1,5 @@
 #include "server/http/file_download.h"
 
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-#include <vector>
-
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
@@ -15,7 +9,9 @@
 #include <boost/beast/http/write.hpp>
 
 #include "server/http/auth.h"
+#include "server/http/byteranges.h"
 #include "server/http/exchange.h"
+#include "server/http/file_body.h"
 #include "server/http/http_context.h"
 #include "server/http/range.h"
 #include "server/http/responses.h"
@@ -27,47 +23,55 @@ namespace {
 
 namespace asio = boost::asio;
 constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable);
-constexpr std::size_t kChunkBytes = 256 * 1024;
+constexpr std::string_view kFileType = "application/octet-stream";
 
 std::int64_t seconds_of(std::int64_t ns) {
   auto s = ns / 1'000'000'000;
   return ns < 0 && ns % 1'000'000'000 != 0 ? s - 1 : s;
 }
 
-// Writes `length` bytes of `fd` from `offset`: pread on the blocking pool, then a socket write
-// with a progress deadline. False when the peer went away or the file could not be read (the
-// connection must then close: the response is already promised to be longer).
-asio::awaitable<bool> send_file_body(Exchange& exchange, int fd, std::uint64_t offset,
-                                     std::uint64_t length) {
-  auto& server = exchange.context().server;
-  std::vector<char> chunk(static_cast<std::size_t>(std::min<std::uint64_t>(length, kChunkBytes)));
-  while (length > 0) {
-    std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(length, chunk.size()));
-    // Captures references and plain values only (server/blocking.h).
-    auto got =
-        co_await run_blocking(server.blocking_pool, [fd, &chunk, want, offset]() -> std::int64_t {
-          auto n = ::pread(fd, chunk.data(), want, static_cast<off_t>(offset));
-          return n < 0 ? -errno : n;
-        });
-    if (got <= 0) {
-      spdlog::warn("http: reading a download failed: {}",
-                   got == 0 ? "the file shrank" : std::strerror(static_cast<int>(-got)));
-      co_return false;
-    }
-    exchange.stream().expires_after(server.config.http_body_timeout);
-    auto [ec, n] = co_await asio::async_write(
-        exchange.stream(), asio::buffer(chunk.data(), static_cast<std::size_t>(got)), kAsTuple);
-    if (ec) co_return false;
-    offset += static_cast<std::uint64_t>(got);
-    length -= static_cast<std::uint64_t>(got);
-  }
-  co_return true;
-}
-
 std::string_view base_name(std::string_view path) {
   while (!path.empty() && path.back() == '/') path.remove_suffix(1);
   auto slash = path.rfind('/');
   return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+// Writes the response header. False when there is nothing more to send: a HEAD request, or
+// the write failed (then the connection closes).
+asio::awaitable<bool> send_head(Exchange& exchange, bhttp::response<bhttp::empty_body>& response) {
+  exchange.prepare(response.base());
+  // The header goes out through Beast; the body is written raw (file_body.h).
+  bhttp::response_serializer<bhttp::empty_body> serializer(response);
+  exchange.stream().expires_after(exchange.context().server.config.http_body_timeout);
+  auto [ec, n] = co_await bhttp::async_write_header(exchange.stream(), serializer, kAsTuple);
+  exchange.mark_responded();
+  if (ec) exchange.close_after();
+  co_return !ec && exchange.request().method() != bhttp::verb::head;
+}
+
+asio::awaitable<bool> send_text(Exchange& exchange, const std::string& text) {
+  exchange.stream().expires_after(exchange.context().server.config.http_body_timeout);
+  auto [ec, n] = co_await asio::async_write(exchange.stream(), asio::buffer(text), kAsTuple);
+  co_return !ec;
+}
+
+// 206 multipart/byteranges: each part's header through the stream, its bytes as a file body.
+asio::awaitable<void> send_multipart(Exchange& exchange,
+                                     bhttp::response<bhttp::empty_body>& response, int fd,
+                                     std::uint64_t size, const std::vector<ByteRange>& ranges) {
+  auto framing = frame_multipart(ranges, size, kFileType, random_boundary());
+  response.result(bhttp::status::partial_content);
+  response.set(bhttp::field::content_type, framing.content_type);
+  response.content_length(framing.content_length);
+  if (!co_await send_head(exchange, response)) co_return;
+  for (std::size_t i = 0; i < ranges.size(); ++i) {
+    if (!co_await send_text(exchange, framing.part_headers[i]) ||
+        !co_await send_file_body(exchange, fd, ranges[i].first, ranges[i].length())) {
+      exchange.close_after();
+      co_return;
+    }
+  }
+  if (!co_await send_text(exchange, framing.closing)) exchange.close_after();
 }
 
 }  // namespace
@@ -109,12 +113,7 @@ asio::awaitable<void> serve_download(Exchange& exchange, const Caller& caller,
                                              : if_modified_since && modified <= *if_modified_since;
   if (not_modified) {
     response.result(bhttp::status::not_modified);
-    exchange.prepare(response.base());
-    bhttp::response_serializer<bhttp::empty_body> serializer(response);
-    exchange.stream().expires_after(server.config.http_body_timeout);
-    auto [ec, n] = co_await bhttp::async_write_header(exchange.stream(), serializer, kAsTuple);
-    if (ec) exchange.close_after();
-    exchange.mark_responded();
+    co_await send_head(exchange, response);
     co_return;
   }
 
@@ -134,30 +133,26 @@ asio::awaitable<void> serve_download(Exchange& exchange, const Caller& caller,
     co_await exchange.send(std::move(refusal));
     co_return;
   }
-  std::uint64_t offset = 0, length = file.size;
-  if (plan.kind == RangePlan::Kind::partial) {
-    offset = plan.first;
-    length = plan.last - plan.first + 1;
-    response.result(bhttp::status::partial_content);
-    response.set(bhttp::field::content_range,
-                 fmt::format("bytes {}-{}/{}", plan.first, plan.last, file.size));
-  }
-  response.set(bhttp::field::content_type, "application/octet-stream");
   response.set(bhttp::field::content_disposition, content_disposition(base_name(path)));
-  response.content_length(length);
-  exchange.prepare(response.base());
-
-  // The header goes out through Beast; the body is written raw, chunk by chunk.
-  bhttp::response_serializer<bhttp::empty_body> serializer(response);
-  exchange.stream().expires_after(server.config.http_body_timeout);
-  auto [ec, n] = co_await bhttp::async_write_header(exchange.stream(), serializer, kAsTuple);
-  exchange.mark_responded();
-  if (ec) {
-    exchange.close_after();
+  if (plan.kind == RangePlan::Kind::partial && plan.ranges.size() > 1) {
+    co_await send_multipart(exchange, response, file.fd.get(), file.size, plan.ranges);
     co_return;
   }
-  if (exchange.request().method() == bhttp::verb::head || length == 0) co_return;
-  if (!co_await send_file_body(exchange, file.fd.get(), offset, length)) exchange.close_after();
+  std::uint64_t offset = 0, length = file.size;
+  if (plan.kind == RangePlan::Kind::partial) {
+    const auto& part = plan.ranges.front();
+    offset = part.first;
+    length = part.length();
+    response.result(bhttp::status::partial_content);
+    response.set(bhttp::field::content_range,
+                 fmt::format("bytes {}-{}/{}", part.first, part.last, file.size));
+  }
+  response.set(bhttp::field::content_type, kFileType);
+  response.content_length(length);
+  if (!co_await send_head(exchange, response)) co_return;
+  if (!co_await send_file_body(exchange, file.fd.get(), offset, length)) {
+    exchange.close_after();
+  }
 }
 
 }  // namespace netdisk::server::http

@@ -16,6 +16,7 @@
 
 #include "server/http/http_context.h"
 #include "server/http/session.h"
+#include "server/http/tls.h"
 #include "server/io_workers.h"
 #include "server/server_context.h"
 
@@ -26,8 +27,9 @@ namespace asio = boost::asio;
 using asio::ip::tcp;
 constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable);
 
+// `tls` null: plain HTTP; otherwise each connection starts with a TLS handshake.
 asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, IoWorkers& workers,
-                                  http::HttpContext& context) {
+                                  http::HttpContext& context, http::TlsContext* tls) {
   while (acceptor.is_open()) {
     IoWorker& worker = workers.next();
     auto [ec, socket] = co_await acceptor.async_accept(worker.context, kAsTuple);
@@ -45,21 +47,59 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, IoWorkers& workers,
       socket.close(ignored);
       continue;
     }
-    asio::co_spawn(worker.context, http::serve_session(http::Stream(std::move(socket)), context),
-                   asio::detached);
+    if (tls != nullptr) {
+      asio::co_spawn(worker.context, http::serve_tls_session(std::move(socket), *tls, context),
+                     asio::detached);
+    } else {
+      asio::co_spawn(worker.context,
+                     http::serve_session(http::Stream::plain(std::move(socket)), context),
+                     asio::detached);
+    }
   }
+}
+
+// Binds and listens; throws std::runtime_error naming `scheme` when the address is taken.
+std::uint16_t listen_on(tcp::acceptor& acceptor, const Endpoint& where, std::string_view scheme) {
+  tcp::endpoint endpoint(asio::ip::make_address(where.host), where.port);
+  acceptor.open(endpoint.protocol());
+  acceptor.set_option(tcp::acceptor::reuse_address(true));
+  boost::system::error_code ec;
+  acceptor.bind(endpoint, ec);
+  if (ec) {
+    throw std::runtime_error(
+        fmt::format("cannot serve {} on {}:{}: {}", scheme, where.host, where.port, ec.message()));
+  }
+  acceptor.listen(asio::socket_base::max_listen_connections);
+  auto port = acceptor.local_endpoint().port();
+  spdlog::info("netdiskd serving {} on {}://{}:{}/", scheme, scheme == "HTTPS" ? "https" : "http",
+               where.host, port);
+  return port;
+}
+
+// Written to a temporary name and renamed, so a reader never sees a half-written port.
+void write_port_file(const std::string& path, std::uint16_t port) {
+  if (path.empty()) return;
+  std::string temp = path + ".tmp";
+  std::ofstream(temp) << port << "\n";
+  std::filesystem::rename(temp, path);
 }
 
 }  // namespace
 
 struct HttpServer::State {
   State(ServerContext& server, IoWorkers& io_workers)
-      : workers(io_workers), context{server, {}}, acceptor(io_workers.at(0).context) {}
+      : workers(io_workers),
+        context{server, {}},
+        acceptor(io_workers.at(0).context),
+        tls_acceptor(io_workers.at(0).context) {}
 
   IoWorkers& workers;
   http::HttpContext context;
   tcp::acceptor acceptor;
+  tcp::acceptor tls_acceptor;
+  http::TlsContextPtr tls;
   std::uint16_t port = 0;
+  std::uint16_t tls_port = 0;
 };
 
 HttpServer::HttpServer(ServerContext& server, IoWorkers& workers)
@@ -69,27 +109,22 @@ HttpServer::~HttpServer() = default;
 
 void HttpServer::start() {
   const auto& config = state_->context.server.config;
-  auto& acceptor = state_->acceptor;
-  tcp::endpoint endpoint(asio::ip::make_address(config.http_listen.host), config.http_listen.port);
-  acceptor.open(endpoint.protocol());
-  acceptor.set_option(tcp::acceptor::reuse_address(true));
-  boost::system::error_code ec;
-  acceptor.bind(endpoint, ec);
-  if (ec) {
-    throw std::runtime_error(fmt::format("cannot serve HTTP on {}:{}: {}", config.http_listen.host,
-                                         config.http_listen.port, ec.message()));
-  }
-  acceptor.listen(asio::socket_base::max_listen_connections);
-  state_->port = acceptor.local_endpoint().port();
-  spdlog::info("netdiskd serving HTTP on http://{}:{}/", config.http_listen.host, state_->port);
-  if (!config.http_port_file.empty()) {
-    // Written to a temporary name and renamed, so a reader never sees a half-written port.
-    std::string temp = config.http_port_file + ".tmp";
-    std::ofstream(temp) << state_->port << "\n";
-    std::filesystem::rename(temp, config.http_port_file);
-  }
+  state_->port = listen_on(state_->acceptor, config.http_listen, "HTTP");
+  write_port_file(config.http_port_file, state_->port);
   asio::co_spawn(state_->workers.at(0).context,
-                 accept_loop(acceptor, state_->workers, state_->context), asio::detached);
+                 accept_loop(state_->acceptor, state_->workers, state_->context, nullptr),
+                 asio::detached);
+}
+
+void HttpServer::start_tls() {
+  const auto& config = state_->context.server.config;
+  state_->tls = http::load_tls_context(config.tls_cert_file, config.tls_key_file);
+  state_->tls_port = listen_on(state_->tls_acceptor, config.https_listen, "HTTPS");
+  write_port_file(config.https_port_file, state_->tls_port);
+  asio::co_spawn(
+      state_->workers.at(0).context,
+      accept_loop(state_->tls_acceptor, state_->workers, state_->context, state_->tls.get()),
+      asio::detached);
 }
 
 std::uint16_t HttpServer::port() const { return state_->port; }
@@ -98,6 +133,7 @@ void HttpServer::stop() {
   asio::post(state_->acceptor.get_executor(), [state = state_.get()] {
     boost::system::error_code ignored;
     state->acceptor.close(ignored);
+    state->tls_acceptor.close(ignored);
   });
   state_->context.sessions.stop();
 }

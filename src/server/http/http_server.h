@@ -1,6 +1,6 @@
 // HttpServer: netdiskd's HTTP side (docs/HTTP.md): the web page, the JSON API, /files with
 // Range and Basic authentication, and the chat room over a WebSocket. It listens on its own
-// port and runs its sessions on the same I/O workers, blocking pool and services as the TCP
+// port (and, with --https, on a second one with TLS) and runs its sessions on the same I/O workers, blocking pool and services as the TCP
 // protocol. No Beast in this header: server.cc includes only this. Owned by Server; start()
 // and the stop calls run on the main I/O worker's thread (or before the workers start).
 #pragma once
@@ -24,6 +24,9 @@ class HttpServer {
   // Binds config.http_listen, writes config.http_port_file and starts accepting (on worker 0).
   // Throws std::runtime_error when the address cannot be bound.
   void start();
+  // The same for HTTPS: loads --tls-cert/--tls-key, binds config.https_listen, writes
+  // config.https_port_file. Throws std::runtime_error with a clear message on any failure.
+  void start_tls();
   std::uint16_t port() const;
 
   // Graceful shutdown: stop accepting; idle connections close now, busy ones after their

@@ -1,0 +1,21 @@
+// send_file_body: writes a range of an open file as (part of) a response body, after the header
+// went out. The one place that chooses how: sendfile(2) on plain TCP (server/sendfile_loop.h,
+// shared with the TCP protocol), or pread on the blocking pool plus a socket write where
+// sendfile cannot apply (TLS) or --send-mode buffered asks for it. Either way every stall is
+// bounded by --http-body-timeout. Session thread.
+#pragma once
+
+#include <cstdint>
+
+#include <boost/asio/awaitable.hpp>
+
+namespace netdisk::server::http {
+
+class Exchange;
+
+// False when the peer went away, stalled past the body timeout, or the file could not be read:
+// the response is then shorter than promised and the connection must close.
+boost::asio::awaitable<bool> send_file_body(Exchange& exchange, int fd, std::uint64_t offset,
+                                            std::uint64_t length);
+
+}  // namespace netdisk::server::http

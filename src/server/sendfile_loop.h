@@ -1,0 +1,27 @@
+// sendfile_to_socket: moves a range of an open file to a connected TCP socket with sendfile(2),
+// zero-copy from the page cache. Shared by the TCP protocol's downloads (stream_io.cc) and the
+// HTTP side's file bodies on plain TCP (http/file_body.cc). Runs on the socket's I/O worker; the
+// socket is switched to non-blocking and EAGAIN waits for writability, so a slow reader never
+// holds the thread. A cold page cache can still make one sendfile call wait for the disk (Linux
+// has no SF_NODISKIO); --send-mode buffered avoids that at the cost of a copy.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include "common/result.h"
+
+namespace netdisk::server {
+
+// Sends exactly `length` bytes of `fd` from `offset`, calling `on_progress` after every call
+// that moved bytes. Errors end the transfer: size_mismatch when the file shrank under us or the
+// peer went away (EPIPE/ECONNRESET; the process ignores SIGPIPE, see main.cc), or when the wait
+// for writability was cancelled (a caller's deadline). Never throws for I/O errors.
+boost::asio::awaitable<Status> sendfile_to_socket(boost::asio::ip::tcp::socket& socket, int fd,
+                                                  std::uint64_t offset, std::uint64_t length,
+                                                  const std::function<void()>& on_progress);
+
+}  // namespace netdisk::server
