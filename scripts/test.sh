@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Sets up, builds and runs the whole NetDisk test suite: unit tests and end-to-end tests
-# against the real binaries. Exits non-zero if anything fails.
+# against the real binaries, the browser test, the benchmark smoke test, then the suite again
+# under ASan+UBSan and the concurrency tests under TSan. Exits non-zero if anything fails.
+# Env: NETDISK_TEST_SANITIZERS=0 skips the sanitizer stages (CI always runs them).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -22,9 +24,18 @@ browser_passed=$(sed -n 's/^\([0-9]*\) passed, 0 failed$/\1/p' "$build_dir/brows
 browser_passed=${browser_passed:-0}
 
 # The benchmarks still run (a smoke test: NetDisk only, small sizes, no speed asserted).
-BENCH_SKIP_BUILD=1 "$root/bench/run" --quick > "$build_dir/bench-quick.log" 2>&1 ||
+BENCH_SKIP_BUILD=1 NETDISK_BUILD_DIR="$build_dir" "$root/bench/run" --quick > "$build_dir/bench-quick.log" 2>&1 ||
   { tail -40 "$build_dir/bench-quick.log"; echo "bench/run --quick failed" >&2; exit 1; }
 echo "bench/run --quick: ok"
+
+# The sanitizer stages (scripts/test-sanitizers.sh): the whole suite under ASan+UBSan, the
+# concurrency tests under TSan, each in its own build folder. CI runs them; set
+# NETDISK_TEST_SANITIZERS=0 to skip them locally.
+if [[ "${NETDISK_TEST_SANITIZERS:-1}" != 0 ]]; then
+  "$root/scripts/test-sanitizers.sh"
+else
+  echo "sanitizers: skipped (NETDISK_TEST_SANITIZERS=0)"
+fi
 
 # One closing line for the whole run: every CTest test plus the browser checks passed.
 ctest_total=$(sed -n 's/.*tests passed, 0 tests failed out of \([0-9]*\).*/\1/p' "$build_dir/ctest.log")

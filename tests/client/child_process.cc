@@ -13,6 +13,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "tests/e2e/sanitizer_report.h"
+
 namespace netdisk::e2e {
 namespace {
 
@@ -85,6 +87,7 @@ ChildProcess::~ChildProcess() {
     ::kill(pid_, SIGKILL);
     wait_for(pid_, std::chrono::seconds(10));
   }
+  expect_no_sanitizer_report("netdisk (background)", err());
 }
 
 void ChildProcess::write_stdin(const std::string& text) {
@@ -154,6 +157,7 @@ PtyProcess::~PtyProcess() {
     wait_for(pid_, std::chrono::seconds(10));
   }
   if (master_ >= 0) ::close(master_);
+  expect_no_sanitizer_report("netdisk (terminal)", transcript_);
 }
 
 void PtyProcess::write(const std::string& text) {

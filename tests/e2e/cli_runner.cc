@@ -9,6 +9,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "tests/e2e/sanitizer_report.h"
 #include "tests/e2e/server_process.h"
 
 extern char** environ;
@@ -97,6 +98,7 @@ CliResult run_program(const std::filesystem::path& program, const std::vector<st
   int status = 0;
   ::waitpid(pid, &status, 0);
   result.exit_code = (!timed_out && WIFEXITED(status)) ? WEXITSTATUS(status) : -1;
+  expect_no_sanitizer_report(program.filename().string(), result.err);
   return result;
 }
 

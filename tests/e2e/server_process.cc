@@ -6,12 +6,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <stdexcept>
 #include <thread>
+
+#include "tests/e2e/sanitizer_report.h"
 
 namespace netdisk::e2e {
 
@@ -70,7 +73,10 @@ ServerProcess::ServerProcess(WithHttp, std::vector<std::string> extra_args,
     : ServerProcess(Launch{std::move(extra_args), std::move(wrapper), {}, true}) {}
 
 ServerProcess::~ServerProcess() {
-  if (running()) stop(SIGKILL);
+  // A graceful stop, so that a sanitizer build also runs its exit-time checks (LeakSanitizer,
+  // races in the shutdown path); stop() still kills after its deadline.
+  if (running()) stop(SIGTERM);
+  expect_no_sanitizer_report("netdiskd", log());
   std::error_code ignored;
   fs::remove_all(work_dir_, ignored);
 }
@@ -95,6 +101,13 @@ void ServerProcess::launch() {
                              "--http-port-file", http_port_file.string()});
   } else {
     args.insert(args.end(), {"--http", "off"});
+  }
+  // NETDISK_TEST_IO_THREADS runs every test's server with that many I/O threads (the TSan
+  // stage sets it, so the concurrency tests cross threads); a test's own choice wins.
+  const char* io_threads = std::getenv("NETDISK_TEST_IO_THREADS");
+  if (io_threads != nullptr && *io_threads != '\0' &&
+      std::find(extra_args_.begin(), extra_args_.end(), "--io-threads") == extra_args_.end()) {
+    args.insert(args.end(), {"--io-threads", io_threads});
   }
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   std::string log_path = (work_dir_ / "server.log").string();

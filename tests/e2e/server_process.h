@@ -1,6 +1,7 @@
 // ServerProcess: the real build/bin/netdiskd, started for one test on an ephemeral port with
-// a temporary data folder. The destructor stops it (SIGTERM, then SIGKILL) and removes the
-// folder, so every test cleans up whatever happens. Not thread-safe; one owner.
+// a temporary data folder. The destructor stops it (SIGTERM, then SIGKILL), fails the test if
+// its log holds a sanitizer report, and removes the folder, so every test cleans up whatever
+// happens. $NETDISK_TEST_IO_THREADS, when set, is passed as --io-threads. One owner.
 #pragma once
 
 #include <sys/types.h>
