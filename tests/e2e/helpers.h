@@ -33,6 +33,10 @@ std::string header_value(const std::string& head, const std::string& name);
 // XXH3-128 in the wire's 32 lowercase hex digits, as `upload` and `download` use it.
 std::string xxh3(std::string_view bytes);
 
+// A plain TCP socket connected to 127.0.0.1:`port` (with SO_RCVBUF set first when
+// `receive_buffer` > 0), or -1 when the connection is refused. The caller closes it.
+int connect_loopback(std::uint16_t port, int receive_buffer = 0);
+
 // A connection to the TCP port that has said hello.
 client::WireConnection greeted(const ServerProcess& server);
 // Registers `user`; throws std::runtime_error if the server refuses.

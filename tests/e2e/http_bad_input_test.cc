@@ -45,15 +45,8 @@ enum class End { read_to_close, fin, reset };
 // Sends `bytes` on a fresh connection to `port`, optionally ends the sending side with a FIN
 // or a reset, and reads everything the server sends until it closes (at most 10 s).
 Response exchange(std::uint16_t port, std::string_view bytes, End end = End::read_to_close) {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(port);
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-    ::close(fd);
-    throw std::runtime_error("cannot connect to the HTTP port");
-  }
+  int fd = connect_loopback(port);
+  if (fd < 0) throw std::runtime_error("cannot connect to the HTTP port");
   for (std::size_t sent = 0; sent < bytes.size();) {
     ssize_t n = ::send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
     if (n <= 0) break;  // the server may close early (431, 413): read what it said

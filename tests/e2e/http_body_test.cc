@@ -191,15 +191,8 @@ TEST_F(HttpBodyTest, AClientLeavingMidBodyDoesNotHurtTheServer) {
   auto data = random_bytes(16 << 20, 26);
   auto alice = logged_in(*server_, "alice");
   tcp_upload(alice, "huge.bin", data);
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  int fd = connect_loopback(server_->http_port(), /*receive_buffer=*/4096);
   ASSERT_GE(fd, 0);
-  int small = 4096;
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(server_->http_port());
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
   std::string request =
       "GET /files/huge.bin HTTP/1.1\r\nHost: x\r\nAuthorization: Basic "
       "YWxpY2U6cGFzc3dvcmQx\r\n\r\n";

@@ -294,13 +294,8 @@ TEST_F(HttpTest, OversizedHeadersAre431) {
 }
 
 TEST_F(HttpTest, SlowHeadersAreClosedByTheHeaderTimeout) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  int fd = connect_loopback(server_->http_port());
   ASSERT_GE(fd, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(server_->http_port());
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
   std::string partial = "GET /api/me HTTP/1.1\r\nHost: x\r\n";
   ASSERT_EQ(::send(fd, partial.data(), partial.size(), 0), static_cast<ssize_t>(partial.size()));
   auto start = std::chrono::steady_clock::now();

@@ -34,18 +34,7 @@ const std::vector<std::string> kShortTimeouts = {
     "--handshake-timeout", "2", "--idle-timeout", "3", "--http-header-timeout", "2",
     "--http-idle-timeout", "3", "--password-hash-memory", "1", "--password-hash-ops", "1"};
 
-int connect_to(std::uint16_t port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(port);
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
+int connect_to(std::uint16_t port) { return connect_loopback(port); }
 
 // A frame header announcing a 60,000-byte payload, then the start of a payload that never ends.
 std::string endless_frame() {

@@ -89,15 +89,17 @@ boost::asio::awaitable<Status> AccountService::register_user(std::string usernam
 boost::asio::awaitable<Result<AccountService::Session>> AccountService::login(
     std::string username, std::string password, std::string address) {
   Wipe wipe{password};
-  auto key = storage::username_key(username);
+  bool valid_name = storage::validate_username(username).ok();
+  // Names that can never log in share one throttle record: keying the table on them would let
+  // a peer grow it with a new (up to frame-sized) name on every attempt.
+  auto key = valid_name ? storage::username_key(username) : std::string();
   auto wait = throttle_.wait_before_attempt(key, address);
   if (wait.count() > 0) {
     co_return make_error(Errc::rate_limited,
                          fmt::format("too many failed logins; try again in {} s",
                                      (wait.count() + 999) / 1000));
   }
-  auto user = storage::validate_username(username).ok() &&
-                      storage::validate_password(password).ok()
+  auto user = valid_name && storage::validate_password(password).ok()
                   ? registry_->find(username)
                   : std::nullopt;
   // An unknown user costs one dummy verification, so it takes as long as a wrong password.
