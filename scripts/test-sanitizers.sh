@@ -25,9 +25,12 @@ export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
 
 # configure DIR SANITIZERS: a lean build (no benchmarks; -O1 -g1 from cmake/sanitizers.cmake).
+# Warnings are not errors here: the default build enforces them, and GCC 12's flow analysis
+# under -fsanitize reports false maybe-uninitialized warnings inside libstdc++ (std::regex's
+# std::function states), which would stop the build without saying anything about our code.
 configure() {
   cmake -S . -B "$1" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DNETDISK_SANITIZE=$2" \
-    -DNETDISK_BUILD_BENCH=OFF >/dev/null
+    -DNETDISK_BUILD_BENCH=OFF -DNETDISK_WERROR=OFF >/dev/null
 }
 
 # run_ctest DIR NAME ARGS...: runs CTest, keeps its log, fails on a failed test or any report.
