@@ -39,8 +39,8 @@ fi
 
 # The sanitizer stages (scripts/test-sanitizers.sh): the whole suite under ASan+UBSan, the
 # concurrency tests under TSan, each in its own build folder. Opt-in for now
-# (NETDISK_TEST_SANITIZERS=1): the whole-suite runs have not yet been seen clean, and their cold
-# builds roughly double the run's time on two cores (docs/SECURITY.md, "Sanitizers").
+# (NETDISK_TEST_SANITIZERS=1): the TSan stage has not yet been seen clean, and the cold builds
+# roughly double the run's time on two cores (docs/SECURITY.md, "Sanitizers").
 if [[ "${NETDISK_TEST_SANITIZERS:-0}" != 0 ]]; then
   "$root/scripts/test-sanitizers.sh"
 else
