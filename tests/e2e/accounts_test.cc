@@ -278,6 +278,34 @@ TEST(Accounts, ALoginStormIsBoundedAndAnsweredWithBusyNotACrash) {
   EXPECT_TRUE(greeted(server).call("ping").ok);
 }
 
+// Regression: a login with a name that breaks the username rules once cost a full Argon2id
+// verification and a throttle record keyed by that (up to frame-sized) name, so a peer could
+// spend the hashing pool and grow the table by varying the name. Now it is refused at once and
+// counts only against the address. The pool here holds one hash at a time, kept busy by a
+// slow login: were the invalid names hashed, they would be answered server_busy.
+TEST(Accounts, LoginsWithInvalidNamesCostNoHashingAndAreStillThrottledByAddress) {
+  ServerProcess server({"--hash-threads", "1", "--max-pending-hashes", "1",
+                        "--password-hash-memory", "256", "--password-hash-ops", "8"});
+  ASSERT_TRUE(register_user(server, "alice").ok);
+  auto slow = greeted(server);
+  slow.send("login", {{"username", "alice"}, {"password", "correct horse"}});
+  std::this_thread::sleep_for(100ms);  // the slow login is hashing now (it takes seconds)
+
+  auto sprayer = greeted(server);
+  const std::vector<std::string> invalid_names = {
+      std::string(70000, 'x'), "a\x01b", "=cmd|' /C calc'!A0", "../alice", "al ice"};
+  for (const auto& name : invalid_names) {
+    auto reply = sprayer.call("login", {{"username", name}, {"password", "correct horse"}});
+    EXPECT_EQ(reply.error_code_name, "auth_failed") << name.substr(0, 20);
+  }
+  auto throttled = sprayer.call("login", {{"username", "\t"}, {"password", "correct horse"}});
+  EXPECT_EQ(throttled.error_code_name, "rate_limited");
+
+  auto slow_reply = slow.receive(60s);
+  ASSERT_TRUE(slow_reply.has_value());
+  EXPECT_TRUE(slow_reply->ok) << slow_reply->error_code_name;
+}
+
 // The client commands, as a script would use them.
 class ClientAccounts : public ::testing::Test {
  protected:

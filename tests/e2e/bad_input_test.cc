@@ -305,6 +305,8 @@ TEST_F(TcpBadInput, HostileLoginNamesAreRefusedAndLoggedOnlyInEscapedForm) {
   EXPECT_EQ(log.find("\nFAKE-LINE"), std::string::npos) << "a name forged a log line";
   EXPECT_EQ(log.find('\x1b'), std::string::npos) << "a name wrote a terminal escape to the log";
   EXPECT_NE(log.find("FAKE-LINE"), std::string::npos) << "the failure is logged, escaped";
+  EXPECT_EQ(log.find(std::string(100, 'u')), std::string::npos) << "a huge name is clipped";
+  EXPECT_NE(log.find("(clipped, 1000000 bytes)"), std::string::npos);
 }
 
 TEST_F(TcpBadInput, EveryOpThatNeedsAnAccountIsRefusedBeforeLoginAndTouchesNothing) {

@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <stdexcept>
+#include <string_view>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -89,9 +90,11 @@ boost::asio::awaitable<Status> AccountService::register_user(std::string usernam
 boost::asio::awaitable<Result<AccountService::Session>> AccountService::login(
     std::string username, std::string password, std::string address) {
   Wipe wipe{password};
+  // A name that breaks the username rules can never log in, and the rules are public, so it
+  // is refused at once: no hashing to spend, and no throttle record keyed by a name a peer
+  // may vary (up to a frame's size) on every attempt. The failure still counts against the
+  // address, so spraying such names is slowed down like any other guessing.
   bool valid_name = storage::validate_username(username).ok();
-  // Names that can never log in share one throttle record: keying the table on them would let
-  // a peer grow it with a new (up to frame-sized) name on every attempt.
   auto key = valid_name ? storage::username_key(username) : std::string();
   auto wait = throttle_.wait_before_attempt(key, address);
   if (wait.count() > 0) {
@@ -99,9 +102,21 @@ boost::asio::awaitable<Result<AccountService::Session>> AccountService::login(
                          fmt::format("too many failed logins; try again in {} s",
                                      (wait.count() + 999) / 1000));
   }
-  auto user = valid_name && storage::validate_password(password).ok()
-                  ? registry_->find(username)
-                  : std::nullopt;
+  if (!valid_name) {
+    throttle_.record_failure(key, address);
+    // Escaped (no forged lines, no terminal escapes) and clipped: a frame-sized name must
+    // not become a frame-sized log line.
+    constexpr std::size_t kLoggedNameBytes = 64;
+    spdlog::info("login failed for an invalid username {:?}{} from {}",
+                 std::string_view(username).substr(0, kLoggedNameBytes),
+                 username.size() > kLoggedNameBytes
+                     ? fmt::format(" (clipped, {} bytes)", username.size())
+                     : std::string(),
+                 address);
+    co_return wrong_credentials();
+  }
+  auto user =
+      storage::validate_password(password).ok() ? registry_->find(username) : std::nullopt;
   // An unknown user costs one dummy verification, so it takes as long as a wrong password.
   auto verified = co_await hash_pool_.run([this, &user, &password] {
     if (!user) {
