@@ -58,7 +58,9 @@ for stage in "${stages[@]}"; do
     asan)
       dir=${NETDISK_ASAN_BUILD_DIR:-build-asan}
       configure "$dir" "address;undefined"
+      started=$SECONDS
       cmake --build "$dir" --parallel 2
+      echo "time: ASan+UBSan build took $((SECONDS - started)) s"
       run_ctest "$dir" "sanitizers (ASan+UBSan, whole suite)" -LE no-asan
       ;;
     tsan)
@@ -66,9 +68,11 @@ for stage in "${stages[@]}"; do
       configure "$dir" thread
       # Only the binaries that hold tests labelled concurrency; CTest lists the others as
       # *_NOT_BUILT, which carry no label and so are not selected.
+      started=$SECONDS
       cmake --build "$dir" --parallel 2 --target netdiskd netdisk e2e_chat_test \
         e2e_accounts_test e2e_core_test e2e_files_test e2e_client_files_test \
-        accounts_registry_test accounts_password_hasher_test storage_files_test
+        accounts_registry_test accounts_password_hasher_test storage_files_test server_unit_test
+      echo "time: TSan build took $((SECONDS - started)) s"
       NETDISK_TEST_IO_THREADS=${NETDISK_TEST_IO_THREADS:-4} \
         run_ctest "$dir" "sanitizers (TSan, concurrency tests)" -L concurrency
       ;;

@@ -8,7 +8,12 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
+# stage_took NAME: how long the stage that just ended took, so a slow stage shows in CI's log.
+stage_start=$SECONDS
+stage_took() { echo "time: $1 took $((SECONDS - stage_start)) s"; stage_start=$SECONDS; }
+
 "$root/scripts/setup.sh"
+stage_took "set-up and build"
 build_dir=${NETDISK_BUILD_DIR:-build}
 # A failed test is run once more before it counts as failed: a test that fails twice fails
 # the run. (ClientTerminal.TheShellLogsInListsTransfersReportsErrorsAndQuits flaked once under
@@ -17,6 +22,7 @@ ctest --test-dir "$build_dir" --output-on-failure --parallel 2 --timeout 600 --r
   tee "$build_dir/ctest.log"
 ctest_status=${PIPESTATUS[0]}
 ((ctest_status == 0)) || exit "$ctest_status"
+stage_took "CTest"
 
 # The web page in headless Chromium (installs chromium and playwright-core when missing).
 "$root/scripts/test-browser.sh" | tee "$build_dir/browser.log"
@@ -24,11 +30,13 @@ browser_status=${PIPESTATUS[0]}
 ((browser_status == 0)) || exit "$browser_status"
 browser_passed=$(sed -n 's/^\([0-9]*\) passed, 0 failed$/\1/p' "$build_dir/browser.log" | tail -1)
 browser_passed=${browser_passed:-0}
+stage_took "browser test"
 
 # The benchmarks still run (a smoke test: NetDisk only, small sizes, no speed asserted).
 BENCH_SKIP_BUILD=1 NETDISK_BUILD_DIR="$build_dir" "$root/bench/run" --quick > "$build_dir/bench-quick.log" 2>&1 ||
   { tail -40 "$build_dir/bench-quick.log"; echo "bench/run --quick failed" >&2; exit 1; }
 echo "bench/run --quick: ok"
+stage_took "bench/run --quick"
 
 # Each libFuzzer harness for 30 s, two at a time, from the committed seeds (tests/fuzz/).
 # Longer campaigns: scripts/fuzz.sh SECONDS. Set NETDISK_TEST_FUZZ=0 to skip locally.
@@ -36,6 +44,7 @@ if [[ "${NETDISK_TEST_FUZZ:-1}" != 0 ]]; then
   "$root/scripts/fuzz.sh" --ci -j 2 > "$build_dir/fuzz-ci.log" 2>&1 ||
     { tail -80 "$build_dir/fuzz-ci.log"; echo "scripts/fuzz.sh --ci found something" >&2; exit 1; }
   sed -n '/=== fuzz summary/,$p' "$build_dir/fuzz-ci.log"
+  stage_took "fuzz runs (build included)"
 fi
 
 # The sanitizer stages (scripts/test-sanitizers.sh): the whole suite under ASan+UBSan, the
@@ -43,6 +52,7 @@ fi
 # Their builds are the longest part of a cold run; NETDISK_TEST_SANITIZERS=0 skips them locally.
 if [[ "${NETDISK_TEST_SANITIZERS:-1}" != 0 ]]; then
   "$root/scripts/test-sanitizers.sh"
+  stage_took "sanitizer stages (builds included)"
 else
   echo "sanitizers: skipped (NETDISK_TEST_SANITIZERS=0)"
 fi

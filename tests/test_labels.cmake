@@ -10,6 +10,8 @@ set(_netdisk_concurrency_tests
   [[^Chat\.TwoHundredMembersAllReceiveABroadcast$]]
   # a slow member is dropped on its thread while the others keep receiving on theirs
   [[^Chat\.AMemberThatNeverReadsIsDropped]]
+  # membership churn on one thread while another reads who() and contains()
+  [[^ChatRoom\.WhoAndContainsStayValidWhileMembersJoinAndLeaveOnAnotherThread$]]
   # chat and a transfer of the same user on two connections, possibly two threads
   [[^Chat\.WorksWhileTheSameUserTransfersAFileOnAnotherConnection$]]
   # 200 concurrent registrations: the registry's group commit fed from every I/O thread

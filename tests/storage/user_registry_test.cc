@@ -12,6 +12,7 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <latch>
 #include <string>
 #include <thread>
 #include <vector>
@@ -148,11 +149,17 @@ TEST(UserRegistry, GroupCommitsConcurrentRegistrations) {
 
 TEST(UserRegistry, OneRewriteCarriesEveryRegistrationQueuedMeanwhile) {
   ScratchDir dir;
+  constexpr int kFollowers = 50;
   std::atomic<int> writes{0};
-  // A slow disk: everyone arriving during the first write must share the second one.
+  std::latch followers_started(kFollowers);
+  // A slow disk: everyone arriving during the first write must share the second one. The
+  // write does not finish before every follower has started (thread start-up alone can take
+  // longer than any fixed delay on a loaded machine under TSan); the sleep covers the step
+  // from starting to queueing.
   auto slow = [&](const std::filesystem::path& path, std::string_view sheet,
                   const SheetRows& rows) {
     ++writes;
+    followers_started.wait();
     std::this_thread::sleep_for(200ms);
     return write_workbook(path, sheet, rows);
   };
@@ -160,12 +167,14 @@ TEST(UserRegistry, OneRewriteCarriesEveryRegistrationQueuedMeanwhile) {
   std::vector<std::thread> threads;
   threads.emplace_back([&] { EXPECT_TRUE(registry->add(user("leader")).ok()); });
   std::this_thread::sleep_for(50ms);
-  for (int i = 0; i < 50; ++i) {
-    threads.emplace_back(
-        [&, i] { EXPECT_TRUE(registry->add(user("f" + std::to_string(i))).ok()); });
+  for (int i = 0; i < kFollowers; ++i) {
+    threads.emplace_back([&, i] {
+      followers_started.count_down();
+      EXPECT_TRUE(registry->add(user("f" + std::to_string(i))).ok());
+    });
   }
   for (auto& thread : threads) thread.join();
-  EXPECT_EQ(registry->size(), 51u);
+  EXPECT_EQ(registry->size(), std::size_t{kFollowers} + 1);
   EXPECT_LE(writes.load(), 3);
 }
 

@@ -1,6 +1,7 @@
 #include "server/chat/chat_room.h"
 
 #include <algorithm>
+#include <utility>
 
 #include <boost/asio/post.hpp>
 #include <fmt/format.h>
@@ -42,7 +43,11 @@ void ChatRoom::update(Edit edit) {
   auto next = std::make_shared<Snapshot>(*snapshot());
   edit(*next);
   std::erase_if(next->groups, [](const Group& group) { return group.members.empty(); });
-  members_.store(std::move(next), std::memory_order_release);
+  SnapshotPtr replaced;  // the old snapshot is released outside the pointer's lock
+  {
+    std::lock_guard pointer_lock(snapshot_mutex_);
+    replaced = std::exchange(members_, std::move(next));
+  }
 }
 
 template <typename Filter>
@@ -135,7 +140,10 @@ Status ChatRoom::send_private(const ChatMember& sender, std::string_view to,
 
 std::vector<std::string> ChatRoom::who() const {
   std::vector<std::string> names;
-  for (const auto& group : snapshot()->groups) {
+  // Held in a local: in `for (... : snapshot()->groups)` the temporary pointer dies before
+  // the loop runs (C++20 range-for), and a concurrent leave() may free what is iterated.
+  auto members = snapshot();
+  for (const auto& group : members->groups) {
     for (const auto& member : group.members) names.push_back(member->chat_name());
   }
   std::sort(names.begin(), names.end());
@@ -144,7 +152,8 @@ std::vector<std::string> ChatRoom::who() const {
 }
 
 bool ChatRoom::contains(const ChatMember& member) const {
-  for (const auto& group : snapshot()->groups) {
+  auto members = snapshot();  // held for the loop, as in who()
+  for (const auto& group : members->groups) {
     for (const auto& m : group.members) {
       if (m.get() == &member) return true;
     }
