@@ -1,5 +1,7 @@
 #include "server/connection.h"
 
+#include <algorithm>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -14,6 +16,7 @@
 #include "server/op_table.h"
 #include "server/server_context.h"
 #include "server/stream_io.h"
+#include "server/stream_pace.h"
 
 namespace netdisk::server {
 namespace {
@@ -54,7 +57,7 @@ Connection::Connection(asio::ip::tcp::socket socket, IoWorker& worker, ServerCon
       decoder_(protocol::kHandshakeMaxFrameBytes),
       last_progress_(Clock::now()),
       deadline_(last_progress_ + server.config.handshake_timeout),
-      outbox_(socket_, last_progress_),
+      outbox_(socket_),
       opened_at_(last_progress_) {
   server_.open_connections.fetch_add(1, std::memory_order_relaxed);
 }
@@ -81,11 +84,26 @@ void Connection::start(std::shared_ptr<Connection> connection) {
 }
 
 // The handshake timeout counts from the connection's start and the idle timeout from the last
-// whole frame (or stream progress, or a finished write), never from single bytes: a client that
-// trickles one byte a second (slowloris) would otherwise hold its connection open for ever.
+// whole frame in or out, or from a stream's paced activity clock; never from single bytes of a
+// frame: a client that trickles one byte a second (slowloris) would otherwise hold its
+// connection open for ever.
 void Connection::refresh_deadline() {
-  deadline_ = greeted() ? last_progress_ + server_.config.idle_timeout
-                        : opened_at_ + server_.config.handshake_timeout;
+  if (!greeted()) {
+    deadline_ = opened_at_ + server_.config.handshake_timeout;
+    return;
+  }
+  auto activity = streaming_ ? last_progress_ : std::max(last_progress_, outbox_.last_write());
+  deadline_ = activity + server_.config.idle_timeout;
+}
+
+void Connection::begin_stream() noexcept {
+  streaming_ = true;
+  last_progress_ = Clock::now();
+}
+
+void Connection::note_stream_bytes(std::size_t bytes) noexcept {
+  last_progress_ =
+      paced_activity(last_progress_, bytes, server_.config.min_stream_rate, Clock::now());
 }
 
 void Connection::check_deadline(Clock::time_point now) {

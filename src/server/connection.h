@@ -65,11 +65,22 @@ class Connection : public std::enable_shared_from_this<Connection>, public ChatM
   // The peer's IP address without the port (for login throttling).
   const std::string& peer_address() const noexcept { return peer_address_; }
 
-  // For raw byte streams (src/server/stream_io.h): the socket, the bytes already read past the
-  // last frame, and a way to count stream progress against the idle timeout.
+  // For raw byte streams (src/server/stream_io.h): the socket and the bytes already read past
+  // the last frame.
   boost::asio::ip::tcp::socket& socket() noexcept { return socket_; }
   std::span<const char> take_buffered(std::size_t max) noexcept { return decoder_.take_raw(max); }
-  void note_progress() noexcept { last_progress_ = Clock::now(); }
+  // While a stream runs, only its own data counts against the idle timeout, paced by
+  // --min-stream-rate (server/stream_pace.h); frames the Outbox writes meanwhile (chat events)
+  // do not keep a trickling stream alive. begin_stream() restarts the activity clock.
+  void begin_stream() noexcept;
+  void end_stream() noexcept { streaming_ = false; }
+  void note_stream_bytes(std::size_t bytes) noexcept;
+  // True once the sweep has cut this connection off for a timeout.
+  bool timed_out() const noexcept { return timed_out_; }
+  // For a download stream that broke off midway: nothing more is written, not even a last
+  // error frame, since the peer would read it as file data; the connection just closes.
+  // Only while holding the Outbox's exclusive access.
+  void abandon_output() { outbox_.abandon(); }
 
   // The logged-in user's folder (opened on first use by the file handlers) and the upload in
   // progress on this connection, if any. Touched only by this connection's handlers.
@@ -115,7 +126,7 @@ class Connection : public std::enable_shared_from_this<Connection>, public ChatM
   std::shared_ptr<storage::FileStore> file_store_;
   std::optional<PendingUpload> upload_;
   protocol::FrameDecoder decoder_;
-  Clock::time_point last_progress_;  // last whole frame in, stream bytes moved or write done
+  Clock::time_point last_progress_;  // last whole frame in, or the paced clock of a stream
   Clock::time_point deadline_;
   Outbox outbox_;
   Clock::time_point opened_at_;
@@ -127,6 +138,7 @@ class Connection : public std::enable_shared_from_this<Connection>, public ChatM
   bool closing_ = false;
   bool closed_ = false;
   bool in_chat_ = false;
+  bool streaming_ = false;
 };
 
 }  // namespace netdisk::server

@@ -1,5 +1,6 @@
 #include "server/outbox.h"
 
+#include <cassert>
 #include <vector>
 
 #include <boost/asio/as_tuple.hpp>
@@ -17,11 +18,8 @@ constexpr std::size_t kMaxFramesPerWrite = 64;
 
 }  // namespace
 
-Outbox::Outbox(asio::ip::tcp::socket& socket, std::chrono::steady_clock::time_point& last_progress)
-    : socket_(socket),
-      last_progress_(last_progress),
-      has_work_(socket.get_executor()),
-      is_drained_(socket.get_executor()) {
+Outbox::Outbox(asio::ip::tcp::socket& socket)
+    : socket_(socket), has_work_(socket.get_executor()), is_drained_(socket.get_executor()) {
   // A signal is a timer that never fires by itself; cancel() wakes its waiter.
   has_work_.expires_at(std::chrono::steady_clock::time_point::max());
   is_drained_.expires_at(std::chrono::steady_clock::time_point::max());
@@ -58,7 +56,7 @@ asio::awaitable<void> Outbox::run() {
       queued_bytes_ = 0;
       continue;  // wakes drained() waiters on the next turn, then exits
     }
-    last_progress_ = std::chrono::steady_clock::now();
+    last_write_ = std::chrono::steady_clock::now();
     for (std::size_t i = 0; i < count; ++i) {
       queued_bytes_ -= queue_.front()->size();
       queue_.pop_front();
@@ -82,6 +80,14 @@ asio::awaitable<void> Outbox::acquire_exclusive() {
 
 void Outbox::release_exclusive() {
   exclusive_ = false;
+  wake(has_work_);
+}
+
+void Outbox::abandon() {
+  assert(exclusive_);
+  failed_ = true;
+  queue_.clear();
+  queued_bytes_ = 0;
   wake(has_work_);
 }
 

@@ -20,9 +20,7 @@ using SharedFrame = std::shared_ptr<const std::string>;
 
 class Outbox {
  public:
-  // `last_progress` is stamped whenever bytes leave, for the idle-timeout sweep.
-  Outbox(boost::asio::ip::tcp::socket& socket,
-         std::chrono::steady_clock::time_point& last_progress);
+  explicit Outbox(boost::asio::ip::tcp::socket& socket);
 
   // Queues a frame. With a `limit`, refuses (returns false, queues nothing) when the queued
   // bytes would exceed it: the caller decides what an overflowing receiver deserves.
@@ -42,15 +40,22 @@ class Outbox {
   // release_exclusive().
   boost::asio::awaitable<void> acquire_exclusive();
   void release_exclusive();
+  // Drops every queued frame and refuses new ones; the writer exits. For a connection whose
+  // byte stream broke off midway: the peer would read any later frame as stream data. Only
+  // while holding exclusive access, so that no write of queued frames is in flight.
+  void abandon();
 
   std::size_t queued_bytes() const noexcept { return queued_bytes_; }
+  // When the last write of frames finished, for the idle-timeout sweep (a peer that takes our
+  // frames is not idle).
+  std::chrono::steady_clock::time_point last_write() const noexcept { return last_write_; }
   bool failed() const noexcept { return failed_; }
 
  private:
   void wake(boost::asio::steady_timer& signal);
 
   boost::asio::ip::tcp::socket& socket_;
-  std::chrono::steady_clock::time_point& last_progress_;
+  std::chrono::steady_clock::time_point last_write_{};
   std::deque<SharedFrame> queue_;
   std::size_t queued_bytes_ = 0;
   boost::asio::steady_timer has_work_;

@@ -6,6 +6,7 @@
 // has no SF_NODISKIO); --send-mode buffered avoids that at the cost of a copy.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 
@@ -16,12 +17,12 @@
 
 namespace netdisk::server {
 
-// Sends exactly `length` bytes of `fd` from `offset`, calling `on_progress` after every call
-// that moved bytes. Errors end the transfer: size_mismatch when the file shrank under us or the
-// peer went away (EPIPE/ECONNRESET; the process ignores SIGPIPE, see main.cc), or when the wait
-// for writability was cancelled (a caller's deadline). Never throws for I/O errors.
-boost::asio::awaitable<Status> sendfile_to_socket(boost::asio::ip::tcp::socket& socket, int fd,
-                                                  std::uint64_t offset, std::uint64_t length,
-                                                  const std::function<void()>& on_progress);
+// Sends exactly `length` bytes of `fd` from `offset`, calling `on_progress` with the byte count
+// of every call that moved bytes. Errors end the transfer: size_mismatch when the file shrank under
+// us or the peer went away (EPIPE/ECONNRESET; the process ignores SIGPIPE, see main.cc), or when
+// the wait for writability was cancelled (a caller's deadline). Never throws for I/O errors.
+boost::asio::awaitable<Status> sendfile_to_socket(
+    boost::asio::ip::tcp::socket& socket, int fd, std::uint64_t offset, std::uint64_t length,
+    const std::function<void(std::size_t)>& on_progress);
 
 }  // namespace netdisk::server

@@ -83,6 +83,11 @@ void add_server_options(CLI::App& app, ServerConfig& config) {
       "--idle-timeout", [&config](unsigned s) { config.idle_timeout = std::chrono::seconds(s); },
       "Seconds without traffic before a connection is closed (default 300)")
       ->check(CLI::Range(1u, 86400u));
+  app.add_option("--min-stream-rate", config.min_stream_rate,
+                 "Slowest average speed in bytes a second at which an upload or download keeps "
+                 "its connection: slower ones time out after about --idle-timeout "
+                 "(--http-body-timeout on HTTP); 0 lets any progress count (default 1024)")
+      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1} << 40));
   app.add_option_function<unsigned>(
       "--shutdown-grace",
       [&config](unsigned s) { config.shutdown_grace = std::chrono::seconds(s); },
@@ -130,7 +135,7 @@ void add_server_options(CLI::App& app, ServerConfig& config) {
       ->check(CLI::Range(1u, 365u * 24 * 3600));
   app.add_option("--send-mode", config.send_mode,
                  "How downloads leave: sendfile (zero-copy) or buffered (pread + write); "
-                 "default sendfile, measured faster and cheaper (docs/BENCHMARKS.md)")
+                 "default sendfile (docs/BENCHMARKS.md compares them)")
       ->transform(CLI::CheckedTransformer(
           std::map<std::string, SendMode>{{"buffered", SendMode::buffered},
                                           {"sendfile", SendMode::sendfile}}));
@@ -162,7 +167,8 @@ void add_server_options(CLI::App& app, ServerConfig& config) {
   app.add_option_function<unsigned>(
       "--http-body-timeout",
       [&config](unsigned s) { config.http_body_timeout = std::chrono::seconds(s); },
-      "Seconds an HTTP body may make no progress before the connection is closed (default 30)")
+      "Seconds an HTTP body may make no progress, or fall behind --min-stream-rate, before "
+      "the connection is closed (default 30)")
       ->check(CLI::Range(1u, 86400u));
   add_https_options(app, config);
 }

@@ -33,6 +33,9 @@ struct ServerConfig {
   unsigned blocking_threads = 4;  // fsync, directory scans, workbook rewrites
   std::chrono::seconds handshake_timeout{10};
   std::chrono::seconds idle_timeout{300};
+  // File data in flight must average at least this many bytes a second, or its timeout
+  // (idle_timeout, http_body_timeout) closes it; 0 turns the rule off (server/stream_pace.h).
+  std::uint64_t min_stream_rate = 1024;
   std::chrono::seconds shutdown_grace{10};
   std::size_t max_connections = 10000;
   std::size_t max_frame_bytes = 1024 * 1024;
@@ -57,7 +60,7 @@ struct ServerConfig {
   std::string http_port_file;                   // like port_file, for the HTTP port
   std::chrono::seconds http_header_timeout{10};  // from a request's first byte to its last header
   std::chrono::seconds http_idle_timeout{60};    // between requests on a keep-alive connection
-  std::chrono::seconds http_body_timeout{30};    // longest wait for any progress on a body
+  std::chrono::seconds http_body_timeout{30};    // a body's timeout, paced by min_stream_rate
   // HTTPS: the same routes over TLS on a second port (docs/HTTP.md, "TLS"); off by default.
   bool https_enabled = false;
   Endpoint https_listen{"127.0.0.1", 0};

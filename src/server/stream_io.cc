@@ -31,22 +31,55 @@ constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable);
 // (a few thousand per GiB) while two buffers per transfer cost only 512 KiB of memory.
 constexpr std::size_t kChunkBytes = 256 * 1024;
 
-Error stream_cut(std::uint64_t missing) {
+// Why a stream stopped before its end: the sweep cut it off (it stalled, or averaged under
+// --min-stream-rate), or the peer closed or reset the connection.
+Error stream_timeout(Connection& connection) {
+  auto rate = connection.server().config.min_stream_rate;
+  if (rate == 0) return make_error(Errc::timeout, "the stream stopped moving");
+  return make_error(Errc::timeout,
+                    fmt::format("the stream stopped moving or averaged under the server's "
+                                "minimum of {} bytes a second",
+                                rate));
+}
+
+Error stream_cut(Connection& connection, std::uint64_t missing) {
+  if (connection.timed_out()) return stream_timeout(connection);
   return make_error(Errc::size_mismatch,
                     fmt::format("the stream ended {} bytes before its declared length", missing));
 }
+
+// Marks a stream in progress on the connection for as long as it lives (Connection::begin_stream).
+class StreamScope {
+ public:
+  explicit StreamScope(Connection& connection) : connection_(connection) {
+    connection_.begin_stream();
+  }
+  ~StreamScope() { connection_.end_stream(); }
+  StreamScope(const StreamScope&) = delete;
+  StreamScope& operator=(const StreamScope&) = delete;
+
+ private:
+  Connection& connection_;
+};
 
 struct ReadOutcome {
   boost::system::error_code error;
   std::size_t bytes = 0;
 };
 
+// One read_some at a time (as async_read does inside), so that every piece that arrives counts
+// towards the stream's pace, not only a whole chunk.
 asio::awaitable<ReadOutcome> read_exactly(Connection& connection, std::vector<std::byte>& buffer,
                                           std::size_t want) {
-  auto [ec, n] = co_await asio::async_read(connection.socket(),
-                                           asio::buffer(buffer.data(), want), kAsTuple);
-  connection.note_progress();
-  co_return ReadOutcome{ec, n};
+  std::size_t got = 0;
+  while (got < want) {
+    auto [ec, n] = co_await connection.socket().async_read_some(
+        asio::buffer(buffer.data() + got, want - got), kAsTuple);
+    got += n;
+    connection.note_stream_bytes(n);
+    if (ec) co_return ReadOutcome{ec, got};
+  }
+  co_return ReadOutcome{{}, got};
 }
 
 asio::awaitable<Status> write_on_pool(Connection& connection, storage::Upload& upload,
@@ -56,18 +89,23 @@ asio::awaitable<Status> write_on_pool(Connection& connection, storage::Upload& u
   });
 }
 
-}  // namespace
-
-asio::awaitable<Status> discard_stream(Connection& connection, std::uint64_t length) {
+asio::awaitable<Status> discard_rest(Connection& connection, std::uint64_t length) {
   length -= connection.take_buffered(length).size();
   std::vector<std::byte> sink(std::min<std::uint64_t>(length, kChunkBytes));
   while (length > 0) {
     auto want = static_cast<std::size_t>(std::min<std::uint64_t>(length, sink.size()));
     auto read = co_await read_exactly(connection, sink, want);
-    if (read.error) co_return stream_cut(length - read.bytes);
+    if (read.error) co_return stream_cut(connection, length - read.bytes);
     length -= read.bytes;
   }
   co_return Status{};
+}
+
+}  // namespace
+
+asio::awaitable<Status> discard_stream(Connection& connection, std::uint64_t length) {
+  StreamScope streaming(connection);
+  co_return co_await discard_rest(connection, length);
 }
 
 asio::awaitable<Result<std::optional<std::uint64_t>>> skip_declared_stream(
@@ -80,8 +118,10 @@ asio::awaitable<Result<std::optional<std::uint64_t>>> skip_declared_stream(
   co_return *length;
 }
 
-asio::awaitable<Status> receive_into_upload(Connection& connection, storage::Upload& upload,
-                                            std::uint64_t length) {
+namespace {
+
+asio::awaitable<Status> receive_rest(Connection& connection, storage::Upload& upload,
+                                     std::uint64_t length) {
   // Bytes that arrived with the announcing frame come first.
   auto early = connection.take_buffered(length);
   if (!early.empty()) {
@@ -90,7 +130,7 @@ asio::awaitable<Status> receive_into_upload(Connection& connection, storage::Upl
     auto written = co_await run_blocking(connection.server().blocking_pool,
                                          [&upload, bytes] { return upload.write(bytes); });
     if (!written.ok()) {
-      auto drained = co_await discard_stream(connection, length);
+      auto drained = co_await discard_rest(connection, length);
       co_return drained.ok() ? written : drained;
     }
   }
@@ -103,7 +143,7 @@ asio::awaitable<Status> receive_into_upload(Connection& connection, storage::Upl
   if (first.error) {
     // Keep what did arrive, so a resumed upload continues from the last byte received.
     co_await write_on_pool(connection, upload, filling, first.bytes);
-    co_return stream_cut(length - first.bytes);
+    co_return stream_cut(connection, length - first.bytes);
   }
   length -= first.bytes;
   std::size_t pending = first.bytes;
@@ -115,18 +155,16 @@ asio::awaitable<Status> receive_into_upload(Connection& connection, storage::Upl
                                      read_exactly(connection, filling, want));
     if (read.error) {
       if (written.ok()) co_await write_on_pool(connection, upload, filling, read.bytes);
-      co_return stream_cut(length - read.bytes);
+      co_return stream_cut(connection, length - read.bytes);
     }
     length -= read.bytes;
     if (!written.ok()) {
-      auto drained = co_await discard_stream(connection, length);
+      auto drained = co_await discard_rest(connection, length);
       co_return drained.ok() ? written : drained;
     }
     pending = read.bytes;
   }
 }
-
-namespace {
 
 asio::awaitable<Result<std::size_t>> pread_on_pool(Connection& connection, int fd,
                                                     std::vector<std::byte>& buffer,
@@ -146,12 +184,17 @@ asio::awaitable<Result<std::size_t>> pread_on_pool(Connection& connection, int f
       });
 }
 
+// One write_some at a time, for the same reason as read_exactly.
 asio::awaitable<Status> write_all(Connection& connection, const std::vector<std::byte>& buffer,
                                   std::size_t bytes) {
-  auto [ec, n] = co_await asio::async_write(connection.socket(),
-                                            asio::buffer(buffer.data(), bytes), kAsTuple);
-  connection.note_progress();
-  if (ec) co_return make_error(Errc::size_mismatch, "the client went away during a download");
+  std::size_t sent = 0;
+  while (sent < bytes) {
+    auto [ec, n] = co_await connection.socket().async_write_some(
+        asio::buffer(buffer.data() + sent, bytes - sent), kAsTuple);
+    sent += n;
+    connection.note_stream_bytes(n);
+    if (ec) co_return make_error(Errc::size_mismatch, "the client went away during a download");
+  }
   co_return Status{};
 }
 
@@ -181,14 +224,26 @@ asio::awaitable<Status> send_buffered(Connection& connection, int fd, std::uint6
 
 }  // namespace
 
+asio::awaitable<Status> receive_into_upload(Connection& connection, storage::Upload& upload,
+                                            std::uint64_t length) {
+  StreamScope streaming(connection);
+  co_return co_await receive_rest(connection, upload, length);
+}
+
 asio::awaitable<Status> send_file_range(Connection& connection, int fd, std::uint64_t offset,
                                         std::uint64_t length, SendMode mode) {
   if (length == 0) co_return Status{};
+  StreamScope streaming(connection);
+  Status sent;
   if (mode == SendMode::sendfile) {
-    co_return co_await sendfile_to_socket(connection.socket(), fd, offset, length,
-                                          [&connection] { connection.note_progress(); });
+    sent = co_await sendfile_to_socket(
+        connection.socket(), fd, offset, length,
+        [&connection](std::size_t bytes) { connection.note_stream_bytes(bytes); });
+  } else {
+    sent = co_await send_buffered(connection, fd, offset, length);
   }
-  co_return co_await send_buffered(connection, fd, offset, length);
+  if (!sent.ok() && connection.timed_out()) co_return stream_timeout(connection);
+  co_return sent;
 }
 
 }  // namespace netdisk::server

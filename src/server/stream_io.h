@@ -28,8 +28,9 @@ enum class SendMode {
 
 // Reads exactly `length` stream bytes from the connection into `upload`. A failed write
 // (disk_full, io_error) still reads and discards the rest, so the connection stays in sync,
-// and returns that error. If the peer stops early (or times out), returns size_mismatch, which
-// closes the connection; a resumable partial file is kept.
+// and returns that error. If the peer stops early, returns size_mismatch; if the stream stalls
+// or averages under --min-stream-rate for too long (server/stream_pace.h), timeout. Both close
+// the connection; a resumable partial file keeps what arrived.
 boost::asio::awaitable<Status> receive_into_upload(Connection& connection, storage::Upload& upload,
                                                    std::uint64_t length);
 
@@ -43,7 +44,8 @@ boost::asio::awaitable<Result<std::optional<std::uint64_t>>> skip_declared_strea
     Connection& connection, const nlohmann::json& request);
 
 // Writes `length` bytes of `fd` from `offset` to the socket. Errors are fatal for the
-// connection (size_mismatch: the peer went away or the file shrank under us).
+// connection: size_mismatch when the peer went away or the file shrank under us, timeout when
+// the peer stalled or read slower than --min-stream-rate for too long.
 boost::asio::awaitable<Status> send_file_range(Connection& connection, int fd,
                                                std::uint64_t offset, std::uint64_t length,
                                                SendMode mode);

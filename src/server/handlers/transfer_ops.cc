@@ -153,12 +153,15 @@ boost::asio::awaitable<HandlerResult> download(RequestContext& context) {
   co_await outbox.acquire_exclusive();
   auto mode = connection.server().config.send_mode;
   auto sent = co_await send_file_range(connection, file.fd.get(), prepared->offset, length, mode);
-  outbox.release_exclusive();
   if (!sent.ok()) {
     spdlog::info("conn#{} download of {} stopped: {}", connection.serial(), target,
                  sent.error().message);
-    co_return std::move(sent).error();
+    // The peer is still reading file data: an error frame now would land in its file. It sees
+    // the stream end early and resumes against the version it was told.
+    connection.abandon_output();
   }
+  outbox.release_exclusive();
+  if (!sent.ok()) co_return std::move(sent).error();
   co_return std::optional<json>{};  // the reply went out before the stream
 }
 

@@ -1,11 +1,14 @@
 #include "server/http/file_upload.h"
 
+#include <chrono>
 #include <limits>
 #include <vector>
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/error.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/read.hpp>
@@ -16,11 +19,14 @@
 #include "server/http/http_context.h"
 #include "server/http/responses.h"
 #include "server/http/user_store.h"
+#include "server/server_context.h"
+#include "server/stream_pace.h"
 
 namespace netdisk::server::http {
 namespace {
 
 namespace asio = boost::asio;
+using Clock = std::chrono::steady_clock;
 constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t kChunkBytes = 256 * 1024;
 
@@ -40,27 +46,49 @@ asio::awaitable<void> refuse(Exchange& exchange, Error error) {
   co_await exchange.send_error(error);
 }
 
-// Reads the body into `upload`. An Error when the peer stalls or goes away, or the disk fails.
+Error body_stopped(const ServerConfig& config, const boost::system::error_code& ec) {
+  if (ec != beast::error::timeout) {
+    return make_error(Errc::size_mismatch, "the upload stopped: " + ec.message());
+  }
+  return make_error(Errc::timeout,
+                    fmt::format("the upload stalled for {} s or averaged under the server's "
+                                "minimum of {} bytes a second",
+                                config.http_body_timeout.count(), config.min_stream_rate));
+}
+
+// Reads the body into `upload`. An Error when the peer stalls, trickles or goes away, or the
+// disk fails. Reads go one at a time, each paced (server/stream_pace.h): a slow but steady
+// client is not cut off because filling a whole chunk took longer than the body timeout, and a
+// trickling one is. Time spent writing to our own disk does not count against the client.
 asio::awaitable<Status> receive_body(Exchange& exchange, storage::Upload& upload) {
   auto& server = exchange.context().server;
   bhttp::request_parser<bhttp::buffer_body> parser(std::move(exchange.parser()));
   parser.body_limit(std::numeric_limits<std::uint64_t>::max());  // Upload checks the size
   std::vector<char> chunk(kChunkBytes);
+  auto activity = Clock::now();
   while (!parser.is_done()) {
-    parser.get().body().data = chunk.data();
-    parser.get().body().size = chunk.size();
-    exchange.stream().expires_after(server.config.http_body_timeout);
-    auto [ec, n] =
-        co_await bhttp::async_read(exchange.stream(), exchange.buffer(), parser, kAsTuple);
-    if (ec == bhttp::error::need_buffer) ec = {};
-    if (ec) co_return make_error(Errc::size_mismatch, "the upload stopped: " + ec.message());
-    std::size_t got = chunk.size() - parser.get().body().size;
+    auto& body = parser.get().body();
+    body.data = chunk.data();
+    body.size = chunk.size();
+    while (!parser.is_done() && body.size > 0) {
+      exchange.stream().expires_at(activity + server.config.http_body_timeout);
+      std::size_t room = body.size;
+      auto [ec, n] =
+          co_await bhttp::async_read_some(exchange.stream(), exchange.buffer(), parser, kAsTuple);
+      activity =
+          paced_activity(activity, room - body.size, server.config.min_stream_rate, Clock::now());
+      if (ec == bhttp::error::need_buffer) break;
+      if (ec) co_return body_stopped(server.config, ec);
+    }
+    std::size_t got = chunk.size() - body.size;
     if (got == 0) continue;
+    auto writing_since = Clock::now();
     // Captures references and plain values only (server/blocking.h).
     auto written = co_await run_blocking(server.blocking_pool, [&upload, &chunk, got]() {
       return upload.write(std::as_bytes(std::span(chunk.data(), got)));
     });
     if (!written) co_return written;
+    activity += Clock::now() - writing_since;
   }
   exchange.mark_body_read();
   co_return Status{};

@@ -58,6 +58,9 @@ class HttpStream {
   void expires_after(std::chrono::steady_clock::duration timeout) {
     transport_->tcp().expires_after(timeout);
   }
+  void expires_at(std::chrono::steady_clock::time_point deadline) {
+    transport_->tcp().expires_at(deadline);
+  }
   void expires_never() { transport_->tcp().expires_never(); }
   // True over TLS: cookies get Secure, the CSRF origin is https://, bodies are buffered.
   bool secure() const { return transport_->secure(); }
