@@ -23,6 +23,9 @@ using Clock = std::chrono::steady_clock;
 
 // In the child, after fork: the environment, then exec. Never returns.
 [[noreturn]] void exec_child(const std::vector<std::string>& argv, const Env& env) {
+  // Only the standard streams: descriptors the test opened without O_CLOEXEC are not the
+  // client's (tests/e2e/server_process.cc).
+  ::close_range(3, ~0U, 0);
   ::unsetenv("NETDISK_PASSWORD");
   for (const auto& [name, value] : env) ::setenv(name.c_str(), value.c_str(), 1);
   std::vector<char*> args;

@@ -48,6 +48,7 @@ CliResult run_program(const std::filesystem::path& program, const std::vector<st
     ::dup2(out_pipe[1], STDOUT_FILENO);
     ::dup2(err_pipe[1], STDERR_FILENO);
     ::setsid();  // no controlling terminal: the client must not find /dev/tty
+    ::close_range(3, ~0U, 0);  // nothing else the test holds (server_process.cc says why)
     std::vector<char*> argv, envp;
     for (auto& arg : argv_text) argv.push_back(arg.data());
     argv.push_back(nullptr);

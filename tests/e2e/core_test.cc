@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -37,6 +38,26 @@ void expect_ping_works(WireClient& client) {
   auto reply = client.call("ping");
   EXPECT_TRUE(reply.ok);
   EXPECT_TRUE(reply.body.contains("time"));
+}
+
+TEST(Harness, TheServerInheritsNoDescriptorOfTheTestProcess) {
+  int planted[2];
+  ASSERT_EQ(::pipe(planted), 0);  // without O_CLOEXEC, as a careless helper would open it
+  struct stat info {};
+  ASSERT_EQ(::fstat(planted[0], &info), 0);
+  std::string planted_name = "pipe:[" + std::to_string(info.st_ino) + "]";
+  ServerProcess server;
+  int seen = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(
+           "/proc/" + std::to_string(server.server_pid()) + "/fd")) {
+    std::error_code ignored;
+    EXPECT_NE(std::filesystem::read_symlink(entry.path(), ignored).string(), planted_name)
+        << "netdiskd holds the test's pipe as descriptor " << entry.path().filename();
+    ++seen;
+  }
+  EXPECT_GT(seen, 3);  // its standard streams and its own sockets were listed
+  ::close(planted[0]);
+  ::close(planted[1]);
 }
 
 TEST(Handshake, HelloAgreesOnVersionOneAndAnnouncesTheMaximumFrame) {

@@ -123,6 +123,10 @@ void ServerProcess::launch() {
       ::dup2(log, STDERR_FILENO);
       ::dup2(log, STDOUT_FILENO);
     }
+    // Sockets and pipes the test opened without O_CLOEXEC (on any of its threads) are none of
+    // the server's business: they would count against its descriptor limit and keep the test's
+    // connections open after the test closed them.
+    ::close_range(3, ~0U, 0);
     std::vector<char*> argv;
     for (auto& arg : args) argv.push_back(arg.data());
     argv.push_back(nullptr);
