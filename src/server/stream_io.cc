@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <limits>
 #include <vector>
 
 #include <boost/asio/as_tuple.hpp>
@@ -62,24 +63,33 @@ class StreamScope {
   Connection& connection_;
 };
 
+// The completion condition for the streams' asio::async_read and async_write. They call it
+// before every read_some or write_some with the bytes moved so far, so each piece that moves
+// counts towards the stream's pace (Connection::note_stream_bytes), not only a whole chunk.
+class CountTowardsPace {
+ public:
+  explicit CountTowardsPace(Connection& connection) : connection_(&connection) {}
+  std::size_t operator()(const boost::system::error_code& error, std::size_t moved) {
+    connection_->note_stream_bytes(moved - counted_);
+    counted_ = moved;
+    return error ? 0 : std::numeric_limits<std::size_t>::max();  // as transfer_all, uncapped
+  }
+
+ private:
+  Connection* connection_;
+  std::size_t counted_ = 0;
+};
+
 struct ReadOutcome {
   boost::system::error_code error;
   std::size_t bytes = 0;
 };
 
-// One read_some at a time (as async_read does inside), so that every piece that arrives counts
-// towards the stream's pace, not only a whole chunk.
 asio::awaitable<ReadOutcome> read_exactly(Connection& connection, std::vector<std::byte>& buffer,
                                           std::size_t want) {
-  std::size_t got = 0;
-  while (got < want) {
-    auto [ec, n] = co_await connection.socket().async_read_some(
-        asio::buffer(buffer.data() + got, want - got), kAsTuple);
-    got += n;
-    connection.note_stream_bytes(n);
-    if (ec) co_return ReadOutcome{ec, got};
-  }
-  co_return ReadOutcome{{}, got};
+  auto [ec, n] = co_await asio::async_read(connection.socket(), asio::buffer(buffer.data(), want),
+                                           CountTowardsPace(connection), kAsTuple);
+  co_return ReadOutcome{ec, n};
 }
 
 asio::awaitable<Status> write_on_pool(Connection& connection, storage::Upload& upload,
@@ -184,17 +194,12 @@ asio::awaitable<Result<std::size_t>> pread_on_pool(Connection& connection, int f
       });
 }
 
-// One write_some at a time, for the same reason as read_exactly.
 asio::awaitable<Status> write_all(Connection& connection, const std::vector<std::byte>& buffer,
                                   std::size_t bytes) {
-  std::size_t sent = 0;
-  while (sent < bytes) {
-    auto [ec, n] = co_await connection.socket().async_write_some(
-        asio::buffer(buffer.data() + sent, bytes - sent), kAsTuple);
-    sent += n;
-    connection.note_stream_bytes(n);
-    if (ec) co_return make_error(Errc::size_mismatch, "the client went away during a download");
-  }
+  auto [ec, n] = co_await asio::async_write(connection.socket(),
+                                            asio::buffer(buffer.data(), bytes),
+                                            CountTowardsPace(connection), kAsTuple);
+  if (ec) co_return make_error(Errc::size_mismatch, "the client went away during a download");
   co_return Status{};
 }
 
