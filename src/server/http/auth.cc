@@ -4,14 +4,13 @@
 #include <cctype>
 
 #include "server/http/cookies.h"
+#include "server/http/csrf.h"
 #include "server/http/exchange.h"
 #include "server/http/http_context.h"
 #include "server/server_context.h"
 
 namespace netdisk::server::http {
 namespace {
-
-constexpr std::string_view kCsrfHeader = "X-NetDisk-CSRF";
 
 std::optional<std::string> base64_decode(std::string_view in) {
   static const auto table = [] {
@@ -50,11 +49,6 @@ bool iequals_prefix(std::string_view text, std::string_view prefix) {
     }
   }
   return true;
-}
-
-bool is_safe_method(bhttp::verb method) {
-  return method == bhttp::verb::get || method == bhttp::verb::head ||
-         method == bhttp::verb::options;
 }
 
 }  // namespace
@@ -101,21 +95,10 @@ std::string own_origin(const Exchange& exchange) {
 }
 
 Status check_csrf(const Exchange& exchange, bool basic) {
-  if (is_safe_method(exchange.request().method())) return {};
-  auto refused = [](std::string why) { return make_error(Errc::permission_denied, why); };
-  std::string self = own_origin(exchange);
-  auto origin = exchange.header(bhttp::field::origin);
-  if (!origin.empty() && origin != self) {
-    return refused("cross-site request refused (Origin does not match)");
-  }
-  auto referer = exchange.header(bhttp::field::referer);
-  if (!referer.empty() && referer != self && !referer.starts_with(self + "/")) {
-    return refused("cross-site request refused (Referer does not match)");
-  }
-  if (!basic && exchange.header(kCsrfHeader) != "1") {
-    return refused("missing the X-NetDisk-CSRF: 1 header");
-  }
-  return {};
+  return check_csrf(RequestOrigin{exchange.request().method(),
+                                  exchange.header(bhttp::field::origin),
+                                  exchange.header(bhttp::field::referer),
+                                  exchange.header(kCsrfHeader), own_origin(exchange), basic});
 }
 
 bool from_page_script(const Exchange& exchange) { return !exchange.header(kCsrfHeader).empty(); }

@@ -27,10 +27,8 @@ boost::asio::awaitable<Result<Caller>> authenticate(Exchange& exchange);
 // "http://<Host>", or "https://<Host>" over TLS: the origin of pages this server served.
 std::string own_origin(const Exchange& exchange);
 
-// For a method that changes state (anything but GET, HEAD, OPTIONS): Origin and Referer, when
-// present, must name this server (own_origin); and unless the request carried Basic
-// credentials it must have "X-NetDisk-CSRF: 1", a header no cross-site form can add and no
-// cross-site script can add without a CORS preflight we never grant. permission_denied if not.
+// The cross-site rule of csrf.h applied to this request (its method, Origin, Referer and
+// X-NetDisk-CSRF headers, against own_origin). permission_denied if it is refused.
 Status check_csrf(const Exchange& exchange, bool basic);
 
 // True when the request comes from the page's scripts (it sends X-NetDisk-CSRF on every call):
