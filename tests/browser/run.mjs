@@ -259,12 +259,28 @@ try {
     check(stamps.every((text) => /^\[\d\d:\d\d\]$/.test(text)), `lines without a time: ${JSON.stringify(stamps)}`);
   });
 
-  await step('the member count follows joins and leaves of others', async () => {
+  await step('the member count follows joins and leaves over TCP and from another browser', async () => {
     await waitForMembers(3);  // alice (this page), bob and carol (TCP)
     await carol.call('chat.leave');
     await waitForMembers(2);
     await carol.call('chat.join');
     await waitForMembers(3);
+    // A second browser (its own cookies) joins as dave through the page, then goes away.
+    const other = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+      headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+    try {
+      const second = await (await other.newContext()).newPage();
+      await second.goto(base + '/');
+      await second.fill('#auth-user', 'dave');
+      await second.fill('#auth-pass', 'password1');
+      await second.click('#register');
+      await second.waitForSelector('#chat-text:not([disabled])', { timeout: 10000 });
+      await waitForMembers(4);
+      check((await second.textContent('#chat-state')) === '(4 here)', 'the second browser counts otherwise');
+    } finally {
+      await other.close();
+    }
+    await waitForMembers(3);  // closing the browser closed its WebSocket: dave left
   });
 
   await step('logging out clears the chat, files and uploads, and leaves the room', async () => {
