@@ -215,36 +215,34 @@ async function navigate(path) {
   }
 }
 
+// Runs one change to the folder, then shows the folder again or the error; nothing when the
+// user signed out while it ran.
+async function changeFolder(request) {
+  const epoch = state.epoch;
+  try {
+    await request();
+    if (epoch === state.epoch) navigate(state.path);
+  } catch (error) {
+    if (epoch === state.epoch) setStatus($('#files-status'), error.message, true);
+  }
+}
+
 async function renameEntry(entry) {
   const name = window.prompt('New name for ' + entry.name, entry.name);
   if (!name || name === entry.name) return;
-  try {
-    await api('POST', '/api/rename', { from: joinPath(state.path, entry.name), to: joinPath(state.path, name) });
-    navigate(state.path);
-  } catch (error) {
-    setStatus($('#files-status'), error.message, true);
-  }
+  const body = { from: joinPath(state.path, entry.name), to: joinPath(state.path, name) };
+  await changeFolder(() => api('POST', '/api/rename', body));
 }
 
 async function deleteEntry(entry) {
   if (!window.confirm('Delete ' + entry.name + '?')) return;
-  try {
-    await api('DELETE', filesUrl(joinPath(state.path, entry.name)));
-    navigate(state.path);
-  } catch (error) {
-    setStatus($('#files-status'), error.message, true);
-  }
+  await changeFolder(() => api('DELETE', filesUrl(joinPath(state.path, entry.name))));
 }
 
 async function makeFolder() {
   const name = window.prompt('Name of the new folder');
   if (!name) return;
-  try {
-    await api('POST', '/api/mkdir', { path: joinPath(state.path, name) });
-    navigate(state.path);
-  } catch (error) {
-    setStatus($('#files-status'), error.message, true);
-  }
+  await changeFolder(() => api('POST', '/api/mkdir', { path: joinPath(state.path, name) }));
 }
 
 // One PUT per file, with its own progress bar (XMLHttpRequest, because fetch has no upload
