@@ -5,7 +5,10 @@
 'use strict';
 
 const $ = (selector) => document.querySelector(selector);
-const state = { user: null, path: '', chat: null, chatId: 0 };
+// Everything below belongs to the signed-in user; clearUserState() forgets all of it on log out.
+// `epoch` changes at every sign-in and sign-out, so a reply that arrives for the previous user
+// (a folder listing, an upload, a chat message) is dropped instead of shown to the next one.
+const state = { user: null, path: '', chat: null, chatId: 0, joinId: 0, epoch: 0, uploads: new Set() };
 
 // ---- API ------------------------------------------------------------------------------
 async function api(method, url, body) {
@@ -51,8 +54,27 @@ function setStatus(element, message, isError) {
 }
 
 // ---- Log in / out ------------------------------------------------------------------------
+// Forgets the signed-in user: closes the chat socket (the server then takes the user out of
+// the room), aborts uploads in flight and empties every list and field that showed their data.
+function clearUserState() {
+  state.epoch += 1;
+  state.user = null;
+  state.path = '';
+  if (state.chat) { state.chat.close(); state.chat = null; }
+  state.chatId = 0;
+  state.joinId = 0;
+  state.uploads.forEach((request) => request.abort());
+  state.uploads.clear();
+  ['#chat-log', '#entries', '#crumbs', '#uploads'].forEach((list) => $(list).replaceChildren());
+  ['#username', '#chat-state'].forEach((label) => { $(label).textContent = ''; });
+  ['#chat-text', '#upload-input', '#auth-user', '#auth-pass'].forEach((field) => { $(field).value = ''; });
+  setStatus($('#files-status'), '');
+}
+
 function showSignedIn(user) {
+  clearUserState();
   state.user = user;
+  $('#loading').hidden = true;
   $('#username').textContent = user;
   $('#whoami').hidden = false;
   $('#auth').hidden = true;
@@ -62,11 +84,11 @@ function showSignedIn(user) {
 }
 
 function showSignedOut() {
-  state.user = null;
+  clearUserState();
+  $('#loading').hidden = true;
   $('#whoami').hidden = true;
   $('#workspace').hidden = true;
   $('#auth').hidden = false;
-  if (state.chat) { state.chat.close(); state.chat = null; }
 }
 
 async function logIn(event) {
@@ -102,8 +124,8 @@ async function register() {
 }
 
 async function logOut() {
+  showSignedOut();  // first, so nothing more of this user arrives while the request runs
   try { await api('POST', '/api/logout'); } catch (_) { /* the cookie is gone either way */ }
-  showSignedOut();
 }
 
 // ---- Files -------------------------------------------------------------------------------
@@ -167,6 +189,7 @@ function renderEntry(entry) {
 }
 
 async function navigate(path) {
+  const epoch = state.epoch;
   state.path = path;
   renderCrumbs();
   setStatus($('#files-status'), 'Loading…');
@@ -177,6 +200,7 @@ async function navigate(path) {
     for (;;) {  // the server pages long folders
       const query = '?path=' + encodeURIComponent(path) + '&after=' + encodeURIComponent(after);
       const page = await api('GET', '/api/list' + query);
+      if (epoch !== state.epoch) return;  // signed out meanwhile
       entries = entries.concat(page.entries);
       if (!page.more || page.entries.length === 0) break;
       after = page.entries[page.entries.length - 1].name;
@@ -185,41 +209,40 @@ async function navigate(path) {
     body.replaceChildren(...entries.map(renderEntry));
     setStatus($('#files-status'), entries.length ? '' : 'This folder is empty.');
   } catch (error) {
+    if (epoch !== state.epoch) return;
     if (error.status === 401) { showSignedOut(); return; }
     setStatus($('#files-status'), error.message, true);
+  }
+}
+
+// Runs one change to the folder, then shows the folder again or the error; nothing when the
+// user signed out while it ran.
+async function changeFolder(request) {
+  const epoch = state.epoch;
+  try {
+    await request();
+    if (epoch === state.epoch) navigate(state.path);
+  } catch (error) {
+    if (epoch === state.epoch) setStatus($('#files-status'), error.message, true);
   }
 }
 
 async function renameEntry(entry) {
   const name = window.prompt('New name for ' + entry.name, entry.name);
   if (!name || name === entry.name) return;
-  try {
-    await api('POST', '/api/rename', { from: joinPath(state.path, entry.name), to: joinPath(state.path, name) });
-    navigate(state.path);
-  } catch (error) {
-    setStatus($('#files-status'), error.message, true);
-  }
+  const body = { from: joinPath(state.path, entry.name), to: joinPath(state.path, name) };
+  await changeFolder(() => api('POST', '/api/rename', body));
 }
 
 async function deleteEntry(entry) {
   if (!window.confirm('Delete ' + entry.name + '?')) return;
-  try {
-    await api('DELETE', filesUrl(joinPath(state.path, entry.name)));
-    navigate(state.path);
-  } catch (error) {
-    setStatus($('#files-status'), error.message, true);
-  }
+  await changeFolder(() => api('DELETE', filesUrl(joinPath(state.path, entry.name))));
 }
 
 async function makeFolder() {
   const name = window.prompt('Name of the new folder');
   if (!name) return;
-  try {
-    await api('POST', '/api/mkdir', { path: joinPath(state.path, name) });
-    navigate(state.path);
-  } catch (error) {
-    setStatus($('#files-status'), error.message, true);
-  }
+  await changeFolder(() => api('POST', '/api/mkdir', { path: joinPath(state.path, name) }));
 }
 
 // One PUT per file, with its own progress bar (XMLHttpRequest, because fetch has no upload
@@ -238,6 +261,9 @@ function uploadFile(file, dir) {
   $('#uploads').append(item);
   return new Promise((resolve) => {
     const request = new XMLHttpRequest();
+    state.uploads.add(request);
+    request.addEventListener('loadend', () => state.uploads.delete(request));
+    request.addEventListener('abort', () => resolve());  // on log out; the list is emptied
     request.open('PUT', filesUrl(joinPath(dir, file.name)));
     request.setRequestHeader('X-NetDisk-CSRF', '1');
     request.upload.addEventListener('progress', (event) => {
@@ -269,15 +295,38 @@ function uploadFile(file, dir) {
 
 async function uploadFiles(files) {
   const dir = state.path;
+  const epoch = state.epoch;
   await Promise.all(Array.from(files).map((file) => uploadFile(file, dir)));
+  if (epoch !== state.epoch) return;
   $('#upload-input').value = '';
   if (state.path === dir) navigate(dir);
 }
 
 // ---- Chat --------------------------------------------------------------------------------
-function chatLine(kind, from, text) {
+// The moment of a chat event: its `time` field (UTC, "2026-11-23T10:04:05.1Z"), read by hand
+// because Date.parse only promises three-digit fractions; now for lines without an event.
+function eventDate(iso) {
+  const parts = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})/.exec(iso || '');
+  if (!parts) return new Date();
+  const [year, month, day, hour, minute, second] = parts.slice(1).map(Number);
+  return new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+}
+
+// "[10:04]" in local time, as the terminal client prints it (src/client/chat/chat_format.cc).
+function timeStamp(iso) {
+  const date = eventDate(iso);
+  const two = (value) => String(value).padStart(2, '0');
+  const stamp = document.createElement('time');
+  stamp.className = 'stamp';
+  stamp.dateTime = iso || date.toISOString();
+  stamp.textContent = '[' + two(date.getHours()) + ':' + two(date.getMinutes()) + ']';
+  return stamp;
+}
+
+function chatLine(kind, from, text, time) {
   const item = document.createElement('li');
   item.className = kind;
+  item.append(timeStamp(time), ' ');
   if (from) {
     const who = document.createElement('span');
     who.className = 'from';
@@ -302,29 +351,45 @@ function chatRequest(op, fields) {
   state.chat.send(JSON.stringify(Object.assign({ op, id: state.chatId }, fields)));
 }
 
+// One server message. The member count comes from `members` replies: the one to our
+// chat.join, and one to a chat.who sent after each join or leave, because chat.left of a user
+// with a second connection still in the room must not lower the count.
+function onChatMessage(message) {
+  const time = message.time;
+  if (message.event === 'chat.message') chatLine('message', message.from, message.text, time);
+  else if (message.event === 'chat.private') chatLine('private', message.from, message.text, time);
+  else if (message.event === 'chat.joined' || message.event === 'chat.left') {
+    chatLine('system', '', message.user + (message.event === 'chat.joined' ? ' joined' : ' left'), time);
+    chatRequest('chat.who', {});
+  } else if (message.event === 'chat.dropped') chatLine('system', '', 'Disconnected: ' + message.reason, time);
+  else if (message.ok === false) chatLine('system', '', 'Error: ' + message.error.message);
+  else if (message.members) {
+    setChatEnabled(true, '(' + message.members.length + ' here)');
+    if (message.id === state.joinId) chatLine('system', '', 'In the room: ' + message.members.join(', '));
+  }
+}
+
 function connectChat() {
   if (state.chat) return;
   setChatEnabled(false, '(connecting…)');
   const scheme = location.protocol === 'https:' ? 'wss://' : 'ws://';
   const socket = new WebSocket(scheme + location.host + '/ws/chat');
   state.chat = socket;
-  socket.addEventListener('open', () => chatRequest('chat.join', {}));
+  // A socket closed on log out may still report; only the current one speaks.
+  socket.addEventListener('open', () => {
+    if (state.chat !== socket) return;
+    chatRequest('chat.join', {});
+    state.joinId = state.chatId;
+  });
   socket.addEventListener('message', (event) => {
+    if (state.chat !== socket) return;
     let message;
     try { message = JSON.parse(event.data); } catch (_) { return; }
-    if (message.event === 'chat.message') chatLine('message', message.from, message.text);
-    else if (message.event === 'chat.private') chatLine('private', message.from, message.text);
-    else if (message.event === 'chat.joined') chatLine('system', '', message.user + ' joined');
-    else if (message.event === 'chat.left') chatLine('system', '', message.user + ' left');
-    else if (message.event === 'chat.dropped') chatLine('system', '', 'Disconnected: ' + message.reason);
-    else if (message.ok === false) chatLine('system', '', 'Error: ' + message.error.message);
-    else if (message.members) {
-      setChatEnabled(true, '(' + message.members.length + ' here)');
-      chatLine('system', '', 'In the room: ' + message.members.join(', '));
-    }
+    onChatMessage(message);
   });
   socket.addEventListener('close', () => {
-    if (state.chat === socket) state.chat = null;
+    if (state.chat !== socket) return;
+    state.chat = null;
     setChatEnabled(false, '(not connected)');
   });
 }

@@ -1,7 +1,8 @@
 // Browser test of the NetDisk web page: starts build/bin/netdiskd on ephemeral ports, drives
 // Debian's chromium through playwright-core (no browser download) and checks what a user does:
 // register, log in, upload, list, download (bytes compared), rename, delete, chat with a TCP
-// client, and the layout on a phone-sized screen. Screenshots go to build/. Prints
+// client (times, member count), that log out leaves nothing of the user in the page, and the
+// layout on a phone-sized screen. Screenshots go to build/. Prints
 // "N passed, N failed" last and exits non-zero on any failure.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
@@ -105,6 +106,7 @@ server.stderr.on('data', (chunk) => { serverLog += chunk; });
 
 let context;
 let tcp;
+let carol;
 try {
   const tcpPort = await waitForFile(path.join(work, 'port'), 15000);
   const httpPort = await waitForFile(path.join(work, 'http-port'), 15000);
@@ -125,6 +127,26 @@ try {
   page.on('pageerror', (error) => consoleErrors.push(String(error)));
 
   const content = 'NetDisk browser test ✓\n' + 'x'.repeat(200000) + '\n';
+
+  await step('until /api/me answers the page shows a loading state, then replaces it', async () => {
+    let release;
+    const held = new Promise((resolve) => { release = resolve; });
+    let asked;
+    const meAsked = new Promise((resolve) => { asked = resolve; });
+    await page.route('**/api/me', async (route) => { asked(); await held; await route.continue(); });
+    try {
+      await page.goto(base + '/', { waitUntil: 'commit' });
+      await meAsked;
+      await page.waitForSelector('#loading', { state: 'visible', timeout: 10000 });
+      check(await page.isHidden('#auth') && await page.isHidden('#workspace'), 'a view shown before /api/me answered');
+      await page.screenshot({ path: path.join(root, 'build/browser-screenshot-loading.png') });
+    } finally {
+      release();
+    }
+    await page.waitForSelector('#auth:not([hidden])', { timeout: 10000 });
+    check(await page.isHidden('#loading'), 'the loading state stayed after /api/me answered');
+    await page.unroute('**/api/me');
+  });
 
   await step('the page loads from netdiskd and shows the login form', async () => {
     await page.goto(base + '/');
@@ -208,6 +230,121 @@ try {
     await page.waitForSelector('#chat-log li:has-text("hello from TCP")', { timeout: 10000 });
   });
 
+  // ---- Issue #15: times on chat lines, a live member count, and nothing left after log out. --
+  const waitForMembers = (count) => page.waitForFunction(
+    (n) => document.querySelector('#chat-state').textContent === `(${n} here)`, count, { timeout: 10000 });
+
+  await step('each chat line shows the time of its event, as the terminal client does', async () => {
+    carol = new WireClient(tcpPort);
+    await carol.call('hello', { version: 1, client: 'browser-test' });
+    await carol.call('register', { username: 'carol', password: 'password1' });
+    await carol.call('login', { username: 'carol', password: 'password1' });
+    await carol.call('chat.join');
+    await tcp.call('chat.send', { text: 'what time is it' });
+    // carol receives the very frame the page receives, so the same `time` field
+    const event = await carol.waitFor((m) => m.event === 'chat.message' && m.text === 'what time is it');
+    const line = page.locator('#chat-log li', { hasText: 'what time is it' });
+    await line.waitFor({ timeout: 10000 });
+    const timeZone = await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
+    const clock = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    const expected = `[${clock.format(new Date(event.time))}]`;
+    const stamp = line.locator('time');
+    check((await stamp.count()) === 1, 'the line has no time');
+    check((await stamp.textContent()) === expected, `shown ${await stamp.textContent()}, expected ${expected}`);
+    check((await stamp.getAttribute('datetime')) === event.time, 'datetime is not the event time');
+    const stamps = await page.$$eval('#chat-log li', (items) => items.map((item) => {
+      const time = item.querySelector('time');
+      return time ? time.textContent : item.textContent;
+    }));
+    check(stamps.every((text) => /^\[\d\d:\d\d\]$/.test(text)), `lines without a time: ${JSON.stringify(stamps)}`);
+  });
+
+  await step('the member count follows joins and leaves over TCP and from another browser', async () => {
+    await waitForMembers(3);  // alice (this page), bob and carol (TCP)
+    await carol.call('chat.leave');
+    await waitForMembers(2);
+    await carol.call('chat.join');
+    await waitForMembers(3);
+    // A second browser (its own cookies) joins as dave through the page, then goes away.
+    const other = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+      headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+    try {
+      const second = await (await other.newContext()).newPage();
+      await second.goto(base + '/');
+      await second.fill('#auth-user', 'dave');
+      await second.fill('#auth-pass', 'password1');
+      await second.click('#register');
+      await second.waitForSelector('#chat-text:not([disabled])', { timeout: 10000 });
+      await waitForMembers(4);
+      check((await second.textContent('#chat-state')) === '(4 here)', 'the second browser counts otherwise');
+    } finally {
+      await other.close();
+    }
+    await waitForMembers(3);  // closing the browser closed its WebSocket: dave left
+  });
+
+  await step('logging out clears the chat, files and uploads, and leaves the room', async () => {
+    await page.fill('#chat-text', 'alice public secret');
+    await page.click('#chat-send');
+    await tcp.waitFor((m) => m.event === 'chat.message' && m.text === 'alice public secret');
+    await page.fill('#chat-text', '/msg bob alice private secret');
+    await page.click('#chat-send');
+    await tcp.waitFor((m) => m.event === 'chat.private' && m.text === 'alice private secret');
+    await tcp.call('chat.private', { to: 'alice', text: 'bob private to alice' });
+    await page.waitForSelector('#chat-log li:has-text("bob private to alice")', { timeout: 10000 });
+    // One upload succeeds; one fails (a folder has its name), so its line stays in the list.
+    await page.setInputFiles('#upload-input', [
+      { name: 'alice-only.txt', mimeType: 'text/plain', buffer: Buffer.from('alice\n') },
+      { name: 'photos', mimeType: 'text/plain', buffer: Buffer.from('not a folder\n') },
+    ]);
+    await page.waitForSelector('tr[data-name="alice-only.txt"]', { timeout: 15000 });
+    await page.waitForSelector('#uploads li.error', { timeout: 15000 });
+
+    await page.click('#logout');
+    await page.waitForSelector('#auth:not([hidden])');
+    await tcp.waitFor((m) => m.event === 'chat.left' && m.user === 'alice');  // the socket closed
+    const left = await page.evaluate(() => ({
+      chat: document.querySelector('#chat-log').children.length,
+      entries: document.querySelector('#entries').children.length,
+      uploads: document.querySelector('#uploads').children.length,
+      state: document.querySelector('#chat-state').textContent,
+      user: document.querySelector('#username').textContent + document.querySelector('#auth-user').value,
+    }));
+    check(left.chat + left.entries + left.uploads === 0 && !left.state && !left.user,
+      `left in the page after log out: ${JSON.stringify(left)}`);
+
+    await page.fill('#auth-user', 'carol');
+    await page.fill('#auth-pass', 'password1');
+    await page.click('#login');
+    await page.waitForSelector('#workspace:not([hidden])', { timeout: 10000 });
+    await page.waitForSelector('#chat-log li:has-text("In the room")', { timeout: 10000 });
+    await page.waitForSelector('#files-status:has-text("empty")', { timeout: 10000 });
+    const chat = await page.textContent('#chat-log');
+    check(!/secret|private|hello from|what time/.test(chat), `carol sees alice's chat: ${chat}`);
+    check((await page.$$('#chat-log li.private')).length === 0, 'private lines left');
+    check(!(await page.$('tr[data-name="alice-only.txt"]')), "alice's files listed for carol");
+    check((await page.$$('#uploads li')).length === 0, "alice's uploads listed for carol");
+  });
+
+  await step('logging out and in again says who is in the room once, and the chat works', async () => {
+    await page.click('#logout');
+    await page.waitForSelector('#auth:not([hidden])');
+    await page.fill('#auth-user', 'carol');
+    await page.fill('#auth-pass', 'password1');
+    await page.click('#login');
+    await page.waitForSelector('#workspace:not([hidden])', { timeout: 10000 });
+    await page.waitForSelector('#chat-text:not([disabled])', { timeout: 10000 });
+    await waitForMembers(2);  // bob and carol (here and over TCP)
+    const roll = await page.$$eval('#chat-log li', (items) => items
+      .map((item) => item.textContent).filter((text) => text.includes('In the room')));
+    check(roll.length === 1 && roll[0].endsWith('In the room: bob, carol'), JSON.stringify(roll));
+    await page.fill('#chat-text', 'carol is back');
+    await page.click('#chat-send');
+    await tcp.waitFor((m) => m.event === 'chat.message' && m.text === 'carol is back');
+    await tcp.call('chat.send', { text: 'welcome back, carol' });
+    await page.waitForSelector('#chat-log li:has-text("welcome back, carol")', { timeout: 10000 });
+  });
+
   await step('the desktop layout renders (screenshot)', async () => {
     await page.setInputFiles('#upload-input', [
       { name: 'report.pdf', mimeType: 'application/pdf', buffer: Buffer.alloc(345678, 1) },
@@ -225,8 +362,10 @@ try {
   });
 
   await step('the page logged no errors', async () => {
-    // The 401 of the first /api/me (nobody logged in yet) is how the page learns that.
-    const unexpected = consoleErrors.filter((text) => !text.includes('status of 401'));
+    // The 401 of the first /api/me (nobody logged in yet) is how the page learns that; the
+    // 409 is the upload refused on purpose in the log-out step.
+    const expected = ['status of 401', 'status of 409'];
+    const unexpected = consoleErrors.filter((text) => !expected.some((known) => text.includes(known)));
     check(unexpected.length === 0, unexpected.join('; '));
   });
 } catch (error) {
@@ -234,6 +373,7 @@ try {
   console.log(`FAIL setup: ${error.stack || error}`);
 } finally {
   if (tcp) tcp.close();
+  if (carol) carol.close();
   if (context) await context.close().catch(() => {});
   server.kill('SIGTERM');
   await new Promise((resolve) => { server.once('exit', resolve); setTimeout(resolve, 5000); });
