@@ -30,7 +30,7 @@ class ServerError : public std::runtime_error {
 
 struct ClientOptions {
   ServerAddress server;
-  std::optional<std::string> user;  // --user: log in for this command alone
+  std::optional<std::string> user;           // --user: log in for this command alone
   CommandMode mode = CommandMode::one_shot;  // how hints name commands (command_hint.h)
 };
 

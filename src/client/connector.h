@@ -40,7 +40,7 @@ class Connector {
   ClientOptions options_;
   std::unique_ptr<ClientSession> session_;
   mutable std::mutex token_mutex_;
-  std::string token_;  // the login token to share with siblings
+  std::string token_;      // the login token to share with siblings
   std::string lost_user_;  // who was logged in on a connection the server closed, until re-login
 };
 

@@ -14,9 +14,10 @@ namespace {
 using Words = std::vector<std::string>;
 
 // Names with every character line_split or glob expansion treats specially.
-const Words kAwkwardNames = {"a b  c.txt", "it's", "say \"hi\"", "back\\slash", "*?[x].txt",
-                             "$HOME `x`", "tab\there", "semi;colon&amp", "~user#1",
-                             "caf\xc3\xa9 \xe2\x9c\x93", "!bang (1){2}", "trailing\\"};
+const Words kAwkwardNames = {
+    "a b  c.txt",   "it's",      "say \"hi\"",     "back\\slash", "*?[x].txt",
+    "$HOME `x`",    "tab\there", "semi;colon&amp", "~user#1",     "caf\xc3\xa9 \xe2\x9c\x93",
+    "!bang (1){2}", "trailing\\"};
 
 TEST(SplitShellWords, MarksOnlyUnquotedWildcardsForExpansion) {
   auto words = split_shell_words("put *.txt '*.md' \"a?\" b\\[1] docs/*.jpg");
@@ -85,10 +86,8 @@ TEST(CompletionText, FinishesInsideAnOpenQuoteAndLeavesFoldersOpen) {
   EXPECT_EQ(completion_text(open_word("get 'my d"), {"my docs/"}), "ocs/");
   EXPECT_EQ(completion_text(open_word("get a\\"), {"a b"}), " b");  // the typed \ escapes it
   // Several candidates: their common start, quote left open.
-  EXPECT_EQ(completion_text(open_word("get 'r"), {"report one.pdf", "report two.pdf"}),
-            "eport ");
-  EXPECT_EQ(completion_text(open_word("get r"), {"report one.pdf", "report two.pdf"}),
-            "eport\\ ");
+  EXPECT_EQ(completion_text(open_word("get 'r"), {"report one.pdf", "report two.pdf"}), "eport ");
+  EXPECT_EQ(completion_text(open_word("get r"), {"report one.pdf", "report two.pdf"}), "eport\\ ");
 }
 
 TEST(CommandHint, NamesTheCommandAsTypedWhereItIsRun) {
@@ -102,8 +101,10 @@ TEST(CommandHint, NamesTheCommandAsTypedWhereItIsRun) {
 }
 
 TEST(RemoteGlob, MatchesTheLastPartOnlyAndSkipsDotFilesAndFoldersWhenAsked) {
-  std::vector<RemoteEntry> entries = {{".hidden.txt", false, 1, ""}, {"a.txt", false, 1, ""},
-                                      {"b.pdf", false, 1, ""},       {"c.txt", true, 0, ""},
+  std::vector<RemoteEntry> entries = {{".hidden.txt", false, 1, ""},
+                                      {"a.txt", false, 1, ""},
+                                      {"b.pdf", false, 1, ""},
+                                      {"c.txt", true, 0, ""},
                                       {"d[1].txt", false, 1, ""}};
   EXPECT_EQ(matching_entries(entries, "", "*.txt", true), (Words{"a.txt", "d[1].txt"}));
   EXPECT_EQ(matching_entries(entries, "docs", "*.txt", false),

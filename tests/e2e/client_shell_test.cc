@@ -117,8 +117,8 @@ TEST_F(ClientShell, PutExpandsLocalWildcardsUnlessQuotedAndGetAndRmMatchRemoteNa
   shell->run("put 'star*.md'\n", prompt());  // quoted: the file of that very name
   auto nothing = shell->run("put nothing*.zip\n", prompt());
   EXPECT_NE(nothing.find("no local file matches nothing*.zip"), std::string::npos) << nothing;
-  EXPECT_EQ(names_in(home()), (std::vector<std::string>{"a.txt", "b.txt", "star*.md", "x.jpg",
-                                                        "y.jpg"}));
+  EXPECT_EQ(names_in(home()),
+            (std::vector<std::string>{"a.txt", "b.txt", "star*.md", "x.jpg", "y.jpg"}));
   shell->run("get '*.txt' dl/\n", prompt());
   shell->run("get *.jpg dl/\n", prompt());  // not put: the names are remote ones
   EXPECT_EQ(names_in(local("dl")), (std::vector<std::string>{"a.txt", "b.txt", "x.jpg", "y.jpg"}));

@@ -7,8 +7,8 @@
 #include <filesystem>
 
 // libedit's readline emulation; it declares FILE-using functions, hence <cstdio> first.
-#include <cstdio>
 #include <editline/readline.h>
+#include <cstdio>
 
 #include "client/remote_path.h"
 
