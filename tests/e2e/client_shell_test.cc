@@ -105,7 +105,7 @@ TEST_F(ClientShell, TabCompletionQuotesNamesWithSpacesAndSpecialCharacters) {
 }
 
 TEST_F(ClientShell, PutExpandsLocalWildcardsUnlessQuotedAndGetAndRmMatchRemoteNames) {
-  for (const char* name : {"a.txt", "b.txt", "c.jpg", "star*.md", "star1.md"}) {
+  for (const char* name : {"a.txt", "b.txt", "c.jpg", "star*.md", "star1.md", "-q.txt"}) {
     write_bytes(local(name), name);
   }
   fs::create_directories(local("pics"));
@@ -118,14 +118,15 @@ TEST_F(ClientShell, PutExpandsLocalWildcardsUnlessQuotedAndGetAndRmMatchRemoteNa
   auto nothing = shell->run("put nothing*.zip\n", prompt());
   EXPECT_NE(nothing.find("no local file matches nothing*.zip"), std::string::npos) << nothing;
   EXPECT_EQ(names_in(home()),
-            (std::vector<std::string>{"a.txt", "b.txt", "star*.md", "x.jpg", "y.jpg"}));
+            (std::vector<std::string>{"-q.txt", "a.txt", "b.txt", "star*.md", "x.jpg", "y.jpg"}));
   shell->run("get '*.txt' dl/\n", prompt());
   shell->run("get *.jpg dl/\n", prompt());  // not put: the names are remote ones
-  EXPECT_EQ(names_in(local("dl")), (std::vector<std::string>{"a.txt", "b.txt", "x.jpg", "y.jpg"}));
+  EXPECT_EQ(names_in(local("dl")),
+            (std::vector<std::string>{"-q.txt", "a.txt", "b.txt", "x.jpg", "y.jpg"}));
   auto none = shell->run("get 'zz*'\n", prompt());
   EXPECT_NE(none.find("no remote file matches zz*"), std::string::npos) << none;
   shell->run("rm '*.jpg'\n", prompt());
-  EXPECT_EQ(names_in(home()), (std::vector<std::string>{"a.txt", "b.txt", "star*.md"}));
+  EXPECT_EQ(names_in(home()), (std::vector<std::string>{"-q.txt", "a.txt", "b.txt", "star*.md"}));
   EXPECT_EQ(shell->quit(), 0);
 }
 

@@ -16,7 +16,11 @@ void append_matches(const ShellWord& word, std::vector<std::string>& out) {
   glob_t found{};
   int rc = ::glob(word.pattern.c_str(), 0, nullptr, &found);
   if (rc == 0) {
-    for (std::size_t i = 0; i < found.gl_pathc; ++i) out.emplace_back(found.gl_pathv[i]);
+    for (std::size_t i = 0; i < found.gl_pathc; ++i) {
+      std::string path = found.gl_pathv[i];
+      // A file named "-x" must stay a file name, not become an option of put.
+      out.push_back(path.starts_with('-') ? "./" + path : path);
+    }
   }
   ::globfree(&found);
   if (rc == GLOB_NOMATCH) throw std::invalid_argument("put: no local file matches " + word.text);
