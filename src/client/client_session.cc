@@ -26,8 +26,10 @@ void ClientSession::authenticate() {
   }
   auto saved = store_.load(server);
   if (!saved) {
-    throw ServerError("not_logged_in", "not logged in to " + server +
-                                           ": run `netdisk login NAME` or use --user NAME");
+    bool shell = options_.mode == CommandMode::shell;  // the shell has no --user
+    throw ServerError("not_logged_in", "not logged in to " + server + ": run `" +
+                                           command_hint(options_.mode, "login NAME") + "`" +
+                                           (shell ? "" : " or use --user NAME"));
   }
   try {
     auto reply = call("login", {{"token", saved->token}});
@@ -36,8 +38,9 @@ void ClientSession::authenticate() {
     if (error.code() == "session_expired" || error.code() == "auth_failed") {
       store_.forget(server);
       throw ServerError(error.code(), "the saved session for " + saved->username + "@" + server +
-                                          " is no longer valid: run `netdisk login " +
-                                          saved->username + "`");
+                                          " is no longer valid: run `" +
+                                          command_hint(options_.mode, "login " + saved->username) +
+                                          "`");
     }
     throw;
   }

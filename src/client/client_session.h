@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "client/command_hint.h"
 #include "client/server_address.h"
 #include "client/session_store.h"
 #include "client/wire_connection.h"
@@ -29,7 +30,8 @@ class ServerError : public std::runtime_error {
 
 struct ClientOptions {
   ServerAddress server;
-  std::optional<std::string> user;  // --user: log in for this command alone
+  std::optional<std::string> user;           // --user: log in for this command alone
+  CommandMode mode = CommandMode::one_shot;  // how hints name commands (command_hint.h)
 };
 
 class ClientSession {

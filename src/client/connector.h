@@ -22,7 +22,8 @@ class Connector {
 
   // The connection, opened (and greeted) on first use. Throws std::runtime_error.
   ClientSession& session();
-  // session(), logged in (ClientSession::authenticate()). Throws ServerError.
+  // session(), logged in (ClientSession::authenticate()). Throws ServerError; after a lost
+  // connection whose login the server no longer knows (it restarted), one that says so.
   ClientSession& authenticated();
   // A new connection logged in with the token of authenticated(). Thread-safe.
   std::unique_ptr<ClientSession> open_sibling() const;
@@ -30,12 +31,17 @@ class Connector {
   // Forgets the connection: after login or logout, or when it failed mid-request.
   void drop() noexcept { session_.reset(); }
   bool connected() const noexcept { return session_ != nullptr; }
+  // Drops the connection when the server has closed it while it was idle (a restart, its idle
+  // timeout), so that the next session() opens a new one and logs in again with the saved
+  // session; never waits. The shell calls it before each command.
+  void drop_if_closed();
 
  private:
   ClientOptions options_;
   std::unique_ptr<ClientSession> session_;
   mutable std::mutex token_mutex_;
-  std::string token_;  // the login token to share with siblings
+  std::string token_;      // the login token to share with siblings
+  std::string lost_user_;  // who was logged in on a connection the server closed, until re-login
 };
 
 }  // namespace netdisk::client

@@ -56,7 +56,8 @@ int main(int argc, char** argv) {
   try {
     Connector connector(
         ClientOptions{parse_server_address(server),
-                      user.empty() ? std::nullopt : std::optional<std::string>(user)});
+                      user.empty() ? std::nullopt : std::optional<std::string>(user),
+                      chosen ? CommandMode::one_shot : CommandMode::shell});
     if (!chosen) return run_shell(connector);
     return run_command(chosen, connector);
   } catch (const std::exception& error) {  // a malformed --server

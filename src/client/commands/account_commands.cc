@@ -11,8 +11,8 @@ int register_command(Connector& connector, const std::string& username) {
   std::string password = read_new_password("New password for " + username + ": ");
   auto reply = session.call("register", {{"username", username}, {"password", password}});
   std::cout << "registered " << reply.value("username", username) << " on "
-            << connector.options().server.to_string() << "; log in with `netdisk login " << username
-            << "`\n";
+            << connector.options().server.to_string() << "; log in with `"
+            << command_hint(connector.options().mode, "login " + username) << "`\n";
   return 0;
 }
 

@@ -84,7 +84,9 @@ constexpr const char* kPutHelp =
     "continue";
 
 constexpr const char* kGetHelp =
-    "Download files: `get REMOTE [LOCAL]` or `get REMOTE... [LOCAL_DIR]`. Bytes go to "
+    "Download files: `get REMOTE [LOCAL]` or `get REMOTE... [LOCAL_DIR]`. REMOTE may be a "
+    "pattern such as '*.txt' or 'docs/*.pdf' (quote it on the command line), matched against "
+    "the folder's files; a name that exists as typed is that file. Bytes go to "
     "LOCAL.part, renamed to LOCAL once complete and verified. An existing LOCAL.part is an "
     "interrupted download: on a terminal you are asked whether to continue it; scripts "
     "continue it when the server's file is unchanged and start over otherwise";
@@ -114,7 +116,7 @@ void add_get(CLI::App& app, CommandAction& chosen) {
 void add_rm(CLI::App& app, CommandAction& chosen) {
   auto paths = std::make_shared<std::vector<std::string>>();
   auto* rm = app.add_subcommand("rm", "Remove remote files or empty folders");
-  rm->add_option("PATHS", *paths, "Remote paths")->required();
+  rm->add_option("PATHS", *paths, "Remote paths; patterns such as 'old/*' too")->required();
   on_parse(rm, chosen, paths, rm_command);
 }
 

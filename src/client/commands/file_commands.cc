@@ -1,8 +1,10 @@
 #include "client/commands/file_commands.h"
 
+#include <algorithm>
 #include <iostream>
 
 #include "client/commands/listing_format.h"
+#include "client/remote_glob.h"
 #include "client/remote_listing.h"
 #include "client/remote_path.h"
 
@@ -44,9 +46,15 @@ int ls_command(Connector& connector, const LsOptions& options) {
 
 int rm_command(Connector& connector, const std::vector<std::string>& paths) {
   auto& session = connector.authenticated();
-  return for_each_path(paths, [&](const std::string& path) {
+  std::vector<std::string> targets;  // patterns expanded (remote_glob.h)
+  int status = for_each_path(paths, [&](const std::string& path) {
+    auto found = expand_remote(session, path, false);
+    targets.insert(targets.end(), found.begin(), found.end());
+  });
+  int removed = for_each_path(targets, [&](const std::string& path) {
     session.call("remove", {{"path", path}});
   });
+  return std::max(status, removed);
 }
 
 int mv_command(Connector& connector, const std::string& from, const std::string& to) {

@@ -5,6 +5,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "client/remote_glob.h"
 #include "client/remote_listing.h"
 #include "client/remote_path.h"
 #include "client/terminal.h"
@@ -27,9 +28,8 @@ struct Plan {
 std::string hint(const Connector& connector, const std::string& command, const std::string& a,
                  const std::string& b) {
   const auto& options = connector.options();
-  std::string user = options.user ? " --user " + shell_quote(*options.user) : "";
-  return "netdisk --server " + options.server.to_string() + user + " " + command + " " +
-         shell_quote(a) + " " + shell_quote(b);
+  return command_hint(options.mode, command + " " + shell_quote(a) + " " + shell_quote(b),
+                      options.server.to_string(), options.user);
 }
 
 // Checked before anything is asked or sent: a bad --limit-rate is a usage error.
@@ -84,8 +84,9 @@ Plan plan_uploads(Connector& connector, const PutOptions& options, ProgressDispl
 // get: where each remote file lands, as in cp: with two arguments the second is the local name
 // (or folder); with more, the last one is the local folder if it is one (or ends in "/"), and
 // otherwise every argument is a remote file saved in the current folder.
+// Each remote argument may be a pattern (remote_glob.h); a local name takes one file only.
 std::vector<std::pair<std::string, fs::path>> download_targets(
-    const std::vector<std::string>& args) {
+    ClientSession& session, const std::vector<std::string>& args) {
   std::vector<std::string> remotes = args;
   fs::path local_dir = ".";
   std::optional<fs::path> local_name;
@@ -100,8 +101,14 @@ std::vector<std::pair<std::string, fs::path>> download_targets(
   }
   std::vector<std::pair<std::string, fs::path>> targets;
   for (const auto& typed : remotes) {
-    std::string remote = normalize_remote(typed);
-    targets.emplace_back(remote, local_name ? *local_name : local_dir / remote_basename(remote));
+    auto found = expand_remote(session, typed, true);
+    if (local_name && found.size() > 1) {
+      throw std::invalid_argument(typed + " matches " + std::to_string(found.size()) +
+                                  " files: give a local folder as the last argument");
+    }
+    for (const auto& remote : found) {
+      targets.emplace_back(remote, local_name ? *local_name : local_dir / remote_basename(remote));
+    }
   }
   return targets;
 }
@@ -141,7 +148,7 @@ bool should_resume(const fs::path& target, const GetOptions& options) {
 Plan plan_downloads(Connector& connector, const GetOptions& options, ProgressDisplay& display) {
   Plan plan;
   std::set<fs::path> seen;
-  for (auto& [remote, target] : download_targets(options.paths)) {
+  for (auto& [remote, target] : download_targets(connector.session(), options.paths)) {
     if (remote.empty() || !seen.insert(fs::absolute(target).lexically_normal()).second) {
       display.message("netdisk: " + target.string() +
                       (remote.empty() ? ": name a file to get" : ": named twice; skipped"));

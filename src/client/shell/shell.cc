@@ -19,6 +19,7 @@
 #include "client/line_editor.h"
 #include "client/shell/completion.h"
 #include "client/shell/line_split.h"
+#include "client/shell/local_glob.h"
 
 namespace netdisk::client {
 namespace {
@@ -85,6 +86,24 @@ bool run_line(Connector& connector, const std::vector<std::string>& words) {
   return true;
 }
 
+// The words of a line without expansion; none when it does not split.
+std::vector<std::string> words_of(const std::string& line) {
+  try {
+    return split_words(line);
+  } catch (const std::invalid_argument&) {
+    return {};
+  }
+}
+
+// The words a line runs: put's local wildcards expanded here (the shell has no OS shell in
+// front of it); other commands' names are remote, expanded against the server's listing by the
+// command itself. Throws std::invalid_argument (a bad quote, a pattern matching nothing).
+std::vector<std::string> shell_line_words(const std::string& line) {
+  auto words = split_shell_words(line);
+  if (!words.empty() && words.front().text == "put") return expand_put_words(words);
+  return plain_words(words);
+}
+
 // The next command line, or nullopt at the end of input (Ctrl-D); Ctrl-C drops the line being
 // typed. On a terminal, keys go to libedit from a poll() loop that also watches the Ctrl-C
 // flag: a blocking readline() missed a Ctrl-C that came while it was busy between two reads
@@ -146,13 +165,15 @@ int run_shell(Connector& connector) {
     if (!line) break;  // Ctrl-D
     std::vector<std::string> words;
     try {
-      words = split_words(*line);
+      words = shell_line_words(*line);
     } catch (const std::invalid_argument& error) {
+      if (!words_of(*line).empty()) ::add_history(line->c_str());
       std::cerr << "netdisk: " << error.what() << "\n";
       continue;
     }
     if (words.empty()) continue;
     ::add_history(line->c_str());
+    connector.drop_if_closed();  // the server restarted or timed us out: reconnect quietly
     bool go_on = run_line(connector, words);
     completion.forget();
     if (!go_on) break;
