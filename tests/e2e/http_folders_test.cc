@@ -59,8 +59,8 @@ class HttpFolderTest : public HttpTest {
     auto result = run_shell(
         "rclone --config '" + (work_ / "rclone.conf").string() + "' " + command + " --http-url " +
         url("/files/") +
-        " --http-headers 'Authorization,Basic YWxpY2U6cGFzc3dvcmQx' :http: " + args + " 2>&1");
-    EXPECT_EQ(result.exit_code, 0) << result.out;
+        " --http-headers 'Authorization,Basic YWxpY2U6cGFzc3dvcmQx' :http: " + args);
+    EXPECT_EQ(result.exit_code, 0) << result.err;
     return result.out;
   }
 

@@ -1,5 +1,6 @@
 #include "server/http/file_delete.h"
 
+#include "server/http/auth.h"
 #include "server/http/exchange.h"
 #include "server/http/folder_listing.h"
 #include "server/http/http_context.h"
