@@ -41,7 +41,8 @@ enum class Errc {
   offset_out_of_range,
   version_mismatch,  // the file changed since the client's copy was taken
   checksum_mismatch,
-  size_mismatch,     // a byte stream was shorter or longer than declared
+  size_mismatch,        // a byte stream was shorter or longer than declared
+  precondition_failed,  // a conditional change found the name not in the state it expected
   // Chat.
   message_too_large,
   // Anything else: a bug or an unexpected system error. The message says which.

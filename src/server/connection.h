@@ -88,6 +88,7 @@ class Connection : public std::enable_shared_from_this<Connection>, public ChatM
   struct PendingUpload {
     std::string path;
     storage::Upload upload;
+    storage::TargetCheck check;  // the upload's if_version / if_absent, run at commit
   };
   std::optional<PendingUpload>& upload() noexcept { return upload_; }
 

@@ -12,6 +12,7 @@
 #include "storage/atomic_file.h"
 #include "storage/checksum.h"
 #include "storage/confined_open.h"
+#include "storage/name_lock.h"
 #include "storage/partial_uploads.h"
 #include "storage/safe_path.h"
 
@@ -122,6 +123,14 @@ Result<DirEntry> FileStore::stat(std::string_view path) const {
   return entry_from_stat(parent->name, *st);
 }
 
+Result<TargetState> FileStore::target_state(std::string_view path) const {
+  auto components = split_user_path(path);
+  if (!components) return std::move(components).error();
+  auto parent = open_parent(*components);
+  if (!parent) return std::move(parent).error();
+  return storage::target_state(parent->dir.get(), parent->name);
+}
+
 Status FileStore::make_directory(std::string_view path, bool parents) {
   auto components = split_user_path(path);
   if (!components) return std::move(components).error();
@@ -153,14 +162,20 @@ Status FileStore::make_directories(const std::vector<std::string>& components) {
   return {};
 }
 
-Status FileStore::remove(std::string_view path) {
+Status FileStore::remove(std::string_view path, const TargetCheck& check) {
   auto components = split_user_path(path);
   if (!components) return std::move(components).error();
   auto parent = open_parent(*components);
   if (!parent) return std::move(parent).error();
   int dirfd = parent->dir.get();
+  NameLock lock(dirfd, parent->name);
   auto st = stat_servable(dirfd, parent->name, path);
   if (!st) return std::move(st).error();
+  if (check) {  // after the existence check: a missing entry is not_found whatever the check
+    auto state = storage::target_state(dirfd, parent->name);
+    if (!state) return std::move(state).error();
+    if (auto allowed = check(*state); !allowed) return allowed;
+  }
   if (!S_ISDIR(st->st_mode)) {
     if (::unlinkat(dirfd, parent->name.c_str(), 0) != 0) {
       return error_from_errno(errno, fmt::format("remove '{}'", path));
@@ -199,6 +214,7 @@ Status FileStore::rename(std::string_view from, std::string_view to) {
   if (!target_parent) return std::move(target_parent).error();
   int from_dir = source_parent->dir.get();
   int to_dir = target_parent->dir.get();
+  NameLock lock(from_dir, source_parent->name, to_dir, target_parent->name);
   if (auto st = stat_servable(from_dir, source_parent->name, from); !st) {
     return std::move(st).error();
   }

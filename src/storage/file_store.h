@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "storage/target_check.h"
 #include "storage/unique_fd.h"
 #include "storage/upload.h"
 
@@ -58,6 +59,11 @@ class FileStore {
   // What list() would say about `path` ("" is the user's folder itself, with an empty name).
   Result<DirEntry> stat(std::string_view path) const;
 
+  // The state a TargetCheck would see at `path` now (exists = false when nothing is there),
+  // for an early check before a long upload; the binding check happens at commit.
+  // not_found only when a folder on the way is missing.
+  Result<TargetState> target_state(std::string_view path) const;
+
   // Creates folder `path`. Without `parents`: already_exists if anything is there, not_found if
   // its parent is missing. With `parents`: creates the missing folders on the way, and an
   // existing folder is fine (not_a_directory if a file is in the way).
@@ -65,7 +71,9 @@ class FileStore {
 
   // Removes a file or an empty folder. not_found; not_empty for a folder that holds anything
   // (a folder holding only idle partial uploads counts as empty; those are removed with it).
-  Status remove(std::string_view path);
+  // With `check`, it runs on the entry's state under a NameLock held through the unlink (see
+  // TargetCheck); its error is returned and nothing is removed.
+  Status remove(std::string_view path, const TargetCheck& check = {});
 
   // Moves `from` to `to` inside the folder. not_found if `from` or the parent of `to` is
   // missing; already_exists if `to` exists (never overwrites); invalid_path for moving a

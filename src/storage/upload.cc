@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <limits>
 #include <thread>
 
@@ -15,6 +16,7 @@
 
 #include "storage/atomic_file.h"
 #include "storage/confined_open.h"
+#include "storage/name_lock.h"
 #include "storage/partial_uploads.h"
 
 namespace netdisk::storage {
@@ -187,7 +189,31 @@ void Upload::advance(std::uint64_t n) {
   offset_ += n;
 }
 
-Status Upload::commit() {
+// The rename over the target, after `check` (if any) passed on the target's current state.
+// Unconditional uploads take the NameLock too, so none lands between another's check and
+// rename.
+Status Upload::publish(const TargetCheck& check) {
+  NameLock lock(dir_.get(), target_name_);
+  unsigned flags = 0;
+  if (check) {
+    auto state = target_state(dir_.get(), target_name_);
+    if (!state) return std::move(state).error();
+    if (auto allowed = check(*state); !allowed) return allowed;
+    // Expected absent: another process creating the name meanwhile must not be overwritten.
+    if (!state->exists) flags = RENAME_NOREPLACE;
+  }
+  if (::renameat2(dir_.get(), partial_name_.c_str(), dir_.get(), target_name_.c_str(), flags) ==
+      0) {
+    return {};
+  }
+  if (errno == EEXIST && flags == RENAME_NOREPLACE) {
+    return make_error(Errc::precondition_failed,
+                      fmt::format("'{}' was created meanwhile", target_name_));
+  }
+  return error_from_errno(errno, fmt::format("replace '{}'", target_name_));
+}
+
+Status Upload::commit(const TargetCheck& check) {
   if (!file_) return make_error(Errc::internal_error, "commit of a closed upload");
   if (deferred_) {
     Error error = std::move(*deferred_);
@@ -218,9 +244,7 @@ Status Upload::commit() {
     discard();
     return error;
   }
-  if (::renameat(dir_.get(), partial_name_.c_str(), dir_.get(), target_name_.c_str()) != 0) {
-    return error_from_errno(errno, fmt::format("replace '{}'", target_name_));
-  }
+  if (auto published = publish(check); !published) return published;
   committed_ = true;
   auto synced = fsync_directory(dir_.get());
   close();

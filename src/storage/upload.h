@@ -13,6 +13,7 @@
 
 #include "common/result.h"
 #include "storage/checksum.h"
+#include "storage/target_check.h"
 #include "storage/unique_fd.h"
 
 namespace netdisk::storage {
@@ -57,7 +58,12 @@ class Upload {
   // given and differs (the partial file is removed); then fsync, store the checksum xattr,
   // rename over the target (replacing a file; is_a_directory if it is a folder), fsync the
   // directory. Never renames after a failed fsync. internal_error if already closed.
-  Status commit();
+  // With `check`, the target's current state is read and checked under a NameLock held across
+  // the rename, so no other NetDisk change to the name comes in between; a failed check
+  // returns its error and publishes nothing (a resumable partial file stays). When the check
+  // saw no target, the rename refuses to replace one that appeared meanwhile
+  // (precondition_failed).
+  Status commit(const TargetCheck& check = {});
 
   // Gives up: removes the partial file even if resumable, and closes the upload. The server
   // calls this when its own write or splice into fd() fails.
@@ -68,6 +74,7 @@ class Upload {
          std::uint64_t size, std::uint64_t offset, std::optional<std::string> expected_hash,
          Xxh3Hasher hasher);
   void close() noexcept;
+  Status publish(const TargetCheck& check);
 
   UniqueFd dir_;
   UniqueFd file_;

@@ -16,3 +16,10 @@ add_dependencies(e2e_http_body_test netdiskd)
 
 netdisk_test(e2e_http_tls_test SOURCES http_tls_test.cc LIBS netdisk_http_fixture LABELS e2e)
 add_dependencies(e2e_http_tls_test netdiskd)
+
+# Folder URLs (listings for browsers, wget -r and rclone), curl -OJ names, and conditional
+# requests (issue #15).
+foreach(_name http_folders http_conditional)
+  netdisk_test(e2e_${_name}_test SOURCES ${_name}_test.cc LIBS netdisk_http_fixture LABELS e2e)
+  add_dependencies(e2e_${_name}_test netdiskd)
+endforeach()

@@ -5,6 +5,7 @@ netdisk_test(storage_files_test
     ${CMAKE_CURRENT_LIST_DIR}/checksum_test.cc
     ${CMAKE_CURRENT_LIST_DIR}/file_store_test.cc
     ${CMAKE_CURRENT_LIST_DIR}/upload_test.cc
+    ${CMAKE_CURRENT_LIST_DIR}/target_check_test.cc
     ${CMAKE_CURRENT_LIST_DIR}/confinement_test.cc
   LIBS netdisk_storage
   LABELS unit)

@@ -17,6 +17,21 @@ namespace {
 
 using json = nlohmann::json;
 
+// The upload's optional condition on the name (docs/PROTOCOL.md, section 8): `if_version`
+// (replace only that version) or `if_absent` (create only). Empty when neither is given.
+Result<storage::TargetCheck> upload_condition(const json& body) {
+  auto version = protocol::optional_string_field(body, "if_version");
+  if (!version) return std::move(version).error();
+  auto absent = protocol::optional_bool_field(body, "if_absent", false);
+  if (!absent) return std::move(absent).error();
+  if (*version && *absent) {
+    return make_error(Errc::bad_request, "if_version and if_absent exclude each other");
+  }
+  if (*version) return storage::require_version(std::string(**version));
+  if (*absent) return storage::require_absent();
+  return storage::TargetCheck{};
+}
+
 }  // namespace
 
 boost::asio::awaitable<HandlerResult> upload(RequestContext& context) {
@@ -27,6 +42,8 @@ boost::asio::awaitable<HandlerResult> upload(RequestContext& context) {
   if (!size) co_return std::move(size).error();
   auto checksum = protocol::optional_string_field(body, "checksum");
   if (!checksum) co_return std::move(checksum).error();
+  auto condition = upload_condition(body);
+  if (!condition) co_return std::move(condition).error();
   std::string target(*path);
   std::optional<std::string> expected;
   if (*checksum) expected = std::string(**checksum);
@@ -34,10 +51,16 @@ boost::asio::awaitable<HandlerResult> upload(RequestContext& context) {
   auto& slot = context.connection.upload();
   slot.reset();  // an abandoned upload on this connection: a resumable partial stays
   co_return co_await with_store(context, [&](storage::FileStore& store) -> HandlerResult {
+    if (*condition) {
+      // Early, so no bytes are sent for nothing; the binding check is at commit.
+      auto state = store.target_state(target);
+      if (!state) return std::move(state).error();
+      if (auto allowed = (*condition)(*state); !allowed) return std::move(allowed).error();
+    }
     auto started = store.begin_upload(target, *size, expected);
     if (!started) return std::move(started).error();
     std::uint64_t offset = started->offset();
-    slot.emplace(Connection::PendingUpload{target, std::move(*started)});
+    slot.emplace(Connection::PendingUpload{target, std::move(*started), std::move(*condition)});
     return reply_with({{"offset", offset}, {"size", *size}});
   });
 }
@@ -73,7 +96,7 @@ boost::asio::awaitable<HandlerResult> upload_data(RequestContext& context) {
   auto finished = std::move(*slot);
   slot.reset();
   co_return co_await with_store(context, [&finished](storage::FileStore& store) -> HandlerResult {
-    auto committed = finished.upload.commit();
+    auto committed = finished.upload.commit(finished.check);
     if (!committed.ok()) return std::move(committed).error();
     json reply = {{"offset", finished.upload.offset()}, {"done", true}};
     // What the client needs to verify and later resume against: the published version.

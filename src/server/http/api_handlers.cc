@@ -140,13 +140,4 @@ asio::awaitable<void> api_rename(Exchange& exchange, const Caller& caller) {
   co_await ok(exchange, bhttp::status::ok, json::object());
 }
 
-asio::awaitable<void> api_remove(Exchange& exchange, const Caller& caller,
-                                 const std::string& path) {
-  auto removed =
-      co_await with_user_store(exchange.context().server, caller.username,
-                               [&path](storage::FileStore& store) { return store.remove(path); });
-  if (!removed) co_return co_await exchange.send_error(removed.error());
-  co_await exchange.send(StringResponse{bhttp::status::no_content, 11});
-}
-
 }  // namespace netdisk::server::http

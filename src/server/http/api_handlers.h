@@ -19,8 +19,5 @@ boost::asio::awaitable<void> api_me(Exchange& exchange, const Caller& caller);
 boost::asio::awaitable<void> api_list(Exchange& exchange, const Caller& caller);
 boost::asio::awaitable<void> api_mkdir(Exchange& exchange, const Caller& caller);
 boost::asio::awaitable<void> api_rename(Exchange& exchange, const Caller& caller);
-// DELETE /files/<path>.
-boost::asio::awaitable<void> api_remove(Exchange& exchange, const Caller& caller,
-                                        const std::string& path);
 
 }  // namespace netdisk::server::http

@@ -10,9 +10,12 @@
 
 #include "server/http/auth.h"
 #include "server/http/byteranges.h"
+#include "server/http/content_disposition.h"
 #include "server/http/exchange.h"
 #include "server/http/file_body.h"
+#include "server/http/folder_listing.h"
 #include "server/http/http_context.h"
+#include "server/http/preconditions.h"
 #include "server/http/range.h"
 #include "server/http/responses.h"
 #include "server/http/url.h"
@@ -24,11 +27,6 @@ namespace {
 namespace asio = boost::asio;
 constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::string_view kFileType = "application/octet-stream";
-
-std::int64_t seconds_of(std::int64_t ns) {
-  auto s = ns / 1'000'000'000;
-  return ns < 0 && ns % 1'000'000'000 != 0 ? s - 1 : s;
-}
 
 std::string_view base_name(std::string_view path) {
   while (!path.empty() && path.back() == '/') path.remove_suffix(1);
@@ -76,22 +74,16 @@ asio::awaitable<void> send_multipart(Exchange& exchange,
 
 }  // namespace
 
-std::string content_disposition(std::string_view file_name) {
-  std::string fallback;
-  for (char c : file_name) {
-    auto u = static_cast<unsigned char>(c);
-    fallback.push_back(u < 0x20 || u >= 0x7F || c == '"' || c == '\\' ? '_' : c);
-  }
-  return fmt::format("attachment; filename=\"{}\"; filename*=UTF-8''{}", fallback,
-                     percent_encode_rfc5987(file_name));
-}
-
 asio::awaitable<void> serve_download(Exchange& exchange, const Caller& caller,
                                      const std::string& path) {
   auto& server = exchange.context().server;
   auto opened = co_await with_user_store(
       server, caller.username,
       [&path](storage::FileStore& store) { return store.open_for_download(path); });
+  if (!opened && opened.error().code == Errc::is_a_directory) {
+    co_await redirect_to_folder(exchange);
+    co_return;
+  }
   if (!opened) {
     co_await exchange.send_error(opened.error());
     co_return;
@@ -107,11 +99,15 @@ asio::awaitable<void> serve_download(Exchange& exchange, const Caller& caller,
   // Revalidate every time: the ETag makes that a cheap 304.
   response.set(bhttp::field::cache_control, "private, no-cache");
 
-  auto if_none_match = exchange.header(bhttp::field::if_none_match);
-  auto if_modified_since = parse_http_date(exchange.header(bhttp::field::if_modified_since));
-  bool not_modified = !if_none_match.empty() ? if_none_match_matches(if_none_match, etag)
-                                             : if_modified_since && modified <= *if_modified_since;
-  if (not_modified) {
+  auto verdict = evaluate_preconditions(read_preconditions(exchange.request()),
+                                        Validators{etag, modified}, true);
+  if (verdict == Verdict::failed) {
+    co_await exchange.send_error(make_error(Errc::precondition_failed,
+                                            "the file does not match the request's If-Match or "
+                                            "If-Unmodified-Since"));
+    co_return;
+  }
+  if (verdict == Verdict::not_modified) {
     response.result(bhttp::status::not_modified);
     co_await send_head(exchange, response);
     co_return;

@@ -17,6 +17,7 @@
 #include "server/http/auth.h"
 #include "server/http/exchange.h"
 #include "server/http/http_context.h"
+#include "server/http/preconditions.h"
 #include "server/http/responses.h"
 #include "server/http/user_store.h"
 #include "server/server_context.h"
@@ -107,12 +108,19 @@ asio::awaitable<void> serve_upload(Exchange& exchange, const Caller& caller,
     co_return;
   }
   std::uint64_t size = *header_parser.content_length();
+  auto conditions = read_preconditions(exchange.request());
+  // Checked here so a doomed body is never read, and again where the upload commits.
+  auto check = conditions.any() ? precondition_check(conditions) : storage::TargetCheck{};
   auto begun = co_await with_user_store(
-      server, caller.username, [&path, size](storage::FileStore& store) -> Result<Begun> {
-        auto before = store.stat(path);
+      server, caller.username, [&path, size, &check](storage::FileStore& store) -> Result<Begun> {
         auto upload = store.begin_upload(path, size, std::nullopt);
         if (!upload) return std::move(upload).error();
-        return Begun{std::move(*upload), before.ok()};
+        auto before = store.target_state(path);
+        if (!before) return std::move(before).error();
+        if (check) {
+          if (auto allowed = check(*before); !allowed) return std::move(allowed).error();
+        }
+        return Begun{std::move(*upload), before->exists};
       });
   if (!begun) {
     auto error = std::move(begun).error();
@@ -147,8 +155,9 @@ asio::awaitable<void> serve_upload(Exchange& exchange, const Caller& caller,
     co_return;
   }
   auto published = co_await with_user_store(
-      server, caller.username, [&upload, &path](storage::FileStore& store) -> Result<Published> {
-        auto committed = upload.commit();
+      server, caller.username,
+      [&upload, &path, &check](storage::FileStore& store) -> Result<Published> {
+        auto committed = upload.commit(check);
         if (!committed) return std::move(committed).error();
         auto file = store.open_for_download(path);
         if (!file) return std::move(file).error();

@@ -2,7 +2,9 @@
 // storage::Upload (a hidden partial file, fsync, atomic rename over the target), so a reader
 // sees the old or the new file, never a mix, and the body is never held in memory. Needs a
 // Content-Length (411 otherwise); answers "Expect: 100-continue" only after the checks pass.
-// Each chunk is read with a progress deadline and written on the blocking pool. Session thread.
+// Each chunk is read with a progress deadline and written on the blocking pool. RFC 9110
+// preconditions (If-Match, If-None-Match: *, If-Unmodified-Since) are checked before the body
+// is read and again inside the commit, atomically with the rename (412). Session thread.
 #pragma once
 
 #include <string>

@@ -113,17 +113,4 @@ bool if_range_matches(std::string_view if_range, std::string_view etag,
   return date && *date == last_modified_seconds;
 }
 
-bool if_none_match_matches(std::string_view if_none_match, std::string_view etag) {
-  if (trim(if_none_match) == "*") return true;
-  while (!if_none_match.empty()) {
-    auto comma = if_none_match.find(',');
-    auto tag = trim(if_none_match.substr(0, comma));
-    if_none_match =
-        comma == std::string_view::npos ? std::string_view{} : if_none_match.substr(comma + 1);
-    if (tag.starts_with("W/")) tag.remove_prefix(2);
-    if (tag == etag) return true;
-  }
-  return false;
-}
-
 }  // namespace netdisk::server::http

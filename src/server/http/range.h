@@ -39,7 +39,4 @@ RangePlan plan_range(std::string_view header, std::uint64_t size);
 bool if_range_matches(std::string_view if_range, std::string_view etag,
                       std::int64_t last_modified_seconds);
 
-// True when an If-None-Match list ("*" or ETags, weak comparison) matches `etag`.
-bool if_none_match_matches(std::string_view if_none_match, std::string_view etag);
-
 }  // namespace netdisk::server::http

@@ -40,6 +40,8 @@ bhttp::status status_for(Errc code) {
       return S::conflict;
     case Errc::offset_out_of_range:
       return S::range_not_satisfiable;
+    case Errc::precondition_failed:
+      return S::precondition_failed;
     case Errc::frame_too_large:
     case Errc::message_too_large:
       return S::payload_too_large;

@@ -10,8 +10,10 @@
 #include "server/http/auth.h"
 #include "server/http/chat_socket.h"
 #include "server/http/exchange.h"
+#include "server/http/file_delete.h"
 #include "server/http/file_download.h"
 #include "server/http/file_upload.h"
+#include "server/http/folder_listing.h"
 #include "server/http/responses.h"
 #include "server/http/url.h"
 
@@ -97,6 +99,7 @@ asio::awaitable<void> route_api(Exchange& exchange, std::string_view name) {
   if (caller) co_await found->user_handler(exchange, *caller);
 }
 
+// A trailing slash names a folder: GET and HEAD list it, DELETE removes it only if it is one.
 asio::awaitable<void> route_files(Exchange& exchange, std::string_view encoded) {
   auto method = exchange.request().method();
   if (method == Verb::options) {
@@ -112,9 +115,14 @@ asio::awaitable<void> route_files(Exchange& exchange, std::string_view encoded) 
   if (!path) co_return co_await exchange.send_error(path.error());
   auto caller = co_await admit(exchange);
   if (!caller) co_return;
+  bool folder_url = path->empty() || path->back() == '/';
+  if (folder_url && method != Verb::put && !path->empty()) path->pop_back();
   // Confinement is FileStore's: "..", absolute paths, symlinks and the like are refused there.
   if (method == Verb::put) co_return co_await serve_upload(exchange, *caller, *path);
-  if (method == Verb::delete_) co_return co_await api_remove(exchange, *caller, *path);
+  if (method == Verb::delete_) {
+    co_return co_await serve_delete(exchange, *caller, *path, folder_url);
+  }
+  if (folder_url) co_return co_await serve_folder(exchange, *caller, *path);
   co_await serve_download(exchange, *caller, *path);
 }
 
@@ -146,7 +154,13 @@ asio::awaitable<void> route_asset(Exchange& exchange, std::string_view path) {
 asio::awaitable<void> route(Exchange& exchange) {
   std::string_view path = split_target(exchange.request().target()).path;
   if (path.starts_with("/files/")) co_return co_await route_files(exchange, path.substr(7));
-  if (path == "/files") co_return co_await route_files(exchange, "");
+  if (path == "/files") {
+    auto method = exchange.request().method();
+    if (method == Verb::get || method == Verb::head) {
+      co_return co_await redirect_to_folder(exchange);
+    }
+    co_return co_await route_files(exchange, "");
+  }
   if (path.starts_with("/api/")) co_return co_await route_api(exchange, path.substr(5));
   if (path == "/ws/chat") {
     auto caller = co_await admit(exchange);

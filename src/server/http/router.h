@@ -3,7 +3,8 @@
 //   /api/<name>                   the JSON API, one table entry per name
 //   /files/<path>                 the caller's files: GET, HEAD, PUT, DELETE, OPTIONS; other
 //                                 methods (WebDAV's PROPFIND, MKCOL, ...) get 405 with Allow,
-//                                 so WebDAV can later live on the same paths
+//                                 so WebDAV can later live on the same paths. /files/ and
+//                                 /files/<folder>/ list a folder; /files redirects to /files/
 //   /ws/chat                      the chat room over a WebSocket
 // route() authenticates, checks CSRF and hands the exchange to one handler, which sends the
 // response. Session thread.

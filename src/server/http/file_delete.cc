@@ -1,0 +1,45 @@
+#include "server/http/file_delete.h"
+
+#include "server/http/auth.h"
+#include "server/http/exchange.h"
+#include "server/http/folder_listing.h"
+#include "server/http/http_context.h"
+#include "server/http/preconditions.h"
+#include "server/http/responses.h"
+#include "server/http/user_store.h"
+
+namespace netdisk::server::http {
+namespace {
+
+namespace asio = boost::asio;
+
+// The preconditions, and for a folder URL "it is a folder"; empty when nothing is to check.
+storage::TargetCheck delete_check(const Preconditions& conditions, bool folder_url) {
+  if (!conditions.any() && !folder_url) return {};
+  auto preconditions = conditions.any() ? precondition_check(conditions) : storage::TargetCheck{};
+  return [preconditions = std::move(preconditions),
+          folder_url](const storage::TargetState& state) -> Status {
+    if (folder_url && !state.is_directory) {
+      return make_error(Errc::not_a_directory, "this is a file, not a folder");
+    }
+    return preconditions ? preconditions(state) : Status{};
+  };
+}
+
+}  // namespace
+
+asio::awaitable<void> serve_delete(Exchange& exchange, const Caller& caller,
+                                   const std::string& path, bool folder_url) {
+  auto check = delete_check(read_preconditions(exchange.request()), folder_url);
+  auto removed = co_await with_user_store(
+      exchange.context().server, caller.username,
+      [&path, &check](storage::FileStore& store) { return store.remove(path, check); });
+  if (!removed && removed.error().code == Errc::not_a_directory && folder_url) {
+    co_return co_await refuse_file_as_folder(exchange);
+  }
+  if (!removed) co_return co_await exchange.send_error(removed.error());
+  StringResponse response{bhttp::status::no_content, 11};
+  co_await exchange.send(std::move(response));
+}
+
+}  // namespace netdisk::server::http

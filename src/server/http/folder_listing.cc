@@ -1,0 +1,124 @@
+#include "server/http/folder_listing.h"
+
+#include <charconv>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "server/http/auth.h"
+#include "server/http/exchange.h"
+#include "server/http/http_context.h"
+#include "server/http/listing_html.h"
+#include "server/http/preconditions.h"
+#include "server/http/responses.h"
+#include "server/http/url.h"
+#include "server/http/user_store.h"
+#include "server/listing.h"
+
+namespace netdisk::server::http {
+namespace {
+
+namespace asio = boost::asio;
+using json = nlohmann::json;
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  return out;
+}
+
+// The q value of one media range ("application/json;q=0.5"): 1 unless given, 0 if malformed.
+double quality(std::string_view params) {
+  while (!params.empty()) {
+    auto semi = params.find(';');
+    auto param = trim(params.substr(0, semi));
+    params = semi == std::string_view::npos ? std::string_view{} : params.substr(semi + 1);
+    if (param.size() < 2 || (param[0] != 'q' && param[0] != 'Q') || param[1] != '=') continue;
+    auto value = param.substr(2);
+    double q = 0;
+    auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), q);
+    return ec == std::errc{} && end == value.data() + value.size() ? q : 0.0;
+  }
+  return 1.0;
+}
+
+StringResponse html_page(std::string body) {
+  StringResponse response{bhttp::status::ok, 11};
+  response.set(bhttp::field::content_type, "text/html; charset=utf-8");
+  // Names are escaped; this is a second wall: the page runs no script and loads nothing.
+  response.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+  response.body() = std::move(body);
+  return response;
+}
+
+}  // namespace
+
+bool wants_json(std::string_view accept) {
+  std::optional<double> json_q, html_q;
+  while (!accept.empty()) {
+    auto comma = accept.find(',');
+    auto range = trim(accept.substr(0, comma));
+    accept = comma == std::string_view::npos ? std::string_view{} : accept.substr(comma + 1);
+    auto semi = range.find(';');
+    auto type = lower(trim(range.substr(0, semi)));
+    auto q = semi == std::string_view::npos ? 1.0 : quality(range.substr(semi + 1));
+    if (type == "application/json") json_q = q;
+    if (type == "text/html") html_q = q;
+  }
+  return json_q && *json_q > 0 && (!html_q || *json_q >= *html_q);
+}
+
+asio::awaitable<void> redirect_to_folder(Exchange& exchange) {
+  auto target = split_target(exchange.request().target());
+  std::string location = std::string(target.path) + "/";
+  if (!target.query.empty()) location += "?" + std::string(target.query);
+  StringResponse response{bhttp::status::moved_permanently, 11};
+  response.set(bhttp::field::location, location);
+  co_await exchange.send(std::move(response));
+}
+
+asio::awaitable<void> refuse_file_as_folder(Exchange& exchange) {
+  co_await exchange.send(error_response(bhttp::status::not_found, Errc::not_a_directory,
+                                        "this is a file, not a folder: drop the trailing /"));
+}
+
+asio::awaitable<void> serve_folder(Exchange& exchange, const Caller& caller,
+                                   const std::string& folder) {
+  auto listed =
+      co_await with_user_store(exchange.context().server, caller.username,
+                               [&folder](storage::FileStore& store) { return store.list(folder); });
+  if (!listed && listed.error().code == Errc::not_a_directory) {
+    co_return co_await refuse_file_as_folder(exchange);
+  }
+  if (!listed) co_return co_await exchange.send_error(listed.error());
+  // A folder has no validators of its own: only "*" forms of If-Match / If-None-Match apply.
+  auto verdict = evaluate_preconditions(read_preconditions(exchange.request()), Validators{}, true);
+  if (verdict == Verdict::failed) {
+    co_return co_await exchange.send_error(
+        make_error(Errc::precondition_failed, "a folder has no entity tag to match"));
+  }
+  if (verdict == Verdict::not_modified) {
+    StringResponse not_modified{bhttp::status::not_modified, 11};
+    co_return co_await exchange.send(std::move(not_modified));
+  }
+  StringResponse response;
+  if (wants_json(exchange.header(bhttp::field::accept))) {
+    json entries = json::array();
+    for (const auto& entry : *listed) entries.push_back(entry_json(entry));
+    json body = {{"path", folder}, {"entries", std::move(entries)}};
+    response = json_response(bhttp::status::ok, body);
+  } else {
+    std::string url_path = folder.empty() ? "/files/" : "/files/" + folder + "/";
+    response = html_page(listing_html(url_path, *listed));
+  }
+  response.set(bhttp::field::vary, "Accept");
+  co_await exchange.send(std::move(response));
+}
+
+}  // namespace netdisk::server::http
