@@ -44,6 +44,18 @@ int run_plan(Connector& connector, Plan& plan, const BatchSettings& settings,
   return exit_status(result);
 }
 
+// Why `local` cannot be sent, or nullopt when it is a regular file (or a link to one).
+std::optional<std::string> not_uploadable(const std::string& local) {
+  std::error_code error;
+  auto status = fs::status(local, error);
+  if (fs::is_regular_file(status)) return std::nullopt;
+  if (fs::is_directory(status)) return "is a folder; put sends files";
+  if (status.type() == fs::file_type::not_found) return "no such file";
+  if (error) return "cannot be read: " + error.message();
+  // A device, FIFO or socket has no size to announce and no checksum to resume by.
+  return "is not a regular file (a device, FIFO or socket); put sends regular files";
+}
+
 // put: which local files go to which remote paths.
 Plan plan_uploads(Connector& connector, const PutOptions& options, ProgressDisplay& display) {
   auto& session = connector.authenticated();
@@ -61,11 +73,8 @@ Plan plan_uploads(Connector& connector, const PutOptions& options, ProgressDispl
   }
   Plan plan;
   for (const auto& local : locals) {
-    std::error_code error;
-    auto status = fs::status(local, error);
-    if (!fs::is_regular_file(status)) {
-      display.message("netdisk: " + local + ": " +
-                      (fs::is_directory(status) ? "is a folder; put sends files" : "no such file"));
+    if (auto why_not = not_uploadable(local)) {
+      display.message("netdisk: " + local + ": " + *why_not);
       ++plan.refused;
       continue;
     }
