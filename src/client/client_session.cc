@@ -1,12 +1,17 @@
 #include "client/client_session.h"
 
+#include "client/foreign_answer.h"
 #include "client/password_prompt.h"
 
 namespace netdisk::client {
 
 ClientSession::ClientSession(const ClientOptions& options)
     : options_(options), connection_(options.server.host, options.server.port) {
-  connection_.hello("netdisk/0.1.0");
+  try {
+    connection_.hello("netdisk/0.1.0");
+  } catch (const NotNetDiskAnswer& answer) {
+    throw std::runtime_error(foreign_answer_message(answer.first_bytes(), options_.server));
+  }
 }
 
 nlohmann::json ClientSession::call(std::string_view op, nlohmann::json fields) {
