@@ -1,5 +1,6 @@
 #include "client/client_session.h"
 
+#include "client/busy_retry.h"
 #include "client/foreign_answer.h"
 #include "client/password_prompt.h"
 
@@ -25,7 +26,9 @@ void ClientSession::authenticate() {
   std::string server = options_.server.to_string();
   if (options_.user) {
     std::string password = read_password("Password for " + *options_.user + "@" + server + ": ");
-    auto reply = call("login", {{"username", *options_.user}, {"password", password}});
+    // A crowd of one-shot commands can fill the server's password-hashing queue.
+    auto reply = retry_while_busy(
+        [&] { return call("login", {{"username", *options_.user}, {"password", password}}); });
     set_logged_in(reply.value("username", *options_.user), reply.value("token", std::string()));
     return;
   }
