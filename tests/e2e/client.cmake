@@ -21,7 +21,7 @@ add_library(netdisk_client_e2e_harness STATIC
 target_link_libraries(netdisk_client_e2e_harness PUBLIC netdisk_e2e_harness GTest::gtest util)
 netdisk_warnings(netdisk_client_e2e_harness)
 
-foreach(_name files resume terminal chat put_special wrong_port busy)
+foreach(_name files resume terminal chat put_special wrong_port busy existing_target)
   netdisk_test(e2e_client_${_name}_test SOURCES client_${_name}_test.cc
     LIBS netdisk_client_e2e_harness LABELS e2e)
   add_dependencies(e2e_client_${_name}_test netdiskd netdisk)

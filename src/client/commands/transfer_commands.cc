@@ -5,12 +5,11 @@
 #include <set>
 #include <stdexcept>
 
+#include "client/commands/existing_target.h"
 #include "client/remote_listing.h"
 #include "client/remote_path.h"
-#include "client/terminal.h"
 #include "client/transfer/file_download.h"
 #include "client/transfer/file_upload.h"
-#include "client/transfer/partial_download.h"
 #include "client/transfer/rate_limit.h"
 #include "client/transfer/transfer_batch.h"
 
@@ -115,38 +114,6 @@ std::vector<std::pair<std::string, fs::path>> download_targets(
   return targets;
 }
 
-// What to do about an existing TARGET: replace it, leave it because the person said so, or
-// fail (a folder is in the way, or a script did not say --overwrite).
-enum class Existing { replace, keep, refuse };
-
-Existing existing_target(const fs::path& target, const GetOptions& options,
-                         ProgressDisplay& display) {
-  if (!fs::exists(target)) return Existing::replace;
-  if (fs::is_directory(target)) {
-    display.message("netdisk: " + target.string() + " is a folder; give another local name");
-    return Existing::refuse;
-  }
-  if (options.overwrite) return Existing::replace;
-  if (!is_interactive()) {
-    display.message("netdisk: " + target.string() + " exists; use --overwrite to replace it");
-    return Existing::refuse;
-  }
-  if (ask(target.string() + " exists; replace it? [y/N] ", 'n') == 'y') return Existing::replace;
-  display.message("netdisk: kept " + target.string());
-  return Existing::keep;
-}
-
-// Whether to continue TARGET.part, if there is one.
-bool should_resume(const fs::path& target, const GetOptions& options) {
-  if (!fs::exists(PartialDownload::part_path(target))) return false;
-  if (options.overwrite) return false;
-  if (options.resume || !is_interactive()) return true;  // scripts: the server decides
-  return ask(PartialDownload::part_path(target).string() +
-                 " holds an interrupted download: continue where it stopped (c) or start over "
-                 "(s)? [C/s] ",
-             'c') != 's';
-}
-
 Plan plan_downloads(Connector& connector, const GetOptions& options, ProgressDisplay& display) {
   Plan plan;
   std::set<fs::path> seen;
@@ -157,16 +124,17 @@ Plan plan_downloads(Connector& connector, const GetOptions& options, ProgressDis
       ++plan.refused;
       continue;
     }
-    if (auto existing = existing_target(target, options, display); existing != Existing::replace) {
-      if (existing == Existing::refuse) ++plan.refused;
+    auto decided = plan_target(connector.session(), remote, target,
+                               {options.resume, options.overwrite}, display);
+    if (decided.action != TargetAction::download) {
+      if (decided.action == TargetAction::refuse) ++plan.refused;
       continue;
     }
-    bool resume = should_resume(target, options);
-    plan.jobs.push_back(
-        {remote, hint(connector, "get", remote, target.string()),
-         [remote, target, resume](ClientSession& session, TransferContext& context) {
-           download_file(session, remote, target, resume, context);
-         }});
+    plan.jobs.push_back({remote, hint(connector, "get", remote, target.string()),
+                         [request = std::move(decided.request)](ClientSession& session,
+                                                                TransferContext& context) {
+                           download_file(session, request, context);
+                         }});
   }
   return plan;
 }
