@@ -112,28 +112,56 @@ protocol::Reply checked_request(ClientSession& session, const DownloadRequest& r
   return reply;
 }
 
-}  // namespace
+struct StreamNumbers {
+  std::uint64_t size, offset, stream;
+};
 
-void download_file(ClientSession& session, const DownloadRequest& request,
-                   TransferContext& context) {
-  const auto& target = request.target;
-  std::string note;
-  std::optional<StartPoint> start = start_point(request, note);
-  auto reply = checked_request(session, request, start, note, context);
-
+// The reply's numbers, once they agree with each other and with where the download starts.
+StreamNumbers checked_numbers(const protocol::Reply& reply, std::uint64_t held) {
   auto size = reply.body.value("size", std::uint64_t{0});
   auto offset = reply.body.value("offset", std::uint64_t{0});
   auto stream = reply.body.value("stream", std::uint64_t{0});
-  auto version = reply.body.value("version", std::string());
-  if (offset != (start && start->offset > 0 ? start->offset : 0) || offset > size ||
-      stream != size - offset) {
+  if (offset != held || offset > size || stream != size - offset) {
     throw std::runtime_error("the server's download reply does not add up (size " +
                              std::to_string(size) + ", offset " + std::to_string(offset) +
                              ", stream " + std::to_string(stream) + ")");
   }
+  return {size, offset, stream};
+}
+
+// Publishes the download once the whole file's checksum matches the server's; otherwise
+// drops what this run added and throws.
+void verify_and_commit(ClientSession& session, const DownloadRequest& request,
+                       const protocol::Reply& reply, StartPoint& start) {
+  std::string expected = reply.body.value("checksum", std::string());
+  if (expected.empty()) {
+    expected = session.call("checksum", {{"path", request.remote}}).value("checksum", std::string());
+  }
+  if (start.hasher.hex() != expected) {
+    std::visit([](auto& d) { d.discard(); }, start.destination);
+    bool in_place = std::holds_alternative<TargetAppend>(start.destination);
+    throw std::runtime_error(request.target.string() + ": the downloaded bytes do not match " +
+                             "the server's checksum; " +
+                             (in_place ? "the file was cut back to the bytes it held"
+                                       : "nothing was kept"));
+  }
+  std::visit([](auto& d) { d.commit(); }, start.destination);
+}
+
+}  // namespace
+
+void download_file(ClientSession& session, const DownloadRequest& request,
+                   TransferContext& context) {
+  std::string note;
+  std::optional<StartPoint> start = start_point(request, note);
+  auto reply = checked_request(session, request, start, note, context);
+
+  auto [size, offset, stream] = checked_numbers(reply, start ? start->offset : 0);
+  auto version = reply.body.value("version", std::string());
   if (!start || (offset == 0 && std::holds_alternative<PartialDownload>(start->destination))) {
     start.reset();  // closes an empty partial before it is replaced
-    start.emplace(StartPoint{PartialDownload::create(target), 0, version, ContentHasher()});
+    start.emplace(
+        StartPoint{PartialDownload::create(request.target), 0, version, ContentHasher()});
     std::get<PartialDownload>(start->destination).store_version(version);
   } else if (offset > 0) {
     note = "resumed at " + human_bytes(offset) + " (offset " + std::to_string(offset) + ")";
@@ -152,19 +180,7 @@ void download_file(ClientSession& session, const DownloadRequest& request,
       },
       context.control);
 
-  std::string expected = reply.body.value("checksum", std::string());
-  if (expected.empty()) {
-    expected = session.call("checksum", {{"path", request.remote}}).value("checksum", std::string());
-  }
-  if (start->hasher.hex() != expected) {
-    std::visit([](auto& d) { d.discard(); }, start->destination);
-    bool in_place = std::holds_alternative<TargetAppend>(start->destination);
-    throw std::runtime_error(target.string() + ": the downloaded bytes do not match the " +
-                             "server's checksum; " +
-                             (in_place ? "the file was cut back to the bytes it held"
-                                       : "nothing was kept"));
-  }
-  std::visit([](auto& d) { d.commit(); }, start->destination);
+  verify_and_commit(session, request, reply, *start);
 }
 
 }  // namespace netdisk::client
