@@ -46,10 +46,10 @@ bool Backoff::pause() {
   if (attempts_ >= policy_.max_attempts || paused_ >= policy_.budget) return false;
   // Full jitter: the window doubles with each retry up to the cap; the pause is anywhere in it.
   int doublings = std::min(attempts_ - 1, 30);
-  auto window = std::min<milliseconds::rep>(policy_.cap.count(),
-                                            policy_.base.count() * (milliseconds::rep{1} << doublings));
-  auto drawn = static_cast<milliseconds::rep>(std::clamp(random_(), 0.0, 1.0) *
-                                              static_cast<double>(window));
+  auto window = std::min<milliseconds::rep>(
+      policy_.cap.count(), policy_.base.count() * (milliseconds::rep{1} << doublings));
+  auto drawn =
+      static_cast<milliseconds::rep>(std::clamp(random_(), 0.0, 1.0) * static_cast<double>(window));
   milliseconds next{std::min(drawn, (policy_.budget - paused_).count())};
   sleep_(next);
   paused_ += next;
@@ -64,10 +64,10 @@ nlohmann::json retry_while_busy(const std::function<nlohmann::json()>& attempt, 
     } catch (const ServerError& error) {
       if (error.code() != "server_busy") throw;
       if (backoff.pause()) continue;
-      throw ServerError("server_busy",
-                        std::string(error.what()) + " (the server stayed busy through " +
-                            std::to_string(backoff.attempts()) + " attempts over " +
-                            seconds_text(backoff.paused()) + "; try again later)");
+      throw ServerError("server_busy", std::string(error.what()) +
+                                           " (the server stayed busy through " +
+                                           std::to_string(backoff.attempts()) + " attempts over " +
+                                           seconds_text(backoff.paused()) + "; try again later)");
     }
   }
 }

@@ -27,8 +27,9 @@ void ClientSession::authenticate() {
   if (options_.user) {
     std::string password = read_password("Password for " + *options_.user + "@" + server + ": ");
     // A crowd of one-shot commands can fill the server's password-hashing queue.
-    auto reply = retry_while_busy(
-        [&] { return call("login", {{"username", *options_.user}, {"password", password}}); });
+    auto reply = retry_while_busy([&] {
+      return call("login", {{"username", *options_.user}, {"password", password}});
+    });
     set_logged_in(reply.value("username", *options_.user), reply.value("token", std::string()));
     return;
   }

@@ -39,7 +39,7 @@ ForeignKind identify_foreign(std::string_view first_bytes) {
   if (first_bytes.empty()) return ForeignKind::silent_close;
   if (first_bytes.starts_with("HTTP/")) {
     return contains_nocase(first_bytes, "\nserver: netdiskd") ? ForeignKind::netdisk_http
-                                                               : ForeignKind::http;
+                                                              : ForeignKind::http;
   }
   if (looks_like_tls(first_bytes)) return ForeignKind::tls;
   if (first_bytes.starts_with("SSH-")) return ForeignKind::ssh;

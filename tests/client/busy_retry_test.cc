@@ -16,7 +16,8 @@ using std::chrono::milliseconds;
 struct Recorder {
   std::vector<milliseconds> pauses;
   Backoff backoff(double draw, BackoffPolicy policy = {}) {
-    return Backoff(policy, [draw] { return draw; }, [this](milliseconds m) { pauses.push_back(m); });
+    return Backoff(
+        policy, [draw] { return draw; }, [this](milliseconds m) { pauses.push_back(m); });
   }
 };
 
@@ -28,9 +29,8 @@ TEST(BusyBackoff, WindowsDoubleUpToTheCapAndAttemptsAreBounded) {
   while (backoff.pause()) {
   }
   EXPECT_EQ(backoff.attempts(), 8);
-  std::vector<milliseconds> expected = {milliseconds(199),  milliseconds(399),
-                                        milliseconds(799),  milliseconds(1599),
-                                        milliseconds(3199), milliseconds(3999),
+  std::vector<milliseconds> expected = {milliseconds(199),  milliseconds(399),  milliseconds(799),
+                                        milliseconds(1599), milliseconds(3199), milliseconds(3999),
                                         milliseconds(3999)};
   EXPECT_EQ(record.pauses, expected);
 }
@@ -41,9 +41,8 @@ TEST(BusyBackoff, TheDefaultScheduleNeverPausesMoreThanTenSecondsInAll) {
   while (backoff.pause()) {
   }
   // 199 + 399 + 799 + 1599 + 3199 = 6195 ms; the budget leaves 3805 ms for the last pause.
-  std::vector<milliseconds> expected = {milliseconds(199),  milliseconds(399),
-                                        milliseconds(799),  milliseconds(1599),
-                                        milliseconds(3199), milliseconds(3805)};
+  std::vector<milliseconds> expected = {milliseconds(199),  milliseconds(399),  milliseconds(799),
+                                        milliseconds(1599), milliseconds(3199), milliseconds(3805)};
   EXPECT_EQ(record.pauses, expected);
   EXPECT_EQ(backoff.paused(), milliseconds(10000));
   EXPECT_EQ(backoff.attempts(), 7);
@@ -58,9 +57,8 @@ TEST(BusyBackoff, FullJitterDrawsAnywhereInTheWindow) {
   while (half.pause()) {
   }
   EXPECT_EQ(low.pauses, std::vector<milliseconds>(7, milliseconds(0)));
-  std::vector<milliseconds> expected = {milliseconds(100), milliseconds(200),
-                                        milliseconds(400), milliseconds(800),
-                                        milliseconds(1600), milliseconds(2000),
+  std::vector<milliseconds> expected = {milliseconds(100), milliseconds(200),  milliseconds(400),
+                                        milliseconds(800), milliseconds(1600), milliseconds(2000),
                                         milliseconds(2000)};
   EXPECT_EQ(mid.pauses, expected);
 }

@@ -31,8 +31,8 @@ TEST(ClientBusy, ManyParallelUserCommandsAllSucceedAgainstATinyHashingQueue) {
   std::vector<std::unique_ptr<ChildProcess>> clients;
   for (int i = 0; i < kClients; ++i) {
     clients.push_back(std::make_unique<ChildProcess>(
-        std::vector<std::string>{(binary_dir() / "netdisk").string(), "--server", address,
-                                 "--user", "alice", "whoami"},
+        std::vector<std::string>{(binary_dir() / "netdisk").string(), "--server", address, "--user",
+                                 "alice", "whoami"},
         env, out_dir));
   }
   int succeeded = 0;

@@ -85,15 +85,15 @@ TEST(ClientWrongPort, NetdiskdsHttpsPortIsNotANetDiskServer) {
   fs::create_directories(dir);
   auto made = run_shell(
       "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 "
-      "-subj /CN=localhost -keyout '" + (dir / "key.pem").string() + "' -out '" +
-      (dir / "cert.pem").string() + "' 2>&1");
+      "-subj /CN=localhost -keyout '" +
+      (dir / "key.pem").string() + "' -out '" + (dir / "cert.pem").string() + "' 2>&1");
   ASSERT_EQ(made.exit_code, 0) << made.out;
   unsigned https_port = 0;
   {
-    ServerProcess server(ServerProcess::WithHttp{},
-                         {"--https", "127.0.0.1:0", "--https-port-file",
-                          (dir / "https-port").string(), "--tls-cert", (dir / "cert.pem").string(),
-                          "--tls-key", (dir / "key.pem").string()});
+    ServerProcess server(
+        ServerProcess::WithHttp{},
+        {"--https", "127.0.0.1:0", "--https-port-file", (dir / "https-port").string(), "--tls-cert",
+         (dir / "cert.pem").string(), "--tls-key", (dir / "key.pem").string()});
     std::ifstream(dir / "https-port") >> https_port;
     ASSERT_NE(https_port, 0u) << server.log();
     expect_clear(ping(static_cast<std::uint16_t>(https_port)), "not a NetDisk server");

@@ -97,7 +97,9 @@ TargetPlan replace_or_keep(const std::string& remote, const fs::path& target,
 TargetPlan continue_or_start_over(const std::string& remote, const fs::path& target,
                                   std::uint64_t held, const RemoteFile& file,
                                   const TargetAnswers& answers, ProgressDisplay& display) {
-  auto resume = [&] { return download(remote, target, DownloadStart::resume_target, file.version); };
+  auto resume = [&] {
+    return download(remote, target, DownloadStart::resume_target, file.version);
+  };
   if (answers.overwrite) return download(remote, target, DownloadStart::fresh);
   if (answers.resume) return resume();
   std::string holds = target.string() + " exists with " + human_bytes(held) + " of the " +
@@ -107,8 +109,7 @@ TargetPlan continue_or_start_over(const std::string& remote, const fs::path& tar
                     ": use --resume to continue it or --overwrite to start over");
     return {TargetAction::refuse, {}};
   }
-  char answer =
-      ask(holds + ": continue where it stopped (c) or start over (s)? [C/s] ", 'c');
+  char answer = ask(holds + ": continue where it stopped (c) or start over (s)? [C/s] ", 'c');
   return answer == 's' ? download(remote, target, DownloadStart::fresh) : resume();
 }
 
@@ -121,8 +122,8 @@ TargetPlan plan_target(ClientSession& session, const std::string& remote, const 
     display.message("netdisk: " + target.string() + " is a folder; give another local name");
     return {TargetAction::refuse, {}};
   }
-  auto file = fs::is_regular_file(fs::symlink_status(target)) ? remote_file(session, remote)
-                                                               : std::nullopt;
+  auto file =
+      fs::is_regular_file(fs::symlink_status(target)) ? remote_file(session, remote) : std::nullopt;
   if (!file) return replace_or_keep(remote, target, "", answers, display);
   auto held = fs::file_size(target);
   if (held < file->size) {
@@ -137,8 +138,8 @@ TargetPlan plan_target(ClientSession& session, const std::string& remote, const 
                     " (same size and checksum); nothing to transfer");
     return {TargetAction::skip, {}};
   }
-  return replace_or_keep(remote, target, " and differs from " + remote + " on the server",
-                         answers, display);
+  return replace_or_keep(remote, target, " and differs from " + remote + " on the server", answers,
+                         display);
 }
 
 }  // namespace netdisk::client

@@ -130,11 +130,11 @@ Plan plan_downloads(Connector& connector, const GetOptions& options, ProgressDis
       if (decided.action == TargetAction::refuse) ++plan.refused;
       continue;
     }
-    plan.jobs.push_back({remote, hint(connector, "get", remote, target.string()),
-                         [request = std::move(decided.request)](ClientSession& session,
-                                                                TransferContext& context) {
-                           download_file(session, request, context);
-                         }});
+    plan.jobs.push_back(
+        {remote, hint(connector, "get", remote, target.string()),
+         [request = std::move(decided.request)](ClientSession& session, TransferContext& context) {
+           download_file(session, request, context);
+         }});
   }
   return plan;
 }

@@ -135,15 +135,16 @@ void verify_and_commit(ClientSession& session, const DownloadRequest& request,
                        const protocol::Reply& reply, StartPoint& start) {
   std::string expected = reply.body.value("checksum", std::string());
   if (expected.empty()) {
-    expected = session.call("checksum", {{"path", request.remote}}).value("checksum", std::string());
+    expected =
+        session.call("checksum", {{"path", request.remote}}).value("checksum", std::string());
   }
   if (start.hasher.hex() != expected) {
     std::visit([](auto& d) { d.discard(); }, start.destination);
     bool in_place = std::holds_alternative<TargetAppend>(start.destination);
-    throw std::runtime_error(request.target.string() + ": the downloaded bytes do not match " +
-                             "the server's checksum; " +
-                             (in_place ? "the file was cut back to the bytes it held"
-                                       : "nothing was kept"));
+    throw std::runtime_error(
+        request.target.string() + ": the downloaded bytes do not match " +
+        "the server's checksum; " +
+        (in_place ? "the file was cut back to the bytes it held" : "nothing was kept"));
   }
   std::visit([](auto& d) { d.commit(); }, start.destination);
 }
@@ -160,8 +161,7 @@ void download_file(ClientSession& session, const DownloadRequest& request,
   auto version = reply.body.value("version", std::string());
   if (!start || (offset == 0 && std::holds_alternative<PartialDownload>(start->destination))) {
     start.reset();  // closes an empty partial before it is replaced
-    start.emplace(
-        StartPoint{PartialDownload::create(request.target), 0, version, ContentHasher()});
+    start.emplace(StartPoint{PartialDownload::create(request.target), 0, version, ContentHasher()});
     std::get<PartialDownload>(start->destination).store_version(version);
   } else if (offset > 0) {
     note = "resumed at " + human_bytes(offset) + " (offset " + std::to_string(offset) + ")";
