@@ -9,6 +9,8 @@ netdisk_test(client_text_test SOURCES ${_client_tests}/text_helpers_test.cc
   LIBS netdisk_client LABELS unit)
 netdisk_test(client_partial_test SOURCES ${_client_tests}/partial_download_test.cc
   LIBS netdisk_client LABELS unit)
+netdisk_test(client_target_append_test SOURCES ${_client_tests}/target_append_test.cc
+  LIBS netdisk_client LABELS unit)
 netdisk_test(client_chat_text_test SOURCES ${_client_tests}/chat_text_test.cc
   LIBS netdisk_client LABELS unit)
 netdisk_test(client_foreign_answer_test SOURCES ${_client_tests}/foreign_answer_test.cc

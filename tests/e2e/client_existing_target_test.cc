@@ -196,6 +196,25 @@ TEST_F(ClientExistingTarget, AResumeCutByAServerCrashKeepsEveryLocalByteAndFinis
   EXPECT_TRUE(same_bytes(local("big.orig"), target));
 }
 
+TEST_F(ClientExistingTarget, CtrlCWhileContinuingInPlaceSaysToRunItAgainWithResume) {
+  make_sparse_file(local("movie.orig"), 24 << 20, 3);
+  ASSERT_EQ(netdisk({"put", "-q", local("movie.orig"), "movie"}).exit_code, 0);
+  fs::path target = local("movie");
+  copy_prefix(local("movie.orig"), target, 1 << 20);
+  {
+    ChildProcess get(argv({"get", "--resume", "--limit-rate", "4M", "movie", target}), env(),
+                     local_dir());
+    ASSERT_TRUE(wait_for_size(target, 2 << 20));
+    get.signal(SIGINT);
+    EXPECT_EQ(get.wait(), 130);
+    EXPECT_NE(get.err().find("get --resume movie"), std::string::npos) << get.err();
+  }
+  EXPECT_TRUE(same_prefix(local("movie.orig"), target, file_size_or_zero(target)));
+  auto again = netdisk({"get", "--resume", "movie", target});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_TRUE(same_bytes(local("movie.orig"), target));
+}
+
 TEST_F(ClientExistingTarget, StartingOverLeavesTheOldFileWholeUntilTheNewOneIsComplete) {
   upload_big();
   fs::path target = local("big");

@@ -130,8 +130,10 @@ Plan plan_downloads(Connector& connector, const GetOptions& options, ProgressDis
       if (decided.action == TargetAction::refuse) ++plan.refused;
       continue;
     }
+    // A target continued in place is continued again only when told so (or asked).
+    bool in_place = decided.request.start == DownloadStart::resume_target;
     plan.jobs.push_back(
-        {remote, hint(connector, "get", remote, target.string()),
+        {remote, hint(connector, in_place ? "get --resume" : "get", remote, target.string()),
          [request = std::move(decided.request)](ClientSession& session, TransferContext& context) {
            download_file(session, request, context);
          }});
