@@ -1,12 +1,18 @@
 #include "client/client_session.h"
 
+#include "client/busy_retry.h"
+#include "client/foreign_answer.h"
 #include "client/password_prompt.h"
 
 namespace netdisk::client {
 
 ClientSession::ClientSession(const ClientOptions& options)
     : options_(options), connection_(options.server.host, options.server.port) {
-  connection_.hello("netdisk/0.1.0");
+  try {
+    connection_.hello("netdisk/0.1.0");
+  } catch (const NotNetDiskAnswer& answer) {
+    throw std::runtime_error(foreign_answer_message(answer.first_bytes(), options_.server));
+  }
 }
 
 nlohmann::json ClientSession::call(std::string_view op, nlohmann::json fields) {
@@ -20,7 +26,10 @@ void ClientSession::authenticate() {
   std::string server = options_.server.to_string();
   if (options_.user) {
     std::string password = read_password("Password for " + *options_.user + "@" + server + ": ");
-    auto reply = call("login", {{"username", *options_.user}, {"password", password}});
+    // A crowd of one-shot commands can fill the server's password-hashing queue.
+    auto reply = retry_while_busy([&] {
+      return call("login", {{"username", *options_.user}, {"password", password}});
+    });
     set_logged_in(reply.value("username", *options_.user), reply.value("token", std::string()));
     return;
   }

@@ -8,11 +8,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
 #include <utility>
 
+#include "client/foreign_answer.h"
 #include "client/interrupt.h"
 #include "protocol/frame.h"
 
@@ -75,9 +77,43 @@ void WireConnection::close() {
 }
 
 protocol::Reply WireConnection::hello(std::string_view client_name) {
-  auto reply = call("hello", {{"version", protocol::kProtocolVersion}, {"client", client_name}});
+  std::uint64_t id = next_id_++;
+  auto frame = protocol::encode_request(
+      "hello", id, {{"version", protocol::kProtocolVersion}, {"client", client_name}});
+  // The JSON ends in CR LF CR LF, whitespace to JSON but the end of a request head to an HTTP
+  // server, which then answers (400) at once instead of waiting for the rest of its header:
+  // so a --server that names an HTTP port is recognised without a timeout.
+  send_raw(protocol::encode_frame(frame.substr(protocol::kFrameHeaderBytes) + "\r\n\r\n"));
+  auto reply = wait_hello_reply(id);
   if (!reply.ok) throw std::runtime_error("hello refused: " + reply.error->message);
   return reply;
+}
+
+protocol::Reply WireConnection::wait_hello_reply(std::uint64_t id) {
+  // Like wait_reply(), except that bytes which are no NetDisk frame, or a close before any
+  // reply, mean another service answered: the caller gets those bytes to say which.
+  auto deadline = std::chrono::steady_clock::now() + kDefaultTimeout;
+  auto foreign = [this, deadline](const std::string& detail) {
+    return NotNetDiskAnswer(foreign_head(deadline), detail);
+  };
+  while (true) {
+    std::optional<protocol::Reply> reply;
+    try {
+      reply = buffered_reply();
+    } catch (const std::runtime_error& error) {
+      throw foreign(error.what());
+    }
+    if (reply && !reply->event && (reply->id == id || reply->id == 0)) return std::move(*reply);
+    if (reply) continue;
+    try {
+      if (!fill(deadline)) throw foreign("connection closed by the server");
+    } catch (const NotNetDiskAnswer&) {
+      throw;
+    } catch (const std::runtime_error& error) {
+      throw std::runtime_error(std::string(error.what()) +
+                               " (waiting for hello: is it a NetDisk server?)");
+    }
+  }
 }
 
 std::uint64_t WireConnection::send(std::string_view op, nlohmann::json fields) {
@@ -135,6 +171,26 @@ void WireConnection::wait_ready(short events, std::chrono::steady_clock::time_po
       throw std::runtime_error("timed out waiting for the server");
     }
   }
+}
+
+std::string WireConnection::foreign_head(std::chrono::steady_clock::time_point deadline) {
+  // An HTTP answer's Server header tells NetDisk's HTTP port from other web servers: read on
+  // to the end of the header (a few KiB at most) unless the peer closes first.
+  constexpr std::size_t kEnough = 4096;
+  auto head = [this] {
+    auto raw = decoder_.take_raw(decoder_.buffered());
+    return std::string(raw.data(), raw.size());
+  };
+  std::string bytes = head();
+  try {
+    while (bytes.starts_with("HTTP/") && bytes.find("\r\n\r\n") == std::string::npos &&
+           bytes.size() < kEnough && fill(deadline)) {
+      bytes += head();
+    }
+  } catch (const std::runtime_error&) {
+    // A timeout here changes nothing: what arrived is enough to say it is not NetDisk.
+  }
+  return bytes.substr(0, kEnough);
 }
 
 bool WireConnection::fill(std::chrono::steady_clock::time_point deadline,

@@ -42,7 +42,8 @@ class WireConnection {
   WireConnection(const WireConnection&) = delete;
   WireConnection& operator=(const WireConnection&) = delete;
 
-  // hello with protocol version 1; returns the reply (throws if the reply is not ok).
+  // hello with protocol version 1; returns the reply (throws if the reply is not ok, and
+  // NotNetDiskAnswer, see foreign_answer.h, when what answers is not a NetDisk server).
   protocol::Reply hello(std::string_view client_name = "netdisk");
 
   // Sends a request with the next id and returns that id.
@@ -91,6 +92,10 @@ class WireConnection {
   void close();
 
  private:
+  // The reply to hello `id`; throws NotNetDiskAnswer with the bytes received instead.
+  protocol::Reply wait_hello_reply(std::uint64_t id);
+  // What a foreign service sent: the buffered bytes, and the rest of an HTTP header.
+  std::string foreign_head(std::chrono::steady_clock::time_point deadline);
   // The next frame as a reply or event; nullopt at end of stream.
   std::optional<protocol::Reply> next_reply(std::chrono::steady_clock::time_point deadline,
                                             const StreamControl& control);

@@ -81,9 +81,11 @@ TEST_F(ClientTerminal, AnsweringStartOverDownloadsEverythingAgain) {
 }
 
 TEST_F(ClientTerminal, AnExistingFileIsReplacedOnlyWhenTheAnswerIsYes) {
-  write_bytes(local("kept"), "mine");
+  // Longer than the server's file: a shorter one is offered to continue instead.
+  std::string mine = bytes_ + "and mine";
+  write_bytes(local("kept"), mine);
   run_answering({"get", "data", local("kept")}, "replace it? [y/N]", "n");
-  EXPECT_EQ(read_bytes(local("kept")), "mine");
+  EXPECT_EQ(read_bytes(local("kept")), mine);
   run_answering({"get", "data", local("kept")}, "replace it? [y/N]", "y");
   EXPECT_EQ(read_bytes(local("kept")), bytes_);
 }

@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "client/busy_retry.h"
 #include "client/password_prompt.h"
 
 namespace netdisk::client {
@@ -9,7 +10,10 @@ namespace netdisk::client {
 int register_command(Connector& connector, const std::string& username) {
   auto& session = connector.session();
   std::string password = read_new_password("New password for " + username + ": ");
-  auto reply = session.call("register", {{"username", username}, {"password", password}});
+  // server_busy means nothing was registered (the hashing queue was full): safe to repeat.
+  auto reply = retry_while_busy([&] {
+    return session.call("register", {{"username", username}, {"password", password}});
+  });
   std::cout << "registered " << reply.value("username", username) << " on "
             << connector.options().server.to_string() << "; log in with `"
             << command_hint(connector.options().mode, "login " + username) << "`\n";
@@ -20,7 +24,9 @@ int login_command(Connector& connector, const std::string& username) {
   auto& session = connector.session();
   std::string server = connector.options().server.to_string();
   std::string password = read_password("Password for " + username + "@" + server + ": ");
-  auto reply = session.call("login", {{"username", username}, {"password", password}});
+  auto reply = retry_while_busy([&] {
+    return session.call("login", {{"username", username}, {"password", password}});
+  });
   SavedSession saved{reply.value("username", username), reply.value("token", std::string())};
   session.store().save(server, saved);
   session.set_logged_in(saved.username, saved.token);

@@ -89,7 +89,11 @@ constexpr const char* kGetHelp =
     "the folder's files; a name that exists as typed is that file. Bytes go to "
     "LOCAL.part, renamed to LOCAL once complete and verified. An existing LOCAL.part is an "
     "interrupted download: on a terminal you are asked whether to continue it; scripts "
-    "continue it when the server's file is unchanged and start over otherwise";
+    "continue it when the server's file is unchanged and start over otherwise. An existing "
+    "LOCAL identical to the server's file is left alone; a shorter one may be continued in "
+    "place (once the server confirms its bytes are the start of its file) or started over "
+    "(ask, or say --resume or --overwrite); a longer or different one is replaced only when "
+    "you say yes or --overwrite";
 
 void add_put(CLI::App& app, CommandAction& chosen) {
   auto options = std::make_shared<PutOptions>();
@@ -108,7 +112,7 @@ void add_get(CLI::App& app, CommandAction& chosen) {
                                    "Remote files, then optionally the local name or folder",
                                    options, get_command);
   get->footer(kGetHelp);
-  get->add_flag("--resume", options->resume, "Continue an interrupted download without asking");
+  get->add_flag("--resume", options->resume, "Continue an interrupted download (LOCAL.part, or a shorter LOCAL) without asking");
   get->add_flag("--overwrite", options->overwrite,
                 "Start over and replace an existing local file without asking");
 }

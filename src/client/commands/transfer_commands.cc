@@ -5,13 +5,12 @@
 #include <set>
 #include <stdexcept>
 
+#include "client/commands/existing_target.h"
 #include "client/remote_glob.h"
 #include "client/remote_listing.h"
 #include "client/remote_path.h"
-#include "client/terminal.h"
 #include "client/transfer/file_download.h"
 #include "client/transfer/file_upload.h"
-#include "client/transfer/partial_download.h"
 #include "client/transfer/rate_limit.h"
 #include "client/transfer/transfer_batch.h"
 
@@ -44,6 +43,18 @@ int run_plan(Connector& connector, Plan& plan, const BatchSettings& settings,
   return exit_status(result);
 }
 
+// Why `local` cannot be sent, or nullopt when it is a regular file (or a link to one).
+std::optional<std::string> not_uploadable(const std::string& local) {
+  std::error_code error;
+  auto status = fs::status(local, error);
+  if (fs::is_regular_file(status)) return std::nullopt;
+  if (fs::is_directory(status)) return "is a folder; put sends files";
+  if (status.type() == fs::file_type::not_found) return "no such file";
+  if (error) return "cannot be read: " + error.message();
+  // A device, FIFO or socket has no size to announce and no checksum to resume by.
+  return "is not a regular file (a device, FIFO or socket); put sends regular files";
+}
+
 // put: which local files go to which remote paths.
 Plan plan_uploads(Connector& connector, const PutOptions& options, ProgressDisplay& display) {
   auto& session = connector.authenticated();
@@ -61,11 +72,8 @@ Plan plan_uploads(Connector& connector, const PutOptions& options, ProgressDispl
   }
   Plan plan;
   for (const auto& local : locals) {
-    std::error_code error;
-    auto status = fs::status(local, error);
-    if (!fs::is_regular_file(status)) {
-      display.message("netdisk: " + local + ": " +
-                      (fs::is_directory(status) ? "is a folder; put sends files" : "no such file"));
+    if (auto why_not = not_uploadable(local)) {
+      display.message("netdisk: " + local + ": " + *why_not);
       ++plan.refused;
       continue;
     }
@@ -113,38 +121,6 @@ std::vector<std::pair<std::string, fs::path>> download_targets(
   return targets;
 }
 
-// What to do about an existing TARGET: replace it, leave it because the person said so, or
-// fail (a folder is in the way, or a script did not say --overwrite).
-enum class Existing { replace, keep, refuse };
-
-Existing existing_target(const fs::path& target, const GetOptions& options,
-                         ProgressDisplay& display) {
-  if (!fs::exists(target)) return Existing::replace;
-  if (fs::is_directory(target)) {
-    display.message("netdisk: " + target.string() + " is a folder; give another local name");
-    return Existing::refuse;
-  }
-  if (options.overwrite) return Existing::replace;
-  if (!is_interactive()) {
-    display.message("netdisk: " + target.string() + " exists; use --overwrite to replace it");
-    return Existing::refuse;
-  }
-  if (ask(target.string() + " exists; replace it? [y/N] ", 'n') == 'y') return Existing::replace;
-  display.message("netdisk: kept " + target.string());
-  return Existing::keep;
-}
-
-// Whether to continue TARGET.part, if there is one.
-bool should_resume(const fs::path& target, const GetOptions& options) {
-  if (!fs::exists(PartialDownload::part_path(target))) return false;
-  if (options.overwrite) return false;
-  if (options.resume || !is_interactive()) return true;  // scripts: the server decides
-  return ask(PartialDownload::part_path(target).string() +
-                 " holds an interrupted download: continue where it stopped (c) or start over "
-                 "(s)? [C/s] ",
-             'c') != 's';
-}
-
 Plan plan_downloads(Connector& connector, const GetOptions& options, ProgressDisplay& display) {
   Plan plan;
   std::set<fs::path> seen;
@@ -155,15 +131,18 @@ Plan plan_downloads(Connector& connector, const GetOptions& options, ProgressDis
       ++plan.refused;
       continue;
     }
-    if (auto existing = existing_target(target, options, display); existing != Existing::replace) {
-      if (existing == Existing::refuse) ++plan.refused;
+    auto decided = plan_target(connector.session(), remote, target,
+                               {options.resume, options.overwrite}, display);
+    if (decided.action != TargetAction::download) {
+      if (decided.action == TargetAction::refuse) ++plan.refused;
       continue;
     }
-    bool resume = should_resume(target, options);
+    // A target continued in place is continued again only when told so (or asked).
+    bool in_place = decided.request.start == DownloadStart::resume_target;
     plan.jobs.push_back(
-        {remote, hint(connector, "get", remote, target.string()),
-         [remote, target, resume](ClientSession& session, TransferContext& context) {
-           download_file(session, remote, target, resume, context);
+        {remote, hint(connector, in_place ? "get --resume" : "get", remote, target.string()),
+         [request = std::move(decided.request)](ClientSession& session, TransferContext& context) {
+           download_file(session, request, context);
          }});
   }
   return plan;

@@ -27,7 +27,7 @@ struct PutOptions {
 
 struct GetOptions {
   std::vector<std::string> paths;  // REMOTE... [LOCAL]
-  bool resume = false;             // continue an existing TARGET.part without asking
+  bool resume = false;             // continue TARGET.part or a shorter TARGET without asking
   bool overwrite = false;          // start over and replace an existing TARGET without asking
   TransferFlags flags;
 };
