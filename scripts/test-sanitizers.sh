@@ -6,7 +6,7 @@
 #         $NETDISK_TEST_IO_THREADS (default 4) I/O threads so the tests cross threads.
 # Any sanitizer report fails the stage: in a test binary it aborts the test, in netdiskd or
 # netdisk the test harness fails the test that started it (tests/e2e/sanitizer_report.h), and
-# the CTest log is scanned as well, so a report is never hidden by a passing retry.
+# the CTest log is scanned as well. No test is retried.
 # Usage: scripts/test-sanitizers.sh [asan] [tsan]   (default: both)
 # Env: NETDISK_ASAN_BUILD_DIR (build-asan), NETDISK_TSAN_BUILD_DIR (build-tsan).
 set -euo pipefail
@@ -39,8 +39,8 @@ run_ctest() {
   shift 2
   local status
   set +e
-  ctest --test-dir "$dir" --output-on-failure --parallel 2 --timeout 900 \
-    --repeat until-pass:2 "$@" | tee "$dir/ctest.log"
+  ctest --test-dir "$dir" --output-on-failure --parallel 2 --timeout 900 "$@" |
+    tee "$dir/ctest.log"
   status=${PIPESTATUS[0]}
   set -e
   if grep -Eq 'SUMMARY: [A-Za-z]+Sanitizer|: runtime error: ' "$dir/ctest.log"; then
