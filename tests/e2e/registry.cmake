@@ -7,3 +7,7 @@ add_dependencies(e2e_user_folders_test netdiskd)
 netdisk_test(e2e_server_paths_test SOURCES server_paths_test.cc LIBS netdisk_http_fixture
   LABELS e2e)
 add_dependencies(e2e_server_paths_test netdiskd)
+
+netdisk_test(e2e_workbook_dates_test SOURCES workbook_dates_test.cc LIBS netdisk_e2e_harness
+  LABELS e2e)
+add_dependencies(e2e_workbook_dates_test netdiskd)
