@@ -14,7 +14,6 @@ namespace netdisk::e2e {
 namespace {
 
 namespace fs = std::filesystem;
-using json = nlohmann::json;
 
 class ServerPaths : public HttpTest {
  protected:
