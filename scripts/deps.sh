@@ -13,7 +13,7 @@ build_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 procps curl wget openssl
   mount e2fsprogs strace util-linux
-  rclone
+  rclone python3-openpyxl
 )
 browser_packages=(chromium)
 # Node.js and npm come from Debian only when the machine has none: a Node.js from elsewhere

@@ -260,7 +260,8 @@ asio::awaitable<bool> Connection::handle_frame(std::string_view payload) {
     if (error.code == Errc::internal_error || error.code == Errc::io_error) {
       spdlog::error("conn#{} {} failed: {}", serial_, request.op, error.message);
     }
-    send(protocol::encode_error(request.id, error));
+    send(protocol::encode_error(
+        request.id, make_error(error.code, server_.layout.without_server_paths(error.message))));
     co_return !errc_is_fatal(error.code);
   }
   if (reply->has_value()) send(protocol::encode_reply(request.id, std::move(**reply)));

@@ -4,6 +4,7 @@
 #include <exception>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "server/connection.h"
 #include "server/handlers/account_ops.h"
@@ -75,7 +76,9 @@ boost::asio::awaitable<HandlerResult> dispatch(Connection& connection,
   try {
     co_return co_await op->handler(context);
   } catch (const std::exception& ex) {
-    co_return make_error(Errc::internal_error, fmt::format("{} failed: {}", op->name, ex.what()));
+    // what() may name server paths (std::filesystem_error does): it goes to the log only.
+    spdlog::error("{} threw: {}", op->name, ex.what());
+    co_return make_error(Errc::internal_error, fmt::format("{} failed: internal error", op->name));
   }
 }
 

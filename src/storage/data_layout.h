@@ -2,10 +2,11 @@
 //   <data>/users.xlsx        the user registry (the path is configurable, but never under home/)
 //   <data>/home/<username>/  each user's own folder; nothing else is ever served to a client
 // prepare() creates the folders that are missing. Immutable afterwards: safe from any thread;
-// create_user_folder() blocks on disk (run it on the blocking pool).
+// create_user_folder() and ensure_user_folder() block on disk (run them on the blocking pool).
 #pragma once
 
 #include <filesystem>
+#include <string>
 #include <string_view>
 
 #include "common/result.h"
@@ -30,6 +31,23 @@ class DataLayout {
   // files (for example of an account an administrator removed) is refused with user_exists,
   // so a newcomer never inherits someone else's files.
   Status create_user_folder(std::string_view username) const;
+
+  // What ensure_user_folder() found or did.
+  enum class FolderFix { present, created, adopted };
+  // Makes sure the folder of a user the registry holds exists, for a row an administrator
+  // added to users.xlsx by hand or a folder removed while the server runs. The folder is
+  // home/<name> with the name exactly as the registry spells it; when it is missing but exactly
+  // one folder matches the name without regard to case (an administrator changed the case in
+  // the workbook), that folder is renamed to the new spelling, so the user keeps its files.
+  // Otherwise an empty folder is created (0700, home/ fsynced). Nothing is followed through a
+  // symlink. Errors (messages name no server path): not_a_directory when something other than
+  // a folder holds the name, io_error and the like from the system calls.
+  Result<FolderFix> ensure_user_folder(std::string_view username) const;
+
+  // `text` with every occurrence of the data folder's absolute path replaced by
+  // "<data folder>" and of the workbook's by its file name. The last guard at the edges: no
+  // message to a client ever shows a server-side path, even if one slips into an error.
+  std::string without_server_paths(std::string_view text) const;
 
  private:
   std::filesystem::path data_dir_;

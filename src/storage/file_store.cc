@@ -55,15 +55,19 @@ struct FileStore::Parent {
 };
 
 Result<FileStore> FileStore::open(const std::filesystem::path& user_root) {
+  // Messages here reach clients: they never name the server-side path.
   int fd = ::open(user_root.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) {
     int errnum = errno;
     struct ::stat st {};
     if (errnum == ENOTDIR && ::lstat(user_root.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
-      return make_error(Errc::invalid_path,
-                        fmt::format("'{}' is a symbolic link", user_root.string()));
+      return make_error(Errc::invalid_path, "your folder on the server is a symbolic link");
     }
-    return error_from_errno(errnum, fmt::format("open '{}'", user_root.string()));
+    if (errnum == ENOENT) {
+      return make_error(Errc::not_found,
+                        "your folder on the server is missing; log in again to have it made");
+    }
+    return error_from_errno(errnum, "open your folder");
   }
   return FileStore(UniqueFd(fd));
 }

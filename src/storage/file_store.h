@@ -44,6 +44,7 @@ class FileStore {
  public:
   // Opens the existing folder `user_root` (O_PATH, not following a symlink). not_found if it
   // does not exist; not_a_directory if it is not a folder; invalid_path if it is a symlink.
+  // The messages never name `user_root` (they reach clients).
   static Result<FileStore> open(const std::filesystem::path& user_root);
 
   // The entries of folder `dir_path` ("" for the user's folder), sorted by name in byte order.

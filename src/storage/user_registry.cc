@@ -113,6 +113,14 @@ Status UserRegistry::flush() {
   }
 }
 
+std::vector<std::string> UserRegistry::names() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> out;
+  out.reserve(users_.size());
+  for (const auto& user : users_) out.push_back(user.name);
+  return out;
+}
+
 std::size_t UserRegistry::size() const {
   std::lock_guard lock(mutex_);
   return users_.size();

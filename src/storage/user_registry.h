@@ -64,6 +64,8 @@ class UserRegistry {
   Status flush();
 
   std::size_t size() const;
+  // Every user's name as the registry spells it, in workbook order.
+  std::vector<std::string> names() const;
   std::uint64_t rewrites() const;  // successful workbook rewrites since open (for tests)
   const std::filesystem::path& path() const noexcept { return path_; }
 

@@ -1,6 +1,7 @@
 #include "storage/user_table.h"
 
 #include <array>
+#include <optional>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -18,6 +19,29 @@ std::string_view cell(const SheetRow& row, std::size_t column) {
   return column < row.cells.size() ? std::string_view(row.cells[column]) : std::string_view{};
 }
 
+// The column letters of 0-based `column` ("A", "E", "AA").
+std::string column_name(std::size_t column) {
+  std::string name;
+  for (++column; column > 0; column = (column - 1) / 26) {
+    name.insert(name.begin(), static_cast<char>('A' + (column - 1) % 26));
+  }
+  return name;
+}
+
+// A time cell: ISO 8601 as the server writes it, a date cell (read as that text, see
+// read_workbook_sheet) or a date typed as text (parse_typed_time).
+Result<std::chrono::system_clock::time_point> parse_time_cell(const SheetRow& row,
+                                                               std::size_t column) {
+  auto text = cell(row, column);
+  if (auto when = parse_typed_time(text)) return *when;
+  return make_error(
+      Errc::io_error,
+      fmt::format("row {}, cell {}{} ({}): {:?} is not a time between 1970 and 2200; type one "
+                  "like 2026-11-23T10:04:05Z or 2026-11-23 10:04 (UTC), or format the cell "
+                  "as a date",
+                  row.number, column_name(column), row.number, kHeader[column], text));
+}
+
 // Checks one data row and turns it into a record; the error text says what is wrong with it.
 Result<UserRecord> parse_user(const SheetRow& row) {
   auto problem = [&](std::string what) {
@@ -30,20 +54,32 @@ Result<UserRecord> parse_user(const SheetRow& row) {
   }
   user.password_hash = std::string(cell(row, 1));
   if (user.password_hash.empty()) return problem("password_hash is empty");
-  auto registered = parse_iso8601_utc(cell(row, 2));
-  if (!registered) {
-    return problem(
-        fmt::format("registered_at {:?} is not a time like 2026-11-23T10:04:05Z", cell(row, 2)));
-  }
+  auto registered = parse_time_cell(row, 2);
+  if (!registered) return std::move(registered).error();
   user.registered_at = *registered;
   if (!cell(row, 3).empty()) {
-    user.last_login = parse_iso8601_utc(cell(row, 3));
-    if (!user.last_login) {
-      return problem(
-          fmt::format("last_login {:?} is not a time like 2026-11-23T10:04:05Z", cell(row, 3)));
-    }
+    auto last_login = parse_time_cell(row, 3);
+    if (!last_login) return std::move(last_login).error();
+    user.last_login = *last_login;
   }
   return user;
+}
+
+// The server rewrites the whole workbook with these four columns only, so anything an
+// administrator wrote right of them would be lost: refused instead, naming the cell.
+Status check_no_extra_cells(const SheetRow& row) {
+  std::optional<std::size_t> extra = row.ignored_column;
+  for (std::size_t column = row.cells.size(); column-- > kHeader.size();) {
+    if (!row.cells[column].empty()) extra = column;
+  }
+  if (!extra) return {};
+  auto shown = *extra < row.cells.size() ? fmt::format(" holds {:?}", row.cells[*extra])
+                                         : std::string(" is not empty");
+  return make_error(Errc::io_error,
+                    fmt::format("row {}, cell {}{}{}: the server keeps only the columns "
+                                "username | password_hash | registered_at | last_login and "
+                                "rewrites the file, so it would be lost; move it elsewhere",
+                                row.number, column_name(*extra), row.number, shown));
 }
 
 Status check_header(const std::vector<SheetRow>& rows) {
@@ -81,6 +117,9 @@ Result<std::vector<UserRecord>> users_from_rows(const std::vector<SheetRow>& row
   if (auto header = check_header(rows); !header) return damaged(header.error());
   std::vector<UserRecord> users;
   std::unordered_map<std::string, std::uint32_t> seen;  // username_key -> row number
+  for (const auto& row : rows) {
+    if (auto kept = check_no_extra_cells(row); !kept) return damaged(kept.error());
+  }
   for (std::size_t i = 1; i < rows.size(); ++i) {
     auto user = parse_user(rows[i]);
     if (!user) return damaged(user.error());

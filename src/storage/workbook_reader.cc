@@ -3,12 +3,14 @@
 #include <sys/stat.h>
 #include <unzip.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <optional>
 #include <unordered_map>
 
 #include <fmt/format.h>
 
+#include "storage/excel_date.h"
 #include "storage/xlsx_xml.h"
 
 namespace netdisk::storage {
@@ -18,6 +20,7 @@ constexpr std::uint32_t kMaxRowNumber = 1048576;  // Excel's limits
 constexpr std::size_t kMaxColumnNumber = 16384;
 constexpr std::string_view kFallbackSheet = "xl/worksheets/sheet1.xml";
 constexpr std::string_view kFallbackSharedStrings = "xl/sharedStrings.xml";
+constexpr std::string_view kFallbackStyles = "xl/styles.xml";
 
 Error damaged(std::string_view what) { return make_error(Errc::io_error, std::string(what)); }
 
@@ -67,15 +70,21 @@ std::string resolve_target(std::string_view target) {
   return out;
 }
 
-// xl/workbook.xml: the sheets in tab order, each with its relationship id.
+// xl/workbook.xml: the sheets in tab order, each with its relationship id, and whether dates
+// count from 1904 (<workbookPr date1904="1"/>, old Mac Excel) instead of 1900.
 struct SheetListHandler : XmlHandler {
   struct Entry {
     std::string name;
     std::string rel_id;
   };
   std::vector<Entry> sheets;
+  bool date1904 = false;
 
   void start(std::string_view name, const XmlAttributes& attrs) override {
+    if (name == "workbookPr") {
+      auto flag = attrs.get("date1904").value_or("0");
+      date1904 = flag == "1" || flag == "true";
+    }
     if (name != "sheet") return;
     sheets.push_back(
         {std::string(attrs.get("name").value_or("")), std::string(attrs.get("id").value_or(""))});
@@ -86,6 +95,7 @@ struct SheetListHandler : XmlHandler {
 struct RelationsHandler : XmlHandler {
   std::unordered_map<std::string, std::string> targets;
   std::optional<std::string> shared_strings;
+  std::optional<std::string> styles;
 
   void start(std::string_view name, const XmlAttributes& attrs) override {
     if (name != "Relationship") return;
@@ -96,6 +106,7 @@ struct RelationsHandler : XmlHandler {
     if (attrs.get("Type").value_or("").ends_with("/sharedStrings")) {
       shared_strings = resolve_target(*target);
     }
+    if (attrs.get("Type").value_or("").ends_with("/styles")) styles = resolve_target(*target);
   }
 };
 
@@ -122,11 +133,50 @@ struct SharedStringsHandler : XmlHandler {
   }
 };
 
+// xl/styles.xml: which cell styles show their number as a date. A cell's s="N" is an index
+// into <cellXfs>; each <xf> there names a number format, built in or a <numFmt> of the file.
+struct StylesHandler : XmlHandler {
+  std::unordered_map<std::uint64_t, std::string> codes;  // <numFmt> id -> formatCode
+  std::vector<std::uint64_t> cell_formats;                // numFmtId of each <cellXfs> <xf>
+  int cell_xfs_depth = 0;
+
+  void start(std::string_view name, const XmlAttributes& attrs) override {
+    if (name == "numFmt") {
+      auto id = parse_index(attrs.get("numFmtId").value_or(""));
+      if (id) codes[*id] = std::string(attrs.get("formatCode").value_or(""));
+    } else if (name == "cellXfs") {
+      ++cell_xfs_depth;
+    } else if (name == "xf" && cell_xfs_depth > 0) {
+      cell_formats.push_back(parse_index(attrs.get("numFmtId").value_or("0")).value_or(0));
+    }
+  }
+  void end(std::string_view name) override {
+    if (name == "cellXfs") --cell_xfs_depth;
+  }
+  std::vector<bool> date_styles() const {
+    std::vector<bool> out;
+    out.reserve(cell_formats.size());
+    for (auto id : cell_formats) {
+      auto code = codes.find(id);
+      auto small_id = static_cast<unsigned>(std::min<std::uint64_t>(id, 0xFFFF));
+      out.push_back(is_date_number_format(small_id, code == codes.end() ? "" : code->second));
+    }
+    return out;
+  }
+};
+
+// How numbers in date-styled cells are read: the styles that are dates, and the date system.
+struct DateStyles {
+  std::vector<bool> is_date;  // by cell style index
+  bool date1904 = false;
+};
+
 // xl/worksheets/sheetN.xml: <row r="N"><c r="C5" t="s|str|inlineStr|..."><v>..</v></c>.
 class SheetHandler : public XmlHandler {
  public:
-  SheetHandler(const std::vector<std::string>& shared, const WorkbookLimits& limits)
-      : shared_(shared), limits_(limits) {}
+  SheetHandler(const std::vector<std::string>& shared, const DateStyles& dates,
+               const WorkbookLimits& limits)
+      : shared_(shared), dates_(dates), limits_(limits) {}
 
   std::vector<SheetRow> rows;
 
@@ -159,11 +209,11 @@ class SheetHandler : public XmlHandler {
       return fail(fmt::format("row {} is out of order", number));
     }
     row_number_ = static_cast<std::uint32_t>(number);
-    row_ = SheetRow{row_number_, {}};
+    row_ = SheetRow{row_number_, {}, std::nullopt};
     column_ = 0;
   }
   void end_row() {
-    if (row_.cells.empty()) return;
+    if (row_.cells.empty() && !row_.ignored_column) return;
     if (rows.size() >= limits_.max_rows) return fail("too many rows");
     rows.push_back(std::move(row_));
     row_ = SheetRow{};
@@ -180,6 +230,8 @@ class SheetHandler : public XmlHandler {
     cell_column_ = column;
     column_ = column + 1;
     type_ = std::string(attrs.get("t").value_or("n"));
+    auto style = parse_index(attrs.get("s").value_or("0"));
+    is_date_ = style && *style < dates_.is_date.size() && dates_.is_date[*style];
     value_.clear();
     inline_text_.clear();
   }
@@ -196,21 +248,32 @@ class SheetHandler : public XmlHandler {
       text = unescape_xlsx_text(inline_text_);
     } else if (type_ == "str") {
       text = unescape_xlsx_text(value_);
+    } else if (type_ == "n" && is_date_) {
+      // A date the way Excel keeps one; text that is not a serial date stays as stored.
+      text = excel_serial_to_iso8601(value_, dates_.date1904).value_or(value_);
     } else {
       text = value_;  // a number, boolean or error code: its stored text
     }
-    if (text.empty() || cell_column_ >= limits_.max_columns) return;
+    if (text.empty()) return;
+    if (cell_column_ >= limits_.max_columns) {
+      if (!row_.ignored_column || cell_column_ < *row_.ignored_column) {
+        row_.ignored_column = cell_column_;
+      }
+      return;
+    }
     if (row_.cells.size() <= cell_column_) row_.cells.resize(cell_column_ + 1);
     row_.cells[cell_column_] = std::move(text);
   }
 
   const std::vector<std::string>& shared_;
+  const DateStyles& dates_;
   const WorkbookLimits& limits_;
   SheetRow row_;
   std::uint32_t row_number_ = 0;
   std::size_t column_ = 0;
   std::size_t cell_column_ = 0;
   bool in_cell_ = false;
+  bool is_date_ = false;
   int phonetic_depth_ = 0;
   std::string type_;
   std::string value_;
@@ -221,7 +284,8 @@ class SheetHandler : public XmlHandler {
 // Picks the sheet's zip entry through workbook.xml and its relationships; falls back to
 // sheet1.xml when those are missing or do not say.
 Result<std::string> locate_sheet(ZipReader& zip, std::string_view sheet_name,
-                                 const RelationsHandler& rels, const WorkbookLimits& limits) {
+                                 const RelationsHandler& rels, const WorkbookLimits& limits,
+                                 bool& date1904) {
   SheetListHandler list;
   if (zip.contains("xl/workbook.xml")) {
     if (auto parsed = parse_zip_entry(zip, "xl/workbook.xml", limits.max_entry_bytes, list);
@@ -229,6 +293,7 @@ Result<std::string> locate_sheet(ZipReader& zip, std::string_view sheet_name,
       return std::move(parsed).error();
     }
   }
+  date1904 = list.date1904;
   const SheetListHandler::Entry* chosen = nullptr;
   for (const auto& sheet : list.sheets) {
     if (sheet.name == sheet_name) chosen = &sheet;
@@ -251,8 +316,17 @@ Result<std::vector<SheetRow>> read_sheet(ZipReader& zip, std::string_view sheet_
       return std::move(parsed).error();
     }
   }
-  auto sheet_entry = locate_sheet(zip, sheet_name, rels, limits);
+  DateStyles dates;
+  auto sheet_entry = locate_sheet(zip, sheet_name, rels, limits, dates.date1904);
   if (!sheet_entry) return std::move(sheet_entry).error();
+  std::string styles_entry = rels.styles.value_or(std::string(kFallbackStyles));
+  if (zip.contains(styles_entry)) {
+    StylesHandler styles;
+    if (auto parsed = parse_zip_entry(zip, styles_entry, limits.max_entry_bytes, styles); !parsed) {
+      return std::move(parsed).error();
+    }
+    dates.is_date = styles.date_styles();
+  }
 
   SharedStringsHandler shared;
   std::string shared_entry = rels.shared_strings.value_or(std::string(kFallbackSharedStrings));
@@ -261,7 +335,7 @@ Result<std::vector<SheetRow>> read_sheet(ZipReader& zip, std::string_view sheet_
       return std::move(parsed).error();
     }
   }
-  SheetHandler sheet(shared.strings, limits);
+  SheetHandler sheet(shared.strings, dates, limits);
   if (auto parsed = parse_zip_entry(zip, *sheet_entry, limits.max_entry_bytes, sheet); !parsed) {
     return std::move(parsed).error();
   }

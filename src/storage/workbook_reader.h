@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,17 +20,23 @@ namespace netdisk::storage {
 struct SheetRow {
   std::uint32_t number = 0;        // 1-based, as the spreadsheet shows it
   std::vector<std::string> cells;  // column A first; blank cells are empty strings
+  // The leftmost non-blank cell right of WorkbookLimits::max_columns (0-based), which `cells`
+  // leaves out; a row holding only such cells is still returned, with no cells.
+  std::optional<std::size_t> ignored_column;
 };
 
 struct WorkbookLimits {
   std::size_t max_entry_bytes = std::size_t{64} << 20;  // uncompressed, per zip entry
   std::size_t max_rows = 200000;                        // rows holding at least one cell
-  std::size_t max_columns = 8;                          // cells further right are ignored
+  std::size_t max_columns = 8;  // cells further right are left out (see ignored_column)
 };
 
 // Reads the sheet named `sheet_name` or, when there is none by that name, the first sheet.
 // Rows come in sheet order; rows without cells are left out. Text cells are decoded with
-// unescape_xlsx_text; numeric and boolean cells give their stored text ("42", "1").
+// unescape_xlsx_text; numeric and boolean cells give their stored text ("42", "1"), except a
+// number in a cell whose style has a date or time number format (a date typed in Excel or
+// LibreOffice): that gives the moment as "YYYY-MM-DDTHH:MM:SSZ" (excel_date.h; the 1904 date
+// system when the workbook says so; the wall-clock time in the cell is taken as UTC).
 // Errors: not_found when the file does not exist; otherwise io_error with a message
 // "<file name> is damaged: <what>" (not a zip, missing sheet, bad XML, too big, ...).
 Result<std::vector<SheetRow>> read_workbook_sheet(const std::filesystem::path& path,

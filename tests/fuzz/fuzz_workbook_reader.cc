@@ -65,8 +65,10 @@ void check_rows(const std::vector<storage::SheetRow>& rows, const storage::Workb
   for (const auto& row : rows) {
     FUZZ_CHECK(row.number > previous && row.number <= 1048576);
     previous = row.number;
-    FUZZ_CHECK(!row.cells.empty() && row.cells.size() <= limits.max_columns);
-    FUZZ_CHECK(!row.cells.back().empty());  // trailing blanks are not stored
+    FUZZ_CHECK((!row.cells.empty() || row.ignored_column) &&
+               row.cells.size() <= limits.max_columns);
+    FUZZ_CHECK(row.cells.empty() || !row.cells.back().empty());  // trailing blanks are not stored
+    FUZZ_CHECK(!row.ignored_column || *row.ignored_column >= limits.max_columns);
   }
 }
 

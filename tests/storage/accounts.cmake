@@ -16,3 +16,6 @@ netdisk_test(accounts_zip_regression_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/zip_
   LIBS netdisk_storage LABELS unit)
 target_compile_definitions(accounts_zip_regression_test PRIVATE
   NETDISK_FUZZ_CORPUS_DIR="${PROJECT_SOURCE_DIR}/tests/fuzz/corpus")
+# Dates typed into users.xlsx by an administrator (Excel serial dates, dates as text).
+netdisk_test(accounts_workbook_dates_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/workbook_dates_test.cc
+  LIBS netdisk_storage PkgConfig::MINIZIP LABELS unit)

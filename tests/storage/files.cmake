@@ -9,3 +9,6 @@ netdisk_test(storage_files_test
     ${CMAKE_CURRENT_LIST_DIR}/confinement_test.cc
   LIBS netdisk_storage
   LABELS unit)
+# Users' folders in the data folder (DataLayout).
+netdisk_test(storage_data_layout_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/data_layout_test.cc
+  LIBS netdisk_storage LABELS unit)

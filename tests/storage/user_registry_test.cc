@@ -268,7 +268,7 @@ TEST(UserRegistry, RefusesToOpenADamagedWorkbookAndLeavesItAlone) {
   expect_open_refused(dir, workbook_bytes({header, {"alice", hash, t}, {"ALICE", hash, t}}),
                       "row 3: user \"ALICE\" is already on row 2");
   expect_open_refused(dir, workbook_bytes({header, {"alice", hash, "yesterday"}}),
-                      "row 2: registered_at");
+                      "row 2, cell C2 (registered_at)");
   expect_open_refused(dir, workbook_bytes({header, {"alice", hash, t, "2026-02-30T00:00:00Z"}}),
                       "last_login");
   expect_open_refused(dir, workbook_bytes({header, {"../etc", hash, t}}), "row 2");

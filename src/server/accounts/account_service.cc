@@ -47,6 +47,34 @@ AccountService::AccountService(const storage::DataLayout& layout, AccountOptions
   if (!hasher) throw std::runtime_error(hasher.error().message);
   hasher_ = std::make_unique<storage::PasswordHasher>(std::move(*hasher));
   spdlog::info("{} users in {}", registry_->size(), layout_.users_file().string());
+  ensure_every_folder();
+}
+
+void AccountService::ensure_every_folder() {
+  // A row added to users.xlsx by hand, or a name whose case was changed there, has no folder
+  // of that exact name yet; every user the server accepts must have one.
+  std::size_t unusable = 0;
+  for (const auto& name : registry_->names()) unusable += ensure_folder(name).ok() ? 0 : 1;
+  if (unusable > 0) spdlog::error("{} users cannot log in until their folders are fixed", unusable);
+}
+
+Status AccountService::ensure_folder(const std::string& name) {
+  using Fix = storage::DataLayout::FolderFix;
+  auto fixed = layout_.ensure_user_folder(name);
+  if (!fixed) {
+    spdlog::error("the folder of user {:?} ({}) cannot be used: {}", name,
+                  layout_.user_folder(name).string(), fixed.error().message);
+    return make_error(fixed.error().code,
+                      "your folder on the server cannot be used; ask the server administrator");
+  }
+  if (*fixed == Fix::created) {
+    spdlog::warn("created the missing folder of user {:?}: {}", name,
+                 layout_.user_folder(name).string());
+  } else if (*fixed == Fix::adopted) {
+    spdlog::warn("renamed the folder of user {:?} to the case users.xlsx gives: {}", name,
+                 layout_.user_folder(name).string());
+  }
+  return {};
 }
 
 AccountService::~AccountService() = default;
@@ -132,6 +160,11 @@ boost::asio::awaitable<Result<AccountService::Session>> AccountService::login(
     co_return wrong_credentials();
   }
   throttle_.record_success(key);
+  // The folder may have been removed while the server runs: every accepted login has one.
+  const std::string& name = user->name;
+  auto folder =
+      co_await run_blocking(blocking_pool_, [this, &name] { return ensure_folder(name); });
+  if (!folder.ok()) co_return std::move(folder).error();
   auto issued = sessions_.issue(user->name);
   registry_->note_login(user->name, std::chrono::system_clock::now());
   schedule_login_flush();

@@ -70,6 +70,10 @@ class AccountService {
   // A name being registered right now (by key), so two racing registrations of one name
   // cannot both create its folder.
   bool claim(const std::string& key);
+  // Makes sure user `name`'s folder exists (DataLayout::ensure_user_folder), logging what it
+  // did; the error a client gets names no server path. Blocks on disk.
+  Status ensure_folder(const std::string& name);
+  void ensure_every_folder();
   void schedule_login_flush();
   void release(const std::string& key);
 

@@ -97,7 +97,9 @@ asio::awaitable<void> Exchange::send(StringResponse response) {
 }
 
 asio::awaitable<void> Exchange::send_error(const Error& error) {
-  co_await send(error_response(error));
+  // The last guard: no reply ever shows a server-side path.
+  co_await send(error_response(
+      make_error(error.code, context_.server.layout.without_server_paths(error.message))));
 }
 
 }  // namespace netdisk::server::http

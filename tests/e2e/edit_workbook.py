@@ -1,0 +1,71 @@
+#!/usr/bin/python3
+"""Edits or reads a users.xlsx the way an administrator's spreadsheet program would, with
+openpyxl (a third-party writer, not NetDisk's own). Run it with /usr/bin/python3, which has
+python3-openpyxl. Rows are found by the username in column A (exact case).
+
+Usage:
+  edit_workbook.py BOOK add-row NAME HASH_OF   a row for NAME with the password hash of HASH_OF
+  edit_workbook.py BOOK rename OLD NEW         change the username OLD to NEW
+  edit_workbook.py BOOK set-date NAME COLUMN ISO [FORMAT]
+                                               a real date cell (a datetime, number format
+                                               FORMAT or openpyxl's default) in COLUMN
+  edit_workbook.py BOOK set-number NAME COLUMN NUMBER
+                                               a plain number (no date format) in COLUMN
+  edit_workbook.py BOOK set-text NAME COLUMN TEXT
+                                               a text cell in COLUMN
+  edit_workbook.py BOOK get NAME COLUMN        prints "date ISO" or "text VALUE" or "empty"
+"""
+import datetime
+import sys
+
+import openpyxl
+
+
+def row_of(sheet, name):
+    for row in sheet.iter_rows(min_row=2):
+        if row[0].value == name:
+            return row[0].row
+    raise SystemExit(f"no row for {name!r}")
+
+
+def main():
+    book_path, command, *args = sys.argv[1:]
+    book = openpyxl.load_workbook(book_path)
+    sheet = book["users"]
+    if command == "add-row":
+        name, hash_of = args
+        source = row_of(sheet, hash_of)
+        sheet.append([name, sheet.cell(source, 2).value, "2026-11-23T10:04:05Z", None])
+    elif command == "rename":
+        old, new = args
+        sheet.cell(row_of(sheet, old), 1).value = new
+    elif command == "set-date":
+        name, column, iso, *number_format = args
+        when = datetime.datetime.fromisoformat(iso.rstrip("Z"))
+        cell = sheet[f"{column}{row_of(sheet, name)}"]
+        cell.value = when
+        if number_format:
+            cell.number_format = number_format[0]
+    elif command == "set-number":
+        name, column, number = args
+        sheet[f"{column}{row_of(sheet, name)}"].value = float(number)
+    elif command == "set-text":
+        name, column, text = args
+        sheet[f"{column}{row_of(sheet, name)}"].value = text
+    elif command == "get":
+        name, column = args
+        value = sheet[f"{column}{row_of(sheet, name)}"].value
+        if isinstance(value, datetime.datetime):
+            print("date " + value.isoformat())
+        elif value is None:
+            print("empty")
+        else:
+            print(f"text {value}")
+        return
+    else:
+        raise SystemExit(f"unknown command {command}")
+    book.save(book_path)
+
+
+if __name__ == "__main__":
+    main()
