@@ -7,6 +7,7 @@
 
 #include "server/http/auth.h"
 #include "server/http/exchange.h"
+#include "server/http/field_text.h"
 #include "server/http/http_context.h"
 #include "server/http/listing_html.h"
 #include "server/http/preconditions.h"
@@ -21,23 +22,11 @@ namespace {
 namespace asio = boost::asio;
 using json = nlohmann::json;
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-  return out;
-}
-
 // The q value of one media range ("application/json;q=0.5"): 1 unless given, 0 if malformed.
 double quality(std::string_view params) {
   while (!params.empty()) {
     auto semi = params.find(';');
-    auto param = trim(params.substr(0, semi));
+    auto param = trim_ows(params.substr(0, semi));
     params = semi == std::string_view::npos ? std::string_view{} : params.substr(semi + 1);
     if (param.size() < 2 || (param[0] != 'q' && param[0] != 'Q') || param[1] != '=') continue;
     auto value = param.substr(2);
@@ -63,13 +52,13 @@ bool wants_json(std::string_view accept) {
   std::optional<double> json_q, html_q;
   while (!accept.empty()) {
     auto comma = accept.find(',');
-    auto range = trim(accept.substr(0, comma));
+    auto range = trim_ows(accept.substr(0, comma));
     accept = comma == std::string_view::npos ? std::string_view{} : accept.substr(comma + 1);
     auto semi = range.find(';');
-    auto type = lower(trim(range.substr(0, semi)));
+    auto type = trim_ows(range.substr(0, semi));
     auto q = semi == std::string_view::npos ? 1.0 : quality(range.substr(semi + 1));
-    if (type == "application/json") json_q = q;
-    if (type == "text/html") html_q = q;
+    if (iequals(type, "application/json")) json_q = q;
+    if (iequals(type, "text/html")) html_q = q;
   }
   return json_q && *json_q > 0 && (!html_q || *json_q >= *html_q);
 }

@@ -1,15 +1,10 @@
 #include "server/http/preconditions.h"
 
+#include "server/http/field_text.h"
 #include "server/http/responses.h"
 
 namespace netdisk::server::http {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 // Every value of a list field, joined as RFC 9110, section 5.3 allows.
 std::string joined(const Request& request, bhttp::field field) {
@@ -29,7 +24,7 @@ std::string single(const Request& request, bhttp::field field) {
   return std::string(first->value().data(), first->value().size());
 }
 
-bool is_star(std::string_view value) { return trim(value) == "*"; }
+bool is_star(std::string_view value) { return trim_ows(value) == "*"; }
 
 // Step 1 and 3 of RFC 9110, section 13.2.2: does the field's condition hold?
 bool if_match_holds(std::string_view value, const std::optional<Validators>& current) {
@@ -49,7 +44,7 @@ bool if_none_match_holds(std::string_view value, const std::optional<Validators>
 std::optional<std::int64_t> applicable_date(const std::string& value,
                                             const std::optional<Validators>& current) {
   if (value.empty() || !current || !current->last_modified) return std::nullopt;
-  return parse_http_date(trim(value));
+  return parse_http_date(trim_ows(value));
 }
 
 }  // namespace
@@ -100,7 +95,7 @@ bool etag_list_matches(std::string_view list, std::string_view etag, bool weak) 
     auto tag = list.substr(0, close + 1);
     list.remove_prefix(close + 1);
     if ((weak || !is_weak) && tag == etag) return true;
-    list = trim(list);
+    list = trim_ows(list);
     if (!list.empty() && list.front() != ',') return false;
   }
 }

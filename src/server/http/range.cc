@@ -1,20 +1,14 @@
 #include "server/http/range.h"
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <optional>
 
+#include "server/http/field_text.h"
 #include "server/http/responses.h"
 
 namespace netdisk::server::http {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 std::optional<std::uint64_t> parse_number(std::string_view text) {
   if (text.empty()) return std::nullopt;
@@ -24,25 +18,14 @@ std::optional<std::uint64_t> parse_number(std::string_view text) {
   return value;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
 enum class SpecKind { malformed, unsatisfiable, satisfiable };
 
 // One range-spec ("A-B", "A-", "-N") against a file of `size` bytes, clamped to the file.
 SpecKind parse_spec(std::string_view spec, std::uint64_t size, ByteRange& range) {
   auto dash = spec.find('-');
   if (dash == std::string_view::npos) return SpecKind::malformed;
-  auto first_text = trim(spec.substr(0, dash));
-  auto last_text = trim(spec.substr(dash + 1));
+  auto first_text = trim_ows(spec.substr(0, dash));
+  auto last_text = trim_ows(spec.substr(dash + 1));
   if (first_text.empty()) {
     // Suffix range: the last N bytes.
     auto count = parse_number(last_text);
@@ -82,15 +65,15 @@ std::vector<ByteRange> coalesce(std::vector<ByteRange> ranges) {
 
 RangePlan plan_range(std::string_view header, std::uint64_t size) {
   using Kind = RangePlan::Kind;
-  header = trim(header);
+  header = trim_ows(header);
   auto eq = header.find('=');
-  if (eq == std::string_view::npos || !iequals(trim(header.substr(0, eq)), "bytes")) return {};
+  if (eq == std::string_view::npos || !iequals(trim_ows(header.substr(0, eq)), "bytes")) return {};
   auto list = header.substr(eq + 1);
   std::vector<ByteRange> ranges;
   std::size_t specs = 0;
   while (!list.empty()) {
     auto comma = list.find(',');
-    auto spec = trim(list.substr(0, comma));
+    auto spec = trim_ows(list.substr(0, comma));
     list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
     if (spec.empty()) continue;  // empty list elements are allowed (RFC 9110, section 5.6.1)
     if (++specs > kMaxRanges) return {};
@@ -106,7 +89,7 @@ RangePlan plan_range(std::string_view header, std::uint64_t size) {
 
 bool if_range_matches(std::string_view if_range, std::string_view etag,
                       std::int64_t last_modified_seconds) {
-  if_range = trim(if_range);
+  if_range = trim_ows(if_range);
   if (if_range.starts_with("W/")) return false;
   if (if_range.starts_with("\"")) return if_range == etag;
   auto date = parse_http_date(if_range);
