@@ -24,17 +24,7 @@ namespace fs = std::filesystem;
 class FakeService {
  public:
   explicit FakeService(std::string greeting) {
-    listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    if (::bind(listener_, reinterpret_cast<sockaddr*>(&address), length) != 0 ||
-        ::listen(listener_, 4) != 0 ||
-        ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-      throw std::runtime_error("cannot listen");
-    }
-    port_ = ntohs(address.sin_port);
+    listener_ = listen_loopback(4, port_);
     thread_ = std::thread([this, greeting = std::move(greeting)] {
       int peer = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
       if (peer < 0) return;

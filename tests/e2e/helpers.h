@@ -37,6 +37,10 @@ std::string xxh3(std::string_view bytes);
 // `receive_buffer` > 0), or -1 when the connection is refused. The caller closes it.
 int connect_loopback(std::uint16_t port, int receive_buffer = 0);
 
+// A listening TCP socket on 127.0.0.1 at an ephemeral port, for stand-in servers; `port` is
+// set to the port. Throws std::runtime_error when it cannot listen. The caller closes it.
+int listen_loopback(int backlog, std::uint16_t& port);
+
 // A connection to the TCP port that has said hello.
 client::WireConnection greeted(const ServerProcess& server);
 // Registers `user`; throws std::runtime_error if the server refuses.
