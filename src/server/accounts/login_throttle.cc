@@ -56,7 +56,7 @@ LoginThrottle::Record& LoginThrottle::record_for(Table& table, const std::string
 
 std::chrono::milliseconds LoginThrottle::wait_before_attempt(std::string_view user_key,
                                                              std::string_view address) {
-  auto now = Clock::now();
+  auto now = now_();
   std::string address_id = address_key(address);
   std::lock_guard lock(mutex_);
   forget_stale(now);
@@ -73,7 +73,7 @@ std::chrono::milliseconds LoginThrottle::wait_before_attempt(std::string_view us
 }
 
 void LoginThrottle::record_failure(std::string_view user_key, std::string_view address) {
-  auto now = Clock::now();
+  auto now = now_();
   std::string address_id = address_key(address);
   std::lock_guard lock(mutex_);
   auto count = [now](Record& record) {

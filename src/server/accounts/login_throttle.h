@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -31,8 +32,12 @@ class LoginThrottle {
     std::size_t max_records = 50000;               // per table (usernames, addresses)
   };
 
+  // Where the time comes from: the steady clock, or a clock a test moves by hand.
+  using Now = std::function<Clock::time_point()>;
+
   LoginThrottle() : LoginThrottle(Policy{}) {}
-  explicit LoginThrottle(Policy policy) : policy_(policy) {}
+  explicit LoginThrottle(Policy policy, Now now = &Clock::now)
+      : policy_(policy), now_(std::move(now)) {}
 
   // How long the caller must still wait before this attempt is allowed (zero: go ahead).
   // An empty user_key (a name that can never log in) is throttled by its address alone.
@@ -65,6 +70,7 @@ class LoginThrottle {
   void forget_stale(Clock::time_point now);
 
   Policy policy_;
+  Now now_;
   std::mutex mutex_;
   Table by_user_;
   Table by_address_;

@@ -26,9 +26,10 @@ std::string SessionTokens::digest(std::string_view token) {
 SessionTokens::Issued SessionTokens::issue(const std::string& username) {
   unsigned char random[32];
   randombytes_buf(random, sizeof random);
-  Issued issued{to_hex(random, sizeof random), Clock::now() + lifetime_};
+  auto now = now_();
+  Issued issued{to_hex(random, sizeof random), now + lifetime_};
   std::lock_guard lock(mutex_);
-  drop_expired(Clock::now());
+  drop_expired(now);
   sessions_[digest(issued.token)] = Session{username, issued.expires};
   return issued;
 }
@@ -38,7 +39,7 @@ SessionTokens::Lookup SessionTokens::lookup(std::string_view token) {
   std::lock_guard lock(mutex_);
   auto it = sessions_.find(key);
   if (it == sessions_.end()) return {};
-  if (Clock::now() >= it->second.expires) {
+  if (now_() >= it->second.expires) {
     sessions_.erase(it);
     return {Check::expired, {}};
   }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -17,8 +18,11 @@ namespace netdisk::server {
 class SessionTokens {
  public:
   using Clock = std::chrono::system_clock;
+  // Where the time comes from: the system clock, or a clock a test moves by hand.
+  using Now = std::function<Clock::time_point()>;
 
-  explicit SessionTokens(std::chrono::seconds lifetime) : lifetime_(lifetime) {}
+  explicit SessionTokens(std::chrono::seconds lifetime, Now now = &Clock::now)
+      : lifetime_(lifetime), now_(std::move(now)) {}
 
   struct Issued {
     std::string token;  // 64 hex digits of randomness, shown to the client once
@@ -46,6 +50,7 @@ class SessionTokens {
   void drop_expired(Clock::time_point now);
 
   std::chrono::seconds lifetime_;
+  Now now_;
   std::mutex mutex_;
   std::unordered_map<std::string, Session> sessions_;  // key: digest of the token
   Clock::time_point next_cleanup_{};
