@@ -44,7 +44,11 @@ set(_netdisk_concurrency_tests
 # Tests that cannot mean anything under ASan; each with its one-line reason.
 set(_netdisk_no_asan_tests
   # bounds the server's RSS growth; ASan's shadow memory and quarantine make RSS meaningless
-  [[^Chat\.AMemberThatNeverReadsIsDropped]])
+  [[^Chat\.AMemberThatNeverReadsIsDropped]]
+  # exhausts netdiskd's descriptors on purpose; UBSan's vptr check then cannot open the pipe it
+  # probes memory with, and reports a false "invalid vptr" on boost::system::error_category
+  # (seen once in a fresh-clone run; the test runs in the default stage)
+  [[^FdExhaustion\.OutOfDescriptorsTheServerDoesNotSpinAndServesAgainWhenConnectionsClose$]])
 
 get_cmake_property(_netdisk_variables VARIABLES)
 foreach(_list IN LISTS _netdisk_variables)
