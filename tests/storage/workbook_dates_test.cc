@@ -2,7 +2,6 @@
 // (both date systems, the 1900 leap-year quirk), dates typed as text, and the message that
 // names the cell when a time cannot be read.
 #include <gtest/gtest.h>
-#include <zip.h>
 
 #include <chrono>
 #include <string>
@@ -10,6 +9,7 @@
 #include <vector>
 
 #include "accounts_test_util.h"
+#include "zip_test_util.h"
 #include "storage/excel_date.h"
 #include "storage/iso_time.h"
 #include "storage/user_table.h"
@@ -19,22 +19,9 @@ namespace netdisk::storage {
 namespace {
 
 using testing::ScratchDir;
-using Entries = std::vector<std::pair<std::string, std::string>>;
 
-void write_zip(const std::filesystem::path& path, const Entries& entries) {
-  zipFile zip = zipOpen64(path.c_str(), APPEND_STATUS_CREATE);
-  ASSERT_NE(zip, nullptr);
-  for (const auto& [name, content] : entries) {
-    zip_fileinfo info{};
-    ASSERT_EQ(zipOpenNewFileInZip64(zip, name.c_str(), &info, nullptr, 0, nullptr, 0, nullptr,
-                                    Z_DEFLATED, Z_DEFAULT_COMPRESSION, 1),
-              ZIP_OK);
-    ASSERT_EQ(zipWriteInFileInZip(zip, content.data(), static_cast<unsigned>(content.size())),
-              ZIP_OK);
-    ASSERT_EQ(zipCloseFileInZip(zip), ZIP_OK);
-  }
-  ASSERT_EQ(zipClose(zip, nullptr), ZIP_OK);
-}
+using testing::Entries;
+using testing::write_zip;
 
 std::string iso(std::string_view stored, bool date1904 = false) {
   return excel_serial_to_iso8601(stored, date1904).value_or("nullopt");

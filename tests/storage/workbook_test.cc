@@ -1,5 +1,4 @@
 #include <gtest/gtest.h>
-#include <zip.h>
 
 #include <chrono>
 #include <cstdio>
@@ -10,6 +9,7 @@
 #include <vector>
 
 #include "accounts_test_util.h"
+#include "zip_test_util.h"
 #include "storage/iso_time.h"
 #include "storage/user_table.h"
 #include "storage/workbook_reader.h"
@@ -23,23 +23,9 @@ using testing::ScratchDir;
 using testing::write_file;
 
 using Clock = std::chrono::system_clock;
-using Entries = std::vector<std::pair<std::string, std::string>>;
 
-// Builds a zip with minizip, for hand-made (LibreOffice-like or broken) workbooks.
-void write_zip(const std::filesystem::path& path, const Entries& entries) {
-  zipFile zip = zipOpen64(path.c_str(), APPEND_STATUS_CREATE);
-  ASSERT_NE(zip, nullptr);
-  for (const auto& [name, content] : entries) {
-    zip_fileinfo info{};
-    ASSERT_EQ(zipOpenNewFileInZip64(zip, name.c_str(), &info, nullptr, 0, nullptr, 0, nullptr,
-                                    Z_DEFLATED, Z_DEFAULT_COMPRESSION, 1),
-              ZIP_OK);
-    ASSERT_EQ(zipWriteInFileInZip(zip, content.data(), static_cast<unsigned>(content.size())),
-              ZIP_OK);
-    ASSERT_EQ(zipCloseFileInZip(zip), ZIP_OK);
-  }
-  ASSERT_EQ(zipClose(zip, nullptr), ZIP_OK);
-}
+using testing::Entries;
+using testing::write_zip;
 
 // Pads rows to the same width so written and read-back sheets compare cell by cell.
 SheetRows as_table(const std::vector<SheetRow>& rows, std::size_t width) {
