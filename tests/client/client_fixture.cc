@@ -51,6 +51,17 @@ std::string ClientTest::remote_version(const std::string& path) {
   return stat.body.value("version", std::string());
 }
 
+std::string ClientTest::run_answering(std::vector<std::string> args, const std::string& question,
+                                      const std::string& answer) {
+  PtyProcess client(argv(std::move(args)), env(), local_dir());
+  bool asked = false;
+  client.read_until(question, &asked);
+  EXPECT_TRUE(asked) << client.transcript();
+  client.write(answer + "\n");
+  EXPECT_EQ(client.wait(), 0) << client.transcript();
+  return client.transcript();
+}
+
 void make_sparse_file(const fs::path& path, std::uint64_t size, std::uint32_t seed) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   ASSERT_GE(fd, 0);

@@ -39,6 +39,10 @@ class ClientTest : public ::testing::Test {
   std::filesystem::path home() const { return server_.data_dir() / "home" / kUser; }
   // The server's current version tag of a remote file (asked with `stat`).
   std::string remote_version(const std::string& path);
+  // Runs `args` on a pseudo-terminal, answering `question` with `answer`; expects the question
+  // to be asked and the command to succeed. Returns the transcript.
+  std::string run_answering(std::vector<std::string> args, const std::string& question,
+                            const std::string& answer);
 
   ServerProcess server_;
   std::filesystem::path local_dir_;

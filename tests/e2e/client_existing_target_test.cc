@@ -57,17 +57,6 @@ class ClientExistingTarget : public ClientTest {
     auto put = netdisk({"put", "-q", local("big.orig"), "big"});
     ASSERT_EQ(put.exit_code, 0) << put.err;
   }
-  // Runs `args` on a pseudo-terminal, answering `question` with `answer`.
-  std::string run_answering(std::vector<std::string> args, const std::string& question,
-                            const std::string& answer) {
-    PtyProcess client(argv(std::move(args)), env(), local_dir());
-    bool asked = false;
-    client.read_until(question, &asked);
-    EXPECT_TRUE(asked) << client.transcript();
-    client.write(answer + "\n");
-    EXPECT_EQ(client.wait(), 0) << client.transcript();
-    return client.transcript();
-  }
 
   static constexpr std::uint64_t kBig = 200ull << 20;
   static constexpr const char* kQuestion = "continue where it stopped (c) or start over (s)?";

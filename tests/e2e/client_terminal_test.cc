@@ -32,17 +32,6 @@ class ClientTerminal : public ClientTest {
     ASSERT_EQ(::setxattr(part.c_str(), client::kVersionXattr, version.data(), version.size(), 0),
               0);
   }
-  // Runs `args` on a pty, answering `question` with `answer`; returns the transcript.
-  std::string run_answering(std::vector<std::string> args, const std::string& question,
-                            const std::string& answer) {
-    PtyProcess client(argv(std::move(args)), env(), local_dir());
-    bool asked = false;
-    client.read_until(question, &asked);
-    EXPECT_TRUE(asked) << client.transcript();
-    client.write(answer + "\n");
-    EXPECT_EQ(client.wait(), 0) << client.transcript();
-    return client.transcript();
-  }
 };
 
 TEST_F(ClientTerminal, TheProgressBarIsDrawnInPlaceOnATerminal) {
