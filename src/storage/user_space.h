@@ -1,0 +1,185 @@
+// The storage interface: what the server may do with one user's files, whatever keeps them.
+//
+//   Backend      opens the space of a user, and sweeps idle partial uploads.
+//   UserSpace    one user's tree of folders and files: list, stat, mkdir, remove, rename,
+//                copy, open for reading, checksums, uploads.
+//   OpenFile     one version of a file opened for reading: size, an opaque version tag,
+//                read_at(), checksums of that version; optionally a native descriptor.
+//   UploadSink   one upload being received: durable partial bytes, published atomically.
+//
+// Implementations: storage/local_space.h (production: a folder per user on a local file
+// system, openat2 confinement, temp + fsync + rename, locked partials, stored checksums) and
+// storage/memory_space.h (in memory, for tests: injects faults such as ENOSPC, EIO, short
+// writes and a crash between two steps of a commit). Both pass one conformance suite
+// (tests/storage/user_space_conformance_test.cc); a new backend (an object store) is one more
+// implementation run through that suite.
+//
+// Rules every implementation keeps:
+//  - Paths are client paths ("a/b.txt", "" is the space itself); each call checks them and
+//    refuses a bad one with bad_name. Nothing outside the space is ever reached.
+//  - Versions are opaque strings: equal means "the same content", nothing else may be assumed.
+//  - A name is replaced atomically: a reader sees the whole old or the whole new file, and a
+//    crash at any step leaves one of them. What a call reported as done is durable.
+//  - Every call may block on a disk or a network: the server runs them on its blocking pool.
+//    A UserSpace is thread-safe; an OpenFile and an UploadSink have one user at a time.
+//  - Errors are StorageErrors (storage/storage_error.h) whose messages name no server path.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "storage/storage_error.h"
+#include "storage/target_check.h"
+
+namespace netdisk::storage {
+
+struct DirEntry {
+  std::string name;
+  bool is_directory = false;
+  std::uint64_t size = 0;  // 0 for folders
+  std::int64_t mtime_ns = 0;
+};
+
+// One version of a file, opened for reading. It keeps reading that version even if the name
+// is replaced or removed meanwhile.
+class OpenFile {
+ public:
+  virtual ~OpenFile() = default;
+  virtual std::uint64_t size() const = 0;
+  virtual std::int64_t mtime_ns() const = 0;
+  virtual const std::string& version() const = 0;
+
+  // Reads up to into.size() bytes at `offset`; fewer only at the end of the file (0 at or
+  // past it). io_error on a failed read.
+  virtual StorageResult<std::size_t> read_at(std::uint64_t offset, std::span<std::byte> into) = 0;
+
+  // XXH3-128 (32 lowercase hex digits) of the first `length` bytes, for resume checks.
+  // out_of_range if `length` is over size().
+  virtual StorageResult<std::string> prefix_checksum(std::uint64_t length) = 0;
+  // The whole file's checksum if the backend has it stored for this version; never computes.
+  virtual std::optional<std::string> stored_checksum() = 0;
+
+  // A descriptor the server may hand to sendfile(2) or pread(2), or -1. Only an optimisation:
+  // everything works through read_at(). Valid while this OpenFile lives.
+  virtual int native_fd() const { return -1; }
+};
+
+// What a committed upload published.
+struct Published {
+  std::string version;
+  std::optional<std::string> checksum;  // XXH3-128 of the new content, when known
+};
+
+// One upload being received. The bytes are kept durable enough to resume (a partial that a
+// later begin_upload() with the same name, size and checksum finds again); nothing is visible
+// at the name until commit().
+class UploadSink {
+ public:
+  virtual ~UploadSink() = default;  // a live sink that is dropped keeps a resumable partial
+  virtual std::uint64_t size() const = 0;    // the announced size
+  virtual std::uint64_t offset() const = 0;  // the bytes held so far
+  virtual bool resumable() const = 0;        // begun with a content checksum
+
+  // Appends `bytes`. size_mismatch (nothing written) past size(). A failed write (no_space,
+  // io_error) removes the partial, resumable or not, and ends the upload; the old file at
+  // the name is untouched.
+  virtual StorageStatus write(std::span<const std::byte> bytes) = 0;
+
+  // Publishes the file atomically: size_mismatch unless exactly size() bytes are held (a
+  // short upload stays resumable); checksum_mismatch if a content checksum was given and
+  // differs (the partial is removed); with `check`, the current state of the name is checked
+  // at the very step that replaces it, under the backend's lock for that name
+  // (condition_failed publishes nothing; a resumable partial stays); is_a_directory if a
+  // folder is at the name. Once it returns, the new file is durable.
+  virtual StorageResult<Published> commit(const TargetCheck& check = {}) = 0;
+
+  // Gives up: removes the partial even if resumable.
+  virtual void discard() noexcept = 0;
+};
+
+class UserSpace {
+ public:
+  virtual ~UserSpace() = default;
+
+  // One page of the folder `dir` ("" for the space itself): at most `limit` entries whose
+  // names sort after `after` ("" for the first page), sorted by name in byte order. Only
+  // files and folders a client can address are listed; partials never are. not_found,
+  // not_a_directory.
+  virtual StorageResult<std::vector<DirEntry>> list(std::string_view dir, std::string_view after,
+                                                    std::size_t limit) const = 0;
+
+  // What list() says about `path` ("" is the space itself, with an empty name).
+  virtual StorageResult<DirEntry> stat(std::string_view path) const = 0;
+
+  // The state a TargetCheck would see at `path` now (exists = false when nothing is there),
+  // for an early check; the binding check is at the change. not_found only when a folder on
+  // the way is missing.
+  virtual StorageResult<TargetState> target_state(std::string_view path) const = 0;
+
+  // Creates folder `path`. Without `parents`: exists if anything is there, not_found if its
+  // parent is missing. With `parents`: creates missing folders on the way; an existing
+  // folder is fine (not_a_directory if a file is in the way).
+  virtual StorageStatus make_directory(std::string_view path, bool parents) = 0;
+
+  // Removes a file or an empty folder (a folder holding only idle partials counts as empty).
+  // not_found, not_empty; with `check`, condition_failed as for UploadSink::commit().
+  virtual StorageStatus remove(std::string_view path, const TargetCheck& check = {}) = 0;
+
+  // Removes `path` and, for a folder, everything under it. not_found. The space itself ("")
+  // cannot be removed (bad_name). Not atomic: a failure midway leaves what it did not reach.
+  virtual StorageStatus remove_tree(std::string_view path) = 0;
+
+  enum class Replace { no, yes };
+  // Moves `from` to `to`. not_found if `from` or the parent of `to` is missing; exists if
+  // `to` exists and `replace` is no; with yes, a file replaces a file atomically and a folder
+  // replaces an empty folder (not_empty otherwise; is_a_directory / not_a_directory when the
+  // kinds differ); bad_name for moving a folder into itself. Durable when it returns.
+  virtual StorageStatus rename(std::string_view from, std::string_view to, Replace replace) = 0;
+
+  // Copies the file or folder tree `from` to `to`, with the same rules for `to` as rename()
+  // (a copied file is published atomically; a folder tree is copied entry by entry).
+  virtual StorageStatus copy(std::string_view from, std::string_view to, Replace replace) = 0;
+
+  // Opens the current version of a file. is_a_directory for a folder, not_found.
+  virtual StorageResult<std::unique_ptr<OpenFile>> open_read(std::string_view path) const = 0;
+
+  // The whole file's XXH3-128, with the version and size it belongs to. May compute it
+  // (reading the whole file) and store it for next time.
+  struct Checksum {
+    std::string checksum;
+    std::string version;
+    std::uint64_t size = 0;
+  };
+  virtual StorageResult<Checksum> checksum(std::string_view path) = 0;
+
+  // Starts, or resumes, an upload of `size` bytes to `path`. With `content_checksum` the
+  // upload is resumable: a partial left by an earlier upload of the same name, size and
+  // checksum is found again and offset() says how much it holds. not_found if the parent
+  // folder is missing; is_a_directory if a folder is at `path`; bad_argument for a malformed
+  // checksum; busy if another live sink holds the same partial; no_space if the backend
+  // cannot hold the bytes still to come.
+  virtual StorageResult<std::unique_ptr<UploadSink>> begin_upload(
+      std::string_view path, std::uint64_t size, std::optional<std::string> content_checksum) = 0;
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+
+  // The space of an existing user (the name is already validated). not_found when the user
+  // has no space (the accounts layer creates it at registration).
+  virtual StorageResult<std::shared_ptr<UserSpace>> open_space(std::string_view username) = 0;
+
+  // Removes partial uploads older than `max_age` that no live sink holds, in every space.
+  // Returns how many were removed.
+  virtual StorageResult<std::size_t> sweep_partial_uploads(std::chrono::seconds max_age) = 0;
+};
+
+}  // namespace netdisk::storage
