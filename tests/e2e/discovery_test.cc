@@ -67,11 +67,12 @@ std::string probe(std::size_t size = 64) {
 // time in arrival order, so once a probe sent afterwards from an address of its own is
 // answered, every earlier one was, and its answers (loopback delivers at once) are waiting in
 // their sockets. The probe is sent again every 100 ms: it may meet an empty overall bucket.
+// It is large enough for any reply, a long --name included.
 bool wait_until_handled(std::uint16_t port) {
   UdpProbe marker(port, "127.0.0.99");
   auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (std::chrono::steady_clock::now() < give_up) {
-    marker.send(probe(100));
+    marker.send(probe(1024));
     if (!marker.replies(100).empty()) return true;
   }
   return false;
