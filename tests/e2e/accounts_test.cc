@@ -133,7 +133,8 @@ TEST(Accounts, ATokenLogsInASecondConnectionUntilLogoutRevokesIt) {
 }
 
 TEST(Accounts, AnExpiredTokenIsRefused) {
-  ServerProcess server({"--session-ttl", "1"});
+  ServerProcess server({"--session-ttl", "1", "--password-hash-memory", "1",
+                        "--password-hash-ops", "1"});
   ASSERT_TRUE(register_user(server, "alice").ok);
   auto first = greeted(server);
   std::string token =
