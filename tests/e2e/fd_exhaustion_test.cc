@@ -66,7 +66,8 @@ long cpu_ticks(pid_t pid) {
 long voluntary_switches(pid_t pid) {
   long total = 0;
   std::error_code ignored;  // a thread may end while we read
-  for (const auto& task : fs::directory_iterator("/proc/" + std::to_string(pid) + "/task", ignored)) {
+  fs::path tasks = "/proc/" + std::to_string(pid) + "/task";
+  for (const auto& task : fs::directory_iterator(tasks, ignored)) {
     std::ifstream status(task.path() / "status");
     std::string line;
     while (std::getline(status, line)) {
