@@ -5,7 +5,7 @@
 #include <random>
 #include <thread>
 
-#include "client/client_session.h"
+#include "client/server_link.h"
 #include "client/interrupt.h"
 
 namespace netdisk::client {

@@ -4,13 +4,13 @@
 
 namespace netdisk::client {
 
-ClientSession& Connector::session() {
-  if (!session_) session_ = std::make_unique<ClientSession>(options_);
-  return *session_;
+ServerLink& Connector::link() {
+  if (!link_) link_ = std::make_unique<ServerLink>(options_);
+  return *link_;
 }
 
-ClientSession& Connector::authenticated() {
-  auto& current = session();
+ServerLink& Connector::authenticated() {
+  auto& current = link();
   try {
     current.authenticate();
   } catch (const ServerError& error) {
@@ -29,18 +29,18 @@ ClientSession& Connector::authenticated() {
 }
 
 void Connector::drop_if_closed() {
-  if (!session_ || !closed_by_server_now(session_->connection())) return;
-  if (session_->username()) lost_user_ = *session_->username();
-  session_.reset();
+  if (!link_ || !closed_by_server_now(link_->connection())) return;
+  if (link_->username()) lost_user_ = *link_->username();
+  link_.reset();
 }
 
-std::unique_ptr<ClientSession> Connector::open_sibling() const {
+std::unique_ptr<ServerLink> Connector::open_sibling() const {
   std::string token;
   {
     std::lock_guard lock(token_mutex_);
     token = token_;
   }
-  auto sibling = std::make_unique<ClientSession>(options_);
+  auto sibling = std::make_unique<ServerLink>(options_);
   sibling->authenticate_with_token(token);
   return sibling;
 }

@@ -23,18 +23,18 @@ std::vector<std::string> matching_entries(const std::vector<RemoteEntry>& entrie
   return out;
 }
 
-std::vector<std::string> expand_remote(ClientSession& session, const std::string& typed,
+std::vector<std::string> expand_remote(ServerLink& link, const std::string& typed,
                                        bool files_only) {
   std::string path = normalize_remote(typed);
   if (!has_wildcard(path)) return {path};
   try {
-    stat_remote(session, path);
+    stat_remote(link, path);
     return {path};  // a name that really holds the wildcard characters
   } catch (const ServerError& error) {
     if (error.code() != "not_found") throw;
   }
   std::string dir = remote_dirname(path);
-  auto found = matching_entries(list_remote(session, dir), dir, remote_basename(path), files_only);
+  auto found = matching_entries(list_remote(link, dir), dir, remote_basename(path), files_only);
   if (found.empty()) {
     throw ServerError("not_found", std::string("no remote ") + (files_only ? "file" : "name") +
                                        " matches " + typed);

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "client/client_session.h"
+#include "client/server_link.h"
 #include "client/remote_listing.h"
 
 namespace netdisk::client {
@@ -26,7 +26,7 @@ std::vector<std::string> matching_entries(const std::vector<RemoteEntry>& entrie
 // The remote paths `typed` names: itself (normalized) when it has no wildcard or exists as
 // typed, otherwise what it matches. Throws ServerError: not_found naming the pattern when
 // nothing matches, or what listing its folder failed with.
-std::vector<std::string> expand_remote(ClientSession& session, const std::string& typed,
+std::vector<std::string> expand_remote(ServerLink& link, const std::string& typed,
                                        bool files_only);
 
 }  // namespace netdisk::client

@@ -16,11 +16,11 @@ RemoteEntry entry_from(const nlohmann::json& object, std::string name) {
 
 }  // namespace
 
-std::vector<RemoteEntry> list_remote(ClientSession& session, const std::string& path) {
+std::vector<RemoteEntry> list_remote(ServerLink& link, const std::string& path) {
   std::vector<RemoteEntry> entries;
   nlohmann::json request = {{"path", path}};
   while (true) {
-    auto page = session.call("list", request);
+    auto page = link.call("list", request);
     auto listed = page.value("entries", nlohmann::json::array());
     for (const auto& object : listed) {
       entries.push_back(entry_from(object, object.value("name", std::string())));
@@ -32,14 +32,14 @@ std::vector<RemoteEntry> list_remote(ClientSession& session, const std::string& 
   return entries;
 }
 
-RemoteEntry stat_remote(ClientSession& session, const std::string& path) {
-  return entry_from(session.call("stat", {{"path", path}}), remote_basename(path));
+RemoteEntry stat_remote(ServerLink& link, const std::string& path) {
+  return entry_from(link.call("stat", {{"path", path}}), remote_basename(path));
 }
 
-bool is_remote_directory(ClientSession& session, const std::string& path) {
+bool is_remote_directory(ServerLink& link, const std::string& path) {
   if (path.empty()) return true;
   try {
-    return stat_remote(session, path).is_directory;
+    return stat_remote(link, path).is_directory;
   } catch (const ServerError& error) {
     if (error.code() == "not_found" || error.code() == "not_a_directory") return false;
     throw;

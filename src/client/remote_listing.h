@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "client/client_session.h"
+#include "client/server_link.h"
 
 namespace netdisk::client {
 
@@ -20,12 +20,12 @@ struct RemoteEntry {
 
 // Every entry of the folder `path` ("" for the user's folder), sorted by name. Throws
 // ServerError (not_found, not_a_directory, ...).
-std::vector<RemoteEntry> list_remote(ClientSession& session, const std::string& path);
+std::vector<RemoteEntry> list_remote(ServerLink& link, const std::string& path);
 
 // What `stat` says about `path`, as an entry named after its last component. Throws ServerError.
-RemoteEntry stat_remote(ClientSession& session, const std::string& path);
+RemoteEntry stat_remote(ServerLink& link, const std::string& path);
 
 // True when `path` names an existing remote folder (false when missing or a file).
-bool is_remote_directory(ClientSession& session, const std::string& path);
+bool is_remote_directory(ServerLink& link, const std::string& path);
 
 }  // namespace netdisk::client

@@ -14,7 +14,7 @@ struct ServerAddress {
   std::string host;
   std::uint16_t port = kDefaultPort;
 
-  // "host:port" as typed back to the user and used as the key of saved sessions.
+  // "host:port" as typed back to the user and used as the key of saved logins.
   std::string to_string() const;
 };
 

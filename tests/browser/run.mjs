@@ -355,7 +355,8 @@ try {
 
   await step('a phone-sized screen has no horizontal scrolling (screenshot)', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
-    await sleep(200);
+    // The page has laid itself out again once the window reports the new width.
+    await page.waitForFunction(() => window.innerWidth === 390, null, { timeout: 10000 });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     check(overflow <= 0, `page is ${overflow}px wider than the screen`);
     await page.screenshot({ path: path.join(root, 'build/browser-screenshot-phone.png'), fullPage: true });

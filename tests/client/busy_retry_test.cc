@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "client/busy_retry.h"
-#include "client/client_session.h"
+#include "client/server_link.h"
 
 namespace netdisk::client {
 namespace {

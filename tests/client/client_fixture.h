@@ -1,5 +1,5 @@
 // ClientTest: a fresh netdiskd with the user alice registered and logged in through the real
-// netdisk (the saved session lives in the test's own config folder), plus helpers to run the
+// netdisk (the saved login lives in the test's own config folder), plus helpers to run the
 // client, make local files and look at what the server stored. One test at a time.
 #pragma once
 

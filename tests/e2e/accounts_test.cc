@@ -20,6 +20,7 @@
 #include "tests/e2e/cli_runner.h"
 #include "tests/e2e/helpers.h"
 #include "tests/e2e/server_process.h"
+#include "tests/e2e/wait_until.h"
 
 namespace netdisk::e2e {
 namespace {
@@ -132,14 +133,20 @@ TEST(Accounts, ATokenLogsInASecondConnectionUntilLogoutRevokesIt) {
 }
 
 TEST(Accounts, AnExpiredTokenIsRefused) {
-  ServerProcess server({"--session-ttl", "1"});
+  ServerProcess server({"--session-ttl", "1", "--password-hash-memory", "1",
+                        "--password-hash-ops", "1"});
   ASSERT_TRUE(register_user(server, "alice").ok);
   auto first = greeted(server);
   std::string token =
       first.call("login", {{"username", "alice"}, {"password", "correct horse"}}).body["token"];
-  std::this_thread::sleep_for(1500ms);
-  auto later = greeted(server);
-  EXPECT_EQ(later.call("login", {{"token", token}}).error_code_name, "session_expired");
+  // The shortest lifetime the server allows is a second: log in with the token, 50 ms apart,
+  // until it stops working; the first refusal must say why.
+  protocol::Reply later;
+  ASSERT_TRUE(wait_until([&] {
+    later = greeted(server).call("login", {{"token", token}});
+    return !later.ok;
+  }, 30s, 50ms)) << "the token never expired";
+  EXPECT_EQ(later.error_code_name, "session_expired");
 }
 
 TEST(Accounts, RepeatedFailuresForOneUserAreSlowedDown) {
@@ -153,8 +160,12 @@ TEST(Accounts, RepeatedFailuresForOneUserAreSlowedDown) {
   // Now the user is throttled: even the right password must wait, and costs no hashing.
   auto right = connection.call("login", {{"username", "alice"}, {"password", "correct horse"}});
   EXPECT_EQ(right.error_code_name, "rate_limited");
-  std::this_thread::sleep_for(1100ms);
-  right = connection.call("login", {{"username", "alice"}, {"password", "correct horse"}});
+  // The delay is a second; a refused attempt costs nothing and does not lengthen it, so try
+  // again every 50 ms until the server takes the password.
+  ASSERT_TRUE(wait_until([&] {
+    right = connection.call("login", {{"username", "alice"}, {"password", "correct horse"}});
+    return right.error_code_name != "rate_limited";
+  }, 30s, 50ms)) << "still throttled";
   EXPECT_TRUE(right.ok) << right.error_code_name;
 }
 
@@ -202,6 +213,7 @@ TEST(Accounts, KillNineDuringRegistrationsKeepsEveryAcknowledgedUser) {
   for (int round = 0; round < 8; ++round) {
     std::mutex mutex;
     std::atomic<bool> stop{false};
+    std::atomic<int> acknowledged_this_round{0};
     std::vector<std::thread> writers;
     for (int t = 0; t < 4; ++t) {
       writers.emplace_back([&, t] {
@@ -217,6 +229,7 @@ TEST(Accounts, KillNineDuringRegistrationsKeepsEveryAcknowledgedUser) {
             if (reply.ok) {
               std::lock_guard lock(mutex);
               acknowledged.insert(name);
+              ++acknowledged_this_round;
             }
           }
         } catch (const std::exception&) {
@@ -225,7 +238,11 @@ TEST(Accounts, KillNineDuringRegistrationsKeepsEveryAcknowledgedUser) {
         (void)t;
       });
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50 + random() % 250));
+    // Kill at a different point of each round: after 2 to 16 acknowledged registrations,
+    // with more under way on the other connections.
+    int kill_after = 2 + static_cast<int>(random() % 15);
+    EXPECT_TRUE(wait_until([&] { return acknowledged_this_round >= kill_after; }, 60s, 1ms))
+        << "round " << round << ": only " << acknowledged_this_round.load() << " acknowledged";
     server.kill_hard();
     stop = true;
     for (auto& writer : writers) writer.join();

@@ -22,6 +22,8 @@
 #include "protocol/message.h"
 #include "tests/client/client_fixture.h"
 #include "tests/client/screen.h"
+#include "tests/e2e/tcp_state.h"
+#include "tests/e2e/wait_until.h"
 
 namespace netdisk::e2e {
 namespace {
@@ -51,7 +53,7 @@ class ClientChat : public ClientTest {
       ASSERT_EQ(registered.exit_code, 0) << registered.err;
     }
   }
-  // The command line of `netdisk chat` as `user`: alice with her saved session, the others
+  // The command line of `netdisk chat` as `user`: alice with her saved login, the others
   // with --user and NETDISK_PASSWORD.
   std::vector<std::string> chat_args(const std::string& user) const {
     if (user == kUser) return argv({"chat"});
@@ -289,9 +291,12 @@ TEST_F(ClientChatTerminal, TheShellsChatReturnsToTheShellPromptAfterQuit) {
 
 TEST(ClientChatIdle, AQuietMemberOutlastsTheServersIdleTimeout) {
   // The client sends a keep-alive every 10 s of silence; the server closes connections that
-  // are silent both ways for 12 s.
-  ServerProcess server(
-      {"--idle-timeout", "12", "--password-hash-memory", "1", "--password-hash-ops", "1"});
+  // are silent both ways for 12 s. A witness that connects once both are in the room and never
+  // says hello is closed by the handshake timeout, 14 s after it came: by then the members were
+  // silent for longer than the idle timeout and the server's once-a-second sweep, so without
+  // keep-alives they would have been closed before it.
+  ServerProcess server({"--idle-timeout", "12", "--handshake-timeout", "14",
+                        "--password-hash-memory", "1", "--password-hash-ops", "1"});
   fs::path config = server.work_dir() / "config";
   std::string address = "127.0.0.1:" + std::to_string(server.port());
   auto run_as = [&](const std::string& user) {
@@ -310,7 +315,13 @@ TEST(ClientChatIdle, AQuietMemberOutlastsTheServersIdleTimeout) {
   ASSERT_TRUE(alice.wait_for_out("* in the room:")) << alice.err();
   ChildProcess bob(run_as("bob"), env_of_bob, server.work_dir(), true);
   ASSERT_TRUE(alice.wait_for_out("* bob joined")) << alice.err();
-  std::this_thread::sleep_for(std::chrono::seconds(15));  // nobody says anything
+  int witness = connect_loopback(server.port());
+  ASSERT_GE(witness, 0);
+  bool witness_closed = wait_until([&] { return server_end_closed(witness); },
+                                   std::chrono::seconds(60), std::chrono::milliseconds(100));
+  ::close(witness);
+  ASSERT_TRUE(witness_closed) << "the handshake timeout never closed the witness";
+  ASSERT_TRUE(alice.running() && bob.running()) << alice.err() << bob.err();
   bob.write_stdin("still there?\n");
   EXPECT_TRUE(alice.wait_for_out("] bob: still there?\n")) << alice.out() << alice.err();
   alice.close_stdin();

@@ -180,7 +180,7 @@ TEST_F(ClientShell, AfterAServerRestartTheNextCommandSaysTheSessionEndedOnceAndL
   EXPECT_EQ(shell->quit(), 0);
 }
 
-TEST_F(ClientShell, AConnectionTheServerTimedOutIsReopenedWithTheStillValidSession) {
+TEST_F(ClientShell, AConnectionTheServerTimedOutIsReopenedWithTheStillValidToken) {
   // Cheap hashing: a login that hashed for over a second would itself hit the idle timeout.
   std::vector<std::string> args = kCheapHashing;
   args.insert(args.end(), {"--idle-timeout", "1"});

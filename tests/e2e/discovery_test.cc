@@ -39,7 +39,8 @@ class UdpProbe {
     ::sendto(fd_, datagram.data(), datagram.size(), 0, reinterpret_cast<sockaddr*>(&server_),
              sizeof server_);
   }
-  // Every datagram that arrives within `ms` milliseconds.
+  // Every datagram that arrives with no more than `ms` milliseconds between two of them; 0 takes
+  // what has arrived already.
   std::vector<std::string> replies(int ms) {
     std::vector<std::string> out;
     pollfd pfd{fd_, POLLIN, 0};
@@ -62,11 +63,27 @@ std::string probe(std::size_t size = 64) {
   return text;
 }
 
+// Waits until the server has handled every datagram sent to it so far. It serves them one at a
+// time in arrival order, so once a probe sent afterwards from an address of its own is
+// answered, every earlier one was, and its answers (loopback delivers at once) are waiting in
+// their sockets. The probe is sent again every 100 ms: it may meet an empty overall bucket.
+// It is large enough for any reply, a long --name included.
+bool wait_until_handled(std::uint16_t port) {
+  UdpProbe marker(port, "127.0.0.99");
+  auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < give_up) {
+    marker.send(probe(1024));
+    if (!marker.replies(100).empty()) return true;
+  }
+  return false;
+}
+
 TEST(Discovery, AProbeOnLoopbackIsAnsweredWithNameVersionAndPortNoLargerThanTheProbe) {
   ServerProcess server({"--name", "home-box"});
   UdpProbe udp(server.port());
   udp.send(probe());
-  auto replies = udp.replies(2000);
+  ASSERT_TRUE(wait_until_handled(server.port()));
+  auto replies = udp.replies(0);
   ASSERT_EQ(replies.size(), 1u);
   EXPECT_LE(replies[0].size(), 64u);
   auto answer = nlohmann::json::parse(replies[0]);
@@ -80,14 +97,16 @@ TEST(Discovery, ShortOrForeignProbesAreIgnored) {
   UdpProbe udp(server.port());
   udp.send("NETDISK-DISCOVER 1\n");        // too short to carry a reply: no amplification
   udp.send(std::string(64, 'x'));          // not a probe
-  EXPECT_TRUE(udp.replies(500).empty());
+  ASSERT_TRUE(wait_until_handled(server.port()));
+  EXPECT_TRUE(udp.replies(0).empty());
 }
 
 TEST(Discovery, RepliesToOneSourceAreRateLimited) {
   ServerProcess server;
   UdpProbe udp(server.port());
   for (int i = 0; i < 50; ++i) udp.send(probe(100));
-  auto replies = udp.replies(1000);
+  ASSERT_TRUE(wait_until_handled(server.port()));
+  auto replies = udp.replies(0);
   EXPECT_GE(replies.size(), 1u);
   EXPECT_LE(replies.size(), 8u) << "a flood of probes gets a bounded number of answers";
 }
@@ -96,9 +115,11 @@ TEST(Discovery, AReplyThatWouldOutgrowItsProbeIsNotSent) {
   ServerProcess server({"--name", std::string(100, 'n')});
   UdpProbe udp(server.port());
   udp.send(probe(64));
-  EXPECT_TRUE(udp.replies(500).empty()) << "a 64-byte probe cannot carry a longer reply";
+  ASSERT_TRUE(wait_until_handled(server.port()));
+  EXPECT_TRUE(udp.replies(0).empty()) << "a 64-byte probe cannot carry a longer reply";
   udp.send(probe(400));
-  auto replies = udp.replies(2000);
+  ASSERT_TRUE(wait_until_handled(server.port()));
+  auto replies = udp.replies(0);
   ASSERT_EQ(replies.size(), 1u);
   EXPECT_LE(replies[0].size(), 400u);
 }
@@ -114,9 +135,9 @@ TEST(Discovery, AFloodFromManySourceAddressesGetsABoundedNumberOfReplies) {
   for (int round = 0; round < 5; ++round) {
     for (auto& source : sources) source->send(probe(100));
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  ASSERT_TRUE(wait_until_handled(server.port()));
   std::size_t replies = 0;
-  for (auto& source : sources) replies += source->replies(20).size();
+  for (auto& source : sources) replies += source->replies(0).size();
   double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   // Each source alone may get 5 (its burst): 200 in all. The overall bucket (burst 20, then 50
   // a second) caps them, however long the whole exchange took.
@@ -134,7 +155,7 @@ TEST(Discovery, TheClientsDiscoverCommandListsAServerOnLoopback) {
   EXPECT_NE(found.out.find("lan-disk\t127.0.0.1:" + port + "\tnetdiskd "), std::string::npos)
       << found.out;
   server.stop();
-  auto nobody = run_netdisk({"discover", "--to", "127.0.0.1", "--port", port, "--timeout", "0.5"});
+  auto nobody = run_netdisk({"discover", "--to", "127.0.0.1", "--port", port, "--timeout", "0.1"});
   EXPECT_EQ(nobody.exit_code, 1);
   EXPECT_NE(nobody.err.find("no NetDisk server answered"), std::string::npos);
 }

@@ -23,6 +23,7 @@
 #include "tests/e2e/cli_runner.h"
 #include "tests/e2e/server_process.h"
 #include "tests/e2e/helpers.h"
+#include "tests/e2e/wait_until.h"
 
 namespace netdisk::e2e {
 namespace {
@@ -32,6 +33,9 @@ namespace fs = std::filesystem;
 
 constexpr int kDescriptors = 64;
 constexpr int kFlood = 300;  // per port
+// Sleeps of the server watched while it is out of descriptors (at 100 ms a pause, about two
+// seconds' worth on one listener; less with both and the workers' once-a-second sweeps).
+constexpr long kPauses = 20;
 
 // A connection attempt that never blocks the test: the kernel completes it into the listen
 // backlog (or drops it once the backlog is full), whatever the server does.
@@ -55,6 +59,22 @@ long cpu_ticks(pid_t pid) {
   long user = 0, system = 0;
   fields >> user >> system;
   return user + system;
+}
+
+// Times the threads of `pid` have gone to sleep so far (voluntary context switches: a wait
+// on epoll, a timer, a lock), summed over its threads.
+long voluntary_switches(pid_t pid) {
+  long total = 0;
+  std::error_code ignored;  // a thread may end while we read
+  fs::path tasks = "/proc/" + std::to_string(pid) + "/task";
+  for (const auto& task : fs::directory_iterator(tasks, ignored)) {
+    std::ifstream status(task.path() / "status");
+    std::string line;
+    while (std::getline(status, line)) {
+      if (line.starts_with("voluntary_ctxt_switches:")) total += std::stol(line.substr(24));
+    }
+  }
+  return total;
 }
 
 int open_descriptors(pid_t pid) {
@@ -88,27 +108,34 @@ TEST(FdExhaustion, OutOfDescriptorsTheServerDoesNotSpinAndServesAgainWhenConnect
   }
   ASSERT_GE(open_descriptors(pid), kDescriptors) << "the flood did not exhaust descriptors";
 
-  // Out of descriptors for three seconds with connections waiting on both listeners: a server
-  // that retried accept at once would burn all three; pausing costs next to nothing.
+  // Out of descriptors with connections waiting on both listeners, the server must go to
+  // sleep between accept attempts (it pauses 100 ms). Watch it fall asleep kPauses times: a
+  // pausing server does that in a second or two at next to no CPU cost; one that retried
+  // accept at once would hardly sleep at all, and burn CPU the whole time it is watched.
   long before = cpu_ticks(pid);
-  std::this_thread::sleep_for(3s);
+  long slept_before = voluntary_switches(pid);
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(wait_until([&] { return voluntary_switches(pid) - slept_before >= kPauses; },
+                         30s, 50ms))
+      << "the server slept " << voluntary_switches(pid) - slept_before << " times";
   long used = cpu_ticks(pid) - before;
+  double watched = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   long ticks_per_second = ::sysconf(_SC_CLK_TCK);
-  EXPECT_LT(used, ticks_per_second / 2) << "CPU ticks used while out of descriptors: " << used;
+  EXPECT_LT(used, ticks_per_second / 2)
+      << "CPU ticks used while out of descriptors: " << used << " in " << watched << " s";
   EXPECT_NE(server.log().find("out of file descriptors"), std::string::npos) << server.log();
 
   for (int fd : flood) ::close(fd);
   // The server notices the closed connections (end of stream), frees their descriptors, and
   // takes new clients again: a normal client and a browser.
-  bool served = false;
-  for (int attempt = 0; attempt < 100 && !served; ++attempt) {
+  bool served = wait_until([&] {
     try {
       auto alice = logged_in(server, "alice");
-      served = alice.call("ping").ok && alice.call("list", {{"path", ""}}).ok;
+      return alice.call("ping").ok && alice.call("list", {{"path", ""}}).ok;
     } catch (const std::exception&) {
-      std::this_thread::sleep_for(200ms);
+      return false;  // not yet: the server has not freed a descriptor for us
     }
-  }
+  }, 60s, 50ms);
   EXPECT_TRUE(served);
   auto page = run_shell("curl -s -o /dev/null -m 20 -w '%{http_code}' http://127.0.0.1:" +
                         std::to_string(server.http_port()) + "/");

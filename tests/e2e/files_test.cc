@@ -16,6 +16,7 @@
 #include "client/wire_connection.h"
 #include "storage/checksum.h"
 #include "tests/e2e/helpers.h"
+#include "tests/e2e/wait_until.h"
 #include "tests/e2e/server_process.h"
 #include "tests/e2e/helpers.h"
 
@@ -133,19 +134,22 @@ TEST_P(Files, AnUploadCutMidwayAndResumedGivesIdenticalBytes) {
     EXPECT_EQ(started.body["offset"], 0);
     first.send("upload.data", {{"stream", data.size()}});
     first.send_raw(std::string_view(data).substr(0, 2 << 20));
-    std::this_thread::sleep_for(300ms);  // let the server take the bytes before the cut
+    // Cut once the server has taken some of the bytes.
+    ASSERT_TRUE(wait_until([&] { return partial_upload_bytes(home("alice")) > 0; }));
   }
   auto second = logged_in(*server_, "alice");
   auto listing = second.call("list", {{"path", ""}});
   EXPECT_TRUE(listing.body["entries"].empty()) << "a partial upload must never be listed";
+  // Until the server has seen the cut, the first connection still holds the partial and a
+  // resume starts from 0; ask again every 50 ms.
   std::uint64_t offset = 0;
-  for (int attempt = 0; attempt < 50 && offset == 0; ++attempt) {
+  wait_until([&] {
     auto resumed = second.call("upload", {{"path", "big.bin"}, {"size", data.size()},
                                           {"checksum", xxh3(data)}});
-    ASSERT_TRUE(resumed.ok) << resumed.error->message;
-    offset = resumed.body["offset"];
-    if (offset == 0) std::this_thread::sleep_for(50ms);
-  }
+    EXPECT_TRUE(resumed.ok) << resumed.error->message;
+    offset = resumed.ok ? resumed.body["offset"].get<std::uint64_t>() : 0;
+    return !resumed.ok || offset > 0;
+  }, 30s, 50ms);
   EXPECT_GT(offset, 0u);
   EXPECT_LE(offset, 2u << 20);
   second.send("upload.data", {{"stream", data.size() - offset}});
@@ -230,7 +234,7 @@ TEST_P(Files, KillNineDuringAnUploadLeavesThePreviousVersionIntact) {
     ASSERT_TRUE(alice.call("upload", {{"path", "doc.bin"}, {"size", v2.size()}}).ok);
     alice.send("upload.data", {{"stream", v2.size()}});
     alice.send_raw(std::string_view(v2).substr(0, 2 << 20));
-    std::this_thread::sleep_for(200ms);
+    ASSERT_TRUE(wait_until([&] { return partial_upload_bytes(home("alice")) > 0; }));
     server_->kill_hard();
   }
   server_->restart();

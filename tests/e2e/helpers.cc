@@ -124,6 +124,17 @@ std::vector<std::string> reserved_entries(const std::filesystem::path& dir) {
   return names;
 }
 
+std::uint64_t partial_upload_bytes(const std::filesystem::path& dir) {
+  std::uint64_t bytes = 0;
+  std::error_code ignored;  // a partial may be committed or swept while we look
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ignored)) {
+    if (!entry.path().filename().string().starts_with(".netdisk-part.")) continue;
+    auto size = std::filesystem::file_size(entry.path(), ignored);
+    if (!ignored) bytes += size;
+  }
+  return bytes;
+}
+
 int connect_loopback(std::uint16_t port, int receive_buffer) {
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return -1;

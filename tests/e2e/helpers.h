@@ -69,5 +69,8 @@ std::set<std::string> workbook_users(const std::filesystem::path& workbook);
 
 // Names in `dir` that start with NetDisk's reserved prefixes (temporary or partial files).
 std::vector<std::string> reserved_entries(const std::filesystem::path& dir);
+// Bytes the server holds in partial uploads (".netdisk-part." files) in `dir`: how a test sees
+// that the server has taken part of an upload.
+std::uint64_t partial_upload_bytes(const std::filesystem::path& dir);
 
 }  // namespace netdisk::e2e

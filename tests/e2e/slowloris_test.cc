@@ -1,4 +1,4 @@
-// Slowloris against the real netdiskd: many connections that each send one byte every second
+// Slowloris against the real netdiskd: many connections that each send one byte every 100 ms
 // (of a frame header and payload, before or after the handshake, or of HTTP request headers)
 // must be closed by the server's timeouts, however long they keep trickling, while a normal
 // client keeps being answered the whole time. Short timeouts are set on the command line.
@@ -55,8 +55,9 @@ bool closed_by_peer(int fd) {
   }
 }
 
-// Sends the next byte of `pattern` on every open connection once a second until the server
-// has closed them all or kGiveUp passes. Returns how many were still open at the end.
+// Sends the next byte of `pattern` on every open connection every 100 ms until the server
+// has closed them all or kGiveUp passes; a close ends the pause at once. Returns how many
+// were still open at the end.
 int trickle_until_closed(std::vector<int>& fds, const std::string& pattern) {
   std::vector<std::size_t> sent(fds.size(), 0);
   int open = static_cast<int>(fds.size());
@@ -72,7 +73,11 @@ int trickle_until_closed(std::vector<int>& fds, const std::string& pattern) {
         --open;
       }
     }
-    std::this_thread::sleep_for(1s);
+    std::vector<pollfd> watched;
+    for (int fd : fds) {
+      if (fd >= 0) watched.push_back({fd, POLLIN, 0});
+    }
+    ::poll(watched.data(), watched.size(), 100);
   }
   for (int& fd : fds) {
     if (fd >= 0) ::close(fd);
@@ -163,7 +168,7 @@ TEST(Slowloris, HttpRequestHeadersTrickledAreCutOffByTheHeaderTimeout) {
     while (!stop) {
       auto got = run_shell("curl -s -o /dev/null -m 10 -w '%{http_code}' " + url);
       (got.out == "200" ? http_answers : http_failures)++;
-      std::this_thread::sleep_for(200ms);
+      std::this_thread::sleep_for(100ms);
     }
   });
   NormalClient normal(server);

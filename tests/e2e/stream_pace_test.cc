@@ -24,6 +24,8 @@
 
 #include "tests/e2e/helpers.h"
 #include "tests/e2e/server_process.h"
+#include "tests/e2e/tcp_state.h"
+#include "tests/e2e/wait_until.h"
 
 namespace netdisk::e2e {
 namespace {
@@ -111,8 +113,9 @@ TEST(StreamPace, AnUploadSlowButAboveTheMinimumOutlastsTheIdleTimeoutAndComplete
   auto connection = logged_in(server, "alice");
   ASSERT_TRUE(connection.call("upload", {{"path", "steady.bin"}, {"size", data.size()}}).ok);
   connection.send("upload.data", {{"stream", data.size()}});
-  // 1 KiB every 125 ms: 8 KiB a second, six seconds in all, three times the idle timeout.
-  auto sent = send_paced(connection.fd(), data, 1024, 125ms, [] { return false; });
+  // 800 bytes every 100 ms: just under 8 KiB a second, six seconds in all, three times the idle
+  // timeout.
+  auto sent = send_paced(connection.fd(), data, 800, 100ms, [] { return false; });
   ASSERT_EQ(sent, data.size());
   expect_upload_done(connection, home_of(server, "alice") / "steady.bin", data);
 }
@@ -130,8 +133,11 @@ TEST(StreamPace, ADownloadCutOffMidwayLeavesTheClientAnExactPrefixAndNothingElse
   auto reply = connection.call("download", {{"path", "big.bin"}});
   ASSERT_TRUE(reply.ok);
   ASSERT_EQ(reply.body["stream"], data.size());
-  // Stop reading for longer than the idle timeout: the server gives up on the stream.
-  std::this_thread::sleep_for(5s);
+  // Stop reading: after the idle timeout the server gives up on the stream and closes its
+  // end, which its socket's state shows while the FIN still waits behind our unread bytes.
+  ASSERT_FALSE(server_end_closed(connection.fd()));
+  ASSERT_TRUE(wait_until([&] { return server_end_closed(connection.fd()); }, kGiveUp, 50ms))
+      << "the server kept a stalled download open";
   std::string received;
   EXPECT_THROW(connection.receive_stream(data.size(),
                                          [&](std::span<const char> piece) {
@@ -183,8 +189,9 @@ TEST(StreamPace, AnHttpUploadSlowButAboveTheMinimumOutlastsTheBodyTimeoutAndComp
   ServerProcess server(ServerProcess::WithHttp{}, kShortTimeouts);
   create_user(server, "alice");
   auto data = random_bytes(48 * 1024, 4);
-  // 8 KiB a second for six seconds, three times the body timeout.
-  auto put = put_paced(server, "steady.bin", data, 1024, 125ms);
+  // Just under 8 KiB a second (800 bytes every 100 ms) for six seconds, three times the body
+  // timeout.
+  auto put = put_paced(server, "steady.bin", data, 800, 100ms);
   EXPECT_EQ(put.sent, data.size());
   EXPECT_EQ(put.status, "HTTP/1.1 201 Created");
   EXPECT_TRUE(read_file(home_of(server, "alice") / "steady.bin") == data)

@@ -14,15 +14,15 @@ std::string error_line(const protocol::Reply& reply) {
 
 }  // namespace
 
-ChatChannel::ChatChannel(std::unique_ptr<ClientSession> session) : session_(std::move(session)) {}
+ChatChannel::ChatChannel(std::unique_ptr<ServerLink> link) : link_(std::move(link)) {}
 
 const std::string& ChatChannel::username() const noexcept {
   static const std::string unknown = "?";
-  return session_->username() ? *session_->username() : unknown;
+  return link_->username() ? *link_->username() : unknown;
 }
 
 void ChatChannel::send(Op op, const char* name, nlohmann::json fields) {
-  pending_.emplace(session_->connection().send(name, std::move(fields)), op);
+  pending_.emplace(link_->connection().send(name, std::move(fields)), op);
   last_sent_ = std::chrono::steady_clock::now();
 }
 
@@ -51,7 +51,7 @@ void ChatChannel::leave() {
 }
 
 void ChatChannel::receive(ChatConsole& console) {
-  auto& connection = session_->connection();
+  auto& connection = link_->connection();
   bool open = connection.read_available();
   while (!finished()) {
     auto frame = connection.buffered_reply();

@@ -13,14 +13,14 @@
 #include <string>
 
 #include "client/chat/chat_console.h"
-#include "client/client_session.h"
+#include "client/server_link.h"
 
 namespace netdisk::client {
 
 class ChatChannel {
  public:
-  // `session` must be logged in.
-  explicit ChatChannel(std::unique_ptr<ClientSession> session);
+  // `link` must be logged in.
+  explicit ChatChannel(std::unique_ptr<ServerLink> link);
 
   void join();
   void say(const std::string& text);
@@ -45,7 +45,7 @@ class ChatChannel {
   bool dropped() const noexcept { return state_ == State::dropped; }
   // Requests sent and not answered yet.
   std::size_t pending() const noexcept { return pending_.size(); }
-  int fd() const noexcept { return session_->connection().fd(); }
+  int fd() const noexcept { return link_->connection().fd(); }
   const std::string& username() const noexcept;
 
  private:
@@ -56,7 +56,7 @@ class ChatChannel {
   void on_reply(const protocol::Reply& reply, ChatConsole& console);
   void on_event(const protocol::Reply& event, ChatConsole& console);
 
-  std::unique_ptr<ClientSession> session_;
+  std::unique_ptr<ServerLink> link_;
   State state_ = State::outside;
   std::map<std::uint64_t, Op> pending_;
   std::chrono::steady_clock::time_point last_sent_ = std::chrono::steady_clock::now();

@@ -24,9 +24,9 @@ struct RemoteFile {
   std::string version;
 };
 
-std::optional<RemoteFile> remote_file(ClientSession& session, const std::string& remote) {
+std::optional<RemoteFile> remote_file(ServerLink& link, const std::string& remote) {
   try {
-    auto stat = session.call("stat", {{"path", remote}});
+    auto stat = link.call("stat", {{"path", remote}});
     if (stat.value("type", std::string()) != "file") return std::nullopt;
     return RemoteFile{stat.value("size", std::uint64_t{0}), stat.value("version", std::string())};
   } catch (const ServerError&) {
@@ -34,9 +34,9 @@ std::optional<RemoteFile> remote_file(ClientSession& session, const std::string&
   }
 }
 
-std::string remote_checksum(ClientSession& session, const std::string& remote) {
+std::string remote_checksum(ServerLink& link, const std::string& remote) {
   try {
-    return session.call("checksum", {{"path", remote}}).value("checksum", std::string());
+    return link.call("checksum", {{"path", remote}}).value("checksum", std::string());
   } catch (const ServerError&) {
     return "";  // gone meanwhile: not identical; the download reports it
   }
@@ -115,7 +115,7 @@ TargetPlan continue_or_start_over(const std::string& remote, const fs::path& tar
 
 }  // namespace
 
-TargetPlan plan_target(ClientSession& session, const std::string& remote, const fs::path& target,
+TargetPlan plan_target(ServerLink& link, const std::string& remote, const fs::path& target,
                        const TargetAnswers& answers, ProgressDisplay& display) {
   if (!fs::exists(target)) return download(remote, target, part_start(target, answers));
   if (fs::is_directory(target)) {
@@ -123,7 +123,7 @@ TargetPlan plan_target(ClientSession& session, const std::string& remote, const 
     return {TargetAction::refuse, {}};
   }
   auto file =
-      fs::is_regular_file(fs::symlink_status(target)) ? remote_file(session, remote) : std::nullopt;
+      fs::is_regular_file(fs::symlink_status(target)) ? remote_file(link, remote) : std::nullopt;
   if (!file) return replace_or_keep(remote, target, "", answers, display);
   auto held = fs::file_size(target);
   if (held < file->size) {
@@ -133,7 +133,7 @@ TargetPlan plan_target(ClientSession& session, const std::string& remote, const 
     return replace_or_keep(remote, target, " and is longer than " + remote + " on the server",
                            answers, display);
   }
-  if (local_checksum(target, held) == remote_checksum(session, remote)) {
+  if (local_checksum(target, held) == remote_checksum(link, remote)) {
     display.message("netdisk: " + target.string() + " is already identical to " + remote +
                     " (same size and checksum); nothing to transfer");
     return {TargetAction::skip, {}};

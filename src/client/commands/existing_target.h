@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <string>
 
-#include "client/client_session.h"
+#include "client/server_link.h"
 #include "client/progress/progress_display.h"
 #include "client/transfer/file_download.h"
 
@@ -30,7 +30,7 @@ struct TargetPlan {
 
 // Decides, asking on the terminal when it must; messages about skipped or refused files go to
 // `display`. Throws std::runtime_error when TARGET cannot be read.
-TargetPlan plan_target(ClientSession& session, const std::string& remote,
+TargetPlan plan_target(ServerLink& link, const std::string& remote,
                        const std::filesystem::path& target, const TargetAnswers& answers,
                        ProgressDisplay& display);
 

@@ -31,45 +31,45 @@ int for_each_path(const std::vector<std::string>& paths, Step step) {
 }  // namespace
 
 int ls_command(Connector& connector, const LsOptions& options) {
-  auto& session = connector.authenticated();
+  auto& link = connector.authenticated();
   std::string path = normalize_remote(options.path);
   std::vector<RemoteEntry> entries;
   try {
-    entries = list_remote(session, path);
+    entries = list_remote(link, path);
   } catch (const ServerError& error) {
     if (error.code() != "not_a_directory") throw;
-    entries = {stat_remote(session, path)};  // `ls FILE` shows that one file
+    entries = {stat_remote(link, path)};  // `ls FILE` shows that one file
   }
   std::cout << format_listing(entries, options.long_format) << std::flush;
   return 0;
 }
 
 int rm_command(Connector& connector, const std::vector<std::string>& paths) {
-  auto& session = connector.authenticated();
+  auto& link = connector.authenticated();
   std::vector<std::string> targets;  // patterns expanded (remote_glob.h)
   int status = for_each_path(paths, [&](const std::string& path) {
-    auto found = expand_remote(session, path, false);
+    auto found = expand_remote(link, path, false);
     targets.insert(targets.end(), found.begin(), found.end());
   });
   int removed = for_each_path(targets, [&](const std::string& path) {
-    session.call("remove", {{"path", path}});
+    link.call("remove", {{"path", path}});
   });
   return std::max(status, removed);
 }
 
 int mv_command(Connector& connector, const std::string& from, const std::string& to) {
-  auto& session = connector.authenticated();
+  auto& link = connector.authenticated();
   std::string source = normalize_remote(from);
   std::string target = normalize_remote(to);
-  if (is_remote_directory(session, target)) target = join_remote(target, remote_basename(source));
-  session.call("rename", {{"from", source}, {"to", target}});
+  if (is_remote_directory(link, target)) target = join_remote(target, remote_basename(source));
+  link.call("rename", {{"from", source}, {"to", target}});
   return 0;
 }
 
 int mkdir_command(Connector& connector, const MkdirOptions& options) {
-  auto& session = connector.authenticated();
+  auto& link = connector.authenticated();
   return for_each_path(options.paths, [&](const std::string& path) {
-    session.call("mkdir", {{"path", path}, {"parents", options.parents}});
+    link.call("mkdir", {{"path", path}, {"parents", options.parents}});
   });
 }
 

@@ -57,7 +57,7 @@ std::optional<std::string> not_uploadable(const std::string& local) {
 
 // put: which local files go to which remote paths.
 Plan plan_uploads(Connector& connector, const PutOptions& options, ProgressDisplay& display) {
-  auto& session = connector.authenticated();
+  auto& link = connector.authenticated();
   std::vector<std::string> locals = options.paths;
   std::string remote_dir = normalize_remote(options.to);
   std::string single_remote;  // `put LOCAL REMOTE`
@@ -65,7 +65,7 @@ Plan plan_uploads(Connector& connector, const PutOptions& options, ProgressDispl
   if (named_target) {
     single_remote = normalize_remote(locals[1]);
     locals.pop_back();
-    if (options.paths[1].ends_with('/') || is_remote_directory(session, single_remote)) {
+    if (options.paths[1].ends_with('/') || is_remote_directory(link, single_remote)) {
       remote_dir = single_remote;
       single_remote.clear();
     }
@@ -81,7 +81,7 @@ Plan plan_uploads(Connector& connector, const PutOptions& options, ProgressDispl
                              ? single_remote
                              : join_remote(remote_dir, fs::path(local).filename().string());
     plan.jobs.push_back({local, hint(connector, "put", local, remote),
-                         [local, remote, resume = options.resume](ClientSession& worker,
+                         [local, remote, resume = options.resume](ServerLink& worker,
                                                                   TransferContext& context) {
                            upload_file(worker, local, remote, context, resume);
                          }});
@@ -94,7 +94,7 @@ Plan plan_uploads(Connector& connector, const PutOptions& options, ProgressDispl
 // otherwise every argument is a remote file saved in the current folder.
 // Each remote argument may be a pattern (remote_glob.h); a local name takes one file only.
 std::vector<std::pair<std::string, fs::path>> download_targets(
-    ClientSession& session, const std::vector<std::string>& args) {
+    ServerLink& link, const std::vector<std::string>& args) {
   std::vector<std::string> remotes = args;
   fs::path local_dir = ".";
   std::optional<fs::path> local_name;
@@ -109,7 +109,7 @@ std::vector<std::pair<std::string, fs::path>> download_targets(
   }
   std::vector<std::pair<std::string, fs::path>> targets;
   for (const auto& typed : remotes) {
-    auto found = expand_remote(session, typed, true);
+    auto found = expand_remote(link, typed, true);
     if (local_name && found.size() > 1) {
       throw std::invalid_argument(typed + " matches " + std::to_string(found.size()) +
                                   " files: give a local folder as the last argument");
@@ -124,14 +124,14 @@ std::vector<std::pair<std::string, fs::path>> download_targets(
 Plan plan_downloads(Connector& connector, const GetOptions& options, ProgressDisplay& display) {
   Plan plan;
   std::set<fs::path> seen;
-  for (auto& [remote, target] : download_targets(connector.session(), options.paths)) {
+  for (auto& [remote, target] : download_targets(connector.link(), options.paths)) {
     if (remote.empty() || !seen.insert(fs::absolute(target).lexically_normal()).second) {
       display.message("netdisk: " + target.string() +
                       (remote.empty() ? ": name a file to get" : ": named twice; skipped"));
       ++plan.refused;
       continue;
     }
-    auto decided = plan_target(connector.session(), remote, target,
+    auto decided = plan_target(connector.link(), remote, target,
                                {options.resume, options.overwrite}, display);
     if (decided.action != TargetAction::download) {
       if (decided.action == TargetAction::refuse) ++plan.refused;
@@ -141,8 +141,8 @@ Plan plan_downloads(Connector& connector, const GetOptions& options, ProgressDis
     bool in_place = decided.request.start == DownloadStart::resume_target;
     plan.jobs.push_back(
         {remote, hint(connector, in_place ? "get --resume" : "get", remote, target.string()),
-         [request = std::move(decided.request)](ClientSession& session, TransferContext& context) {
-           download_file(session, request, context);
+         [request = std::move(decided.request)](ServerLink& link, TransferContext& context) {
+           download_file(link, request, context);
          }});
   }
   return plan;

@@ -162,9 +162,9 @@ const std::vector<RemoteEntry>& ShellCompletion::listing(const std::string& dir)
     cached.entries.clear();
     // Only on a logged-in connection: completion must never stop to ask for a password.
     connector_.drop_if_closed();
-    if (!connector_.connected() || !connector_.session().username()) return cached.entries;
+    if (!connector_.connected() || !connector_.link().username()) return cached.entries;
     try {
-      cached.entries = list_remote(connector_.session(), dir);
+      cached.entries = list_remote(connector_.link(), dir);
     } catch (const ServerError&) {
       // No such folder, not a folder: simply nothing to offer.
     } catch (const std::exception&) {

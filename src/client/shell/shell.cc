@@ -140,16 +140,16 @@ std::optional<std::string> read_command(const std::string& prompt) {
 
 std::string shell_prompt(Connector& connector) {
   std::string server = connector.options().server.to_string();
-  if (connector.connected() && connector.session().username()) {
-    return "netdisk:" + *connector.session().username() + "@" + server + "> ";
+  if (connector.connected() && connector.link().username()) {
+    return "netdisk:" + *connector.link().username() + "@" + server + "> ";
   }
   return "netdisk:" + server + "> ";
 }
 
 int run_shell(Connector& connector) {
-  // Log in at once when we can (a saved session or --user), so the prompt shows who you are.
+  // Log in at once when we can (a saved login or --user), so the prompt shows who you are.
   const auto& options = connector.options();
-  if (options.user || SessionStore().load(options.server.to_string())) {
+  if (options.user || SavedLogins().load(options.server.to_string())) {
     run_command([](Connector& c) { return c.authenticated(), 0; }, connector);
   }
 

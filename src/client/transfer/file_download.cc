@@ -70,7 +70,7 @@ std::optional<StartPoint> start_point(const DownloadRequest& request, std::strin
   return std::nullopt;
 }
 
-protocol::Reply request_download(ClientSession& session, const std::string& remote,
+protocol::Reply request_download(ServerLink& link, const std::string& remote,
                                  const StartPoint* resume, const TransferContext& context) {
   nlohmann::json fields = {{"path", remote}, {"offset", 0}};
   if (resume != nullptr && resume->offset > 0) {
@@ -78,7 +78,7 @@ protocol::Reply request_download(ClientSession& session, const std::string& remo
     fields["version"] = *resume->version;
     fields["prefix_checksum"] = resume->hasher.hex();
   }
-  auto& connection = session.connection();
+  auto& connection = link.connection();
   return connection.wait_reply(connection.send("download", std::move(fields)),
                                context.reply_timeout, context.control);
 }
@@ -97,16 +97,16 @@ std::string start_over_note(const DownloadRequest& request) {
 }
 
 // The request, and a fresh one when the server does not confirm the bytes held.
-protocol::Reply checked_request(ClientSession& session, const DownloadRequest& request,
+protocol::Reply checked_request(ServerLink& link, const DownloadRequest& request,
                                 std::optional<StartPoint>& start, std::string& note,
                                 const TransferContext& context) {
-  auto reply = request_download(session, request.remote, start ? &*start : nullptr, context);
+  auto reply = request_download(link, request.remote, start ? &*start : nullptr, context);
   if (!reply.ok && start && start->offset > 0 &&
       (reply.error_code_name == "version_mismatch" ||
        reply.error_code_name == "offset_out_of_range")) {
     note = start_over_note(request);
     start.reset();
-    reply = request_download(session, request.remote, nullptr, context);
+    reply = request_download(link, request.remote, nullptr, context);
   }
   if (!reply.ok) throw_refusal(reply);
   return reply;
@@ -131,12 +131,12 @@ StreamNumbers checked_numbers(const protocol::Reply& reply, std::uint64_t held) 
 
 // Publishes the download once the whole file's checksum matches the server's; otherwise
 // drops what this run added and throws.
-void verify_and_commit(ClientSession& session, const DownloadRequest& request,
+void verify_and_commit(ServerLink& link, const DownloadRequest& request,
                        const protocol::Reply& reply, StartPoint& start) {
   std::string expected = reply.body.value("checksum", std::string());
   if (expected.empty()) {
     expected =
-        session.call("checksum", {{"path", request.remote}}).value("checksum", std::string());
+        link.call("checksum", {{"path", request.remote}}).value("checksum", std::string());
   }
   if (start.hasher.hex() != expected) {
     std::visit([](auto& d) { d.discard(); }, start.destination);
@@ -151,11 +151,11 @@ void verify_and_commit(ClientSession& session, const DownloadRequest& request,
 
 }  // namespace
 
-void download_file(ClientSession& session, const DownloadRequest& request,
+void download_file(ServerLink& link, const DownloadRequest& request,
                    TransferContext& context) {
   std::string note;
   std::optional<StartPoint> start = start_point(request, note);
-  auto reply = checked_request(session, request, start, note, context);
+  auto reply = checked_request(link, request, start, note, context);
 
   auto [size, offset, stream] = checked_numbers(reply, start ? start->offset : 0);
   auto version = reply.body.value("version", std::string());
@@ -170,7 +170,7 @@ void download_file(ClientSession& session, const DownloadRequest& request,
   context.progress.begin(size, offset);
 
   RateLimit limit(context.limit_rate, context.control.cancel);
-  session.connection().receive_stream(
+  link.connection().receive_stream(
       stream,
       [&](std::span<const char> bytes) {
         std::visit([&](auto& d) { d.append(bytes.data(), bytes.size()); }, start->destination);
@@ -180,7 +180,7 @@ void download_file(ClientSession& session, const DownloadRequest& request,
       },
       context.control);
 
-  verify_and_commit(session, request, reply, *start);
+  verify_and_commit(link, request, reply, *start);
 }
 
 }  // namespace netdisk::client

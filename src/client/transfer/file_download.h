@@ -12,7 +12,7 @@
 #include <filesystem>
 #include <string>
 
-#include "client/client_session.h"
+#include "client/server_link.h"
 #include "client/transfer/transfer_context.h"
 
 namespace netdisk::client {
@@ -30,7 +30,7 @@ struct DownloadRequest {
 // kept), std::runtime_error for local or connection trouble (what was received is kept,
 // except after a checksum mismatch: then TARGET.part is removed, or TARGET cut back to the
 // bytes it held before).
-void download_file(ClientSession& session, const DownloadRequest& request,
+void download_file(ServerLink& link, const DownloadRequest& request,
                    TransferContext& context);
 
 }  // namespace netdisk::client

@@ -37,7 +37,7 @@ nlohmann::json checked_reply(WireConnection& connection, std::uint64_t id,
 
 }  // namespace
 
-void upload_file(ClientSession& session, const std::filesystem::path& local,
+void upload_file(ServerLink& link, const std::filesystem::path& local,
                  const std::string& remote, TransferContext& context, bool expect_resume) {
   LocalFile file{::open(local.c_str(), O_RDONLY | O_CLOEXEC)};
   if (file.fd < 0) {
@@ -51,7 +51,7 @@ void upload_file(ClientSession& session, const std::filesystem::path& local,
   ContentHasher hasher;
   hash_file_prefix(file.fd, size, hasher, local.string());
 
-  auto& connection = session.connection();
+  auto& connection = link.connection();
   nlohmann::json announce = {{"path", remote}, {"size", size}, {"checksum", hasher.hex()}};
   nlohmann::json begun;
   for (int attempt = 1;; ++attempt) {

@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <string>
 
-#include "client/client_session.h"
+#include "client/server_link.h"
 #include "client/transfer/transfer_context.h"
 
 namespace netdisk::client {
@@ -17,7 +17,7 @@ namespace netdisk::client {
 // Interrupted on Ctrl-C, std::runtime_error for local or connection trouble (the connection is
 // then out of step: drop it). What was sent stays on the server for a later resume, which
 // happens by itself; `expect_resume` (put --resume) adds a note when there was nothing to resume.
-void upload_file(ClientSession& session, const std::filesystem::path& local,
+void upload_file(ServerLink& link, const std::filesystem::path& local,
                  const std::string& remote, TransferContext& context, bool expect_resume = false);
 
 }  // namespace netdisk::client

@@ -32,8 +32,8 @@ std::string error_line(const std::string& label, const std::exception& error) {
 }
 
 void work(Batch& batch, bool use_main_connection) {
-  ClientSession* current = use_main_connection ? &batch.connector.session() : nullptr;
-  std::unique_ptr<ClientSession> own;
+  ServerLink* current = use_main_connection ? &batch.connector.link() : nullptr;
+  std::unique_ptr<ServerLink> own;
   auto forget_connection = [&] {
     if (current != nullptr && !own) batch.main_connection_broken = true;
     current = nullptr;

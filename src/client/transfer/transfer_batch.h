@@ -20,7 +20,7 @@ namespace netdisk::client {
 struct TransferJob {
   std::string label;        // what the user calls the file, for progress lines and errors
   std::string resume_hint;  // how to carry on after Ctrl-C, e.g. "netdisk get a.iso"
-  std::function<void(ClientSession&, TransferContext&)> run;
+  std::function<void(ServerLink&, TransferContext&)> run;
 };
 
 struct BatchSettings {

@@ -1,4 +1,4 @@
-#include "client/session_store.h"
+#include "client/saved_logins.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -35,14 +35,14 @@ json read_all(const fs::path& file) {
   return parsed.is_object() ? parsed : json::object();
 }
 
-void write_all(const fs::path& file, const json& sessions) {
+void write_all(const fs::path& file, const json& logins) {
   fs::create_directories(file.parent_path());
   ::chmod(file.parent_path().c_str(), 0700);
   fs::path temp = file;
   temp += ".tmp";
   int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0) throw std::runtime_error("cannot write " + temp.string());
-  std::string text = sessions.dump(2) + "\n";
+  std::string text = logins.dump(2) + "\n";
   bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
   ok = ::fsync(fd) == 0 && ok;
   ::close(fd);
@@ -54,28 +54,28 @@ void write_all(const fs::path& file, const json& sessions) {
 
 }  // namespace
 
-SessionStore::SessionStore() : file_(default_file()) {}
+SavedLogins::SavedLogins() : file_(default_file()) {}
 
-std::optional<SavedSession> SessionStore::load(const std::string& server) const {
-  json sessions = read_all(file_);
-  auto it = sessions.find(server);
-  if (it == sessions.end() || !it->is_object()) return std::nullopt;
+std::optional<SavedLogin> SavedLogins::load(const std::string& server) const {
+  json logins = read_all(file_);
+  auto it = logins.find(server);
+  if (it == logins.end() || !it->is_object()) return std::nullopt;
   auto username = it->value("username", std::string());
   auto token = it->value("token", std::string());
   if (username.empty() || token.empty()) return std::nullopt;
-  return SavedSession{username, token};
+  return SavedLogin{username, token};
 }
 
-void SessionStore::save(const std::string& server, const SavedSession& session) const {
-  json sessions = read_all(file_);
-  sessions[server] = {{"username", session.username}, {"token", session.token}};
-  write_all(file_, sessions);
+void SavedLogins::save(const std::string& server, const SavedLogin& login) const {
+  json logins = read_all(file_);
+  logins[server] = {{"username", login.username}, {"token", login.token}};
+  write_all(file_, logins);
 }
 
-void SessionStore::forget(const std::string& server) const {
-  json sessions = read_all(file_);
-  if (sessions.erase(server) == 0) return;
-  write_all(file_, sessions);
+void SavedLogins::forget(const std::string& server) const {
+  json logins = read_all(file_);
+  if (logins.erase(server) == 0) return;
+  write_all(file_, logins);
 }
 
 }  // namespace netdisk::client

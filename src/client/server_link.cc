@@ -1,4 +1,4 @@
-#include "client/client_session.h"
+#include "client/server_link.h"
 
 #include "client/busy_retry.h"
 #include "client/foreign_answer.h"
@@ -6,7 +6,7 @@
 
 namespace netdisk::client {
 
-ClientSession::ClientSession(const ClientOptions& options)
+ServerLink::ServerLink(const ClientOptions& options)
     : options_(options), connection_(options.server.host, options.server.port) {
   try {
     connection_.hello("netdisk/0.1.0");
@@ -15,13 +15,13 @@ ClientSession::ClientSession(const ClientOptions& options)
   }
 }
 
-nlohmann::json ClientSession::call(std::string_view op, nlohmann::json fields) {
+nlohmann::json ServerLink::call(std::string_view op, nlohmann::json fields) {
   auto reply = connection_.call(op, std::move(fields));
   if (!reply.ok) throw ServerError(reply.error_code_name, reply.error->message);
   return std::move(reply.body);
 }
 
-void ClientSession::authenticate() {
+void ServerLink::authenticate() {
   if (username_) return;
   std::string server = options_.server.to_string();
   if (options_.user) {
@@ -33,7 +33,7 @@ void ClientSession::authenticate() {
     set_logged_in(reply.value("username", *options_.user), reply.value("token", std::string()));
     return;
   }
-  auto saved = store_.load(server);
+  auto saved = saved_logins_.load(server);
   if (!saved) {
     bool shell = options_.mode == CommandMode::shell;  // the shell has no --user
     throw ServerError("not_logged_in", "not logged in to " + server + ": run `" +
@@ -45,7 +45,7 @@ void ClientSession::authenticate() {
     set_logged_in(reply.value("username", saved->username), reply.value("token", saved->token));
   } catch (const ServerError& error) {
     if (error.code() == "session_expired" || error.code() == "auth_failed") {
-      store_.forget(server);
+      saved_logins_.forget(server);
       throw ServerError(error.code(), "the saved session for " + saved->username + "@" + server +
                                           " is no longer valid: run `" +
                                           command_hint(options_.mode, "login " + saved->username) +
@@ -59,12 +59,12 @@ void ClientSession::authenticate() {
 
 namespace netdisk::client {
 
-void ClientSession::authenticate_with_token(const std::string& token) {
+void ServerLink::authenticate_with_token(const std::string& token) {
   auto reply = call("login", {{"token", token}});
   set_logged_in(reply.value("username", std::string()), reply.value("token", token));
 }
 
-void ClientSession::set_logged_in(std::string username, std::string token) {
+void ServerLink::set_logged_in(std::string username, std::string token) {
   username_ = std::move(username);
   token_ = std::move(token);
 }

@@ -1,7 +1,7 @@
-// ClientSession: a connection to the server that has said hello and, when asked, logged in,
-// either with --user and a password or with the session saved by `netdisk login`. Commands use
-// it to make calls; a server error becomes a ServerError exception carrying the wire code.
-// One thread at a time.
+// ServerLink: what commands talk to the server through. It owns a WireConnection (frames on a
+// socket), has said hello on it and, when asked, logs in, either with --user and a password or
+// with the login `netdisk login` saved (saved_logins.h). Calls return the reply's fields; a
+// server error becomes a ServerError exception carrying the wire code. One thread at a time.
 #pragma once
 
 #include <optional>
@@ -12,7 +12,7 @@
 
 #include "client/command_hint.h"
 #include "client/server_address.h"
-#include "client/session_store.h"
+#include "client/saved_logins.h"
 #include "client/wire_connection.h"
 
 namespace netdisk::client {
@@ -34,12 +34,12 @@ struct ClientOptions {
   CommandMode mode = CommandMode::one_shot;  // how hints name commands (command_hint.h)
 };
 
-class ClientSession {
+class ServerLink {
  public:
   // Connects and says hello. Throws std::runtime_error when the server cannot be reached.
-  explicit ClientSession(const ClientOptions& options);
+  explicit ServerLink(const ClientOptions& options);
 
-  // Logs in with --user (asking for the password) or the saved session. Throws ServerError
+  // Logs in with --user (asking for the password) or the saved login. Throws ServerError
   // (not_logged_in when there is neither) with advice on what to do.
   void authenticate();
 
@@ -55,14 +55,14 @@ class ClientSession {
   WireConnection& connection() noexcept { return connection_; }
   const ClientOptions& options() const noexcept { return options_; }
   const std::optional<std::string>& username() const noexcept { return username_; }
-  // The session token of this login ("" before authenticate()).
+  // The token of this login ("" before authenticate()).
   const std::string& token() const noexcept { return token_; }
-  SessionStore& store() noexcept { return store_; }
+  SavedLogins& saved_logins() noexcept { return saved_logins_; }
 
  private:
   ClientOptions options_;
   WireConnection connection_;
-  SessionStore store_;
+  SavedLogins saved_logins_;
   std::optional<std::string> username_;
   std::string token_;
 };
