@@ -12,6 +12,7 @@
 #include "storage/atomic_file.h"
 #include "storage/checksum.h"
 #include "storage/confined_open.h"
+#include "storage/errc_bridge.h"
 #include "storage/name_lock.h"
 #include "storage/partial_uploads.h"
 #include "storage/safe_path.h"
@@ -178,7 +179,7 @@ Status FileStore::remove(std::string_view path, const TargetCheck& check) {
   if (check) {  // after the existence check: a missing entry is not_found whatever the check
     auto state = storage::target_state(dirfd, parent->name);
     if (!state) return std::move(state).error();
-    if (auto allowed = check(*state); !allowed) return allowed;
+    if (auto allowed = check(*state); !allowed) return errc_error_of(allowed.error());
   }
   if (!S_ISDIR(st->st_mode)) {
     if (::unlinkat(dirfd, parent->name.c_str(), 0) != 0) {

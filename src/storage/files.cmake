@@ -7,5 +7,7 @@ target_sources(netdisk_storage PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/upload.cc
   ${CMAKE_CURRENT_LIST_DIR}/name_lock.cc
   ${CMAKE_CURRENT_LIST_DIR}/target_check.cc
+  ${CMAKE_CURRENT_LIST_DIR}/storage_error.cc
+  ${CMAKE_CURRENT_LIST_DIR}/errc_bridge.cc
   ${CMAKE_CURRENT_LIST_DIR}/file_store.cc)
 target_link_libraries(netdisk_storage PRIVATE PkgConfig::XXHASH)

@@ -16,6 +16,7 @@
 
 #include "storage/atomic_file.h"
 #include "storage/confined_open.h"
+#include "storage/errc_bridge.h"
 #include "storage/name_lock.h"
 #include "storage/partial_uploads.h"
 
@@ -198,7 +199,7 @@ Status Upload::publish(const TargetCheck& check) {
   if (check) {
     auto state = target_state(dir_.get(), target_name_);
     if (!state) return std::move(state).error();
-    if (auto allowed = check(*state); !allowed) return allowed;
+    if (auto allowed = check(*state); !allowed) return errc_error_of(allowed.error());
     // Expected absent: another process creating the name meanwhile must not be overwritten.
     if (!state->exists) flags = RENAME_NOREPLACE;
   }
