@@ -9,5 +9,8 @@ target_sources(netdisk_storage PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/target_check.cc
   ${CMAKE_CURRENT_LIST_DIR}/storage_error.cc
   ${CMAKE_CURRENT_LIST_DIR}/errc_bridge.cc
-  ${CMAKE_CURRENT_LIST_DIR}/file_store.cc)
+  ${CMAKE_CURRENT_LIST_DIR}/tree_ops.cc
+  ${CMAKE_CURRENT_LIST_DIR}/file_store.cc
+  ${CMAKE_CURRENT_LIST_DIR}/local_space.cc)
 target_link_libraries(netdisk_storage PRIVATE PkgConfig::XXHASH)
+

@@ -141,6 +141,8 @@ Upload& Upload::operator=(Upload&& other) noexcept {
     hasher_ = std::move(other.hasher_);
     deferred_ = std::move(other.deferred_);
     committed_ = other.committed_;
+    published_version_ = std::move(other.published_version_);
+    published_checksum_ = std::move(other.published_checksum_);
   }
   return *this;
 }
@@ -247,6 +249,9 @@ Status Upload::commit(const TargetCheck& check) {
   }
   if (auto published = publish(check); !published) return published;
   committed_ = true;
+  // rename(2) changes the inode's ctime, so the tag is taken after it.
+  if (::fstat(file_.get(), &st) == 0) published_version_ = version_tag(st);
+  published_checksum_ = std::move(checksum);
   auto synced = fsync_directory(dir_.get());
   close();
   return synced;
