@@ -35,8 +35,7 @@ StorageResult<std::size_t> LocalBackend::sweep_partial_uploads(std::chrono::seco
   return converted(FileStore::sweep_partial_uploads(home_, max_age));
 }
 
-StorageResult<std::vector<DirEntry>> LocalSpace::list(std::string_view dir,
-                                                      std::string_view after,
+StorageResult<std::vector<DirEntry>> LocalSpace::list(std::string_view dir, std::string_view after,
                                                       std::size_t limit) const {
   return converted(store_.list(dir, after, limit));
 }
@@ -93,8 +92,7 @@ StorageResult<std::unique_ptr<UploadSink>> LocalSpace::begin_upload(
   return std::unique_ptr<UploadSink>(std::make_unique<LocalUploadSink>(std::move(*upload)));
 }
 
-StorageResult<std::size_t> LocalOpenFile::read_at(std::uint64_t offset,
-                                                  std::span<std::byte> into) {
+StorageResult<std::size_t> LocalOpenFile::read_at(std::uint64_t offset, std::span<std::byte> into) {
   std::size_t done = 0;
   while (done < into.size()) {
     ssize_t n = ::pread(file_.fd.get(), into.data() + done, into.size() - done,

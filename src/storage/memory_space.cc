@@ -20,9 +20,8 @@ bool clear_partials_under(MemoryState& state, const Components& dir, bool even_l
   for (const auto& [key, partial] : state.partials) {
     if (partial.held && !even_live && is_inside(partial.target, dir)) return false;
   }
-  std::erase_if(state.partials, [&dir](const auto& item) {
-    return is_inside(item.second.target, dir);
-  });
+  std::erase_if(state.partials,
+                [&dir](const auto& item) { return is_inside(item.second.target, dir); });
   return true;
 }
 
@@ -49,8 +48,7 @@ MemorySpace::MemorySpace(std::shared_ptr<FaultPlan> faults)
 
 MemorySpace::~MemorySpace() = default;
 
-StorageResult<std::vector<DirEntry>> MemorySpace::list(std::string_view dir,
-                                                       std::string_view after,
+StorageResult<std::vector<DirEntry>> MemorySpace::list(std::string_view dir, std::string_view after,
                                                        std::size_t limit) const {
   auto path = parse_path(dir, true);
   if (!path) return std::move(path).error();
@@ -158,8 +156,8 @@ StorageStatus MemorySpace::copy(std::string_view from, std::string_view to, Repl
   return move_or_copy(from, to, replace, true);
 }
 
-StorageStatus MemorySpace::move_or_copy(std::string_view from, std::string_view to,
-                                        Replace replace, bool keep_source) {
+StorageStatus MemorySpace::move_or_copy(std::string_view from, std::string_view to, Replace replace,
+                                        bool keep_source) {
   auto source = parse_path(from, false);
   if (!source) return std::move(source).error();
   auto target = parse_path(to, false);

@@ -21,8 +21,11 @@ std::string hash_of(std::string_view bytes) {
 class MemoryOpenFile final : public OpenFile {
  public:
   MemoryOpenFile(const MemoryNode& node, std::shared_ptr<FaultPlan> faults)
-      : content_(node.content), mtime_ns_(node.mtime_ns), version_(node.version),
-        checksum_(node.checksum), faults_(std::move(faults)) {}
+      : content_(node.content),
+        mtime_ns_(node.mtime_ns),
+        version_(node.version),
+        checksum_(node.checksum),
+        faults_(std::move(faults)) {}
 
   std::uint64_t size() const override { return content_->size(); }
   std::int64_t mtime_ns() const override { return mtime_ns_; }
@@ -60,8 +63,12 @@ class MemoryUploadSink final : public UploadSink {
  public:
   MemoryUploadSink(std::shared_ptr<MemoryState> state, std::string key, Components target,
                    std::uint64_t size, std::uint64_t offset, std::optional<std::string> expected)
-      : state_(std::move(state)), key_(std::move(key)), target_(std::move(target)),
-        size_(size), offset_(offset), expected_(std::move(expected)) {}
+      : state_(std::move(state)),
+        key_(std::move(key)),
+        target_(std::move(target)),
+        size_(size),
+        offset_(offset),
+        expected_(std::move(expected)) {}
 
   // A dropped live sink keeps a resumable partial (released) and drops any other.
   ~MemoryUploadSink() override {
@@ -124,17 +131,16 @@ StorageStatus MemoryUploadSink::write(std::span<const std::byte> bytes) {
   auto held = partial();
   if (!held) return std::move(held).error();
   if (bytes.size() > size_ - offset_) {
-    return storage_error(StorageErrc::size_mismatch,
-                         fmt::format("the upload would exceed its declared size of {} bytes",
-                                     size_));
+    return storage_error(
+        StorageErrc::size_mismatch,
+        fmt::format("the upload would exceed its declared size of {} bytes", size_));
   }
   auto& bytes_held = (*held)->bytes;
   if (auto fault = state_->faults->take_write_fault(bytes.size())) {
     bytes_held.append(reinterpret_cast<const char*>(bytes.data()), fault->kept);
-    return fail(storage_error(fault->code,
-                              fault->code == StorageErrc::no_space
-                                  ? "write upload: disk full (injected)"
-                                  : "write upload: input/output error (injected)"));
+    return fail(storage_error(fault->code, fault->code == StorageErrc::no_space
+                                               ? "write upload: disk full (injected)"
+                                               : "write upload: input/output error (injected)"));
   }
   bytes_held.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
   (*held)->touched = std::chrono::steady_clock::now();
@@ -223,9 +229,8 @@ StorageResult<std::unique_ptr<UploadSink>> MemorySpace::begin_upload(
                            "the content hash must be 32 hex digits (XXH3-128)");
     }
   }
-  std::string key = content_checksum
-                        ? fmt::format("{}\n{}\n{}", path, size, *content_checksum)
-                        : fmt::format("upload-{}", state_->next_partial++);
+  std::string key = content_checksum ? fmt::format("{}\n{}\n{}", path, size, *content_checksum)
+                                     : fmt::format("upload-{}", state_->next_partial++);
   auto& partial = state_->partials[key];
   if (partial.held) {
     return storage_error(StorageErrc::busy, "an upload of this file is already in progress");
@@ -234,9 +239,9 @@ StorageResult<std::unique_ptr<UploadSink>> MemorySpace::begin_upload(
   partial.target = *components;
   partial.held = true;
   partial.touched = std::chrono::steady_clock::now();
-  return std::unique_ptr<UploadSink>(std::make_unique<MemoryUploadSink>(
-      state_, std::move(key), std::move(*components), size, partial.bytes.size(),
-      std::move(content_checksum)));
+  return std::unique_ptr<UploadSink>(
+      std::make_unique<MemoryUploadSink>(state_, std::move(key), std::move(*components), size,
+                                         partial.bytes.size(), std::move(content_checksum)));
 }
 
 }  // namespace netdisk::storage

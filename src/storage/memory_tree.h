@@ -24,7 +24,7 @@ struct MemoryNode {
   std::shared_ptr<const std::string> content;  // a file's bytes, shared with its open files
   std::string version;
   std::int64_t mtime_ns = 0;
-  std::optional<std::string> checksum;  // stored for this version
+  std::optional<std::string> checksum;                          // stored for this version
   std::map<std::string, std::unique_ptr<MemoryNode>> children;  // byte order
 };
 

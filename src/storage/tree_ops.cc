@@ -59,15 +59,14 @@ Status copy_bytes(int from, AtomicFile& to) {
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return error_from_errno(errno, "read the file to copy");
     if (n == 0) return {};
-    if (auto written = to.write(std::span(buffer.data(), static_cast<std::size_t>(n)));
-        !written) {
+    if (auto written = to.write(std::span(buffer.data(), static_cast<std::size_t>(n))); !written) {
       return written;
     }
   }
 }
 
-Status copy_file(int from_dir, const std::string& from_name, int to_dir,
-                 const std::string& to_name, bool replace, std::string_view shown) {
+Status copy_file(int from_dir, const std::string& from_name, int to_dir, const std::string& to_name,
+                 bool replace, std::string_view shown) {
   if (auto ok = check_target(to_dir, to_name, false, replace, shown); !ok) return ok;
   auto source = open_regular_beneath(from_dir, from_name, O_RDONLY);
   if (!source) return std::move(source).error();

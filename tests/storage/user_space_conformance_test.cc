@@ -58,7 +58,9 @@ class UserSpaceConformance : public ::testing::Test {
 
 struct FixtureName {
   template <typename T>
-  static std::string GetName(int) { return T::kName; }
+  static std::string GetName(int) {
+    return T::kName;
+  }
 };
 
 using Backends = ::testing::Types<testing::LocalFixtureBackend, testing::MemoryFixtureBackend>;
@@ -66,8 +68,9 @@ TYPED_TEST_SUITE(UserSpaceConformance, Backends, FixtureName);
 
 TYPED_TEST(UserSpaceConformance, BadNamesAreRefusedByEveryCall) {
   ASSERT_TRUE(put(this->space(), "ok", "x").ok());
-  const std::vector<std::string> bad = {"..", "a/../ok", "/ok", std::string("o\0k", 3),
-                                        std::string(300, 'n'), "a//b", "ok/", ".netdisk-part.x"};
+  const std::vector<std::string> bad = {
+      "..",  "a/../ok",        "/ok", std::string("o\0k", 3), std::string(300, 'n'), "a//b",
+      "ok/", ".netdisk-part.x"};
   for (const auto& name : bad) {
     auto& s = this->space();
     this->expect_code(s.stat(name), StorageErrc::bad_name, "stat");

@@ -32,7 +32,8 @@ class LocalFixtureBackend {
 
  private:
   static std::filesystem::path make_home() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "netdisk-space-XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "netdisk-space-XXXXXX").string();
     if (::mkdtemp(pattern.data()) == nullptr) std::abort();
     return pattern;
   }
