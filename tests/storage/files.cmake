@@ -18,5 +18,6 @@ netdisk_test(storage_user_space_test
     ${CMAKE_CURRENT_LIST_DIR}/user_space_conformance_test.cc
     ${CMAKE_CURRENT_LIST_DIR}/memory_faults_test.cc
     ${CMAKE_CURRENT_LIST_DIR}/storage_error_test.cc
+    ${CMAKE_CURRENT_LIST_DIR}/local_space_test.cc
   LIBS netdisk_storage_testing
   LABELS unit)
