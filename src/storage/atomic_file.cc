@@ -81,14 +81,15 @@ void AtomicFile::discard() noexcept {
   dir_.reset();
 }
 
-Status AtomicFile::commit() {
+Status AtomicFile::commit(unsigned rename_flags) {
   if (committed_ || !file_) return make_error(Errc::internal_error, "commit of a closed file");
   if (::fsync(file_.get()) != 0) {
     auto error = error_from_errno(errno, "fsync");
     discard();
     return error;
   }
-  if (::renameat(dir_.get(), temp_name_.c_str(), dir_.get(), target_name_.c_str()) != 0) {
+  if (::renameat2(dir_.get(), temp_name_.c_str(), dir_.get(), target_name_.c_str(),
+                  rename_flags) != 0) {
     auto error = error_from_errno(errno, "rename");
     discard();
     return error;

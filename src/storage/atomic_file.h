@@ -48,7 +48,8 @@ class AtomicFile {
 
   // fsync the data, rename over the target, fsync the directory. On any failure nothing is
   // renamed (in particular, never after a failed fsync) and the temporary file is removed.
-  Status commit();
+  // `rename_flags` go to renameat2(2): RENAME_NOREPLACE refuses to replace (already_exists).
+  Status commit(unsigned rename_flags = 0);
 
  private:
   AtomicFile(UniqueFd dir, UniqueFd file, std::string temp_name, std::string target_name);

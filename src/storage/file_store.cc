@@ -12,9 +12,11 @@
 #include "storage/atomic_file.h"
 #include "storage/checksum.h"
 #include "storage/confined_open.h"
+#include "storage/errc_bridge.h"
 #include "storage/name_lock.h"
 #include "storage/partial_uploads.h"
 #include "storage/safe_path.h"
+#include "storage/tree_ops.h"
 
 namespace netdisk::storage {
 namespace {
@@ -178,7 +180,7 @@ Status FileStore::remove(std::string_view path, const TargetCheck& check) {
   if (check) {  // after the existence check: a missing entry is not_found whatever the check
     auto state = storage::target_state(dirfd, parent->name);
     if (!state) return std::move(state).error();
-    if (auto allowed = check(*state); !allowed) return allowed;
+    if (auto allowed = check(*state); !allowed) return errc_error_of(allowed.error());
   }
   if (!S_ISDIR(st->st_mode)) {
     if (::unlinkat(dirfd, parent->name.c_str(), 0) != 0) {
@@ -203,7 +205,12 @@ Status FileStore::remove(std::string_view path, const TargetCheck& check) {
   return fsync_directory(dirfd);
 }
 
-Status FileStore::rename(std::string_view from, std::string_view to) {
+struct FileStore::Pair {
+  Parent from;
+  Parent to;
+};
+
+Result<FileStore::Pair> FileStore::open_pair(std::string_view from, std::string_view to) const {
   auto source = split_user_path(from);
   if (!source) return std::move(source).error();
   auto target = split_user_path(to);
@@ -216,19 +223,63 @@ Status FileStore::rename(std::string_view from, std::string_view to) {
   if (!source_parent) return std::move(source_parent).error();
   auto target_parent = open_parent(*target);
   if (!target_parent) return std::move(target_parent).error();
-  int from_dir = source_parent->dir.get();
-  int to_dir = target_parent->dir.get();
-  NameLock lock(from_dir, source_parent->name, to_dir, target_parent->name);
-  if (auto st = stat_servable(from_dir, source_parent->name, from); !st) {
-    return std::move(st).error();
+  return Pair{std::move(*source_parent), std::move(*target_parent)};
+}
+
+// With `replace`, the kinds must agree: renameat2(2) itself refuses a folder over a file, but
+// gives EEXIST or ENOTEMPTY for a folder over a non-empty folder, which is not_empty here.
+Status FileStore::rename(std::string_view from, std::string_view to, bool replace) {
+  auto pair = open_pair(from, to);
+  if (!pair) return std::move(pair).error();
+  int from_dir = pair->from.dir.get();
+  int to_dir = pair->to.dir.get();
+  NameLock lock(from_dir, pair->from.name, to_dir, pair->to.name);
+  auto st = stat_servable(from_dir, pair->from.name, from);
+  if (!st) return std::move(st).error();
+  if (replace) {
+    if (auto target = stat_entry(to_dir, pair->to.name); target) {
+      if (S_ISDIR(target->st_mode) && !S_ISDIR(st->st_mode)) {
+        return make_error(Errc::is_a_directory, fmt::format("'{}' is a folder", to));
+      }
+      if (!S_ISDIR(target->st_mode) && S_ISDIR(st->st_mode)) {
+        return make_error(Errc::not_a_directory, fmt::format("'{}' is not a folder", to));
+      }
+    }
   }
-  if (::renameat2(from_dir, source_parent->name.c_str(), to_dir, target_parent->name.c_str(),
-                  RENAME_NOREPLACE) != 0) {
+  if (::renameat2(from_dir, pair->from.name.c_str(), to_dir, pair->to.name.c_str(),
+                  replace ? 0U : static_cast<unsigned>(RENAME_NOREPLACE)) != 0) {
+    if (replace && (errno == ENOTEMPTY || errno == EEXIST)) {
+      return make_error(Errc::not_empty, fmt::format("'{}' is not empty", to));
+    }
     return error_from_errno(errno, fmt::format("move '{}' to '{}'", from, to));
   }
   if (auto synced = fsync_directory(to_dir); !synced) return synced;
   if (same_inode(from_dir, to_dir)) return {};
   return fsync_directory(from_dir);
+}
+
+Status FileStore::remove_tree(std::string_view path) {
+  auto components = split_user_path(path);
+  if (!components) return std::move(components).error();
+  auto parent = open_parent(*components);
+  if (!parent) return std::move(parent).error();
+  int dirfd = parent->dir.get();
+  NameLock lock(dirfd, parent->name);
+  if (auto st = stat_servable(dirfd, parent->name, path); !st) return std::move(st).error();
+  if (auto removed = remove_entry_tree(dirfd, parent->name, path); !removed) return removed;
+  return fsync_directory(dirfd);
+}
+
+Status FileStore::copy(std::string_view from, std::string_view to, bool replace) {
+  auto pair = open_pair(from, to);
+  if (!pair) return std::move(pair).error();
+  int from_dir = pair->from.dir.get();
+  int to_dir = pair->to.dir.get();
+  if (auto st = stat_servable(from_dir, pair->from.name, from); !st) {
+    return std::move(st).error();
+  }
+  NameLock lock(to_dir, pair->to.name);
+  return copy_entry(from_dir, pair->from.name, to_dir, pair->to.name, replace, to);
 }
 
 Result<DownloadFile> FileStore::open_for_download(std::string_view path) const {

@@ -16,18 +16,12 @@
 #include <vector>
 
 #include "common/result.h"
+#include "storage/dir_entry.h"
 #include "storage/target_check.h"
 #include "storage/unique_fd.h"
 #include "storage/upload.h"
 
 namespace netdisk::storage {
-
-struct DirEntry {
-  std::string name;
-  bool is_directory = false;
-  std::uint64_t size = 0;  // 0 for folders
-  std::int64_t mtime_ns = 0;
-};
 
 struct DownloadFile {
   UniqueFd fd;  // read-only; keeps reading this version even if the file is replaced
@@ -77,9 +71,18 @@ class FileStore {
   Status remove(std::string_view path, const TargetCheck& check = {});
 
   // Moves `from` to `to` inside the folder. not_found if `from` or the parent of `to` is
-  // missing; already_exists if `to` exists (never overwrites); invalid_path for moving a
-  // folder into itself. Both directories are fsynced.
-  Status rename(std::string_view from, std::string_view to);
+  // missing; already_exists if `to` exists and not `replace`; invalid_path for moving a
+  // folder into itself. With `replace`, a file replaces a file atomically and a folder an
+  // empty folder (not_empty otherwise; is_a_directory / not_a_directory when the kinds
+  // differ). Under a NameLock on both names. Both directories are fsynced.
+  Status rename(std::string_view from, std::string_view to, bool replace = false);
+
+  // Removes `path` and everything under it, partial uploads included, never following a
+  // symlink (tree_ops.h). invalid_path for the user's folder itself; not_found. Not atomic.
+  Status remove_tree(std::string_view path);
+
+  // Copies the file or folder `from` to `to` (tree_ops.h), with rename()'s rules for `to`.
+  Status copy(std::string_view from, std::string_view to, bool replace);
 
   // Opens a file for reading. is_a_directory for a folder.
   Result<DownloadFile> open_for_download(std::string_view path) const;
@@ -106,6 +109,9 @@ class FileStore {
   struct Parent;
   Result<Parent> open_parent(const std::vector<std::string>& components) const;
   Status make_directories(const std::vector<std::string>& components);
+  // The parents of `from` and `to` for a move or copy; invalid_path for a folder into itself.
+  struct Pair;
+  Result<Pair> open_pair(std::string_view from, std::string_view to) const;
 
   UniqueFd root_;  // O_PATH | O_DIRECTORY
 };

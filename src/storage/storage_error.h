@@ -49,7 +49,8 @@ std::string_view storage_errc_name(StorageErrc code) noexcept;
 
 // An errno from a failed system call as a StorageError: ENOSPC/EDQUOT no_space, ENOENT
 // not_found, EACCES/EPERM/EROFS denied, ENOTDIR not_a_directory, EISDIR is_a_directory, ENOTEMPTY
-// not_empty, EEXIST exists, ELOOP bad_name, anything else io_error. `what` names the step.
+// not_empty, EEXIST exists, ELOOP/EXDEV/ENAMETOOLONG bad_name (openat2 refusing to leave the
+// space or cross a symlink), anything else io_error. `what` names the step.
 StorageError storage_error_from_errno(int errnum, std::string_view what);
 
 }  // namespace netdisk::storage

@@ -27,23 +27,24 @@ Result<TargetState> target_state(int dirfd, const std::string& name) {
 }
 
 TargetCheck require_version(std::string version) {
-  return [version = std::move(version)](const TargetState& state) -> Status {
+  return [version = std::move(version)](const TargetState& state) -> StorageStatus {
     if (!state.exists) {
-      return make_error(Errc::precondition_failed,
-                        fmt::format("the file is gone; it was expected at version {}", version));
+      return storage_error(StorageErrc::condition_failed,
+                           fmt::format("the file is gone; it was expected at version {}", version));
     }
     if (state.version != version) {
-      return make_error(Errc::precondition_failed,
-                        fmt::format("the file is no longer at version {}", version));
+      return storage_error(StorageErrc::condition_failed,
+                           fmt::format("the file is no longer at version {}", version));
     }
     return {};
   };
 }
 
 TargetCheck require_absent() {
-  return [](const TargetState& state) -> Status {
+  return [](const TargetState& state) -> StorageStatus {
     if (!state.exists) return {};
-    return make_error(Errc::precondition_failed, "the name is taken; it was expected to be free");
+    return storage_error(StorageErrc::condition_failed,
+                         "the name is taken; it was expected to be free");
   };
 }
 

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "common/result.h"
+#include "storage/storage_error.h"
 
 namespace netdisk::storage {
 
@@ -24,8 +25,9 @@ struct TargetState {
   std::uint64_t size = 0;
 };
 
-// Lets the change go ahead (ok) or stops it with an Error, usually precondition_failed.
-using TargetCheck = std::function<Status(const TargetState&)>;
+// Lets the change go ahead (ok) or stops it with a StorageError, usually condition_failed
+// (the server maps that to precondition_failed on the wire).
+using TargetCheck = std::function<StorageStatus(const TargetState&)>;
 
 // The state of `name` in the directory `dirfd` (not following a symlink). io_error and the
 // like when it cannot be read; a missing name is a state (exists = false), not an error.

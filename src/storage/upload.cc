@@ -16,6 +16,7 @@
 
 #include "storage/atomic_file.h"
 #include "storage/confined_open.h"
+#include "storage/errc_bridge.h"
 #include "storage/name_lock.h"
 #include "storage/partial_uploads.h"
 
@@ -140,6 +141,8 @@ Upload& Upload::operator=(Upload&& other) noexcept {
     hasher_ = std::move(other.hasher_);
     deferred_ = std::move(other.deferred_);
     committed_ = other.committed_;
+    published_version_ = std::move(other.published_version_);
+    published_checksum_ = std::move(other.published_checksum_);
   }
   return *this;
 }
@@ -198,7 +201,7 @@ Status Upload::publish(const TargetCheck& check) {
   if (check) {
     auto state = target_state(dir_.get(), target_name_);
     if (!state) return std::move(state).error();
-    if (auto allowed = check(*state); !allowed) return allowed;
+    if (auto allowed = check(*state); !allowed) return errc_error_of(allowed.error());
     // Expected absent: another process creating the name meanwhile must not be overwritten.
     if (!state->exists) flags = RENAME_NOREPLACE;
   }
@@ -246,6 +249,9 @@ Status Upload::commit(const TargetCheck& check) {
   }
   if (auto published = publish(check); !published) return published;
   committed_ = true;
+  // rename(2) changes the inode's ctime, so the tag is taken after it.
+  if (::fstat(file_.get(), &st) == 0) published_version_ = version_tag(st);
+  published_checksum_ = std::move(checksum);
   auto synced = fsync_directory(dir_.get());
   close();
   return synced;

@@ -43,6 +43,10 @@ class Upload {
   std::uint64_t size() const noexcept { return size_; }
   bool resumable() const noexcept { return expected_hash_.has_value(); }
   const std::string& partial_name() const noexcept { return partial_name_; }
+  // After a successful commit(): the published file's version_tag() and checksum, read from
+  // the very inode that was renamed into place (no second lookup of the name can race).
+  const std::string& published_version() const noexcept { return published_version_; }
+  const std::string& published_checksum() const noexcept { return published_checksum_; }
 
   // Appends `bytes`. size_mismatch (nothing written) if they would go past size(). A failed
   // write (disk_full for ENOSPC/EDQUOT, io_error) removes the partial file, resumable or not,
@@ -86,6 +90,8 @@ class Upload {
   Xxh3Hasher hasher_;              // checksum of bytes [0, offset_)
   std::optional<Error> deferred_;  // a failure inside advance(), reported by commit()
   bool committed_ = false;
+  std::string published_version_;
+  std::string published_checksum_;
 };
 
 }  // namespace netdisk::storage

@@ -35,17 +35,11 @@
 #include <string_view>
 #include <vector>
 
+#include "storage/dir_entry.h"
 #include "storage/storage_error.h"
 #include "storage/target_check.h"
 
 namespace netdisk::storage {
-
-struct DirEntry {
-  std::string name;
-  bool is_directory = false;
-  std::uint64_t size = 0;  // 0 for folders
-  std::int64_t mtime_ns = 0;
-};
 
 // One version of a file, opened for reading. It keeps reading that version even if the name
 // is replaced or removed meanwhile.

@@ -18,11 +18,12 @@ storage::TargetCheck delete_check(const Preconditions& conditions, bool folder_u
   if (!conditions.any() && !folder_url) return {};
   auto preconditions = conditions.any() ? precondition_check(conditions) : storage::TargetCheck{};
   return [preconditions = std::move(preconditions),
-          folder_url](const storage::TargetState& state) -> Status {
+          folder_url](const storage::TargetState& state) -> storage::StorageStatus {
     if (folder_url && !state.is_directory) {
-      return make_error(Errc::not_a_directory, "this is a file, not a folder");
+      return storage::storage_error(storage::StorageErrc::not_a_directory,
+                                    "this is a file, not a folder");
     }
-    return preconditions ? preconditions(state) : Status{};
+    return preconditions ? preconditions(state) : storage::StorageStatus{};
   };
 }
 

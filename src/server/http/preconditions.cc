@@ -111,13 +111,14 @@ std::optional<Validators> validators_of(const storage::TargetState& state) {
 }
 
 storage::TargetCheck precondition_check(Preconditions conditions) {
-  return [conditions = std::move(conditions)](const storage::TargetState& state) -> Status {
+  return [conditions = std::move(conditions)](
+             const storage::TargetState& state) -> storage::StorageStatus {
     if (evaluate_preconditions(conditions, validators_of(state), false) == Verdict::proceed) {
       return {};
     }
-    return make_error(Errc::precondition_failed,
-                      "the file is not in the state the request's conditions require "
-                      "(If-Match, If-None-Match, If-Unmodified-Since)");
+    return storage::storage_error(storage::StorageErrc::condition_failed,
+                                  "the file is not in the state the request's conditions require "
+                                  "(If-Match, If-None-Match, If-Unmodified-Since)");
   };
 }
 
