@@ -1,12 +1,12 @@
 #include "server/http/file_delete.h"
 
+#include "server/http/api_adapter.h"
 #include "server/http/auth.h"
 #include "server/http/exchange.h"
 #include "server/http/folder_listing.h"
 #include "server/http/http_context.h"
 #include "server/http/preconditions.h"
 #include "server/http/responses.h"
-#include "server/http/api_adapter.h"
 #include "server/ops/op_table.h"
 #include "server/ops/session.h"
 

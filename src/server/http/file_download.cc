@@ -8,6 +8,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include "server/http/api_adapter.h"
 #include "server/http/auth.h"
 #include "server/http/byteranges.h"
 #include "server/http/content_disposition.h"
@@ -19,9 +20,9 @@
 #include "server/http/range.h"
 #include "server/http/responses.h"
 #include "server/http/url.h"
-#include "server/http/api_adapter.h"
 #include "server/ops/op_table.h"
 #include "server/ops/session.h"
+#include "server/server_context.h"
 
 namespace netdisk::server::http {
 namespace {

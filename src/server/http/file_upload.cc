@@ -14,12 +14,12 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include "server/http/api_adapter.h"
 #include "server/http/auth.h"
 #include "server/http/exchange.h"
 #include "server/http/http_context.h"
 #include "server/http/preconditions.h"
 #include "server/http/responses.h"
-#include "server/http/api_adapter.h"
 #include "server/ops/op_table.h"
 #include "server/ops/session.h"
 #include "server/server_context.h"

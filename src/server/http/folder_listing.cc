@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "server/http/api_adapter.h"
 #include "server/http/auth.h"
 #include "server/http/exchange.h"
 #include "server/http/field_text.h"
@@ -13,10 +14,9 @@
 #include "server/http/preconditions.h"
 #include "server/http/responses.h"
 #include "server/http/url.h"
-#include "server/http/api_adapter.h"
+#include "server/listing.h"
 #include "server/ops/session.h"
 #include "server/ops/storage_access.h"
-#include "server/listing.h"
 
 namespace netdisk::server::http {
 namespace {
