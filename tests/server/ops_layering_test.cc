@@ -1,6 +1,7 @@
 // The operation layer's two structural promises (docs/ARCHITECTURE.md, "The operation
 // layer"), checked on the source tree: no file under src/server/ops/ includes a socket, Beast
 // or HTTP header, and every operation name appears in src/server only in the one op table.
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -13,7 +14,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path kServer = fs::path(NETDISK_SOURCE_DIR) / "src" / "server";
+// The tree checked: this build's sources, or NETDISK_CHECK_SOURCE_DIR (to show the checks
+// failing on an older tree).
+const fs::path kServer = [] {
+  const char* other = std::getenv("NETDISK_CHECK_SOURCE_DIR");
+  return fs::path(other != nullptr ? other : NETDISK_SOURCE_DIR) / "src" / "server";
+}();
 
 std::string read_all(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
