@@ -37,9 +37,11 @@ std::vector<fs::path> sources_under(const fs::path& root) {
   return files;
 }
 
-// Two op names are ordinary words elsewhere: "checksum" is also a reply field of the ops, and
-// "download" the file name Content-Disposition falls back to.
+// Three op names also name something else: "checksum" is a reply field of the ops,
+// "download" the file name Content-Disposition falls back to, and "chat.private" the event
+// the chat room sends the receiver (docs/PROTOCOL.md, section 9).
 bool also_a_plain_word(const std::string& name, const fs::path& file) {
+  if (name == "chat.private") return file.stem() == "chat_room";
   if (name == "checksum") return file.parent_path().filename() == "ops";
   if (name == "download") return file.stem() == "content_disposition";
   return false;
