@@ -13,7 +13,7 @@
 #include "protocol/frame.h"
 #include "protocol/message.h"
 #include "server/io_workers.h"
-#include "server/op_table.h"
+#include "server/ops/op_table.h"
 #include "server/server_context.h"
 #include "server/stream_io.h"
 #include "server/stream_pace.h"
@@ -44,6 +44,11 @@ std::string describe_peer(const asio::ip::tcp::socket& socket) {
   return fmt::format("{}:{}", endpoint.address().to_string(), endpoint.port());
 }
 
+bool opens_connection(std::string_view op) {
+  const auto* found = ops::find_op(op);
+  return found != nullptr && found->opens_connection;
+}
+
 }  // namespace
 
 Connection::Connection(asio::ip::tcp::socket socket, IoWorker& worker, ServerContext& server,
@@ -53,7 +58,8 @@ Connection::Connection(asio::ip::tcp::socket socket, IoWorker& worker, ServerCon
       server_(server),
       serial_(serial),
       peer_(describe_peer(socket_)),
-      peer_address_(peer_address_of(socket_)),
+      session_(server, ops::Transport::tcp, peer_address_of(socket_),
+               fmt::format("conn#{}", serial)),
       decoder_(protocol::kHandshakeMaxFrameBytes),
       last_progress_(Clock::now()),
       deadline_(last_progress_ + server.config.handshake_timeout),
@@ -66,7 +72,8 @@ Connection::~Connection() { server_.open_connections.fetch_sub(1, std::memory_or
 
 void Connection::start(std::shared_ptr<Connection> connection) {
   auto& self = *connection;
-  self.worker_.connections.insert(&self);
+  self.registration_.emplace(self.worker_, &self);
+  self.session_.attach_chat_member(connection);
   boost::system::error_code ignored;
   self.socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
   spdlog::info("conn#{} open from {}", self.serial_, self.peer_);
@@ -135,13 +142,6 @@ void Connection::force_close() {
   outbox_.close();
 }
 
-void Connection::log_in(std::string user, std::string token) {
-  if (user_ && *user_ != user) log_out();
-  spdlog::info("conn#{} logged in as {}", serial_, user);
-  user_ = std::move(user);
-  session_token_ = std::move(token);
-}
-
 boost::asio::any_io_executor Connection::chat_executor() const {
   return const_cast<asio::ip::tcp::socket&>(socket_).get_executor();
 }
@@ -152,26 +152,21 @@ bool Connection::chat_deliver(const SharedFrame& frame) {
 }
 
 void Connection::chat_dropped(const SharedFrame& frame) {
-  if (!in_chat_) return;
-  in_chat_ = false;
+  if (!session_.in_chat()) return;
+  session_.dropped_from_chat();
   outbox_.push(frame);  // one small frame past the limit, so the member learns why
-}
-
-void Connection::log_out() {
-  if (in_chat_) {
-    server_.chat.leave(*this);
-    in_chat_ = false;
-  }
-  if (user_) spdlog::info("conn#{} logged out ({})", serial_, *user_);
-  user_.reset();
-  session_token_.clear();
-  file_store_.reset();
-  upload_.reset();
 }
 
 void Connection::complete_handshake(int version) {
   version_ = version;
   decoder_.set_max_frame_bytes(server_.config.max_frame_bytes);
+}
+
+void Connection::limit_send_buffer() {
+  boost::system::error_code ignored;
+  socket_.set_option(
+      asio::socket_base::send_buffer_size(static_cast<int>(server_.config.chat_queue_bytes)),
+      ignored);
 }
 
 asio::awaitable<Result<std::optional<std::string_view>>> Connection::next_frame() {
@@ -248,13 +243,45 @@ asio::awaitable<bool> Connection::handle_frame(std::string_view payload) {
     send(protocol::encode_error(request.id, parsed.error()));
     co_return true;
   }
-  if (!greeted() && request.op != "hello") {
+  if (!greeted() && !opens_connection(request.op)) {
     send(protocol::encode_error(request.id,
                                 make_error(Errc::handshake_required,
                                            "the first message must be hello")));
     co_return false;
   }
-  auto reply = co_await dispatch(*this, request);
+  co_return co_await handle_request(request);
+}
+
+asio::awaitable<bool> Connection::handle_request(protocol::Request& request) {
+  const auto* op = ops::find_op(request.op);
+  ops::OpCall call{server_, session_, request.body, request.id, greeted()};
+  auto admitted = ops::admit(op, request.op, call);
+  Result<std::optional<nlohmann::json>> reply = std::optional<nlohmann::json>{};
+  if ((!admitted || !op->takes_stream) && request.body.contains("stream")) {
+    // Nobody will read the stream this request declares: drop it here, or its bytes would be
+    // taken for the next frames (a file's content run as requests).
+    auto skipped = co_await skip_declared_stream(*this, request.body);
+    if (!skipped) {
+      reply = std::move(skipped).error();
+    } else if (*skipped && admitted) {
+      reply = make_error(Errc::bad_request,
+                         fmt::format("{} takes no stream; its {} bytes were read and dropped",
+                                     op->name, **skipped));
+    }
+  }
+  if (reply.ok()) {
+    auto result = co_await ops::dispatch(op, request.op, call);
+    if (result.ok()) {
+      reply = co_await apply_reply(call, *result);
+    } else {
+      if (admitted && op->takes_stream && !errc_is_fatal(result.error().code)) {
+        // Refused before reading its stream: read it now, to stay in sync.
+        auto skipped = co_await skip_declared_stream(*this, request.body);
+        if (!skipped) result = std::move(skipped).error();
+      }
+      reply = std::move(result).error();
+    }
+  }
   if (!reply.ok()) {
     const auto& error = reply.error();
     if (error.code == Errc::internal_error || error.code == Errc::io_error) {
@@ -268,12 +295,43 @@ asio::awaitable<bool> Connection::handle_frame(std::string_view payload) {
   co_return true;
 }
 
+// Applies the reply's effects and moves its stream. The fields to send, or nullopt when they
+// already went out (before a download's bytes).
+asio::awaitable<Result<std::optional<nlohmann::json>>> Connection::apply_reply(
+    ops::OpCall& call, ops::OpReply& reply) {
+  if (reply.agreed_version) complete_handshake(*reply.agreed_version);
+  if (reply.joined_chat) limit_send_buffer();
+  if (reply.stream_in) {
+    auto& in = *reply.stream_in;
+    auto received = co_await receive_into_upload(*this, *in.sink, in.length);
+    auto finished = co_await in.finish(call, std::move(received));
+    if (!finished) co_return std::move(finished).error();
+    co_return std::optional<nlohmann::json>(std::move(finished->fields));
+  }
+  if (!reply.stream_out) co_return std::optional<nlohmann::json>(std::move(reply.fields));
+  send(protocol::encode_reply(call.id, std::move(reply.fields)));
+  auto sent = co_await send_stream(*reply.stream_out);
+  if (!sent) co_return std::move(sent).error();
+  co_return std::optional<nlohmann::json>{};
+}
+
+asio::awaitable<Status> Connection::send_stream(const ops::StreamOut& stream) {
+  co_await outbox_.acquire_exclusive();
+  auto sent = co_await send_file_range(*this, stream.file.fd.get(), stream.offset, stream.length,
+                                       server_.config.send_mode);
+  if (!sent.ok()) {
+    spdlog::info("conn#{} download stopped: {}", serial_, sent.error().message);
+    // The peer is still reading file data: an error frame now would land in its file. It sees
+    // the stream end early and resumes against the version it was told.
+    abandon_output();
+  }
+  outbox_.release_exclusive();
+  co_return sent;
+}
+
 asio::awaitable<void> Connection::close_with(std::optional<Error> error) {
   closing_ = true;
-  if (in_chat_) {
-    server_.chat.leave(*this);
-    in_chat_ = false;
-  }
+  session_.leave_chat();
   deadline_ = Clock::now() + kLingerTime;
   if (error) {
     spdlog::info("conn#{} closing: {} ({})", serial_, errc_name(error->code), error->message);
@@ -295,7 +353,7 @@ asio::awaitable<void> Connection::close_with(std::optional<Error> error) {
     }
   }
   force_close();
-  worker_.connections.erase(this);
+  registration_.reset();
   auto lifetime = std::chrono::duration<double>(Clock::now() - opened_at_).count();
   spdlog::info("conn#{} closed after {:.1f}s, {} requests", serial_, lifetime, requests_);
 }

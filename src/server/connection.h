@@ -1,8 +1,10 @@
-// Connection: one client's TCP connection, from accept to close. The read loop takes frames
-// off the socket (protocol::FrameDecoder), checks the handshake, dispatches each request to
-// its handler through the op table, and queues the reply on the Outbox, whose writer
-// coroutine owns the sending side. Both coroutines hold a shared_ptr to the connection and
-// run on its worker's thread; other threads talk to it only through asio::post.
+// Connection: one client's TCP connection, from accept to close: the TCP adapter of the
+// operation layer (server/ops/). The read loop takes frames off the socket
+// (protocol::FrameDecoder), checks the handshake, dispatches each request through the op
+// table for its Session, and queues the reply on the Outbox, whose writer coroutine owns the
+// sending side; a reply's stream (StreamOut, StreamIn) moves through stream_io.h. Both
+// coroutines hold a shared_ptr to the connection and run on its worker's thread; other
+// threads talk to it only through asio::post.
 #pragma once
 
 #include <chrono>
@@ -18,10 +20,12 @@
 
 #include "common/result.h"
 #include "protocol/frame_decoder.h"
+#include "protocol/message.h"
 #include "server/chat/chat_member.h"
+#include "server/ops/operation.h"
+#include "server/ops/session.h"
 #include "server/outbox.h"
-#include "storage/file_store.h"
-#include "storage/upload.h"
+#include "server/worker_registration.h"
 
 namespace netdisk::server {
 
@@ -57,13 +61,8 @@ class Connection : public std::enable_shared_from_this<Connection>, public ChatM
   // Queues a complete frame for sending.
   void send(std::string frame) { outbox_.push(std::move(frame)); }
 
-  // The logged-in user, if any, and the session token this connection logged in with.
-  const std::optional<std::string>& user() const noexcept { return user_; }
-  const std::string& session_token() const noexcept { return session_token_; }
-  void log_in(std::string user, std::string token);
-  void log_out();
-  // The peer's IP address without the port (for login throttling).
-  const std::string& peer_address() const noexcept { return peer_address_; }
+  // The caller's state: user, storage handle, pending upload, chat membership.
+  ops::Session& session() noexcept { return session_; }
 
   // For raw byte streams (src/server/stream_io.h): the socket and the bytes already read past
   // the last frame.
@@ -82,27 +81,13 @@ class Connection : public std::enable_shared_from_this<Connection>, public ChatM
   // Only while holding the Outbox's exclusive access.
   void abandon_output() { outbox_.abandon(); }
 
-  // The logged-in user's folder (opened on first use by the file handlers) and the upload in
-  // progress on this connection, if any. Touched only by this connection's handlers.
-  std::shared_ptr<storage::FileStore>& file_store() noexcept { return file_store_; }
-  struct PendingUpload {
-    std::string path;
-    storage::Upload upload;
-    storage::TargetCheck check;  // the upload's if_version / if_absent, run at commit
-  };
-  std::optional<PendingUpload>& upload() noexcept { return upload_; }
-
   // ChatMember: a logged-in connection in the chat room. Events queue on the Outbox, bounded
   // by --chat-queue-bytes.
-  const std::string& chat_name() const override { return *user_; }
+  const std::string& chat_name() const override { return *session_.user(); }
   boost::asio::any_io_executor chat_executor() const override;
   bool chat_deliver(const SharedFrame& frame) override;
   void chat_dropped(const SharedFrame& frame) override;
-  bool in_chat() const noexcept { return in_chat_; }
-  void set_in_chat(bool in_chat) noexcept { in_chat_ = in_chat; }
 
-  // Called by the hello handler once the versions are agreed.
-  void complete_handshake(int version);
   bool greeted() const noexcept { return version_ != 0; }
 
  private:
@@ -112,6 +97,19 @@ class Connection : public std::enable_shared_from_this<Connection>, public ChatM
   boost::asio::awaitable<Result<std::optional<std::string_view>>> next_frame();
   // Handles one frame. Returns false when the connection must close.
   boost::asio::awaitable<bool> handle_frame(std::string_view payload);
+  // Runs the request through the op table and sends its reply (and stream). Returns false
+  // when the connection must close.
+  boost::asio::awaitable<bool> handle_request(protocol::Request& request);
+  // The reply's transport effects and streams, once the op succeeded.
+  boost::asio::awaitable<Result<std::optional<nlohmann::json>>> apply_reply(
+      ops::OpCall& call, ops::OpReply& reply);
+  boost::asio::awaitable<Status> send_stream(const ops::StreamOut& stream);
+  // Once hello agreed a version: frames may now be as large as the configuration allows.
+  void complete_handshake(int version);
+  // A chat member may pin only so much memory: its Outbox queue is bounded by
+  // --chat-queue-bytes, and so is its kernel send buffer (which loopback autotuning would
+  // otherwise let grow to megabytes). Bulk transfers belong on another connection.
+  void limit_send_buffer();
   // Sends one last error frame (if any), flushes, and closes gracefully.
   boost::asio::awaitable<void> close_with(std::optional<Error> error);
   void refresh_deadline();
@@ -121,11 +119,8 @@ class Connection : public std::enable_shared_from_this<Connection>, public ChatM
   ServerContext& server_;
   std::uint64_t serial_;
   std::string peer_;
-  std::string peer_address_;
-  std::optional<std::string> user_;
-  std::string session_token_;
-  std::shared_ptr<storage::FileStore> file_store_;
-  std::optional<PendingUpload> upload_;
+  ops::Session session_;
+  std::optional<WorkerRegistration> registration_;
   protocol::FrameDecoder decoder_;
   Clock::time_point last_progress_;  // last whole frame in, or the paced clock of a stream
   Clock::time_point deadline_;
@@ -138,7 +133,6 @@ class Connection : public std::enable_shared_from_this<Connection>, public ChatM
   bool shutdown_requested_ = false;
   bool closing_ = false;
   bool closed_ = false;
-  bool in_chat_ = false;
   bool streaming_ = false;
 };
 

@@ -18,10 +18,13 @@
 #include "protocol/json_parser.h"
 #include "protocol/message.h"
 #include "server/chat/chat_room.h"
+#include "server/http/api_adapter.h"
 #include "server/http/auth.h"
 #include "server/http/exchange.h"
 #include "server/http/http_context.h"
 #include "server/http/responses.h"
+#include "server/ops/op_table.h"
+#include "server/ops/session.h"
 #include "server/server_context.h"
 
 namespace netdisk::server::http {
@@ -128,48 +131,23 @@ class SocketMember : public ChatMember {
   bool writer_running_ = false;
 };
 
-// The TCP chat ops (docs/PROTOCOL.md, section 9), answered with the same replies.
-SharedFrame handle(ChatRoom& room, const std::shared_ptr<SocketMember>& member, bool& joined,
-                   std::string_view text) {
-  auto encode = [](std::string frame) {
-    return std::make_shared<const std::string>(std::move(frame));
-  };
+SharedFrame encode(std::string frame) {
+  return std::make_shared<const std::string>(std::move(frame));
+}
+
+// One message {id, op, ...} through the op table (only the ops allowed on the WebSocket),
+// answered with the same reply frame as on TCP (docs/PROTOCOL.md, section 9).
+asio::awaitable<SharedFrame> handle(ops::Session& session, std::string_view text) {
   auto request = protocol::parse_json_object(text);
-  if (!request) return encode(protocol::encode_error(0, request.error()));
+  if (!request) co_return encode(protocol::encode_error(0, request.error()));
   auto id_field = protocol::optional_uint_field(*request, "id");
   std::uint64_t id = id_field ? id_field->value_or(0) : 0;
-  auto op = protocol::string_field(*request, "op");
-  if (!op) return encode(protocol::encode_error(id, op.error()));
-  auto fail = [&](Error error) { return encode(protocol::encode_error(id, error)); };
-  auto not_joined = [&] {
-    return fail(make_error(Errc::bad_request, "join the chat first (chat.join)"));
-  };
-  if (*op == "chat.join") {
-    joined = true;
-    return encode(protocol::encode_reply(id, {{"members", room.join(member)}}));
-  }
-  if (*op == "chat.who") return encode(protocol::encode_reply(id, {{"members", room.who()}}));
-  if (*op == "chat.leave") {
-    if (joined) room.leave(*member);
-    joined = false;
-    return encode(protocol::encode_reply(id, nlohmann::json::object()));
-  }
-  if (*op == "chat.send" || *op == "chat.private") {
-    auto message = protocol::string_field(*request, "text");
-    if (!message) return fail(message.error());
-    if (!joined) return not_joined();
-    Status sent;
-    if (*op == "chat.send") {
-      sent = room.broadcast(*member, *message);
-    } else {
-      auto to = protocol::string_field(*request, "to");
-      if (!to) return fail(to.error());
-      sent = room.send_private(*member, *to, *message);
-    }
-    if (!sent) return fail(sent.error());
-    return encode(protocol::encode_reply(id, nlohmann::json::object()));
-  }
-  return fail(make_error(Errc::unknown_op, "unknown chat op"));
+  auto name = protocol::string_field(*request, "op");
+  if (!name) co_return encode(protocol::encode_error(id, name.error()));
+  ops::OpCall call{session.server(), session, *request, id};
+  auto reply = co_await ops::dispatch(ops::find_op(*name), *name, call);
+  if (!reply) co_return encode(protocol::encode_error(id, reply.error()));
+  co_return encode(protocol::encode_reply(id, std::move(reply->fields)));
 }
 
 }  // namespace
@@ -186,7 +164,6 @@ asio::awaitable<void> serve_chat_socket(Exchange& exchange, const Caller& caller
     co_return co_await exchange.send_error(
         make_error(Errc::permission_denied, "cross-site WebSocket refused"));
   }
-  auto& server = exchange.context().server;
   exchange.close_after();  // the connection ends with the WebSocket
   exchange.mark_responded();
   exchange.stream().expires_never();  // the WebSocket keeps its own timeouts
@@ -201,16 +178,18 @@ asio::awaitable<void> serve_chat_socket(Exchange& exchange, const Caller& caller
   auto executor = co_await asio::this_coro::executor;
   auto member = std::make_shared<SocketMember>(socket, caller.username, executor);
   member->start_writer(member);
-  bool joined = false;
+  auto session = http_session(exchange, ops::Transport::websocket);
+  session.assume_user(caller.username);
+  session.attach_chat_member(member);
   beast::flat_buffer buffer;
   while (true) {
     auto [ec, n] = co_await socket.async_read(buffer, kAsTuple);
     if (ec) break;
     auto text = beast::buffers_to_string(buffer.data());
     buffer.consume(buffer.size());
-    member->push(handle(server.chat, member, joined, text));
+    member->push(co_await handle(session, text));
   }
-  if (joined) server.chat.leave(*member);
+  session.leave_chat();
   co_await member->stop();
 }
 

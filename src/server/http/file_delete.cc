@@ -1,12 +1,14 @@
 #include "server/http/file_delete.h"
 
+#include "server/http/api_adapter.h"
 #include "server/http/auth.h"
 #include "server/http/exchange.h"
 #include "server/http/folder_listing.h"
 #include "server/http/http_context.h"
 #include "server/http/preconditions.h"
 #include "server/http/responses.h"
-#include "server/http/user_store.h"
+#include "server/ops/op_table.h"
+#include "server/ops/session.h"
 
 namespace netdisk::server::http {
 namespace {
@@ -31,10 +33,13 @@ storage::TargetCheck delete_check(const Preconditions& conditions, bool folder_u
 
 asio::awaitable<void> serve_delete(Exchange& exchange, const Caller& caller,
                                    const std::string& path, bool folder_url) {
-  auto check = delete_check(read_preconditions(exchange.request()), folder_url);
-  auto removed = co_await with_user_store(
-      exchange.context().server, caller.username,
-      [&path, &check](storage::FileStore& store) { return store.remove(path, check); });
+  auto session = http_session(exchange, ops::Transport::http);
+  session.assume_user(caller.username);
+  nlohmann::json body = {{"path", path}};
+  ops::OpCall call{exchange.context().server, session, body};
+  call.target_check = delete_check(read_preconditions(exchange.request()), folder_url);
+  const auto& op = ops::files_op(ops::FilesRole::remove);
+  auto removed = co_await ops::dispatch(&op, op.name, call);
   if (!removed && removed.error().code == Errc::not_a_directory && folder_url) {
     co_return co_await refuse_file_as_folder(exchange);
   }

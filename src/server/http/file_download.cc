@@ -8,6 +8,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include "server/http/api_adapter.h"
 #include "server/http/auth.h"
 #include "server/http/byteranges.h"
 #include "server/http/content_disposition.h"
@@ -19,7 +20,9 @@
 #include "server/http/range.h"
 #include "server/http/responses.h"
 #include "server/http/url.h"
-#include "server/http/user_store.h"
+#include "server/ops/op_table.h"
+#include "server/ops/session.h"
+#include "server/server_context.h"
 
 namespace netdisk::server::http {
 namespace {
@@ -76,10 +79,13 @@ asio::awaitable<void> send_multipart(Exchange& exchange,
 
 asio::awaitable<void> serve_download(Exchange& exchange, const Caller& caller,
                                      const std::string& path) {
-  auto& server = exchange.context().server;
-  auto opened = co_await with_user_store(
-      server, caller.username,
-      [&path](storage::FileStore& store) { return store.open_for_download(path); });
+  // The download op opens the whole file (offset 0); ranges are HTTP's, chosen below.
+  auto session = http_session(exchange, ops::Transport::http);
+  session.assume_user(caller.username);
+  nlohmann::json body = {{"path", path}};
+  ops::OpCall call{exchange.context().server, session, body};
+  const auto& op = ops::files_op(ops::FilesRole::read);
+  auto opened = co_await ops::dispatch(&op, op.name, call);
   if (!opened && opened.error().code == Errc::is_a_directory) {
     co_await redirect_to_folder(exchange);
     co_return;
@@ -88,7 +94,7 @@ asio::awaitable<void> serve_download(Exchange& exchange, const Caller& caller,
     co_await exchange.send_error(opened.error());
     co_return;
   }
-  const auto& file = *opened;
+  const auto& file = opened->stream_out->file;
   std::string etag = "\"" + file.version + "\"";
   auto modified = seconds_of(file.mtime_ns);
 

@@ -14,12 +14,14 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include "server/http/api_adapter.h"
 #include "server/http/auth.h"
 #include "server/http/exchange.h"
 #include "server/http/http_context.h"
 #include "server/http/preconditions.h"
 #include "server/http/responses.h"
-#include "server/http/user_store.h"
+#include "server/ops/op_table.h"
+#include "server/ops/session.h"
 #include "server/server_context.h"
 #include "server/stream_pace.h"
 
@@ -30,16 +32,6 @@ namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
 constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t kChunkBytes = 256 * 1024;
-
-struct Begun {
-  storage::Upload upload;
-  bool replaces = false;  // a file was there before: 200 rather than 201
-};
-
-struct Published {
-  std::string version;
-  std::uint64_t size = 0;
-};
 
 // Refuses before any body byte is read; the unread body means the connection must close.
 asio::awaitable<void> refuse(Exchange& exchange, Error error) {
@@ -109,19 +101,15 @@ asio::awaitable<void> serve_upload(Exchange& exchange, const Caller& caller,
   }
   std::uint64_t size = *header_parser.content_length();
   auto conditions = read_preconditions(exchange.request());
-  // Checked here so a doomed body is never read, and again where the upload commits.
+  // The upload op checks these before any body byte is read, and again where it commits.
   auto check = conditions.any() ? precondition_check(conditions) : storage::TargetCheck{};
-  auto begun = co_await with_user_store(
-      server, caller.username, [&path, size, &check](storage::FileStore& store) -> Result<Begun> {
-        auto upload = store.begin_upload(path, size, std::nullopt);
-        if (!upload) return std::move(upload).error();
-        auto before = store.target_state(path);
-        if (!before) return std::move(before).error();
-        if (check) {
-          if (auto allowed = check(*before); !allowed) return std::move(allowed).error();
-        }
-        return Begun{std::move(*upload), before->exists};
-      });
+  auto session = http_session(exchange, ops::Transport::http);
+  session.assume_user(caller.username);
+  nlohmann::json announce = {{"path", path}, {"size", size}};
+  ops::OpCall call{server, session, announce};
+  call.target_check = std::move(check);
+  const auto& upload_op = ops::files_op(ops::FilesRole::write);
+  auto begun = co_await ops::dispatch(&upload_op, upload_op.name, call);
   if (!begun) {
     auto error = std::move(begun).error();
     if (error.code == Errc::not_found) {
@@ -133,7 +121,15 @@ asio::awaitable<void> serve_upload(Exchange& exchange, const Caller& caller,
     co_await refuse(exchange, std::move(error));
     co_return;
   }
-  auto& upload = begun->upload;
+  nlohmann::json data = {{"stream", size}};
+  ops::OpCall data_call{server, session, data};
+  const auto& data_op = ops::files_op(ops::FilesRole::write_data);
+  auto streaming = co_await ops::dispatch(&data_op, data_op.name, data_call);
+  if (!streaming) {
+    co_await refuse(exchange, std::move(streaming).error());
+    co_return;
+  }
+  auto& stream_in = *streaming->stream_in;
 
   if (beast::iequals(exchange.header(bhttp::field::expect), "100-continue")) {
     bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, 11};
@@ -145,32 +141,29 @@ asio::awaitable<void> serve_upload(Exchange& exchange, const Caller& caller,
     }
   }
 
-  auto received = co_await receive_body(exchange, upload);
-  if (!received) {
+  auto received = co_await receive_body(exchange, *stream_in.sink);
+  bool body_read = received.ok();
+  if (!body_read) {
     spdlog::info("http: upload of {} by {} failed: {}", path, caller.username,
                  received.error().message);
-    co_await run_blocking(server.blocking_pool, [&upload] { upload.discard(); });
-    exchange.close_after();
-    co_await exchange.send_error(received.error());
-    co_return;
   }
-  auto published = co_await with_user_store(
-      server, caller.username,
-      [&upload, &path, &check](storage::FileStore& store) -> Result<Published> {
-        auto committed = upload.commit(check);
-        if (!committed) return std::move(committed).error();
-        auto file = store.open_for_download(path);
-        if (!file) return std::move(file).error();
-        return Published{file->version, file->size};
-      });
+  // Commits, or after a failed body removes the partial (an HTTP PUT does not resume).
+  auto published = co_await stream_in.finish(data_call, std::move(received));
+  if (!body_read) exchange.close_after();
   if (!published) {
     co_await exchange.send_error(published.error());
     co_return;
   }
-  auto status = begun->replaces ? bhttp::status::ok : bhttp::status::created;
-  auto response =
-      json_response(status, {{"size", published->size}, {"version", published->version}});
-  response.set(bhttp::field::etag, "\"" + published->version + "\"");
+  const auto& fields = published->fields;
+  if (!fields.contains("version")) {
+    co_await exchange.send_error(make_error(Errc::io_error, "the upload was published but "
+                                                            "could not be opened again"));
+    co_return;
+  }
+  std::string version = fields["version"];
+  auto status = stream_in.target_existed ? bhttp::status::ok : bhttp::status::created;
+  auto response = json_response(status, {{"size", fields["offset"]}, {"version", version}});
+  response.set(bhttp::field::etag, "\"" + version + "\"");
   co_await exchange.send(std::move(response));
 }
 

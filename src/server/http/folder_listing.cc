@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "server/http/api_adapter.h"
 #include "server/http/auth.h"
 #include "server/http/exchange.h"
 #include "server/http/field_text.h"
@@ -13,8 +14,9 @@
 #include "server/http/preconditions.h"
 #include "server/http/responses.h"
 #include "server/http/url.h"
-#include "server/http/user_store.h"
 #include "server/listing.h"
+#include "server/ops/session.h"
+#include "server/ops/storage_access.h"
 
 namespace netdisk::server::http {
 namespace {
@@ -79,9 +81,11 @@ asio::awaitable<void> refuse_file_as_folder(Exchange& exchange) {
 
 asio::awaitable<void> serve_folder(Exchange& exchange, const Caller& caller,
                                    const std::string& folder) {
-  auto listed =
-      co_await with_user_store(exchange.context().server, caller.username,
-                               [&folder](storage::FileStore& store) { return store.list(folder); });
+  // The whole folder, not a page of it as the list op gives: this is a page for people.
+  auto session = http_session(exchange, ops::Transport::http);
+  session.assume_user(caller.username);
+  auto listed = co_await ops::with_space(
+      session, [&folder](storage::FileStore& store) { return store.list(folder); });
   if (!listed && listed.error().code == Errc::not_a_directory) {
     co_return co_await refuse_file_as_folder(exchange);
   }

@@ -5,10 +5,11 @@
 
 #include <fmt/format.h>
 
-#include "server/http/api_handlers.h"
+#include "server/http/api_adapter.h"
 #include "server/http/assets.h"
 #include "server/http/auth.h"
 #include "server/http/chat_socket.h"
+#include "server/http/cookies.h"
 #include "server/http/exchange.h"
 #include "server/http/file_delete.h"
 #include "server/http/file_download.h"
@@ -16,6 +17,7 @@
 #include "server/http/folder_listing.h"
 #include "server/http/responses.h"
 #include "server/http/url.h"
+#include "server/ops/op_table.h"
 
 namespace netdisk::server::http {
 namespace {
@@ -25,25 +27,9 @@ using Verb = bhttp::verb;
 
 constexpr std::string_view kFilesAllow = "GET, HEAD, PUT, DELETE, OPTIONS";
 
-using PublicHandler = asio::awaitable<void> (*)(Exchange&);
-using UserHandler = asio::awaitable<void> (*)(Exchange&, const Caller&);
-
-struct ApiRoute {
-  std::string_view name;
-  Verb method;
-  PublicHandler public_handler;  // no login needed (register, login, logout)
-  UserHandler user_handler;      // called with the authenticated caller
-};
-
-const std::array kApiRoutes = {
-    ApiRoute{"register", Verb::post, &api_register, nullptr},
-    ApiRoute{"login", Verb::post, &api_login, nullptr},
-    ApiRoute{"logout", Verb::post, &api_logout, nullptr},
-    ApiRoute{"me", Verb::get, nullptr, &api_me},
-    ApiRoute{"list", Verb::get, nullptr, &api_list},
-    ApiRoute{"mkdir", Verb::post, nullptr, &api_mkdir},
-    ApiRoute{"rename", Verb::post, nullptr, &api_rename},
-};
+Verb verb_of(ops::ApiRoute::Method method) {
+  return method == ops::ApiRoute::Method::post ? Verb::post : Verb::get;
+}
 
 asio::awaitable<void> method_not_allowed(Exchange& exchange, std::string_view allow) {
   auto response = error_response(bhttp::status::method_not_allowed, Errc::bad_request,
@@ -77,26 +63,30 @@ asio::awaitable<std::optional<Caller>> admit(Exchange& exchange) {
   co_return std::move(*caller);
 }
 
+// An /api route: the op table names the op behind it (ops/op_table.h).
 asio::awaitable<void> route_api(Exchange& exchange, std::string_view name) {
-  const ApiRoute* found = nullptr;
-  for (const auto& entry : kApiRoutes) {
-    if (entry.name == name) found = &entry;
-  }
-  if (found == nullptr) {
+  const ops::OpInfo* op = ops::find_api_route(name);
+  if (op == nullptr) {
     co_return co_await exchange.send_error(make_error(Errc::not_found, "no such API call"));
   }
-  if (exchange.request().method() != found->method) {
-    co_return co_await method_not_allowed(exchange,
-                                          std::string_view(bhttp::to_string(found->method)));
+  auto method = verb_of(op->api.method);
+  if (exchange.request().method() != method) {
+    co_return co_await method_not_allowed(exchange, std::string_view(bhttp::to_string(method)));
   }
-  if (found->public_handler != nullptr) {
+  auto session = http_session(exchange, ops::Transport::http);
+  if (op->api.anonymous) {
     if (auto csrf = check_csrf(exchange, false); !csrf) {
       co_return co_await exchange.send_error(csrf.error());
     }
-    co_return co_await found->public_handler(exchange);
+    // Logout ends the cookie's token, whatever state it is in.
+    auto cookie = find_cookie(exchange.header(bhttp::field::cookie), kSessionCookie);
+    if (cookie && !cookie->empty()) session.assume_token(std::string(*cookie));
+    co_return co_await call_api(exchange, *op, session);
   }
   auto caller = co_await admit(exchange);
-  if (caller) co_await found->user_handler(exchange, *caller);
+  if (!caller) co_return;
+  session.assume_user(caller->username);
+  co_await call_api(exchange, *op, session);
 }
 
 // A trailing slash names a folder: GET and HEAD list it, DELETE removes it only if it is one.

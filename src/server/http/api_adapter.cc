@@ -1,0 +1,79 @@
+#include "server/http/api_adapter.h"
+
+#include <chrono>
+
+#include <fmt/format.h>
+
+#include "protocol/json_parser.h"
+#include "server/http/cookies.h"
+#include "server/http/exchange.h"
+#include "server/http/http_context.h"
+#include "server/http/responses.h"
+#include "server/http/url.h"
+
+namespace netdisk::server::http {
+namespace {
+
+namespace asio = boost::asio;
+using json = nlohmann::json;
+using Input = ops::ApiRoute::Input;
+using Cookie = ops::ApiRoute::Cookie;
+
+Result<json> query_input(const Exchange& exchange, const ops::ApiRoute& route) {
+  auto query = split_target(exchange.request().target()).query;
+  json input = json::object();
+  for (auto name : route.query_fields) {
+    if (name.empty()) continue;
+    auto value = query_param(query, name);
+    if (!value) return std::move(value).error();
+    if (*value) input[std::string(name)] = std::move(**value);
+  }
+  return input;
+}
+
+asio::awaitable<Result<json>> read_input(Exchange& exchange, const ops::ApiRoute& route) {
+  if (route.input == Input::query) co_return query_input(exchange, route);
+  if (route.input == Input::none) co_return json::object();
+  auto body = co_await exchange.read_body(kMaxJsonBodyBytes);
+  if (!body) co_return std::move(body).error();
+  co_return protocol::parse_json_object(*body);
+}
+
+// The reply as the route answers it: the login token travels only in the cookie.
+StringResponse api_response(Exchange& exchange, const ops::ApiRoute& route,
+                            const ops::Session& session, const json& input, json fields) {
+  if (route.echoes_path) fields["path"] = input.contains("path") ? input.at("path") : json("");
+  std::string cookie;
+  if (route.cookie == Cookie::issue) {
+    fields.erase("token");
+    auto expires = session.token_expires().value_or(std::chrono::system_clock::now());
+    auto remaining = std::chrono::duration_cast<std::chrono::seconds>(
+        expires - std::chrono::system_clock::now());
+    cookie = session_cookie(session.token(), remaining, exchange.secure());
+  } else if (route.cookie == Cookie::clear) {
+    cookie = cleared_session_cookie(exchange.secure());
+  }
+  auto response = json_response(static_cast<bhttp::status>(route.status), fields);
+  if (!cookie.empty()) response.set(bhttp::field::set_cookie, cookie);
+  return response;
+}
+
+}  // namespace
+
+ops::Session http_session(Exchange& exchange, ops::Transport transport) {
+  const auto& connection = exchange.connection();
+  return ops::Session(exchange.context().server, transport, connection.peer_address,
+                      fmt::format("http#{}", connection.session_id));
+}
+
+asio::awaitable<void> call_api(Exchange& exchange, const ops::OpInfo& op, ops::Session& session) {
+  auto input = co_await read_input(exchange, op.api);
+  if (!input) co_return co_await exchange.send_error(input.error());
+  ops::OpCall call{exchange.context().server, session, *input};
+  auto reply = co_await ops::dispatch(&op, op.name, call);
+  if (!reply) co_return co_await exchange.send_error(reply.error());
+  auto response = api_response(exchange, op.api, session, *input, std::move(reply->fields));
+  co_await exchange.send(std::move(response));
+}
+
+}  // namespace netdisk::server::http

@@ -1,0 +1,55 @@
+#include "server/ops/account_ops.h"
+
+#include "common/time_format.h"
+#include "protocol/fields.h"
+#include "server/ops/session.h"
+#include "server/server_context.h"
+
+namespace netdisk::server::ops {
+
+boost::asio::awaitable<OpResult> register_user(OpCall& call) {
+  auto username = protocol::string_field(call.body, "username");
+  if (!username) co_return std::move(username).error();
+  auto password = protocol::string_field(call.body, "password");
+  if (!password) co_return std::move(password).error();
+  std::string name(*username);
+  auto registered = co_await call.server.accounts.register_user(name, std::string(*password));
+  if (!registered.ok()) co_return std::move(registered).error();
+  co_return reply_with({{"username", name}});
+}
+
+boost::asio::awaitable<OpResult> login(OpCall& call) {
+  auto& accounts = call.server.accounts;
+  auto token = protocol::optional_string_field(call.body, "token");
+  if (!token) co_return std::move(token).error();
+  if (*token) {
+    auto user = accounts.resume(**token);
+    if (!user) co_return std::move(user).error();
+    call.session.log_in(*user, std::string(**token));
+    co_return reply_with({{"username", *user}, {"token", **token}});
+  }
+  auto username = protocol::string_field(call.body, "username");
+  if (!username) co_return std::move(username).error();
+  auto password = protocol::string_field(call.body, "password");
+  if (!password) co_return std::move(password).error();
+  auto granted = co_await accounts.login(std::string(*username), std::string(*password),
+                                         call.session.address());
+  if (!granted) co_return std::move(granted).error();
+  call.session.log_in(granted->username, granted->token, granted->expires);
+  co_return reply_with({{"username", granted->username},
+                        {"token", granted->token},
+                        {"expires", format_utc(granted->expires)}});
+}
+
+boost::asio::awaitable<OpResult> logout(OpCall& call) {
+  // Over HTTP the token is the cookie's, unchecked: ending an expired one is no error.
+  if (!call.session.token().empty()) call.server.accounts.logout(call.session.token());
+  call.session.log_out();
+  co_return reply_with(nlohmann::json::object());
+}
+
+boost::asio::awaitable<OpResult> whoami(OpCall& call) {
+  co_return reply_with({{"username", *call.session.user()}});
+}
+
+}  // namespace netdisk::server::ops

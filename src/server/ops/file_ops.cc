@@ -1,0 +1,99 @@
+#include "server/ops/file_ops.h"
+
+#include "protocol/fields.h"
+#include "server/listing.h"
+#include "server/ops/storage_access.h"
+
+namespace netdisk::server::ops {
+namespace {
+
+using json = nlohmann::json;
+
+}  // namespace
+
+boost::asio::awaitable<OpResult> list(OpCall& call) {
+  auto path = protocol::optional_string_field(call.body, "path");
+  if (!path) co_return std::move(path).error();
+  auto after = protocol::optional_string_field(call.body, "after");
+  if (!after) co_return std::move(after).error();
+  std::string dir(path->value_or(""));
+  std::string start(after->value_or(""));
+  co_return co_await with_space(call, [&dir, &start](storage::FileStore& store) -> OpResult {
+    auto page = list_page(store, dir, start);
+    if (!page) return std::move(page).error();
+    return reply_with({{"entries", std::move(page->entries)}, {"more", page->more}});
+  });
+}
+
+boost::asio::awaitable<OpResult> stat(OpCall& call) {
+  auto path = protocol::string_field(call.body, "path");
+  if (!path) co_return std::move(path).error();
+  std::string target(*path);
+  co_return co_await with_space(call, [&target](storage::FileStore& store) -> OpResult {
+    auto entry = store.stat(target);
+    if (!entry) return std::move(entry).error();
+    json reply = entry_json(*entry);
+    reply.erase("name");
+    if (!entry->is_directory) {
+      auto file = store.open_for_download(target);
+      if (!file) return std::move(file).error();
+      reply["version"] = file->version;
+    }
+    return reply_with(std::move(reply));
+  });
+}
+
+boost::asio::awaitable<OpResult> make_directory(OpCall& call) {
+  auto path = protocol::string_field(call.body, "path");
+  if (!path) co_return std::move(path).error();
+  auto parents = protocol::optional_bool_field(call.body, "parents", false);
+  if (!parents) co_return std::move(parents).error();
+  std::string target(*path);
+  bool with_parents = *parents;
+  co_return co_await with_space(call, [&target, with_parents](storage::FileStore& store) -> OpResult {
+    auto made = store.make_directory(target, with_parents);
+    if (!made.ok()) return std::move(made).error();
+    return reply_with(json::object());
+  });
+}
+
+boost::asio::awaitable<OpResult> remove(OpCall& call) {
+  auto path = protocol::string_field(call.body, "path");
+  if (!path) co_return std::move(path).error();
+  std::string target(*path);
+  storage::TargetCheck check = call.target_check.value_or(storage::TargetCheck{});
+  co_return co_await with_space(call, [&target, &check](storage::FileStore& store) -> OpResult {
+    auto removed = store.remove(target, check);
+    if (!removed.ok()) return std::move(removed).error();
+    return reply_with(json::object());
+  });
+}
+
+boost::asio::awaitable<OpResult> rename(OpCall& call) {
+  auto from = protocol::string_field(call.body, "from");
+  if (!from) co_return std::move(from).error();
+  auto to = protocol::string_field(call.body, "to");
+  if (!to) co_return std::move(to).error();
+  std::string source(*from), target(*to);
+  co_return co_await with_space(call, [&source, &target](storage::FileStore& store) -> OpResult {
+    auto renamed = store.rename(source, target);
+    if (!renamed.ok()) return std::move(renamed).error();
+    return reply_with(json::object());
+  });
+}
+
+boost::asio::awaitable<OpResult> checksum(OpCall& call) {
+  auto path = protocol::string_field(call.body, "path");
+  if (!path) co_return std::move(path).error();
+  std::string target(*path);
+  co_return co_await with_space(call, [&target](storage::FileStore& store) -> OpResult {
+    auto sum = store.file_checksum(target);
+    if (!sum) return std::move(sum).error();
+    // Opened after the checksum, whose first computation may bump the version tag once.
+    auto file = store.open_for_download(target);
+    if (!file) return std::move(file).error();
+    return reply_with({{"checksum", *sum}, {"version", file->version}, {"size", file->size}});
+  });
+}
+
+}  // namespace netdisk::server::ops

@@ -1,0 +1,18 @@
+// File ops on the logged-in user's own folder: list, stat, mkdir, remove, rename, checksum
+// (docs/PROTOCOL.md, section 8). Each runs its storage call through with_space, on the
+// blocking pool; confinement and path rules are storage::FileStore's.
+#pragma once
+
+#include "server/ops/operation.h"
+
+namespace netdisk::server::ops {
+
+boost::asio::awaitable<OpResult> list(OpCall& call);
+boost::asio::awaitable<OpResult> stat(OpCall& call);
+boost::asio::awaitable<OpResult> make_directory(OpCall& call);
+// Honours OpCall::target_check (HTTP DELETE's preconditions).
+boost::asio::awaitable<OpResult> remove(OpCall& call);
+boost::asio::awaitable<OpResult> rename(OpCall& call);
+boost::asio::awaitable<OpResult> checksum(OpCall& call);
+
+}  // namespace netdisk::server::ops

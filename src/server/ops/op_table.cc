@@ -1,0 +1,111 @@
+#include "server/ops/op_table.h"
+
+#include <array>
+#include <exception>
+#include <stdexcept>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "server/ops/account_ops.h"
+#include "server/ops/basic_ops.h"
+#include "server/ops/chat_ops.h"
+#include "server/ops/file_ops.h"
+#include "server/ops/session.h"
+#include "server/ops/transfer_ops.h"
+
+namespace netdisk::server::ops {
+namespace {
+
+using Method = ApiRoute::Method;
+using Input = ApiRoute::Input;
+using Cookie = ApiRoute::Cookie;
+
+constexpr TransportSet kTcp = transport_bit(Transport::tcp);
+constexpr TransportSet kHttp = transport_bit(Transport::http);
+constexpr TransportSet kWebSocket = transport_bit(Transport::websocket);
+constexpr TransportSet kChat = kTcp | kWebSocket;
+
+// Every op the server knows. A new op is one row here (docs/ARCHITECTURE.md).
+// name, function, login, stream, transports, /api route, /files role.
+const std::array kOps = {
+    OpInfo{"hello", &hello, false, false, kTcp, {}, FilesRole::none, true},
+    OpInfo{"ping", &ping, false, false, kTcp, {}},
+    OpInfo{"register", &register_user, false, false, kTcp | kHttp,
+           {"register", Method::post, 201, Input::json, true}},
+    OpInfo{"login", &login, false, false, kTcp | kHttp,
+           {"login", Method::post, 200, Input::json, true, Cookie::issue}},
+    OpInfo{"logout", &logout, true, false, kTcp | kHttp,
+           {"logout", Method::post, 200, Input::none, true, Cookie::clear}},
+    OpInfo{"whoami", &whoami, true, false, kTcp | kHttp, {"me", Method::get}},
+    OpInfo{"list", &list, true, false, kTcp | kHttp,
+           {"list", Method::get, 200, Input::query, false, Cookie::none, true, {"path", "after"}}},
+    OpInfo{"stat", &stat, true, false, kTcp, {}},
+    OpInfo{"mkdir", &make_directory, true, false, kTcp | kHttp,
+           {"mkdir", Method::post, 201, Input::json}},
+    OpInfo{"remove", &remove, true, false, kTcp | kHttp, {}, FilesRole::remove},
+    OpInfo{"rename", &rename, true, false, kTcp | kHttp,
+           {"rename", Method::post, 200, Input::json}},
+    OpInfo{"checksum", &checksum, true, false, kTcp, {}},
+    OpInfo{"upload", &upload, true, false, kTcp | kHttp, {}, FilesRole::write},
+    OpInfo{"upload.data", &upload_data, true, true, kTcp | kHttp, {}, FilesRole::write_data},
+    OpInfo{"download", &download, true, false, kTcp | kHttp, {}, FilesRole::read},
+    OpInfo{"chat.join", &chat_join, true, false, kChat, {}},
+    OpInfo{"chat.send", &chat_send, true, false, kChat, {}},
+    OpInfo{"chat.private", &chat_private, true, false, kChat, {}},
+    OpInfo{"chat.who", &chat_who, true, false, kChat, {}},
+    OpInfo{"chat.leave", &chat_leave, true, false, kChat, {}},
+};
+
+// Over HTTP an anonymous route skips authentication: logout ends whatever token the cookie
+// holds, even an expired one, and still clears the cookie.
+bool needs_login(const OpInfo& op, const OpCall& call) {
+  if (!op.requires_login) return false;
+  return !(call.session.transport() == Transport::http && op.api.anonymous);
+}
+
+}  // namespace
+
+const OpInfo* find_op(std::string_view name) {
+  for (const auto& op : kOps) {
+    if (op.name == name) return &op;
+  }
+  return nullptr;
+}
+
+const OpInfo* find_api_route(std::string_view route) {
+  for (const auto& op : kOps) {
+    if (!op.api.name.empty() && op.api.name == route) return &op;
+  }
+  return nullptr;
+}
+
+const OpInfo& files_op(FilesRole role) {
+  for (const auto& op : kOps) {
+    if (op.files == role) return op;
+  }
+  throw std::logic_error("no op for this /files role");  // a row is missing: a bug
+}
+
+Status admit(const OpInfo* op, std::string_view name, const OpCall& call) {
+  if (op == nullptr || (op->transports & transport_bit(call.session.transport())) == 0) {
+    return make_error(Errc::unknown_op, fmt::format("unknown op \"{}\"", name));
+  }
+  if (needs_login(*op, call) && !call.session.user()) {
+    return make_error(Errc::not_logged_in, fmt::format("{} needs you to log in first", op->name));
+  }
+  return {};
+}
+
+boost::asio::awaitable<OpResult> dispatch(const OpInfo* op, std::string_view name, OpCall& call) {
+  if (auto admitted = admit(op, name, call); !admitted) co_return std::move(admitted).error();
+  try {
+    co_return co_await op->run(call);
+  } catch (const std::exception& ex) {
+    // what() may name server paths (std::filesystem_error does): it goes to the log only.
+    spdlog::error("{} threw: {}", op->name, ex.what());
+    co_return make_error(Errc::internal_error, fmt::format("{} failed: internal error", op->name));
+  }
+}
+
+}  // namespace netdisk::server::ops

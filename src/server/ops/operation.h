@@ -1,0 +1,80 @@
+// What an operation receives and what it gives back, whatever transport carried the request.
+// An operation (ops/*_ops.h) is a function from an OpCall to a Result<OpReply>: reply fields,
+// or a typed error, and for operations that move bytes a description of the stream for the
+// transport to move. Nothing here knows a socket, a frame or an HTTP header. Worker thread.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include <boost/asio/awaitable.hpp>
+#include <nlohmann/json.hpp>
+
+#include "common/result.h"
+#include "storage/file_store.h"
+#include "storage/target_check.h"
+#include "storage/upload.h"
+
+namespace netdisk::server {
+
+struct ServerContext;
+
+namespace ops {
+
+class Session;
+
+struct OpCall {
+  ServerContext& server;
+  Session& session;
+  const nlohmann::json& body;  // the request's fields (on TCP the whole message, op and id too)
+  std::uint64_t id = 0;        // echoed in the reply; 0 when the transport has none
+  // Typed arguments only some transports have, rather than untyped JSON:
+  // the TCP connection already agreed a protocol version (hello refuses a second one);
+  bool greeted = false;
+  // HTTP's conditional headers (If-Match, If-None-Match, a folder URL's "must be a folder"),
+  // already turned into a check on the target; when set, upload and remove use it instead of
+  // the request's if_version / if_absent.
+  std::optional<storage::TargetCheck> target_check{};
+};
+
+struct OpReply;
+
+// A download: the transport sends the reply fields, then `length` bytes of `file` from
+// `offset`. The open file keeps reading the version the reply names.
+struct StreamOut {
+  storage::DownloadFile file;
+  std::uint64_t offset = 0;
+  std::uint64_t length = 0;
+};
+
+// An upload's data: the transport delivers exactly `length` bytes into `sink` (the session's
+// pending upload), then calls `finish` with how that went and sends what it returns.
+struct StreamIn {
+  using Finish = boost::asio::awaitable<Result<OpReply>> (*)(OpCall&, Status received);
+  storage::Upload* sink = nullptr;
+  std::uint64_t length = 0;
+  Finish finish = nullptr;
+  bool target_existed = false;  // a file was at the target when the upload began
+};
+
+struct OpReply {
+  nlohmann::json fields = nlohmann::json::object();
+  std::optional<StreamOut> stream_out;
+  std::optional<StreamIn> stream_in;
+  // Effects on the transport, returned as data for the adapter to apply:
+  std::optional<int> agreed_version;  // hello: the protocol version both sides speak now
+  bool joined_chat = false;           // chat.join: the caller now receives chat events
+};
+
+using OpResult = Result<OpReply>;
+using Operation = boost::asio::awaitable<OpResult> (*)(OpCall&);
+
+// Shorthand for a reply with fields only.
+inline OpResult reply_with(nlohmann::json fields) {
+  OpReply reply;
+  reply.fields = std::move(fields);
+  return reply;
+}
+
+}  // namespace ops
+}  // namespace netdisk::server

@@ -1,0 +1,51 @@
+#include "server/ops/session.h"
+
+#include <spdlog/spdlog.h>
+
+#include "server/chat/chat_member.h"
+#include "server/server_context.h"
+
+namespace netdisk::server::ops {
+
+Session::Session(ServerContext& server, Transport transport, std::string address,
+                 std::string label)
+    : server_(server),
+      transport_(transport),
+      address_(std::move(address)),
+      label_(std::move(label)) {}
+
+Session::~Session() { leave_chat(); }
+
+void Session::log_in(std::string user, std::string token, std::optional<TimePoint> expires) {
+  if (user_ && *user_ != user) log_out();
+  spdlog::info("{} logged in as {}", label_, user);
+  user_ = std::move(user);
+  token_ = std::move(token);
+  token_expires_ = expires;
+}
+
+void Session::log_out() {
+  leave_chat();
+  if (user_) spdlog::info("{} logged out ({})", label_, *user_);
+  user_.reset();
+  token_.clear();
+  token_expires_.reset();
+  file_store_.reset();
+  upload_.reset();
+}
+
+std::vector<std::string> Session::join_chat() {
+  auto member = chat_member_.lock();
+  if (!member) return server_.chat.who();  // no transport to deliver events: nothing to join
+  in_chat_ = true;
+  return server_.chat.join(member);
+}
+
+void Session::leave_chat() {
+  if (!in_chat_) return;
+  in_chat_ = false;
+  // While the room holds the member, it is alive; once expired, it is no longer in the room.
+  if (auto member = chat_member_.lock()) server_.chat.leave(*member);
+}
+
+}  // namespace netdisk::server::ops

@@ -1,0 +1,95 @@
+// Session: one caller's state, apart from whatever connection carries it: the logged-in user
+// and their login token, the caller's address and transport, the user's storage handle (opened
+// on first use), the pending upload and the chat membership. A TCP connection keeps one for
+// its lifetime; HTTP builds one per request and the WebSocket chat one per socket. Used only
+// on the thread of the transport that owns it.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "storage/file_store.h"
+#include "storage/target_check.h"
+#include "storage/upload.h"
+
+namespace netdisk::server {
+
+class ChatMember;
+struct ServerContext;
+
+namespace ops {
+
+enum class Transport { tcp, http, websocket };
+
+class Session {
+ public:
+  using TimePoint = std::chrono::system_clock::time_point;
+
+  // `address` is the peer's IP without the port (login throttling); `label` names the
+  // caller in the log ("conn#12").
+  Session(ServerContext& server, Transport transport, std::string address, std::string label);
+  ~Session();  // leaves the chat room if still in it
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  ServerContext& server() const noexcept { return server_; }
+  Transport transport() const noexcept { return transport_; }
+  const std::string& address() const noexcept { return address_; }
+  const std::string& label() const noexcept { return label_; }
+
+  // The logged-in user, if any, and the login token it came with (empty when the transport
+  // authenticated the caller itself, or after log_out).
+  const std::optional<std::string>& user() const noexcept { return user_; }
+  const std::string& token() const noexcept { return token_; }
+  const std::optional<TimePoint>& token_expires() const noexcept { return token_expires_; }
+  // A login by the login op. Logging in as someone else logs the other user out first.
+  void log_in(std::string user, std::string token, std::optional<TimePoint> expires = {});
+  // For a transport that authenticated the caller itself (HTTP cookie or Basic).
+  void assume_user(std::string user) { user_ = std::move(user); }
+  // For a transport that holds a login token it has not checked (HTTP logout's cookie).
+  void assume_token(std::string token) { token_ = std::move(token); }
+  // Leaves the chat room and forgets the user, the token, the storage handle and the upload.
+  void log_out();
+
+  // The user's folder, opened on first use by ops::with_space.
+  std::shared_ptr<storage::FileStore>& file_store() noexcept { return file_store_; }
+
+  struct PendingUpload {
+    std::string path;
+    storage::Upload upload;
+    storage::TargetCheck check;       // the upload's condition, run again at commit
+    bool target_existed = false;      // a file was at `path` when the upload began
+    bool discard_on_failure = false;  // no resume (HTTP PUT): a failed body removes the partial
+  };
+  std::optional<PendingUpload>& upload() noexcept { return upload_; }
+
+  // Chat membership. The transport supplies the member that delivers events to this caller
+  // (held weakly: the member usually owns the session); join and leave go through here.
+  void attach_chat_member(std::weak_ptr<ChatMember> member) { chat_member_ = std::move(member); }
+  bool in_chat() const noexcept { return in_chat_; }
+  std::vector<std::string> join_chat();
+  void leave_chat();
+  // The room removed the member itself (it fell behind): no leave is due any more.
+  void dropped_from_chat() noexcept { in_chat_ = false; }
+  // The member that speaks for this caller; null if the transport supplied none.
+  std::shared_ptr<ChatMember> chat_member() const { return chat_member_.lock(); }
+
+ private:
+  ServerContext& server_;
+  Transport transport_;
+  std::string address_;
+  std::string label_;
+  std::optional<std::string> user_;
+  std::string token_;
+  std::optional<TimePoint> token_expires_;
+  std::shared_ptr<storage::FileStore> file_store_;
+  std::optional<PendingUpload> upload_;
+  std::weak_ptr<ChatMember> chat_member_;
+  bool in_chat_ = false;
+};
+
+}  // namespace ops
+}  // namespace netdisk::server

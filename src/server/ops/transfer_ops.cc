@@ -1,0 +1,176 @@
+#include "server/ops/transfer_ops.h"
+
+#include <fmt/format.h>
+
+#include "protocol/fields.h"
+#include "server/ops/session.h"
+#include "server/ops/storage_access.h"
+#include "storage/checksum.h"
+
+namespace netdisk::server::ops {
+namespace {
+
+using json = nlohmann::json;
+
+// The upload's optional condition on the name (docs/PROTOCOL.md, section 8): `if_version`
+// (replace only that version) or `if_absent` (create only). Empty when neither is given.
+Result<storage::TargetCheck> upload_condition(const json& body) {
+  auto version = protocol::optional_string_field(body, "if_version");
+  if (!version) return std::move(version).error();
+  auto absent = protocol::optional_bool_field(body, "if_absent", false);
+  if (!absent) return std::move(absent).error();
+  if (*version && *absent) {
+    return make_error(Errc::bad_request, "if_version and if_absent exclude each other");
+  }
+  if (*version) return storage::require_version(std::string(**version));
+  if (*absent) return storage::require_absent();
+  return storage::TargetCheck{};
+}
+
+// Commits the pending upload once its last byte is in, and answers with what the client
+// needs to verify and later resume against: the published version and checksum.
+boost::asio::awaitable<OpResult> finish_upload(OpCall& call, Status received) {
+  auto& slot = call.session.upload();
+  if (!received.ok()) {
+    if (slot && slot->discard_on_failure) {
+      auto& upload = slot->upload;
+      co_await run_blocking(call.server.blocking_pool, [&upload] { upload.discard(); });
+    }
+    slot.reset();
+    co_return std::move(received).error();
+  }
+  auto& upload = slot->upload;
+  if (upload.offset() < upload.size()) {
+    co_return reply_with({{"offset", upload.offset()}, {"done", false}});
+  }
+  auto finished = std::move(*slot);
+  slot.reset();
+  co_return co_await with_space(call, [&finished](storage::FileStore& store) -> OpResult {
+    auto committed = finished.upload.commit(finished.check);
+    if (!committed.ok()) return std::move(committed).error();
+    json reply = {{"offset", finished.upload.offset()}, {"done", true}};
+    if (auto file = store.open_for_download(finished.path); file.ok()) {
+      reply["version"] = file->version;
+      if (auto sum = storage::stored_checksum(file->fd.get())) reply["checksum"] = *sum;
+    }
+    return reply_with(std::move(reply));
+  });
+}
+
+}  // namespace
+
+boost::asio::awaitable<OpResult> upload(OpCall& call) {
+  const auto& body = call.body;
+  auto path = protocol::string_field(body, "path");
+  if (!path) co_return std::move(path).error();
+  auto size = protocol::uint_field(body, "size");
+  if (!size) co_return std::move(size).error();
+  auto checksum = protocol::optional_string_field(body, "checksum");
+  if (!checksum) co_return std::move(checksum).error();
+  auto condition = call.target_check ? Result<storage::TargetCheck>(*call.target_check)
+                                     : upload_condition(body);
+  if (!condition) co_return std::move(condition).error();
+  std::string target(*path);
+  std::uint64_t total = *size;
+  std::optional<std::string> expected;
+  if (*checksum) expected = std::string(**checksum);
+  // An HTTP PUT cannot resume: a body that breaks off leaves no partial behind.
+  bool one_shot = call.target_check.has_value();
+
+  auto& slot = call.session.upload();
+  slot.reset();  // an abandoned upload in this session: a resumable partial stays
+  auto& check = *condition;
+  co_return co_await with_space(call, [&](storage::FileStore& store) -> OpResult {
+    if (check && !one_shot) {
+      // Checked early, so no bytes are sent for nothing; the binding check is at commit.
+      auto state = store.target_state(target);
+      if (!state) return std::move(state).error();
+      if (auto allowed = check(*state); !allowed) return std::move(allowed).error();
+    }
+    auto started = store.begin_upload(target, total, expected);
+    if (!started) return std::move(started).error();
+    bool existed = false;
+    if (one_shot) {
+      // HTTP answers 200 or 201 by whether a file was there, so it always looks.
+      auto state = store.target_state(target);
+      if (!state) return std::move(state).error();
+      if (check) {
+        if (auto allowed = check(*state); !allowed) return std::move(allowed).error();
+      }
+      existed = state->exists;
+    }
+    std::uint64_t offset = started->offset();
+    slot.emplace(Session::PendingUpload{target, std::move(*started), std::move(check), existed,
+                                        one_shot});
+    return reply_with({{"offset", offset}, {"size", total}});
+  });
+}
+
+boost::asio::awaitable<OpResult> upload_data(OpCall& call) {
+  auto length = protocol::uint_field(call.body, "stream");
+  if (!length) {
+    // Without a readable length the rest of the connection cannot be framed.
+    co_return make_error(Errc::size_mismatch, length.error().message);
+  }
+  auto& slot = call.session.upload();
+  if (!slot) co_return make_error(Errc::bad_request, "no upload in progress");
+  auto& pending = slot->upload;
+  if (*length > pending.size() - pending.offset()) {
+    co_return make_error(Errc::bad_request,
+                         fmt::format("{} bytes sent but only {} more were announced", *length,
+                                     pending.size() - pending.offset()));
+  }
+  OpReply reply;
+  reply.stream_in = StreamIn{&pending, *length, &finish_upload, slot->target_existed};
+  co_return reply;
+}
+
+boost::asio::awaitable<OpResult> download(OpCall& call) {
+  const auto& body = call.body;
+  auto path = protocol::string_field(body, "path");
+  if (!path) co_return std::move(path).error();
+  auto offset = protocol::optional_uint_field(body, "offset");
+  if (!offset) co_return std::move(offset).error();
+  auto version = protocol::optional_string_field(body, "version");
+  if (!version) co_return std::move(version).error();
+  auto prefix = protocol::optional_string_field(body, "prefix_checksum");
+  if (!prefix) co_return std::move(prefix).error();
+  std::uint64_t start = offset->value_or(0);
+  if (start > 0 && (!*version || !*prefix)) {
+    // Resuming on size alone is what garbles files; it is never done.
+    co_return make_error(Errc::bad_request,
+                         "resuming at an offset needs the version and prefix_checksum");
+  }
+  std::string target(*path);
+  co_return co_await with_space(call, [&](storage::FileStore& store) -> OpResult {
+    auto file = store.open_for_download(target);
+    if (!file) return std::move(file).error();
+    if (start > file->size) {
+      return make_error(Errc::offset_out_of_range,
+                        fmt::format("offset {} is past the end of the file ({} bytes)", start,
+                                    file->size));
+    }
+    if (start > 0) {
+      if (**version != file->version) {
+        return make_error(Errc::version_mismatch, "the file has changed since your copy began");
+      }
+      auto held = storage::prefix_checksum(file->fd.get(), start);
+      if (!held) return std::move(held).error();
+      if (*held != **prefix) {
+        return make_error(Errc::version_mismatch,
+                          "the bytes you already have differ from the file on the server");
+      }
+    }
+    std::uint64_t length = file->size - start;
+    OpReply reply;
+    reply.fields = {{"size", file->size},
+                    {"offset", start},
+                    {"version", file->version},
+                    {"stream", length}};
+    if (auto sum = storage::stored_checksum(file->fd.get())) reply.fields["checksum"] = *sum;
+    reply.stream_out = StreamOut{std::move(*file), start, length};
+    return OpResult(std::move(reply));
+  });
+}
+
+}  // namespace netdisk::server::ops
