@@ -57,7 +57,8 @@ Connection::Connection(asio::ip::tcp::socket socket, IoWorker& worker, ServerCon
       decoder_(protocol::kHandshakeMaxFrameBytes),
       last_progress_(Clock::now()),
       deadline_(last_progress_ + server.config.handshake_timeout),
-      outbox_(socket_),
+      frame_writer_(socket_),
+      outbox_(socket_.get_executor(), frame_writer_),
       opened_at_(last_progress_) {
   server_.open_connections.fetch_add(1, std::memory_order_relaxed);
 }

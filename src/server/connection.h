@@ -129,6 +129,7 @@ class Connection : public std::enable_shared_from_this<Connection>, public ChatM
   protocol::FrameDecoder decoder_;
   Clock::time_point last_progress_;  // last whole frame in, or the paced clock of a stream
   Clock::time_point deadline_;
+  SocketFrameWriter frame_writer_;  // for outbox_: whole frames to the socket
   Outbox outbox_;
   Clock::time_point opened_at_;
   std::uint64_t requests_ = 0;
