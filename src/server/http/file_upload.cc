@@ -62,6 +62,12 @@ asio::awaitable<Status> receive_body(Exchange& exchange, storage::Upload& upload
                                              transfer::OnSinkError::stop);
   buffer.consume(buffered);  // only now: `early` pointed into it
   if (received.ok()) exchange.mark_body_read();
+  if (!received.ok() && received.error().code == Errc::timeout) {
+    // A peer that stalled or trickled gets no answer, only the closed connection, as when
+    // the stream's own expiry timed bodies (stream_pace_test.cc relies on it).
+    boost::system::error_code ignored;
+    exchange.stream().socket().close(ignored);
+  }
   co_return received;
 }
 
