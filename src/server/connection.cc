@@ -16,7 +16,6 @@
 #include "server/ops/op_table.h"
 #include "server/server_context.h"
 #include "server/stream_io.h"
-#include "server/stream_pace.h"
 
 namespace netdisk::server {
 namespace {
@@ -63,7 +62,8 @@ Connection::Connection(asio::ip::tcp::socket socket, IoWorker& worker, ServerCon
       decoder_(protocol::kHandshakeMaxFrameBytes),
       last_progress_(Clock::now()),
       deadline_(last_progress_ + server.config.handshake_timeout),
-      outbox_(socket_),
+      frame_writer_(socket_),
+      outbox_(socket_.get_executor(), frame_writer_),
       opened_at_(last_progress_) {
   server_.open_connections.fetch_add(1, std::memory_order_relaxed);
 }
@@ -91,30 +91,27 @@ void Connection::start(std::shared_ptr<Connection> connection) {
 }
 
 // The handshake timeout counts from the connection's start and the idle timeout from the last
-// whole frame in or out, or from a stream's paced activity clock; never from single bytes of a
-// frame: a client that trickles one byte a second (slowloris) would otherwise hold its
+// whole frame in or out, or from the end of a stream's paced activity; never from single bytes
+// of a frame: a client that trickles one byte a second (slowloris) would otherwise hold its
 // connection open for ever.
 void Connection::refresh_deadline() {
   if (!greeted()) {
     deadline_ = opened_at_ + server_.config.handshake_timeout;
     return;
   }
-  auto activity = streaming_ ? last_progress_ : std::max(last_progress_, outbox_.last_write());
-  deadline_ = activity + server_.config.idle_timeout;
+  deadline_ = std::max(last_progress_, outbox_.last_write()) + server_.config.idle_timeout;
 }
 
-void Connection::begin_stream() noexcept {
-  streaming_ = true;
-  last_progress_ = Clock::now();
-}
-
-void Connection::note_stream_bytes(std::size_t bytes) noexcept {
-  last_progress_ =
-      paced_activity(last_progress_, bytes, server_.config.min_stream_rate, Clock::now());
+void Connection::end_stream(Clock::time_point last_activity) noexcept {
+  streaming_ = false;
+  last_progress_ = last_activity;
 }
 
 void Connection::check_deadline(Clock::time_point now) {
   if (closed_) return;
+  // A raw stream is timed by the transfer engine's own clock and guard (one design for TCP and
+  // HTTP: transfer/stall_guard.h), which wake it and report timeout themselves.
+  if (streaming_ && !closing_) return;
   if (!closing_) refresh_deadline();
   if (now < deadline_) return;
   if (closing_) {

@@ -68,13 +68,13 @@ class Connection : public std::enable_shared_from_this<Connection>, public ChatM
   // the last frame.
   boost::asio::ip::tcp::socket& socket() noexcept { return socket_; }
   std::span<const char> take_buffered(std::size_t max) noexcept { return decoder_.take_raw(max); }
-  // While a stream runs, only its own data counts against the idle timeout, paced by
-  // --min-stream-rate (server/stream_pace.h); frames the Outbox writes meanwhile (chat events)
-  // do not keep a trickling stream alive. begin_stream() restarts the activity clock.
-  void begin_stream() noexcept;
-  void end_stream() noexcept { streaming_ = false; }
-  void note_stream_bytes(std::size_t bytes) noexcept;
-  // True once the sweep has cut this connection off for a timeout.
+  // While a stream runs, the transfer engine times it with its own clock (the idle timeout,
+  // paced by --min-stream-rate; transfer/activity_clock.h) and the sweep leaves it alone;
+  // frames the Outbox writes meanwhile (chat events) do not keep a trickling stream alive.
+  // end_stream() takes the stream's last activity, from which the idle timeout counts again.
+  void begin_stream() noexcept { streaming_ = true; }
+  void end_stream(Clock::time_point last_activity) noexcept;
+  // True once the sweep has cut this connection off for a timeout (between frames).
   bool timed_out() const noexcept { return timed_out_; }
   // For a download stream that broke off midway: nothing more is written, not even a last
   // error frame, since the peer would read it as file data; the connection just closes.
@@ -124,6 +124,7 @@ class Connection : public std::enable_shared_from_this<Connection>, public ChatM
   protocol::FrameDecoder decoder_;
   Clock::time_point last_progress_;  // last whole frame in, or the paced clock of a stream
   Clock::time_point deadline_;
+  SocketFrameWriter frame_writer_;  // for outbox_: whole frames to the socket
   Outbox outbox_;
   Clock::time_point opened_at_;
   std::uint64_t requests_ = 0;

@@ -18,8 +18,17 @@ constexpr std::size_t kMaxFramesPerWrite = 64;
 
 }  // namespace
 
-Outbox::Outbox(asio::ip::tcp::socket& socket)
-    : socket_(socket), has_work_(socket.get_executor()), is_drained_(socket.get_executor()) {
+asio::awaitable<boost::system::error_code> SocketFrameWriter::write(
+    const std::vector<SharedFrame>& frames) {
+  std::vector<asio::const_buffer> buffers;
+  buffers.reserve(frames.size());
+  for (const auto& frame : frames) buffers.push_back(asio::buffer(*frame));
+  auto [ec, written] = co_await asio::async_write(socket_, buffers, kAsTuple);
+  co_return ec;
+}
+
+Outbox::Outbox(asio::any_io_executor executor, FrameWriter& writer)
+    : writer_(writer), has_work_(executor), is_drained_(executor) {
   // A signal is a timer that never fires by itself; cancel() wakes its waiter.
   has_work_.expires_at(std::chrono::steady_clock::time_point::max());
   is_drained_.expires_at(std::chrono::steady_clock::time_point::max());
@@ -37,7 +46,7 @@ bool Outbox::push(SharedFrame frame, std::size_t limit) {
 }
 
 asio::awaitable<void> Outbox::run() {
-  std::vector<asio::const_buffer> buffers;
+  std::vector<SharedFrame> batch;
   while (true) {
     if (queue_.empty() || exclusive_) {
       if (queue_.empty()) wake(is_drained_);
@@ -47,10 +56,10 @@ asio::awaitable<void> Outbox::run() {
       continue;
     }
     std::size_t count = std::min(queue_.size(), kMaxFramesPerWrite);
-    buffers.clear();
-    for (std::size_t i = 0; i < count; ++i) buffers.push_back(asio::buffer(*queue_[i]));
-    auto [ec, written] = co_await asio::async_write(socket_, buffers, kAsTuple);
-    if (ec) {
+    batch.assign(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(count));
+    auto ec = co_await writer_.write(batch);
+    batch.clear();
+    if (ec || failed_) {  // failed_: stop() or abandon() came while the write was in flight
       failed_ = true;
       queue_.clear();
       queued_bytes_ = 0;
@@ -85,6 +94,13 @@ void Outbox::release_exclusive() {
 
 void Outbox::abandon() {
   assert(exclusive_);
+  failed_ = true;
+  queue_.clear();
+  queued_bytes_ = 0;
+  wake(has_work_);
+}
+
+void Outbox::stop() {
   failed_ = true;
   queue_.clear();
   queued_bytes_ = 0;

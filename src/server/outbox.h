@@ -1,7 +1,10 @@
-// Outbox: the one writer of a connection's socket. Replies and events are queued as shared
-// frames (a chat message fanned out to many members is one buffer, not one copy each) and the
-// writer coroutine sends whatever has queued up with one gather write. Lives on the
-// connection's worker thread; other threads reach it through asio::post.
+// Outbox: the one writer of a connection's outgoing messages, for a NetDisk TCP connection and
+// a WebSocket chat member alike. Replies and events are queued as shared frames (a chat
+// message fanned out to many members is one buffer, not one copy each); the writer coroutine
+// hands whatever has queued up to a FrameWriter, which knows the wire: the TCP socket sends
+// whole frames with one gather write, a WebSocket sends each frame's payload as a text
+// message. A queue limit bounds what a slow reader may pin (--chat-queue-bytes for chat
+// events). Lives on the connection's worker thread; other threads reach it through asio::post.
 #pragma once
 
 #include <chrono>
@@ -9,7 +12,9 @@
 #include <deque>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -18,9 +23,31 @@ namespace netdisk::server {
 
 using SharedFrame = std::shared_ptr<const std::string>;
 
+// How queued frames reach the wire. A frame is a complete NetDisk frame: a 4-byte length, then
+// the JSON payload.
+class FrameWriter {
+ public:
+  virtual ~FrameWriter() = default;
+  // Writes `frames` in order; an error ends the Outbox (nothing more is written).
+  virtual boost::asio::awaitable<boost::system::error_code> write(
+      const std::vector<SharedFrame>& frames) = 0;
+};
+
+// The NetDisk TCP protocol: frames as they are, gathered into one write.
+class SocketFrameWriter final : public FrameWriter {
+ public:
+  explicit SocketFrameWriter(boost::asio::ip::tcp::socket& socket) : socket_(socket) {}
+  boost::asio::awaitable<boost::system::error_code> write(
+      const std::vector<SharedFrame>& frames) override;
+
+ private:
+  boost::asio::ip::tcp::socket& socket_;
+};
+
 class Outbox {
  public:
-  explicit Outbox(boost::asio::ip::tcp::socket& socket);
+  // `writer` must outlive the Outbox's writer coroutine.
+  Outbox(boost::asio::any_io_executor executor, FrameWriter& writer);
 
   // Queues a frame. With a `limit`, refuses (returns false, queues nothing) when the queued
   // bytes would exceed it: the caller decides what an overflowing receiver deserves.
@@ -33,6 +60,9 @@ class Outbox {
   boost::asio::awaitable<void> drained();
   // Lets the writer finish what is queued and exit.
   void close();
+  // Drops what is queued, refuses new frames, and lets the writer exit after the write in
+  // flight, if any. For a member going away whose peer may never read again.
+  void stop();
 
   // For a raw byte stream (docs/PROTOCOL.md, section 5): waits until every queued frame is
   // written, then keeps the writer off the socket, so the caller may write to it directly
@@ -54,7 +84,7 @@ class Outbox {
  private:
   void wake(boost::asio::steady_timer& signal);
 
-  boost::asio::ip::tcp::socket& socket_;
+  FrameWriter& writer_;
   std::chrono::steady_clock::time_point last_write_{};
   std::deque<SharedFrame> queue_;
   std::size_t queued_bytes_ = 0;

@@ -14,7 +14,7 @@ namespace asio = boost::asio;
 
 asio::awaitable<Status> sendfile_to_socket(asio::ip::tcp::socket& socket, int fd,
                                            std::uint64_t offset, std::uint64_t length,
-                                           const std::function<void(std::size_t)>& on_progress) {
+                                           const std::function<bool(std::size_t)>& on_progress) {
   socket.native_non_blocking(true);
   auto position = static_cast<off_t>(offset);
   while (length > 0) {
@@ -24,7 +24,9 @@ asio::awaitable<Status> sendfile_to_socket(asio::ip::tcp::socket& socket, int fd
     ssize_t n = ::sendfile(socket.native_handle(), fd, &position, chunk);
     if (n > 0) {
       length -= static_cast<std::uint64_t>(n);
-      on_progress(static_cast<std::size_t>(n));
+      if (!on_progress(static_cast<std::size_t>(n))) {
+        co_return make_error(Errc::timeout, "the transfer was stopped");
+      }
       continue;
     }
     if (n == 0) co_return make_error(Errc::size_mismatch, "the file shrank while being sent");

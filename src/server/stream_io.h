@@ -1,8 +1,8 @@
 // Raw byte streams on a connection (docs/PROTOCOL.md, section 5): receiving an upload's bytes
-// into a storage::Upload, and sending a range of a file. Both overlap the socket with the
-// disk: while the I/O thread moves one chunk through the socket, the blocking pool writes (or
-// reads) the next, so an upload or download keeps both cores busy and never blocks the I/O
-// thread on the disk. The caller holds the connection's Outbox exclusively while sending.
+// into a storage::Upload, and sending a range of a file. Thin adapters over the transfer
+// engine (transfer/transfer_engine.h, shared with HTTP), which overlaps the socket with the
+// disk and paces the stream; the connection's idle timeout is the stream's, paced by
+// --min-stream-rate. The caller holds the connection's Outbox exclusively while sending.
 #pragma once
 
 #include <cstdint>

@@ -1,5 +1,6 @@
-// The minimum-rate rule for file data in flight: the TCP protocol's raw byte streams
-// (stream_io.cc) and the HTTP side's file bodies (http/file_upload.cc, http/file_body.cc).
+// The minimum-rate rule for file data in flight, as a pure function of times: the TCP
+// protocol's raw byte streams and the HTTP side's file bodies both apply it through the
+// transfer engine's ActivityClock (transfer/activity_clock.h).
 //
 // A transfer's timeout is counted from an activity clock. Every piece of data that moves
 // advances that clock by the time the piece is worth at the minimum rate, never past now. So:

@@ -1,7 +1,7 @@
 #include "server/http/chat_socket.h"
 
-#include <deque>
 #include <memory>
+#include <vector>
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
@@ -35,71 +35,67 @@ namespace websocket = beast::websocket;
 using WebSocket = websocket::stream<Stream&>;
 constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t kFrameHeaderBytes = 4;            // the TCP frame's length prefix
-constexpr std::size_t kMaxQueuedBytes = 1024 * 1024;    // then the room drops the member
 constexpr std::size_t kMaxIncomingMessage = 16 * 1024;  // a chat message is at most 4 KiB
 
-// One browser in the chat room. The room and the socket's reader push frames; the one writer
-// coroutine sends each frame's JSON payload (the bytes after the TCP length prefix, without a
-// copy) as a WebSocket text message. Lives on the session's thread.
+// The WebSocket's FrameWriter: each frame's JSON payload (the bytes after the TCP length
+// prefix, without a copy) as one text message.
+class WebSocketFrameWriter final : public FrameWriter {
+ public:
+  explicit WebSocketFrameWriter(WebSocket& socket) : socket_(socket) {}
+  asio::awaitable<boost::system::error_code> write(
+      const std::vector<SharedFrame>& frames) override {
+    for (const auto& frame : frames) {
+      auto [ec, n] = co_await socket_.async_write(
+          asio::buffer(frame->data() + kFrameHeaderBytes, frame->size() - kFrameHeaderBytes),
+          kAsTuple);
+      if (ec) co_return ec;
+    }
+    co_return boost::system::error_code{};
+  }
+
+ private:
+  WebSocket& socket_;
+};
+
+// One browser in the chat room. The room and the socket's reader push frames onto its Outbox
+// (server/outbox.h, the same as a TCP connection's): chat events bounded by
+// --chat-queue-bytes, so a tab that stops reading is dropped as a TCP member is. Lives on the
+// session's thread.
 class SocketMember : public ChatMember {
  public:
-  SocketMember(WebSocket& socket, std::string name, asio::any_io_executor executor)
+  SocketMember(WebSocket& socket, std::string name, asio::any_io_executor executor,
+               std::size_t queue_limit)
       : socket_(socket),
         name_(std::move(name)),
         executor_(executor),
-        wake_(executor),
+        queue_limit_(queue_limit),
+        writer_(socket),
+        outbox_(executor, writer_),
         writer_done_(executor) {
-    wake_.expires_at(asio::steady_timer::time_point::max());
     writer_done_.expires_at(asio::steady_timer::time_point::max());
+    // As for a TCP member (handlers/chat_ops.cc): the kernel's send buffer, which loopback
+    // autotuning would let grow to megabytes, is bounded like the queue.
+    boost::system::error_code ignored;
+    socket_.next_layer().socket().set_option(
+        asio::socket_base::send_buffer_size(static_cast<int>(queue_limit_)), ignored);
   }
 
   const std::string& chat_name() const override { return name_; }
   asio::any_io_executor chat_executor() const override { return executor_; }
 
   bool chat_deliver(const SharedFrame& frame) override {
-    if (closed_) return true;
-    if (queued_bytes_ + frame->size() > kMaxQueuedBytes) return false;
-    push(frame);
-    return true;
+    if (stopped_) return true;  // leaving anyway; not a slow reader
+    return outbox_.push(frame, queue_limit_);
   }
 
+  // One small frame past the limit, so the member learns why; then the WebSocket closes.
   void chat_dropped(const SharedFrame& frame) override {
-    push(frame);
-    close_after_queue_ = true;
+    outbox_.push(frame);
+    outbox_.close();
   }
 
-  void push(SharedFrame frame) {
-    queued_bytes_ += frame->size();
-    queue_.push_back(std::move(frame));
-    wake_.cancel();
-  }
-
-  // Sends queued frames until stop() or a write error; then closes the socket so the reader
-  // ends too.
-  asio::awaitable<void> write_loop() {
-    while (!closed_) {
-      if (queue_.empty()) {
-        if (close_after_queue_) break;
-        co_await wake_.async_wait(kAsTuple);
-        continue;
-      }
-      SharedFrame frame = queue_.front();
-      const char* payload = frame->data() + kFrameHeaderBytes;
-      auto [ec, n] = co_await socket_.async_write(
-          asio::buffer(payload, frame->size() - kFrameHeaderBytes), kAsTuple);
-      queue_.pop_front();
-      queued_bytes_ -= frame->size();
-      if (ec) break;
-    }
-    if (!closed_) {
-      closed_ = true;
-      boost::system::error_code ignored;
-      socket_.next_layer().socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-      socket_.next_layer().socket().close(ignored);
-    }
-    writer_done_.cancel();
-    writer_running_ = false;
-  }
+  // A reply to the member's own request.
+  void push(SharedFrame frame) { outbox_.push(std::move(frame)); }
 
   void start_writer(std::shared_ptr<SocketMember> self) {
     writer_running_ = true;
@@ -113,21 +109,34 @@ class SocketMember : public ChatMember {
 
   // Stops the writer and waits for it, so the socket it writes to may go away.
   asio::awaitable<void> stop() {
-    closed_ = true;
-    wake_.cancel();
+    stopped_ = true;
+    outbox_.stop();
     if (writer_running_) co_await writer_done_.async_wait(kAsTuple);
   }
 
  private:
+  // Runs the Outbox until it is closed (dropped) or stopped, or a write fails; then closes the
+  // socket, unless stop() asked, so the session's reader ends too.
+  asio::awaitable<void> write_loop() {
+    co_await outbox_.run();
+    if (!stopped_) {
+      stopped_ = true;
+      boost::system::error_code ignored;
+      socket_.next_layer().socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+      socket_.next_layer().socket().close(ignored);
+    }
+    writer_done_.cancel();
+    writer_running_ = false;
+  }
+
   WebSocket& socket_;
   std::string name_;
   asio::any_io_executor executor_;
-  asio::steady_timer wake_;
+  std::size_t queue_limit_;
+  WebSocketFrameWriter writer_;
+  Outbox outbox_;
   asio::steady_timer writer_done_;
-  std::deque<SharedFrame> queue_;
-  std::size_t queued_bytes_ = 0;
-  bool closed_ = false;
-  bool close_after_queue_ = false;
+  bool stopped_ = false;
   bool writer_running_ = false;
 };
 
@@ -176,7 +185,8 @@ asio::awaitable<void> serve_chat_socket(Exchange& exchange, const Caller& caller
   exchange.context().sessions.set_idle(exchange.connection().session_id, true);
 
   auto executor = co_await asio::this_coro::executor;
-  auto member = std::make_shared<SocketMember>(socket, caller.username, executor);
+  auto member = std::make_shared<SocketMember>(socket, caller.username, executor,
+                                                server.config.chat_queue_bytes);
   member->start_writer(member);
   auto session = http_session(exchange, ops::Transport::websocket);
   session.assume_user(caller.username);

@@ -1,8 +1,8 @@
 // send_file_body: writes a range of an open file as (part of) a response body, after the header
-// went out. The one place that chooses how: sendfile(2) on plain TCP (server/sendfile_loop.h,
-// shared with the TCP protocol), or pread on the blocking pool plus a socket write where
-// sendfile cannot apply (TLS) or --send-mode buffered asks for it. Either way every stall is
-// bounded by --http-body-timeout. Session thread.
+// went out, through the transfer engine shared with the TCP protocol (transfer/transfer_engine.h):
+// sendfile(2) on plain TCP, or pread on the blocking pool plus a stream write where sendfile
+// cannot apply (TLS) or --send-mode buffered asks for it. Either way the body is paced by
+// --min-stream-rate and every stall is bounded by --http-body-timeout. Session thread.
 #pragma once
 
 #include <cstdint>

@@ -1,17 +1,14 @@
 #include "server/http/file_upload.h"
 
-#include <chrono>
-#include <limits>
-#include <vector>
+#include <algorithm>
+#include <cstddef>
+#include <span>
 
-#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/string.hpp>
-#include <boost/beast/http/buffer_body.hpp>
-#include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
 #include "server/http/api_adapter.h"
@@ -23,15 +20,13 @@
 #include "server/ops/op_table.h"
 #include "server/ops/session.h"
 #include "server/server_context.h"
-#include "server/stream_pace.h"
+#include "server/transfer/transfer_engine.h"
 
 namespace netdisk::server::http {
 namespace {
 
 namespace asio = boost::asio;
-using Clock = std::chrono::steady_clock;
 constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable);
-constexpr std::size_t kChunkBytes = 256 * 1024;
 
 // Refuses before any body byte is read; the unread body means the connection must close.
 asio::awaitable<void> refuse(Exchange& exchange, Error error) {
@@ -39,52 +34,33 @@ asio::awaitable<void> refuse(Exchange& exchange, Error error) {
   co_await exchange.send_error(error);
 }
 
-Error body_stopped(const ServerConfig& config, const boost::system::error_code& ec) {
-  if (ec != beast::error::timeout) {
-    return make_error(Errc::size_mismatch, "the upload stopped: " + ec.message());
-  }
-  return make_error(Errc::timeout,
-                    fmt::format("the upload stalled for {} s or averaged under the server's "
-                                "minimum of {} bytes a second",
-                                config.http_body_timeout.count(), config.min_stream_rate));
-}
-
-// Reads the body into `upload`. An Error when the peer stalls, trickles or goes away, or the
-// disk fails. Reads go one at a time, each paced (server/stream_pace.h): a slow but steady
-// client is not cut off because filling a whole chunk took longer than the body timeout, and a
-// trickling one is. Time spent writing to our own disk does not count against the client.
-asio::awaitable<Status> receive_body(Exchange& exchange, storage::Upload& upload) {
+// Reads the body into `upload` through the transfer engine (transfer/transfer_engine.h), as
+// the TCP protocol reads an upload's stream: first the body bytes already in the session's
+// buffer (read with the headers), then exactly the rest from the stream, so anything after the
+// body (a pipelined request) stays unread and the connection can go on. Paced by
+// --min-stream-rate, bounded by --http-body-timeout; a failed disk write ends it at once (the
+// exchange closes, so the unread rest does not matter).
+asio::awaitable<Status> receive_body(Exchange& exchange, storage::Upload& upload,
+                                     std::uint64_t length) {
   auto& server = exchange.context().server;
-  bhttp::request_parser<bhttp::buffer_body> parser(std::move(exchange.parser()));
-  parser.body_limit(std::numeric_limits<std::uint64_t>::max());  // Upload checks the size
-  std::vector<char> chunk(kChunkBytes);
-  auto activity = Clock::now();
-  while (!parser.is_done()) {
-    auto& body = parser.get().body();
-    body.data = chunk.data();
-    body.size = chunk.size();
-    while (!parser.is_done() && body.size > 0) {
-      exchange.stream().expires_at(activity + server.config.http_body_timeout);
-      std::size_t room = body.size;
-      auto [ec, n] =
-          co_await bhttp::async_read_some(exchange.stream(), exchange.buffer(), parser, kAsTuple);
-      activity =
-          paced_activity(activity, room - body.size, server.config.min_stream_rate, Clock::now());
-      if (ec == bhttp::error::need_buffer) break;
-      if (ec) co_return body_stopped(server.config, ec);
-    }
-    std::size_t got = chunk.size() - body.size;
-    if (got == 0) continue;
-    auto writing_since = Clock::now();
-    // Captures references and plain values only (server/blocking.h).
-    auto written = co_await run_blocking(server.blocking_pool, [&upload, &chunk, got]() {
-      return upload.write(std::as_bytes(std::span(chunk.data(), got)));
-    });
-    if (!written) co_return written;
-    activity += Clock::now() - writing_since;
+  auto& buffer = exchange.buffer();
+  auto buffered = static_cast<std::size_t>(std::min<std::uint64_t>(length, buffer.size()));
+  std::span<const std::byte> early(static_cast<const std::byte*>(buffer.data().data()), buffered);
+  transfer::ActivityClock pace(server.config.http_body_timeout, server.config.min_stream_rate);
+  transfer::UploadTarget sink(upload);
+  exchange.stream().expires_never();
+  auto received = co_await transfer::receive(exchange.stream(), early, sink, length,
+                                             transfer::TransferEnv{server.blocking_pool, pace},
+                                             transfer::OnSinkError::stop);
+  buffer.consume(buffered);  // only now: `early` pointed into it
+  if (received.ok()) exchange.mark_body_read();
+  if (!received.ok() && received.error().code == Errc::timeout) {
+    // A peer that stalled or trickled gets no answer, only the closed connection, as when
+    // the stream's own expiry timed bodies (stream_pace_test.cc relies on it).
+    boost::system::error_code ignored;
+    exchange.stream().socket().close(ignored);
   }
-  exchange.mark_body_read();
-  co_return Status{};
+  co_return received;
 }
 
 }  // namespace
@@ -141,7 +117,7 @@ asio::awaitable<void> serve_upload(Exchange& exchange, const Caller& caller,
     }
   }
 
-  auto received = co_await receive_body(exchange, *stream_in.sink);
+  auto received = co_await receive_body(exchange, *stream_in.sink, size);
   bool body_read = received.ok();
   if (!body_read) {
     spdlog::info("http: upload of {} by {} failed: {}", path, caller.username,

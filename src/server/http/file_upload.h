@@ -2,7 +2,8 @@
 // storage::Upload (a hidden partial file, fsync, atomic rename over the target), so a reader
 // sees the old or the new file, never a mix, and the body is never held in memory. Needs a
 // Content-Length (411 otherwise); answers "Expect: 100-continue" only after the checks pass.
-// Each chunk is read with a progress deadline and written on the blocking pool. RFC 9110
+// The body moves through the transfer engine (transfer/transfer_engine.h), paced and written
+// on the blocking pool as a TCP upload's stream is. RFC 9110
 // preconditions (If-Match, If-None-Match: *, If-Unmodified-Since) are checked before the body
 // is read and again inside the commit, atomically with the rename (412). Session thread.
 #pragma once

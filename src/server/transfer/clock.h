@@ -1,0 +1,18 @@
+// The clock that deadlines and pacing read: a function returning the steady clock's time,
+// std::chrono::steady_clock::now by default. Tests pass a hand-driven one
+// (tests/server/manual_clock.h) and move it instead of sleeping. Plain values, no threads.
+#pragma once
+
+#include <chrono>
+#include <functional>
+
+namespace netdisk::server::transfer {
+
+using SteadyClock = std::chrono::steady_clock;
+using TimePoint = SteadyClock::time_point;
+using Now = std::function<TimePoint()>;
+
+// The default Now.
+inline TimePoint steady_now() { return SteadyClock::now(); }
+
+}  // namespace netdisk::server::transfer

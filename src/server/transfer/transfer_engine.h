@@ -1,0 +1,330 @@
+// The transfer engine: moves file bytes between a network stream and the disk, for the TCP
+// protocol's raw streams (server/stream_io.cc) and HTTP file bodies (http/file_body.cc,
+// http/file_upload.cc) alike. Written once over any Asio byte stream (a TCP socket, the HTTP
+// stream, plain or TLS, a test's socket pair): one chunk size, one pacing rule (an
+// ActivityClock, woken by a StallGuard), one error convention. The disk side runs on the
+// blocking pool, overlapped with the socket: while one chunk crosses the network, the pool
+// writes (or reads) the next, so no I/O thread waits on the disk. Runs on the stream's worker.
+//
+// Errors, for every transport: timeout (the ActivityClock's message: stalled, or under
+// --min-stream-rate) when the peer stalls or trickles; size_mismatch when a received stream
+// ends early ("the stream ended N bytes before its declared length"), the peer goes away
+// during a send, or the file shrank; the sink's or source's own error (disk_full, io_error).
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <vector>
+
+#include <fmt/format.h>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include "common/result.h"
+#include "server/blocking.h"
+#include "server/transfer/activity_clock.h"
+#include "server/transfer/byte_ends.h"
+#include "server/transfer/stall_guard.h"
+
+namespace netdisk::server::transfer {
+
+// One chunk in flight on each side of the pipeline. 256 KiB keeps syscalls and pool hops few
+// (a few thousand per GiB) while two buffers per transfer cost only 512 KiB of memory.
+inline constexpr std::size_t kChunkBytes = 256 * 1024;
+
+// What a transfer runs with besides its stream and its file: the pool for the disk, and the
+// clock that paces it (started by the engine when the transfer begins).
+struct TransferEnv {
+  boost::asio::thread_pool& pool;
+  ActivityClock& pace;
+};
+
+// What a receive does when the sink fails: drain reads and discards the rest, so a framed
+// connection stays in sync (the TCP protocol); stop returns at once (the caller closes).
+enum class OnSinkError { drain, stop };
+
+// Reads exactly `length` stream bytes into `sink`; the first of them are `early` (bytes the
+// caller's parser already read past its header), the rest come from `stream`. If the peer
+// stops early, what arrived is written before size_mismatch is returned, so a resumable
+// upload continues from the last byte received.
+template <class Stream>
+boost::asio::awaitable<Status> receive(Stream& stream, std::span<const std::byte> early,
+                                       ByteSink& sink, std::uint64_t length, TransferEnv env,
+                                       OnSinkError on_error = OnSinkError::drain);
+
+// Reads and throws away `length` stream bytes (after the caller dropped its early ones).
+template <class Stream>
+boost::asio::awaitable<Status> discard(Stream& stream, std::uint64_t length, TransferEnv env);
+
+// Sends `length` bytes of `source` from `offset`. With `zero_copy` (the TCP socket under the
+// stream, when bytes written to it reach the peer as they are) and a source that has a native
+// descriptor, with sendfile(2); otherwise buffered: pread on the pool, then stream writes.
+template <class Stream>
+boost::asio::awaitable<Status> send(Stream& stream, ByteSource& source, std::uint64_t offset,
+                                    std::uint64_t length, TransferEnv env,
+                                    boost::asio::ip::tcp::socket* zero_copy = nullptr);
+
+// The sendfile(2) path of send(), for a plain TCP socket and a descriptor.
+boost::asio::awaitable<Status> send_zero_copy(boost::asio::ip::tcp::socket& socket, int fd,
+                                              std::uint64_t offset, std::uint64_t length,
+                                              TransferEnv env);
+
+// ---- Implementation ----------------------------------------------------------------------
+
+namespace detail {
+
+namespace asio = boost::asio;
+inline constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable);
+
+// Aborts the pending operations of the socket under `stream` (what a StallGuard does).
+template <class Stream>
+void cancel_io(Stream& stream) {
+  boost::system::error_code ignored;
+  if constexpr (requires { stream.socket(); }) {
+    stream.socket().cancel(ignored);
+  } else {
+    stream.cancel(ignored);
+  }
+}
+
+// One transfer in progress: its stream, its clock, and the guard that wakes it when stalled.
+// Lives in the coroutine frame of the public call.
+template <class Stream>
+class Transfer {
+ public:
+  Transfer(Stream& stream, TransferEnv env)
+      : stream_(stream),
+        env_(env),
+        guard_(stream.get_executor(), env.pace, [&stream] { cancel_io(stream); }) {}
+
+  Stream& stream() noexcept { return stream_; }
+  asio::thread_pool& pool() noexcept { return env_.pool; }
+  ActivityClock& pace() noexcept { return env_.pace; }
+  // The peer stalled or trickled: the clock ran out where bytes moved, or the guard fired.
+  bool stalled() const noexcept { return trickled_ || guard_.fired(); }
+  void mark_trickled() noexcept { trickled_ = true; }
+
+  // The error for a stream that stopped before its end.
+  Error cut(std::uint64_t missing) const {
+    if (stalled()) return env_.pace.timeout_error();
+    return make_error(Errc::size_mismatch,
+                      fmt::format("the stream ended {} bytes before its declared length", missing));
+  }
+  Error send_failed(Error cause) const {
+    if (stalled()) return env_.pace.timeout_error();
+    return cause;
+  }
+
+ private:
+  Stream& stream_;
+  TransferEnv env_;
+  StallGuard guard_;
+  bool trickled_ = false;
+};
+
+// The completion condition of the engine's async_read and async_write: Asio calls it before
+// every read_some or write_some with the bytes moved so far, so each piece counts towards the
+// pace, not only a whole chunk; and a transfer whose clock ran out stops there (a trickle).
+template <class Stream>
+class CountTowardsPace {
+ public:
+  explicit CountTowardsPace(Transfer<Stream>& transfer) : transfer_(&transfer) {}
+  std::size_t operator()(const boost::system::error_code& error, std::size_t moved) {
+    transfer_->pace().note(moved - counted_);
+    counted_ = moved;
+    if (error) return 0;
+    if (transfer_->pace().expired()) {
+      transfer_->mark_trickled();
+      return 0;
+    }
+    return std::numeric_limits<std::size_t>::max();  // as transfer_all, uncapped
+  }
+
+ private:
+  Transfer<Stream>* transfer_;
+  std::size_t counted_ = 0;
+};
+
+struct Moved {
+  bool complete = false;  // all of it; otherwise the peer went away, stalled or trickled
+  std::size_t bytes = 0;
+};
+
+template <class Stream>
+asio::awaitable<Moved> read_exactly(Transfer<Stream>& transfer, std::span<std::byte> into) {
+  auto [ec, n] =
+      co_await asio::async_read(transfer.stream(), asio::buffer(into.data(), into.size()),
+                                CountTowardsPace<Stream>(transfer), kAsTuple);
+  co_return Moved{!ec && n == into.size(), n};
+}
+
+template <class Stream>
+asio::awaitable<Moved> write_exactly(Transfer<Stream>& transfer, std::span<const std::byte> from) {
+  auto [ec, n] =
+      co_await asio::async_write(transfer.stream(), asio::buffer(from.data(), from.size()),
+                                 CountTowardsPace<Stream>(transfer), kAsTuple);
+  co_return Moved{!ec && n == from.size(), n};
+}
+
+inline asio::awaitable<Status> write_to_sink(asio::thread_pool& pool, ByteSink& sink,
+                                             std::span<const std::byte> bytes) {
+  if (bytes.empty()) co_return Status{};
+  co_return co_await run_blocking(pool, [&sink, bytes] { return sink.write(bytes); });
+}
+
+inline asio::awaitable<Status> read_from_source(asio::thread_pool& pool, ByteSource& source,
+                                                std::uint64_t offset, std::span<std::byte> into) {
+  co_return co_await run_blocking(
+      pool, [&source, offset, into] { return source.read_exactly_at(offset, into); });
+}
+
+inline std::size_t next_piece(std::uint64_t left, std::size_t buffer) {
+  return static_cast<std::size_t>(std::min<std::uint64_t>(left, buffer));
+}
+
+template <class Stream>
+asio::awaitable<Status> drain(Transfer<Stream>& transfer, std::uint64_t length) {
+  std::vector<std::byte> scratch(next_piece(length, kChunkBytes));
+  while (length > 0) {
+    auto want = next_piece(length, scratch.size());
+    auto read = co_await read_exactly(transfer, std::span(scratch.data(), want));
+    length -= read.bytes;
+    if (!read.complete) co_return transfer.cut(length);
+  }
+  co_return Status{};
+}
+
+// A sink failed with `failure` while `left` bytes were still to come.
+template <class Stream>
+asio::awaitable<Status> after_sink_failure(Transfer<Stream>& transfer, Status failure,
+                                           std::uint64_t left, OnSinkError on_error) {
+  if (on_error == OnSinkError::stop) co_return failure;
+  auto drained = co_await drain(transfer, left);
+  co_return drained.ok() ? failure : drained;
+}
+
+template <class Stream>
+asio::awaitable<Status> receive_stream(Transfer<Stream>& transfer, ByteSink& sink,
+                                       std::uint64_t length, OnSinkError on_error) {
+  using namespace asio::experimental::awaitable_operators;
+  std::vector<std::byte> filling(next_piece(length, kChunkBytes));
+  std::vector<std::byte> writing(filling.size());
+  auto first = co_await read_exactly(transfer,
+                                     std::span(filling.data(), next_piece(length, filling.size())));
+  if (!first.complete) {
+    // Keep what did arrive, so a resumed upload continues from the last byte received.
+    co_await write_to_sink(transfer.pool(), sink, std::span(filling.data(), first.bytes));
+    co_return transfer.cut(length - first.bytes);
+  }
+  length -= first.bytes;
+  std::size_t pending = first.bytes;
+  while (true) {
+    std::swap(filling, writing);  // `writing` now holds `pending` bytes for the disk
+    std::span<const std::byte> out(writing.data(), pending);
+    if (length == 0) co_return co_await write_to_sink(transfer.pool(), sink, out);
+    std::span<std::byte> in(filling.data(), next_piece(length, filling.size()));
+    auto [written, read] =
+        co_await (write_to_sink(transfer.pool(), sink, out) && read_exactly(transfer, in));
+    length -= read.bytes;
+    if (!read.complete) {
+      if (written.ok()) {
+        co_await write_to_sink(transfer.pool(), sink, std::span(filling.data(), read.bytes));
+      }
+      co_return transfer.cut(length);
+    }
+    if (!written.ok()) co_return co_await after_sink_failure(transfer, written, length, on_error);
+    pending = read.bytes;
+  }
+}
+
+template <class Stream>
+asio::awaitable<Status> receive_all(Transfer<Stream>& transfer, std::span<const std::byte> early,
+                                    ByteSink& sink, std::uint64_t length, OnSinkError on_error) {
+  // Bytes that arrived with the header come first.
+  early = early.first(next_piece(length, early.size()));
+  if (!early.empty()) {
+    length -= early.size();
+    auto written = co_await write_to_sink(transfer.pool(), sink, early);
+    if (!written.ok()) co_return co_await after_sink_failure(transfer, written, length, on_error);
+  }
+  if (length == 0) co_return Status{};
+  co_return co_await receive_stream(transfer, sink, length, on_error);
+}
+
+template <class Stream>
+asio::awaitable<Status> write_out(Transfer<Stream>& transfer, std::span<const std::byte> bytes) {
+  auto sent = co_await write_exactly(transfer, bytes);
+  if (sent.complete) co_return Status{};
+  co_return transfer.send_failed(
+      make_error(Errc::size_mismatch, "the client went away during a download"));
+}
+
+template <class Stream>
+asio::awaitable<Status> send_buffered(Transfer<Stream>& transfer, ByteSource& source,
+                                      std::uint64_t offset, std::uint64_t length) {
+  using namespace asio::experimental::awaitable_operators;
+  std::vector<std::byte> sending(next_piece(length, kChunkBytes));
+  std::vector<std::byte> reading(sending.size());
+  auto pending = next_piece(length, reading.size());
+  auto first = co_await read_from_source(transfer.pool(), source, offset,
+                                         std::span(reading.data(), pending));
+  if (!first.ok()) co_return first;
+  offset += pending;
+  length -= pending;
+  while (true) {
+    std::swap(sending, reading);  // `sending` holds `pending` bytes for the socket
+    std::span<const std::byte> out(sending.data(), pending);
+    if (length == 0) co_return co_await write_out(transfer, out);
+    std::span<std::byte> in(reading.data(), next_piece(length, reading.size()));
+    auto [sent, read] = co_await (write_out(transfer, out) &&
+                                  read_from_source(transfer.pool(), source, offset, in));
+    if (!sent.ok()) co_return sent;
+    if (!read.ok()) co_return read;
+    pending = in.size();
+    offset += pending;
+    length -= pending;
+  }
+}
+
+}  // namespace detail
+
+template <class Stream>
+boost::asio::awaitable<Status> receive(Stream& stream, std::span<const std::byte> early,
+                                       ByteSink& sink, std::uint64_t length, TransferEnv env,
+                                       OnSinkError on_error) {
+  env.pace.start();
+  detail::Transfer<Stream> transfer(stream, env);
+  co_return co_await detail::receive_all(transfer, early, sink, length, on_error);
+}
+
+template <class Stream>
+boost::asio::awaitable<Status> discard(Stream& stream, std::uint64_t length, TransferEnv env) {
+  env.pace.start();
+  detail::Transfer<Stream> transfer(stream, env);
+  co_return co_await detail::drain(transfer, length);
+}
+
+template <class Stream>
+boost::asio::awaitable<Status> send(Stream& stream, ByteSource& source, std::uint64_t offset,
+                                    std::uint64_t length, TransferEnv env,
+                                    boost::asio::ip::tcp::socket* zero_copy) {
+  if (length == 0) co_return Status{};
+  if (zero_copy != nullptr && source.native_fd() >= 0) {
+    co_return co_await send_zero_copy(*zero_copy, source.native_fd(), offset, length, env);
+  }
+  env.pace.start();
+  detail::Transfer<Stream> transfer(stream, env);
+  co_return co_await detail::send_buffered(transfer, source, offset, length);
+}
+
+}  // namespace netdisk::server::transfer
