@@ -9,6 +9,7 @@
 #include "server/connection.h"
 #include "server/handlers/file_ops.h"
 #include "server/server_context.h"
+#include "server/storage_errors.h"
 #include "server/stream_io.h"
 #include "storage/checksum.h"
 
@@ -55,7 +56,7 @@ boost::asio::awaitable<HandlerResult> upload(RequestContext& context) {
       // Early, so no bytes are sent for nothing; the binding check is at commit.
       auto state = store.target_state(target);
       if (!state) return std::move(state).error();
-      if (auto allowed = (*condition)(*state); !allowed) return std::move(allowed).error();
+      if (auto allowed = (*condition)(*state); !allowed) return wire_error(allowed.error());
     }
     auto started = store.begin_upload(target, *size, expected);
     if (!started) return std::move(started).error();

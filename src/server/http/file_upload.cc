@@ -21,6 +21,7 @@
 #include "server/http/responses.h"
 #include "server/http/user_store.h"
 #include "server/server_context.h"
+#include "server/storage_errors.h"
 #include "server/stream_pace.h"
 
 namespace netdisk::server::http {
@@ -118,7 +119,7 @@ asio::awaitable<void> serve_upload(Exchange& exchange, const Caller& caller,
         auto before = store.target_state(path);
         if (!before) return std::move(before).error();
         if (check) {
-          if (auto allowed = check(*before); !allowed) return std::move(allowed).error();
+          if (auto allowed = check(*before); !allowed) return wire_error(allowed.error());
         }
         return Begun{std::move(*upload), before->exists};
       });
