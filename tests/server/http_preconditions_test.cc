@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "server/storage_errors.h"
+
 namespace netdisk::server::http {
 namespace {
 
@@ -128,7 +130,8 @@ TEST(Preconditions, TheCommitCheckSeesTheStorageState) {
   EXPECT_TRUE(precondition_check(if_match("\"v1\""))(state).ok());
   auto refused = precondition_check(if_match("\"v0\""))(state);
   ASSERT_FALSE(refused.ok());
-  EXPECT_EQ(refused.error().code, Errc::precondition_failed);
+  EXPECT_EQ(refused.error().code, storage::StorageErrc::condition_failed);
+  EXPECT_EQ(wire_error(refused.error()).code, Errc::precondition_failed);
   EXPECT_FALSE(precondition_check(if_none_match("*"))(state).ok());
   EXPECT_TRUE(precondition_check(if_none_match("*"))(storage::TargetState{}).ok());
   EXPECT_FALSE(validators_of(storage::TargetState{}).has_value());

@@ -36,6 +36,7 @@ class MemoryFaults : public ::testing::Test {
 
 TEST_F(MemoryFaults, NoSpaceMidUploadKeepsTheOldFileAndRemovesThePartial) {
   auto sink = begin("new content");
+  ASSERT_NE(sink, nullptr);
   ASSERT_TRUE(sink->write(bytes_of("new ")).ok());
   backend_.faults().fail_write(2, StorageErrc::no_space);
   ASSERT_TRUE(sink->write(bytes_of("co")).ok());
@@ -46,11 +47,13 @@ TEST_F(MemoryFaults, NoSpaceMidUploadKeepsTheOldFileAndRemovesThePartial) {
   EXPECT_EQ(read_file(*space_, "f"), "old");
   EXPECT_FALSE(sink->write(bytes_of("x")).ok()) << "the upload is over";
   auto again = begin("new content");
+  ASSERT_NE(again, nullptr);
   EXPECT_EQ(again->offset(), 0U);
 }
 
 TEST_F(MemoryFaults, AShortWriteKeepsNothingAndReportsIoError) {
   auto sink = begin("abcdef");
+  ASSERT_NE(sink, nullptr);
   backend_.faults().short_write(2);
   auto failed = sink->write(bytes_of("abcdef"));
   ASSERT_FALSE(failed.ok());
@@ -62,6 +65,7 @@ TEST_F(MemoryFaults, AShortWriteKeepsNothingAndReportsIoError) {
 
 TEST_F(MemoryFaults, ACrashBetweenDurableBytesAndRenameLeavesTheOldFileAndResumes) {
   auto sink = begin("new");
+  ASSERT_NE(sink, nullptr);
   ASSERT_TRUE(sink->write(bytes_of("new")).ok());
   backend_.faults().crash_before_publish();
   auto crashed = sink->commit();
@@ -70,6 +74,7 @@ TEST_F(MemoryFaults, ACrashBetweenDurableBytesAndRenameLeavesTheOldFileAndResume
   EXPECT_EQ(read_file(*space_, "f"), "old");
   sink.reset();
   auto resumed = begin("new");
+  ASSERT_NE(resumed, nullptr) << "a crash frees the partial, as the end of a process does";
   EXPECT_EQ(resumed->offset(), 3U) << "the durable bytes are found again";
   auto published = resumed->commit();
   ASSERT_TRUE(published.ok()) << published.error().message;
