@@ -314,7 +314,7 @@ asio::awaitable<Result<std::optional<nlohmann::json>>> Connection::apply_reply(
 
 asio::awaitable<Status> Connection::send_stream(const ops::StreamOut& stream) {
   co_await outbox_.acquire_exclusive();
-  auto sent = co_await send_file_range(*this, stream.file.fd.get(), stream.offset, stream.length,
+  auto sent = co_await send_file_range(*this, *stream.file, stream.offset, stream.length,
                                        server_.config.send_mode);
   if (!sent.ok()) {
     spdlog::info("conn#{} download stopped: {}", serial_, sent.error().message);

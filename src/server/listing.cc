@@ -1,6 +1,7 @@
 #include "server/listing.h"
 
 #include "common/time_format.h"
+#include "server/storage_errors.h"
 
 namespace netdisk::server {
 
@@ -11,11 +12,11 @@ nlohmann::json entry_json(const storage::DirEntry& entry) {
           {"mtime", format_utc_ns(entry.mtime_ns)}};
 }
 
-Result<ListPage> list_page(const storage::FileStore& store, std::string_view dir,
+Result<ListPage> list_page(const storage::UserSpace& space, std::string_view dir,
                            std::string_view after) {
   // One entry more than a page tells whether another page follows.
-  auto entries = store.list(dir, after, kListPage + 1);
-  if (!entries) return std::move(entries).error();
+  auto entries = space.list(dir, after, kListPage + 1);
+  if (!entries) return wire_error(entries.error());
   ListPage page;
   page.more = entries->size() > kListPage;
   if (page.more) entries->resize(kListPage);

@@ -1,6 +1,6 @@
 // Listing pages, shared by the TCP `list` op and the HTTP /api/list endpoint so both answer
 // with the same entries in the same pages (docs/PROTOCOL.md, section 8). Pure functions over a
-// FileStore; they block on disk, so call them on the blocking pool.
+// storage::UserSpace; they block on storage, so call them on the blocking pool.
 #pragma once
 
 #include <cstddef>
@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/result.h"
-#include "storage/file_store.h"
+#include "storage/user_space.h"
 
 namespace netdisk::server {
 
@@ -26,7 +26,7 @@ struct ListPage {
 };
 
 // The entries of `dir` after the name `after` (empty: from the start), sorted by name.
-Result<ListPage> list_page(const storage::FileStore& store, std::string_view dir,
+Result<ListPage> list_page(const storage::UserSpace& space, std::string_view dir,
                            std::string_view after);
 
 }  // namespace netdisk::server

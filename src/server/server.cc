@@ -29,7 +29,6 @@
 #include "server/listener.h"
 #include "server/blocking.h"
 #include "server/server_context.h"
-#include "storage/file_store.h"
 
 namespace netdisk::server {
 namespace {
@@ -77,8 +76,7 @@ asio::awaitable<void> sweep_partial_uploads(ServerContext& context) {
   while (!context.shutting_down) {
     // Captures by reference only: see the coroutine rule in server/blocking.h.
     auto removed = co_await run_blocking(context.blocking_pool, [&context] {
-      return storage::FileStore::sweep_partial_uploads(context.layout.home_dir(),
-                                                       context.config.partial_ttl);
+      return context.backend->sweep_partial_uploads(context.config.partial_ttl);
     });
     if (!removed) {
       spdlog::warn("sweeping partial uploads: {}", removed.error().message);

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "storage/local_space.h"
+
 namespace netdisk::server {
 namespace {
 
@@ -23,10 +25,14 @@ AccountOptions account_options(const ServerConfig& config) {
 
 }  // namespace
 
-ServerContext::ServerContext(const ServerConfig& cfg)
+ServerContext::ServerContext(const ServerConfig& cfg) : ServerContext(cfg, nullptr) {}
+
+ServerContext::ServerContext(const ServerConfig& cfg, std::unique_ptr<storage::Backend> backend_given)
     : config(cfg),
       blocking_pool(cfg.blocking_threads),
       layout(prepare_layout(cfg)),
+      backend(backend_given ? std::move(backend_given)
+                      : std::make_unique<storage::LocalBackend>(layout.home_dir())),
       accounts(layout, account_options(cfg), blocking_pool) {}
 
 }  // namespace netdisk::server

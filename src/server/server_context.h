@@ -12,6 +12,7 @@
 #include "server/chat/chat_room.h"
 #include "server/server_config.h"
 #include "storage/data_layout.h"
+#include "storage/user_space.h"
 
 namespace netdisk::server {
 
@@ -19,10 +20,15 @@ struct ServerContext {
   // Prepares the data folder and loads the users. Throws std::runtime_error with a message for
   // the administrator (for example, a damaged users.xlsx).
   explicit ServerContext(const ServerConfig& cfg);
+  // The same with another storage backend (tests: storage::MemoryBackend with injected faults).
+  ServerContext(const ServerConfig& cfg, std::unique_ptr<storage::Backend> backend);
 
   const ServerConfig config;
   boost::asio::thread_pool blocking_pool;
   const storage::DataLayout layout;
+  // Where users' files live (storage/user_space.h): a folder per user under layout's home/
+  // (storage::LocalBackend) unless a test hands in another one.
+  std::unique_ptr<storage::Backend> backend;
   AccountService accounts;
   ChatRoom chat;
   std::atomic<std::size_t> open_connections{0};

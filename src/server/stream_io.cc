@@ -60,7 +60,7 @@ asio::awaitable<Result<std::optional<std::uint64_t>>> skip_declared_stream(
   co_return *length;
 }
 
-asio::awaitable<Status> receive_into_upload(Connection& connection, storage::Upload& upload,
+asio::awaitable<Status> receive_into_upload(Connection& connection, storage::UploadSink& upload,
                                             std::uint64_t length) {
   StreamScope streaming(connection);
   transfer::UploadTarget sink(upload);
@@ -71,11 +71,12 @@ asio::awaitable<Status> receive_into_upload(Connection& connection, storage::Upl
                                        transfer::OnSinkError::drain);
 }
 
-asio::awaitable<Status> send_file_range(Connection& connection, int fd, std::uint64_t offset,
-                                        std::uint64_t length, SendMode mode) {
+asio::awaitable<Status> send_file_range(Connection& connection, storage::OpenFile& file,
+                                        std::uint64_t offset, std::uint64_t length,
+                                        SendMode mode) {
   if (length == 0) co_return Status{};
   StreamScope streaming(connection);
-  transfer::FdSource source(fd);
+  transfer::FileSource source(file);
   auto* zero_copy = mode == SendMode::sendfile ? &connection.socket() : nullptr;
   co_return co_await transfer::send(connection.socket(), source, offset, length, streaming.env(),
                                     zero_copy);

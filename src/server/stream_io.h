@@ -1,5 +1,5 @@
 // Raw byte streams on a connection (docs/PROTOCOL.md, section 5): receiving an upload's bytes
-// into a storage::Upload, and sending a range of a file. Thin adapters over the transfer
+// into a storage::UploadSink, and sending a range of a file. Thin adapters over the transfer
 // engine (transfer/transfer_engine.h, shared with HTTP), which overlaps the socket with the
 // disk and paces the stream; the connection's idle timeout is the stream's, paced by
 // --min-stream-rate. The caller holds the connection's Outbox exclusively while sending.
@@ -12,7 +12,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "common/result.h"
-#include "storage/upload.h"
+#include "storage/user_space.h"
 
 namespace netdisk::server {
 
@@ -31,7 +31,8 @@ enum class SendMode {
 // and returns that error. If the peer stops early, returns size_mismatch; if the stream stalls
 // or averages under --min-stream-rate for too long (server/stream_pace.h), timeout. Both close
 // the connection; a resumable partial file keeps what arrived.
-boost::asio::awaitable<Status> receive_into_upload(Connection& connection, storage::Upload& upload,
+boost::asio::awaitable<Status> receive_into_upload(Connection& connection,
+                                                   storage::UploadSink& upload,
                                                    std::uint64_t length);
 
 // Reads and throws away `length` stream bytes (for a stream the server cannot use).
@@ -43,10 +44,10 @@ boost::asio::awaitable<Status> discard_stream(Connection& connection, std::uint6
 boost::asio::awaitable<Result<std::optional<std::uint64_t>>> skip_declared_stream(
     Connection& connection, const nlohmann::json& request);
 
-// Writes `length` bytes of `fd` from `offset` to the socket. Errors are fatal for the
+// Writes `length` bytes of `file` from `offset` to the socket. Errors are fatal for the
 // connection: size_mismatch when the peer went away or the file shrank under us, timeout when
 // the peer stalled or read slower than --min-stream-rate for too long.
-boost::asio::awaitable<Status> send_file_range(Connection& connection, int fd,
+boost::asio::awaitable<Status> send_file_range(Connection& connection, storage::OpenFile& file,
                                                std::uint64_t offset, std::uint64_t length,
                                                SendMode mode);
 

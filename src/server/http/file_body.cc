@@ -13,14 +13,14 @@ namespace netdisk::server::http {
 // exchange has a plain socket and --send-mode allows it, otherwise pread on the blocking pool
 // and writes through the stream (TLS encrypts there). The body is timed by the engine's clock
 // (--http-body-timeout, paced by --min-stream-rate), not by the stream's own expiry.
-boost::asio::awaitable<bool> send_file_body(Exchange& exchange, int fd, std::uint64_t offset,
-                                            std::uint64_t length) {
+boost::asio::awaitable<bool> send_file_body(Exchange& exchange, storage::OpenFile& file,
+                                            std::uint64_t offset, std::uint64_t length) {
   if (length == 0) co_return true;
   auto& server = exchange.context().server;
   auto* zero_copy =
       server.config.send_mode == SendMode::sendfile ? exchange.plain_socket() : nullptr;
   transfer::ActivityClock pace(server.config.http_body_timeout, server.config.min_stream_rate);
-  transfer::FdSource source(fd);
+  transfer::FileSource source(file);
   exchange.stream().expires_never();
   auto sent = co_await transfer::send(exchange.stream(), source, offset, length,
                                       transfer::TransferEnv{server.blocking_pool, pace}, zero_copy);

@@ -9,13 +9,15 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include "storage/user_space.h"
+
 namespace netdisk::server::http {
 
 class Exchange;
 
 // False when the peer went away, stalled past the body timeout, or the file could not be read:
 // the response is then shorter than promised and the connection must close.
-boost::asio::awaitable<bool> send_file_body(Exchange& exchange, int fd, std::uint64_t offset,
-                                            std::uint64_t length);
+boost::asio::awaitable<bool> send_file_body(Exchange& exchange, storage::OpenFile& file,
+                                            std::uint64_t offset, std::uint64_t length);
 
 }  // namespace netdisk::server::http

@@ -58,7 +58,8 @@ asio::awaitable<bool> send_text(Exchange& exchange, const std::string& text) {
 
 // 206 multipart/byteranges: each part's header through the stream, its bytes as a file body.
 asio::awaitable<void> send_multipart(Exchange& exchange,
-                                     bhttp::response<bhttp::empty_body>& response, int fd,
+                                     bhttp::response<bhttp::empty_body>& response,
+                                     storage::OpenFile& file,
                                      std::uint64_t size, const std::vector<ByteRange>& ranges) {
   auto framing = frame_multipart(ranges, size, kFileType, random_boundary());
   response.result(bhttp::status::partial_content);
@@ -67,7 +68,7 @@ asio::awaitable<void> send_multipart(Exchange& exchange,
   if (!co_await send_head(exchange, response)) co_return;
   for (std::size_t i = 0; i < ranges.size(); ++i) {
     if (!co_await send_text(exchange, framing.part_headers[i]) ||
-        !co_await send_file_body(exchange, fd, ranges[i].first, ranges[i].length())) {
+        !co_await send_file_body(exchange, file, ranges[i].first, ranges[i].length())) {
       exchange.close_after();
       co_return;
     }
@@ -94,9 +95,9 @@ asio::awaitable<void> serve_download(Exchange& exchange, const Caller& caller,
     co_await exchange.send_error(opened.error());
     co_return;
   }
-  const auto& file = opened->stream_out->file;
-  std::string etag = "\"" + file.version + "\"";
-  auto modified = seconds_of(file.mtime_ns);
+  auto& file = *opened->stream_out->file;
+  std::string etag = "\"" + file.version() + "\"";
+  auto modified = seconds_of(file.mtime_ns());
 
   bhttp::response<bhttp::empty_body> response{bhttp::status::ok, 11};
   response.set(bhttp::field::etag, etag);
@@ -123,13 +124,13 @@ asio::awaitable<void> serve_download(Exchange& exchange, const Caller& caller,
   auto range = exchange.header(bhttp::field::range);
   auto if_range = exchange.header(bhttp::field::if_range);
   if (!range.empty() && (if_range.empty() || if_range_matches(if_range, etag, modified))) {
-    plan = plan_range(range, file.size);
+    plan = plan_range(range, file.size());
   }
   if (plan.kind == RangePlan::Kind::unsatisfiable) {
     auto refusal =
         error_response(bhttp::status::range_not_satisfiable, Errc::offset_out_of_range,
-                       fmt::format("the range is outside the file ({} bytes)", file.size));
-    refusal.set(bhttp::field::content_range, fmt::format("bytes */{}", file.size));
+                       fmt::format("the range is outside the file ({} bytes)", file.size()));
+    refusal.set(bhttp::field::content_range, fmt::format("bytes */{}", file.size()));
     refusal.set(bhttp::field::etag, etag);
     refusal.set(bhttp::field::accept_ranges, "bytes");
     co_await exchange.send(std::move(refusal));
@@ -137,22 +138,22 @@ asio::awaitable<void> serve_download(Exchange& exchange, const Caller& caller,
   }
   response.set(bhttp::field::content_disposition, content_disposition(base_name(path)));
   if (plan.kind == RangePlan::Kind::partial && plan.ranges.size() > 1) {
-    co_await send_multipart(exchange, response, file.fd.get(), file.size, plan.ranges);
+    co_await send_multipart(exchange, response, file, file.size(), plan.ranges);
     co_return;
   }
-  std::uint64_t offset = 0, length = file.size;
+  std::uint64_t offset = 0, length = file.size();
   if (plan.kind == RangePlan::Kind::partial) {
     const auto& part = plan.ranges.front();
     offset = part.first;
     length = part.length();
     response.result(bhttp::status::partial_content);
     response.set(bhttp::field::content_range,
-                 fmt::format("bytes {}-{}/{}", part.first, part.last, file.size));
+                 fmt::format("bytes {}-{}/{}", part.first, part.last, file.size()));
   }
   response.set(bhttp::field::content_type, kFileType);
   response.content_length(length);
   if (!co_await send_head(exchange, response)) co_return;
-  if (!co_await send_file_body(exchange, file.fd.get(), offset, length)) {
+  if (!co_await send_file_body(exchange, file, offset, length)) {
     exchange.close_after();
   }
 }

@@ -40,7 +40,7 @@ asio::awaitable<void> refuse(Exchange& exchange, Error error) {
 // body (a pipelined request) stays unread and the connection can go on. Paced by
 // --min-stream-rate, bounded by --http-body-timeout; a failed disk write ends it at once (the
 // exchange closes, so the unread rest does not matter).
-asio::awaitable<Status> receive_body(Exchange& exchange, storage::Upload& upload,
+asio::awaitable<Status> receive_body(Exchange& exchange, storage::UploadSink& upload,
                                      std::uint64_t length) {
   auto& server = exchange.context().server;
   auto& buffer = exchange.buffer();

@@ -1,6 +1,7 @@
-// PUT /files/<path>: the raw request body becomes the file, streamed to disk through
-// storage::Upload (a hidden partial file, fsync, atomic rename over the target), so a reader
-// sees the old or the new file, never a mix, and the body is never held in memory. Needs a
+// PUT /files/<path>: the raw request body becomes the file, streamed into a
+// storage::UploadSink (the local backend: a hidden partial file, fsync, atomic rename over the
+// target), so a reader sees the old or the new file, never a mix, and the body is never held
+// in memory. Needs a
 // Content-Length (411 otherwise); answers "Expect: 100-continue" only after the checks pass.
 // The body moves through the transfer engine (transfer/transfer_engine.h), paced and written
 // on the blocking pool as a TCP upload's stream is. RFC 9110

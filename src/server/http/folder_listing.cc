@@ -1,5 +1,7 @@
 #include "server/http/folder_listing.h"
 
+#include <limits>
+
 #include <charconv>
 #include <optional>
 
@@ -17,6 +19,7 @@
 #include "server/listing.h"
 #include "server/ops/session.h"
 #include "server/ops/storage_access.h"
+#include "server/storage_errors.h"
 
 namespace netdisk::server::http {
 namespace {
@@ -84,8 +87,9 @@ asio::awaitable<void> serve_folder(Exchange& exchange, const Caller& caller,
   // The whole folder, not a page of it as the list op gives: this is a page for people.
   auto session = http_session(exchange, ops::Transport::http);
   session.assume_user(caller.username);
-  auto listed = co_await ops::with_space(
-      session, [&folder](storage::FileStore& store) { return store.list(folder); });
+  auto listed = co_await ops::with_space(session, [&folder](storage::UserSpace& space) {
+    return to_wire(space.list(folder, "", std::numeric_limits<std::size_t>::max()));
+  });
   if (!listed && listed.error().code == Errc::not_a_directory) {
     co_return co_await refuse_file_as_folder(exchange);
   }

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "storage/file_store.h"
+#include "storage/user_space.h"
 
 namespace netdisk::server::http {
 

@@ -107,7 +107,7 @@ asio::awaitable<void> route_files(Exchange& exchange, std::string_view encoded) 
   if (!caller) co_return;
   bool folder_url = path->empty() || path->back() == '/';
   if (folder_url && method != Verb::put && !path->empty()) path->pop_back();
-  // Confinement is FileStore's: "..", absolute paths, symlinks and the like are refused there.
+  // Confinement is the storage backend's: "..", absolute paths, symlinks and the like are refused there.
   if (method == Verb::put) co_return co_await serve_upload(exchange, *caller, *path);
   if (method == Verb::delete_) {
     co_return co_await serve_delete(exchange, *caller, *path, folder_url);

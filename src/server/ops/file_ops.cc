@@ -3,6 +3,7 @@
 #include "protocol/fields.h"
 #include "server/listing.h"
 #include "server/ops/storage_access.h"
+#include "server/storage_errors.h"
 
 namespace netdisk::server::ops {
 namespace {
@@ -18,8 +19,8 @@ boost::asio::awaitable<OpResult> list(OpCall& call) {
   if (!after) co_return std::move(after).error();
   std::string dir(path->value_or(""));
   std::string start(after->value_or(""));
-  co_return co_await with_space(call, [&dir, &start](storage::FileStore& store) -> OpResult {
-    auto page = list_page(store, dir, start);
+  co_return co_await with_space(call, [&dir, &start](storage::UserSpace& space) -> OpResult {
+    auto page = list_page(space, dir, start);
     if (!page) return std::move(page).error();
     return reply_with({{"entries", std::move(page->entries)}, {"more", page->more}});
   });
@@ -29,15 +30,15 @@ boost::asio::awaitable<OpResult> stat(OpCall& call) {
   auto path = protocol::string_field(call.body, "path");
   if (!path) co_return std::move(path).error();
   std::string target(*path);
-  co_return co_await with_space(call, [&target](storage::FileStore& store) -> OpResult {
-    auto entry = store.stat(target);
-    if (!entry) return std::move(entry).error();
+  co_return co_await with_space(call, [&target](storage::UserSpace& space) -> OpResult {
+    auto entry = space.stat(target);
+    if (!entry) return wire_error(entry.error());
     json reply = entry_json(*entry);
     reply.erase("name");
     if (!entry->is_directory) {
-      auto file = store.open_for_download(target);
-      if (!file) return std::move(file).error();
-      reply["version"] = file->version;
+      auto file = space.open_read(target);
+      if (!file) return wire_error(file.error());
+      reply["version"] = (*file)->version();
     }
     return reply_with(std::move(reply));
   });
@@ -50,9 +51,9 @@ boost::asio::awaitable<OpResult> make_directory(OpCall& call) {
   if (!parents) co_return std::move(parents).error();
   std::string target(*path);
   bool with_parents = *parents;
-  co_return co_await with_space(call, [&target, with_parents](storage::FileStore& store) -> OpResult {
-    auto made = store.make_directory(target, with_parents);
-    if (!made.ok()) return std::move(made).error();
+  co_return co_await with_space(call, [&target, with_parents](storage::UserSpace& space) -> OpResult {
+    auto made = space.make_directory(target, with_parents);
+    if (!made.ok()) return wire_error(made.error());
     return reply_with(json::object());
   });
 }
@@ -62,9 +63,9 @@ boost::asio::awaitable<OpResult> remove(OpCall& call) {
   if (!path) co_return std::move(path).error();
   std::string target(*path);
   storage::TargetCheck check = call.target_check.value_or(storage::TargetCheck{});
-  co_return co_await with_space(call, [&target, &check](storage::FileStore& store) -> OpResult {
-    auto removed = store.remove(target, check);
-    if (!removed.ok()) return std::move(removed).error();
+  co_return co_await with_space(call, [&target, &check](storage::UserSpace& space) -> OpResult {
+    auto removed = space.remove(target, check);
+    if (!removed.ok()) return wire_error(removed.error());
     return reply_with(json::object());
   });
 }
@@ -75,9 +76,9 @@ boost::asio::awaitable<OpResult> rename(OpCall& call) {
   auto to = protocol::string_field(call.body, "to");
   if (!to) co_return std::move(to).error();
   std::string source(*from), target(*to);
-  co_return co_await with_space(call, [&source, &target](storage::FileStore& store) -> OpResult {
-    auto renamed = store.rename(source, target);
-    if (!renamed.ok()) return std::move(renamed).error();
+  co_return co_await with_space(call, [&source, &target](storage::UserSpace& space) -> OpResult {
+    auto renamed = space.rename(source, target, storage::UserSpace::Replace::no);
+    if (!renamed.ok()) return wire_error(renamed.error());
     return reply_with(json::object());
   });
 }
@@ -86,13 +87,10 @@ boost::asio::awaitable<OpResult> checksum(OpCall& call) {
   auto path = protocol::string_field(call.body, "path");
   if (!path) co_return std::move(path).error();
   std::string target(*path);
-  co_return co_await with_space(call, [&target](storage::FileStore& store) -> OpResult {
-    auto sum = store.file_checksum(target);
-    if (!sum) return std::move(sum).error();
-    // Opened after the checksum, whose first computation may bump the version tag once.
-    auto file = store.open_for_download(target);
-    if (!file) return std::move(file).error();
-    return reply_with({{"checksum", *sum}, {"version", file->version}, {"size", file->size}});
+  co_return co_await with_space(call, [&target](storage::UserSpace& space) -> OpResult {
+    auto sum = space.checksum(target);
+    if (!sum) return wire_error(sum.error());
+    return reply_with({{"checksum", sum->checksum}, {"version", sum->version}, {"size", sum->size}});
   });
 }
 

@@ -1,6 +1,6 @@
 // File ops on the logged-in user's own folder: list, stat, mkdir, remove, rename, checksum
 // (docs/PROTOCOL.md, section 8). Each runs its storage call through with_space, on the
-// blocking pool; confinement and path rules are storage::FileStore's.
+// blocking pool; confinement and path rules are the storage backend's (storage/user_space.h).
 #pragma once
 
 #include "server/ops/operation.h"

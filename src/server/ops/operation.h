@@ -11,9 +11,8 @@
 #include <nlohmann/json.hpp>
 
 #include "common/result.h"
-#include "storage/file_store.h"
 #include "storage/target_check.h"
-#include "storage/upload.h"
+#include "storage/user_space.h"
 
 namespace netdisk::server {
 
@@ -42,7 +41,7 @@ struct OpReply;
 // A download: the transport sends the reply fields, then `length` bytes of `file` from
 // `offset`. The open file keeps reading the version the reply names.
 struct StreamOut {
-  storage::DownloadFile file;
+  std::unique_ptr<storage::OpenFile> file;
   std::uint64_t offset = 0;
   std::uint64_t length = 0;
 };
@@ -51,7 +50,7 @@ struct StreamOut {
 // pending upload), then calls `finish` with how that went and sends what it returns.
 struct StreamIn {
   using Finish = boost::asio::awaitable<Result<OpReply>> (*)(OpCall&, Status received);
-  storage::Upload* sink = nullptr;
+  storage::UploadSink* sink = nullptr;
   std::uint64_t length = 0;
   Finish finish = nullptr;
   bool target_existed = false;  // a file was at the target when the upload began

@@ -30,7 +30,7 @@ void Session::log_out() {
   user_.reset();
   token_.clear();
   token_expires_.reset();
-  file_store_.reset();
+  space_.reset();
   upload_.reset();
 }
 

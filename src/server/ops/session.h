@@ -11,9 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "storage/file_store.h"
 #include "storage/target_check.h"
-#include "storage/upload.h"
+#include "storage/user_space.h"
 
 namespace netdisk::server {
 
@@ -54,12 +53,12 @@ class Session {
   // Leaves the chat room and forgets the user, the token, the storage handle and the upload.
   void log_out();
 
-  // The user's folder, opened on first use by ops::with_space.
-  std::shared_ptr<storage::FileStore>& file_store() noexcept { return file_store_; }
+  // The user's storage space, opened on first use by ops::with_space.
+  std::shared_ptr<storage::UserSpace>& space() noexcept { return space_; }
 
   struct PendingUpload {
     std::string path;
-    storage::Upload upload;
+    std::unique_ptr<storage::UploadSink> upload;
     storage::TargetCheck check;       // the upload's condition, run again at commit
     bool target_existed = false;      // a file was at `path` when the upload began
     bool discard_on_failure = false;  // no resume (HTTP PUT): a failed body removes the partial
@@ -85,7 +84,7 @@ class Session {
   std::optional<std::string> user_;
   std::string token_;
   std::optional<TimePoint> token_expires_;
-  std::shared_ptr<storage::FileStore> file_store_;
+  std::shared_ptr<storage::UserSpace> space_;
   std::optional<PendingUpload> upload_;
   std::weak_ptr<ChatMember> chat_member_;
   bool in_chat_ = false;

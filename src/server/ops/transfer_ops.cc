@@ -5,7 +5,7 @@
 #include "protocol/fields.h"
 #include "server/ops/session.h"
 #include "server/ops/storage_access.h"
-#include "storage/checksum.h"
+#include "server/storage_errors.h"
 
 namespace netdisk::server::ops {
 namespace {
@@ -33,26 +33,26 @@ boost::asio::awaitable<OpResult> finish_upload(OpCall& call, Status received) {
   auto& slot = call.session.upload();
   if (!received.ok()) {
     if (slot && slot->discard_on_failure) {
-      auto& upload = slot->upload;
+      auto& upload = *slot->upload;
       co_await run_blocking(call.server.blocking_pool, [&upload] { upload.discard(); });
     }
     slot.reset();
     co_return std::move(received).error();
   }
-  auto& upload = slot->upload;
+  auto& upload = *slot->upload;
   if (upload.offset() < upload.size()) {
     co_return reply_with({{"offset", upload.offset()}, {"done", false}});
   }
   auto finished = std::move(*slot);
   slot.reset();
-  co_return co_await with_space(call, [&finished](storage::FileStore& store) -> OpResult {
-    auto committed = finished.upload.commit(finished.check);
-    if (!committed.ok()) return std::move(committed).error();
-    json reply = {{"offset", finished.upload.offset()}, {"done", true}};
-    if (auto file = store.open_for_download(finished.path); file.ok()) {
-      reply["version"] = file->version;
-      if (auto sum = storage::stored_checksum(file->fd.get())) reply["checksum"] = *sum;
-    }
+  co_return co_await with_space(call, [&finished](storage::UserSpace&) -> OpResult {
+    auto committed = finished.upload->commit(finished.check);
+    if (!committed.ok()) return wire_error(committed.error());
+    // What the client needs to verify and later resume against: the published version.
+    json reply = {{"offset", finished.upload->offset()},
+                  {"done", true},
+                  {"version", committed->version}};
+    if (committed->checksum) reply["checksum"] = *committed->checksum;
     return reply_with(std::move(reply));
   });
 }
@@ -80,26 +80,26 @@ boost::asio::awaitable<OpResult> upload(OpCall& call) {
   auto& slot = call.session.upload();
   slot.reset();  // an abandoned upload in this session: a resumable partial stays
   auto& check = *condition;
-  co_return co_await with_space(call, [&](storage::FileStore& store) -> OpResult {
+  co_return co_await with_space(call, [&](storage::UserSpace& space) -> OpResult {
     if (check && !one_shot) {
       // Checked early, so no bytes are sent for nothing; the binding check is at commit.
-      auto state = store.target_state(target);
-      if (!state) return std::move(state).error();
-      if (auto allowed = check(*state); !allowed) return std::move(allowed).error();
+      auto state = space.target_state(target);
+      if (!state) return wire_error(state.error());
+      if (auto allowed = check(*state); !allowed) return wire_error(allowed.error());
     }
-    auto started = store.begin_upload(target, total, expected);
-    if (!started) return std::move(started).error();
+    auto started = space.begin_upload(target, total, expected);
+    if (!started) return wire_error(started.error());
     bool existed = false;
     if (one_shot) {
       // HTTP answers 200 or 201 by whether a file was there, so it always looks.
-      auto state = store.target_state(target);
-      if (!state) return std::move(state).error();
+      auto state = space.target_state(target);
+      if (!state) return wire_error(state.error());
       if (check) {
-        if (auto allowed = check(*state); !allowed) return std::move(allowed).error();
+        if (auto allowed = check(*state); !allowed) return wire_error(allowed.error());
       }
       existed = state->exists;
     }
-    std::uint64_t offset = started->offset();
+    std::uint64_t offset = (*started)->offset();
     slot.emplace(Session::PendingUpload{target, std::move(*started), std::move(check), existed,
                                         one_shot});
     return reply_with({{"offset", offset}, {"size", total}});
@@ -114,7 +114,7 @@ boost::asio::awaitable<OpResult> upload_data(OpCall& call) {
   }
   auto& slot = call.session.upload();
   if (!slot) co_return make_error(Errc::bad_request, "no upload in progress");
-  auto& pending = slot->upload;
+  auto& pending = *slot->upload;
   if (*length > pending.size() - pending.offset()) {
     co_return make_error(Errc::bad_request,
                          fmt::format("{} bytes sent but only {} more were announced", *length,
@@ -142,33 +142,34 @@ boost::asio::awaitable<OpResult> download(OpCall& call) {
                          "resuming at an offset needs the version and prefix_checksum");
   }
   std::string target(*path);
-  co_return co_await with_space(call, [&](storage::FileStore& store) -> OpResult {
-    auto file = store.open_for_download(target);
-    if (!file) return std::move(file).error();
-    if (start > file->size) {
+  co_return co_await with_space(call, [&](storage::UserSpace& space) -> OpResult {
+    auto opened = space.open_read(target);
+    if (!opened) return wire_error(opened.error());
+    auto& file = *opened;
+    if (start > file->size()) {
       return make_error(Errc::offset_out_of_range,
                         fmt::format("offset {} is past the end of the file ({} bytes)", start,
-                                    file->size));
+                                    file->size()));
     }
     if (start > 0) {
-      if (**version != file->version) {
+      if (**version != file->version()) {
         return make_error(Errc::version_mismatch, "the file has changed since your copy began");
       }
-      auto held = storage::prefix_checksum(file->fd.get(), start);
-      if (!held) return std::move(held).error();
+      auto held = file->prefix_checksum(start);
+      if (!held) return wire_error(held.error());
       if (*held != **prefix) {
         return make_error(Errc::version_mismatch,
                           "the bytes you already have differ from the file on the server");
       }
     }
-    std::uint64_t length = file->size - start;
+    std::uint64_t length = file->size() - start;
     OpReply reply;
-    reply.fields = {{"size", file->size},
+    reply.fields = {{"size", file->size()},
                     {"offset", start},
-                    {"version", file->version},
+                    {"version", file->version()},
                     {"stream", length}};
-    if (auto sum = storage::stored_checksum(file->fd.get())) reply.fields["checksum"] = *sum;
-    reply.stream_out = StreamOut{std::move(*file), start, length};
+    if (auto sum = file->stored_checksum()) reply.fields["checksum"] = *sum;
+    reply.stream_out = StreamOut{std::move(file), start, length};
     return OpResult(std::move(reply));
   });
 }

@@ -1,9 +1,9 @@
 // The two ends a transfer moves file bytes between, besides the network stream: a ByteSource
 // (a file being downloaded) and a ByteSink (an upload being received). Small interfaces so the
-// transfer engine does not care what stores the bytes: today a POSIX descriptor and a
-// storage::Upload; a storage::OpenFile and a storage::UploadSink (storage/user_space.h) fit the
-// same shape through an adapter. Each is used by one transfer at a time; the engine calls them
-// on the blocking pool.
+// transfer engine does not care what stores the bytes; FileSource and UploadTarget adapt the
+// storage interface's OpenFile and UploadSink (storage/user_space.h) to them, mapping storage
+// errors to the wire's (server/storage_errors.h). Each is used by one transfer at a time; the
+// engine calls them on the blocking pool.
 #pragma once
 
 #include <cstddef>
@@ -13,7 +13,8 @@
 #include "common/result.h"
 
 namespace netdisk::storage {
-class Upload;
+class OpenFile;
+class UploadSink;
 }
 
 namespace netdisk::server::transfer {
@@ -35,25 +36,26 @@ class ByteSink {
   virtual Status write(std::span<const std::byte> bytes) = 0;
 };
 
-// A plain open file descriptor, read with pread(2). Does not own it.
-class FdSource final : public ByteSource {
+// A file opened for reading (storage::OpenFile), with its native descriptor when the backend
+// has one (sendfile). Does not own it.
+class FileSource final : public ByteSource {
  public:
-  explicit FdSource(int fd) : fd_(fd) {}
+  explicit FileSource(storage::OpenFile& file) : file_(file) {}
   Status read_exactly_at(std::uint64_t offset, std::span<std::byte> into) override;
-  int native_fd() const override { return fd_; }
+  int native_fd() const override;
 
  private:
-  int fd_;
+  storage::OpenFile& file_;
 };
 
-// An upload in progress (storage/upload.h). Does not own it.
+// An upload in progress (storage::UploadSink). Does not own it.
 class UploadTarget final : public ByteSink {
  public:
-  explicit UploadTarget(storage::Upload& upload) : upload_(upload) {}
+  explicit UploadTarget(storage::UploadSink& upload) : upload_(upload) {}
   Status write(std::span<const std::byte> bytes) override;
 
  private:
-  storage::Upload& upload_;
+  storage::UploadSink& upload_;
 };
 
 }  // namespace netdisk::server::transfer
