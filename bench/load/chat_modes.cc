@@ -203,7 +203,7 @@ class RespClient final : public IoHandler {
 Record run_chat(const Options& options) {
   EventLoop loop;
   std::string token = fetch_token(loop, options);
-  Clients clients = open_sessions(loop, options, options.conns + 1, Login::token, token);
+  Clients clients = open_http_connections(loop, options, options.conns + 1, Login::token, token);
   // Probe once: a server without chat answers unknown_op, which is "not measured", not a failure.
   std::string code;
   clients[0]->tag = 0;
@@ -279,7 +279,7 @@ Record run_redis_chat(const Options& options) {
       else if (!v.empty() && !v[0].empty() && v[0][0] == '-') failure = std::string(v[0]);
     });
     receivers.back()->command({"SUBSCRIBE", "netdisk-load"});
-    // Pace the connects like open_sessions does, so the listen backlog never overflows.
+    // Pace the connects like open_http_connections does, so the listen backlog never overflows.
     if (i + 1 - subscribed >= options.setup_parallel) {
       loop.run([&] { return i + 1 - subscribed < options.setup_parallel / 2 || !failure.empty(); }, deadline);
     }

@@ -93,7 +93,7 @@ Record rate_record(const Options& options, RateResult& result) {
 
 Record run_register(const Options& options) {
   EventLoop loop;
-  Clients clients = open_sessions(loop, options, 1, Login::none);
+  Clients clients = open_http_connections(loop, options, 1, Login::none);
   std::string outcome;
   clients[0]->set_handler([&](WireClient&, protocol::Reply& reply) {
     if (reply.event) return;
@@ -111,7 +111,7 @@ Record run_register(const Options& options) {
 
 Record run_small_get(const Options& options) {
   EventLoop loop;
-  Clients clients = open_sessions(loop, options, options.conns, Login::token, fetch_token(loop, options));
+  Clients clients = open_http_connections(loop, options, options.conns, Login::token, fetch_token(loop, options));
   unsigned counter = 0;
   char name[64];
   std::uint64_t bytes_before = 0;
@@ -129,7 +129,7 @@ Record run_small_get(const Options& options) {
 
 Record run_list(const Options& options) {
   EventLoop loop;
-  Clients clients = open_sessions(loop, options, options.conns, Login::token, fetch_token(loop, options));
+  Clients clients = open_http_connections(loop, options, options.conns, Login::token, fetch_token(loop, options));
   // Check once that the folder really holds what we think (a full page of entries).
   std::size_t entries = 0;
   clients[0]->set_handler([&](WireClient&, protocol::Reply& reply) {
@@ -147,7 +147,7 @@ Record run_list(const Options& options) {
 
 Record run_login(const Options& options) {
   EventLoop loop;
-  Clients clients = open_sessions(loop, options, options.conns, Login::none);
+  Clients clients = open_http_connections(loop, options, options.conns, Login::none);
   ProcessProbe server(options.server_pid);
   long rss_before = server.rss_kib();
   RateResult result = drive(loop, options, clients, [&](WireClient& c) {
@@ -169,7 +169,7 @@ Record run_idle(const Options& options) {
   settle();
   long rss0 = server.rss_kib(), pss0 = server.pss_kib();
   auto t0 = Clock::now();
-  Clients clients = open_sessions(loop, options, options.conns, Login::token, token);
+  Clients clients = open_http_connections(loop, options, options.conns, Login::token, token);
   double open_s = std::chrono::duration<double>(Clock::now() - t0).count();
   settle();
   long rss1 = server.rss_kib(), pss1 = server.pss_kib();

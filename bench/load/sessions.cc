@@ -41,7 +41,7 @@ std::string fetch_token(EventLoop& loop, const Options& options) {
   return token;
 }
 
-Clients open_sessions(EventLoop& loop, const Options& options, unsigned n, Login login,
+Clients open_http_connections(EventLoop& loop, const Options& options, unsigned n, Login login,
                       const std::string& token) {
   Clients clients;
   clients.reserve(n);

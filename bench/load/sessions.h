@@ -24,7 +24,7 @@ std::string fetch_token(EventLoop& loop, const Options& options);
 
 // Opens `n` connections, each with hello and, for Login::token, login with `token`.
 // Throws std::runtime_error if any fails or the whole takes longer than options.timeout.
-Clients open_sessions(EventLoop& loop, const Options& options, unsigned n, Login login,
+Clients open_http_connections(EventLoop& loop, const Options& options, unsigned n, Login login,
                       const std::string& token = {});
 
 // Sends `op` (with `fields`) on every client and waits until each has answered. Returns the

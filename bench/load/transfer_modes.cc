@@ -69,7 +69,7 @@ Record base_record(const Options& options) {
 Record run_download(const Options& options) {
   EventLoop loop;
   std::string token = fetch_token(loop, options);
-  Clients clients = open_sessions(loop, options, options.conns, Login::token, token);
+  Clients clients = open_http_connections(loop, options, options.conns, Login::token, token);
   ProcessProbe server(options.server_pid);
   DownloadLoop downloads;
   double cpu0 = server.cpu_seconds();
@@ -98,7 +98,7 @@ Record run_upload(const Options& options) {
   auto size = static_cast<std::uint64_t>(st.st_size);
   EventLoop loop;
   std::string token = fetch_token(loop, options);
-  Clients clients = open_sessions(loop, options, options.conns, Login::token, token);
+  Clients clients = open_http_connections(loop, options, options.conns, Login::token, token);
   ProcessProbe server(options.server_pid);
   std::uint64_t done = 0, errors = 0;
   std::string first_error;
@@ -142,7 +142,7 @@ Record run_upload(const Options& options) {
 Record run_concurrency(const Options& options) {
   EventLoop loop;
   std::string token = fetch_token(loop, options);
-  Clients clients = open_sessions(loop, options, options.conns, Login::token, token);
+  Clients clients = open_http_connections(loop, options, options.conns, Login::token, token);
   ProcessProbe server(options.server_pid);
   long rss_before = server.rss_kib();
   DownloadLoop downloads;
@@ -169,7 +169,7 @@ Record run_concurrency(const Options& options) {
 Record run_ping_under_load(const Options& options) {
   EventLoop loop;
   std::string token = fetch_token(loop, options);
-  Clients clients = open_sessions(loop, options, options.bulk + 1, Login::token, token);
+  Clients clients = open_http_connections(loop, options, options.bulk + 1, Login::token, token);
   WireClient& pinger = *clients.back();
   Latencies idle, loaded;
   Latencies* current = &idle;

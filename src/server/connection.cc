@@ -14,7 +14,7 @@
 #include "protocol/message.h"
 #include "server/io_workers.h"
 #include "server/ops/op_table.h"
-#include "server/server_context.h"
+#include "server/services.h"
 #include "server/stream_io.h"
 
 namespace netdisk::server {
@@ -50,7 +50,7 @@ bool opens_connection(std::string_view op) {
 
 }  // namespace
 
-Connection::Connection(asio::ip::tcp::socket socket, IoWorker& worker, ServerContext& server,
+Connection::Connection(asio::ip::tcp::socket socket, IoWorker& worker, Services& server,
                        std::uint64_t serial)
     : socket_(std::move(socket)),
       worker_(worker),

@@ -30,13 +30,13 @@
 namespace netdisk::server {
 
 struct IoWorker;
-struct ServerContext;
+struct Services;
 
 class Connection : public std::enable_shared_from_this<Connection>, public ChatMember {
  public:
   using Clock = std::chrono::steady_clock;
 
-  Connection(boost::asio::ip::tcp::socket socket, IoWorker& worker, ServerContext& server,
+  Connection(boost::asio::ip::tcp::socket socket, IoWorker& worker, Services& server,
              std::uint64_t serial);
   ~Connection() override;
   Connection(const Connection&) = delete;
@@ -53,7 +53,7 @@ class Connection : public std::enable_shared_from_this<Connection>, public ChatM
   // Closes the socket now. Worker thread only; safe to call twice.
   void force_close();
 
-  ServerContext& server() noexcept { return server_; }
+  Services& server() noexcept { return server_; }
   Outbox& outbox() noexcept { return outbox_; }
   std::uint64_t serial() const noexcept { return serial_; }
   const std::string& peer() const noexcept { return peer_; }
@@ -116,7 +116,7 @@ class Connection : public std::enable_shared_from_this<Connection>, public ChatM
 
   boost::asio::ip::tcp::socket socket_;
   IoWorker& worker_;
-  ServerContext& server_;
+  Services& server_;
   std::uint64_t serial_;
   std::string peer_;
   ops::Session session_;

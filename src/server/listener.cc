@@ -15,7 +15,7 @@
 #include "protocol/message.h"
 #include "server/connection.h"
 #include "server/io_workers.h"
-#include "server/server_context.h"
+#include "server/services.h"
 
 namespace netdisk::server {
 namespace {
@@ -41,7 +41,7 @@ bool out_of_descriptors(const boost::system::error_code& ec) {
 }  // namespace
 
 asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, IoWorkers& workers,
-                                  ServerContext& server) {
+                                  Services& server) {
   auto refusal = std::make_shared<const std::string>(protocol::encode_error(
       0, make_error(Errc::too_many_connections, "the server is at its connection limit")));
   asio::steady_timer backoff(acceptor.get_executor());

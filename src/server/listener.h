@@ -11,9 +11,9 @@
 namespace netdisk::server {
 
 class IoWorkers;
-struct ServerContext;
+struct Services;
 
 boost::asio::awaitable<void> accept_loop(boost::asio::ip::tcp::acceptor& acceptor,
-                                         IoWorkers& workers, ServerContext& server);
+                                         IoWorkers& workers, Services& server);
 
 }  // namespace netdisk::server

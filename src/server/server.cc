@@ -28,7 +28,7 @@
 #include "server/io_workers.h"
 #include "server/listener.h"
 #include "server/blocking.h"
-#include "server/server_context.h"
+#include "server/services.h"
 
 namespace netdisk::server {
 namespace {
@@ -69,7 +69,7 @@ asio::awaitable<void> sweep_deadlines(IoWorker& worker) {
 
 // Removes interrupted uploads nobody resumed within --partial-ttl, so they never pile up in
 // users' folders. The walk runs on the blocking pool.
-asio::awaitable<void> sweep_partial_uploads(ServerContext& context) {
+asio::awaitable<void> sweep_partial_uploads(Services& context) {
   asio::steady_timer timer(co_await asio::this_coro::executor);
   auto period = std::clamp<std::chrono::seconds>(context.config.partial_ttl / 4,
                                                  std::chrono::seconds(1), std::chrono::minutes(10));
@@ -95,7 +95,7 @@ struct Server::State {
   explicit State(ServerConfig config)
       : context(config), workers(io_thread_count(context.config)) {}
 
-  ServerContext context;
+  Services context;
   IoWorkers workers;
 };
 
@@ -201,7 +201,7 @@ void Server::run() {
     // Finish early once every connection has gone.
     asio::co_spawn(main_context, [&]() -> asio::awaitable<void> {
       asio::steady_timer poll(main_context);
-      while (context.open_connections.load() != 0 || (http && http->open_sessions() != 0)) {
+      while (context.open_connections.load() != 0 || (http && http->open_http_connections() != 0)) {
         poll.expires_after(std::chrono::milliseconds(20));
         co_await poll.async_wait(kAsTuple);
       }

@@ -7,7 +7,7 @@
 
 #include "protocol/fields.h"
 #include "server/connection.h"
-#include "server/server_context.h"
+#include "server/services.h"
 #include "server/transfer/transfer_engine.h"
 
 namespace netdisk::server {

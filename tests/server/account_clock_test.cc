@@ -7,7 +7,7 @@
 #include <string>
 
 #include "server/accounts/login_throttle.h"
-#include "server/accounts/session_tokens.h"
+#include "server/accounts/login_tokens.h"
 
 namespace netdisk::server {
 namespace {
@@ -24,32 +24,32 @@ struct ManualClock {
 };
 
 TEST(SessionTokensClock, ATokenIsValidUntilItsLifetimeEndsAndThenExpiredOnce) {
-  ManualClock<SessionTokens::Clock> clock;
-  SessionTokens tokens(60s, clock.reader());
+  ManualClock<LoginTokens::Clock> clock;
+  LoginTokens tokens(60s, clock.reader());
   auto issued = tokens.issue("alice");
   EXPECT_EQ(issued.expires, clock.now + 60s);
   clock.now += 59s;
   auto lookup = tokens.lookup(issued.token);
-  EXPECT_EQ(lookup.check, SessionTokens::Check::valid);
+  EXPECT_EQ(lookup.check, LoginTokens::Check::valid);
   EXPECT_EQ(lookup.username, "alice");
   clock.now += 1s;
-  EXPECT_EQ(tokens.lookup(issued.token).check, SessionTokens::Check::expired);
+  EXPECT_EQ(tokens.lookup(issued.token).check, LoginTokens::Check::expired);
   // An expired token is forgotten: asked again, it is unknown.
-  EXPECT_EQ(tokens.lookup(issued.token).check, SessionTokens::Check::unknown);
+  EXPECT_EQ(tokens.lookup(issued.token).check, LoginTokens::Check::unknown);
 }
 
 TEST(SessionTokensClock, RevokingEndsOneTokenOrEveryTokenOfAUser) {
-  ManualClock<SessionTokens::Clock> clock;
-  SessionTokens tokens(60s, clock.reader());
+  ManualClock<LoginTokens::Clock> clock;
+  LoginTokens tokens(60s, clock.reader());
   auto first = tokens.issue("alice");
   auto second = tokens.issue("alice");
   auto other = tokens.issue("bob");
   tokens.revoke(first.token);
-  EXPECT_EQ(tokens.lookup(first.token).check, SessionTokens::Check::unknown);
-  EXPECT_EQ(tokens.lookup(second.token).check, SessionTokens::Check::valid);
+  EXPECT_EQ(tokens.lookup(first.token).check, LoginTokens::Check::unknown);
+  EXPECT_EQ(tokens.lookup(second.token).check, LoginTokens::Check::valid);
   tokens.revoke_user("alice");
-  EXPECT_EQ(tokens.lookup(second.token).check, SessionTokens::Check::unknown);
-  EXPECT_EQ(tokens.lookup(other.token).check, SessionTokens::Check::valid);
+  EXPECT_EQ(tokens.lookup(second.token).check, LoginTokens::Check::unknown);
+  EXPECT_EQ(tokens.lookup(other.token).check, LoginTokens::Check::valid);
 }
 
 LoginThrottle::Policy policy() {

@@ -9,7 +9,7 @@
 
 #include "server/ops/op_table.h"
 #include "server/ops/session.h"
-#include "server/server_context.h"
+#include "server/services.h"
 
 namespace netdisk::server::ops {
 namespace {
@@ -28,7 +28,7 @@ class OpTable : public ::testing::Test {
     config.data_dir = dir_;
     config.blocking_threads = 1;
     config.hash_threads = 1;
-    server_ = std::make_unique<ServerContext>(config);
+    server_ = std::make_unique<Services>(config);
   }
   void TearDown() override {
     server_.reset();
@@ -48,7 +48,7 @@ class OpTable : public ::testing::Test {
   }
 
   fs::path dir_;
-  std::unique_ptr<ServerContext> server_;
+  std::unique_ptr<Services> server_;
 };
 
 constexpr std::optional<Errc> kAdmitted;

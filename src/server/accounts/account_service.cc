@@ -34,7 +34,7 @@ AccountService::AccountService(const storage::DataLayout& layout, AccountOptions
       options_(options),
       blocking_pool_(blocking_pool),
       hash_pool_(options.hash_threads, options.max_pending_hashes),
-      sessions_(options.session_lifetime),
+      tokens_(options.session_lifetime),
       throttle_(options.throttle),
       login_flush_timer_(blocking_pool) {
   auto registry = storage::UserRegistry::open(layout_.users_file());
@@ -115,7 +115,7 @@ boost::asio::awaitable<Status> AccountService::register_user(std::string usernam
   });
 }
 
-boost::asio::awaitable<Result<AccountService::Session>> AccountService::login(
+boost::asio::awaitable<Result<AccountService::Login>> AccountService::login(
     std::string username, std::string password, std::string address) {
   Wipe wipe{password};
   // A name that breaks the username rules can never log in, and the rules are public, so it
@@ -165,10 +165,10 @@ boost::asio::awaitable<Result<AccountService::Session>> AccountService::login(
   auto folder =
       co_await run_blocking(blocking_pool_, [this, &name] { return ensure_folder(name); });
   if (!folder.ok()) co_return std::move(folder).error();
-  auto issued = sessions_.issue(user->name);
+  auto issued = tokens_.issue(user->name);
   registry_->note_login(user->name, std::chrono::system_clock::now());
   schedule_login_flush();
-  co_return Session{user->name, std::move(issued.token), issued.expires};
+  co_return Login{user->name, std::move(issued.token), issued.expires};
 }
 
 void AccountService::schedule_login_flush() {
@@ -191,13 +191,13 @@ void AccountService::shutdown() {
 }
 
 Result<std::string> AccountService::resume(std::string_view token) {
-  auto found = sessions_.lookup(token);
+  auto found = tokens_.lookup(token);
   switch (found.check) {
-    case SessionTokens::Check::valid:
+    case LoginTokens::Check::valid:
       return found.username;
-    case SessionTokens::Check::expired:
+    case LoginTokens::Check::expired:
       return make_error(Errc::session_expired, "the session has expired; log in again");
-    case SessionTokens::Check::unknown:
+    case LoginTokens::Check::unknown:
       break;
   }
   return make_error(Errc::auth_failed, "unknown session token; log in again");

@@ -19,7 +19,7 @@
 
 #include "common/result.h"
 #include "server/accounts/login_throttle.h"
-#include "server/accounts/session_tokens.h"
+#include "server/accounts/login_tokens.h"
 #include "server/bounded_pool.h"
 #include "storage/data_layout.h"
 #include "storage/password_hasher.h"
@@ -47,18 +47,18 @@ class AccountService {
   // invalid_password, user_exists, server_busy (hashing queue full), disk_full, io_error.
   boost::asio::awaitable<Status> register_user(std::string username, std::string password);
 
-  struct Session {
+  struct Login {
     std::string username;  // as registered (the case the user chose)
     std::string token;
     std::chrono::system_clock::time_point expires;
   };
   // Errors: auth_failed (the same for a wrong name and a wrong password), rate_limited,
   // server_busy.
-  boost::asio::awaitable<Result<Session>> login(std::string username, std::string password,
+  boost::asio::awaitable<Result<Login>> login(std::string username, std::string password,
                                                 std::string address);
   // Errors: auth_failed (unknown token), session_expired.
   Result<std::string> resume(std::string_view token);
-  void logout(std::string_view token) { sessions_.revoke(token); }
+  void logout(std::string_view token) { tokens_.revoke(token); }
 
   const storage::DataLayout& layout() const noexcept { return layout_; }
   std::size_t user_count() const { return registry_->size(); }
@@ -83,7 +83,7 @@ class AccountService {
   std::unique_ptr<storage::UserRegistry> registry_;
   std::unique_ptr<storage::PasswordHasher> hasher_;
   BoundedPool hash_pool_;
-  SessionTokens sessions_;
+  LoginTokens tokens_;
   LoginThrottle throttle_;
   static constexpr auto kLoginFlushDelay = std::chrono::seconds(2);
   boost::asio::steady_timer login_flush_timer_;

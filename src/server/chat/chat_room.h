@@ -3,7 +3,7 @@
 // the sender takes the snapshot and posts one task per I/O worker, which hands the same shared
 // frame to each of its members. Messages from one sender reach every receiver in the order sent, because posts
 // to one worker run in order. A member whose queue overflows is dropped and told why.
-// Thread-safe; owned by ServerContext.
+// Thread-safe; owned by Services.
 #pragma once
 
 #include <memory>

@@ -7,7 +7,7 @@
 #include "protocol/json_parser.h"
 #include "server/http/cookies.h"
 #include "server/http/exchange.h"
-#include "server/http/http_context.h"
+#include "server/http/http_services.h"
 #include "server/http/responses.h"
 #include "server/http/url.h"
 
@@ -62,14 +62,14 @@ StringResponse api_response(Exchange& exchange, const ops::ApiRoute& route,
 
 ops::Session http_session(Exchange& exchange, ops::Transport transport) {
   const auto& connection = exchange.connection();
-  return ops::Session(exchange.context().server, transport, connection.peer_address,
-                      fmt::format("http#{}", connection.session_id));
+  return ops::Session(exchange.services().server, transport, connection.peer_address,
+                      fmt::format("http#{}", connection.connection_id));
 }
 
 asio::awaitable<void> call_api(Exchange& exchange, const ops::OpInfo& op, ops::Session& session) {
   auto input = co_await read_input(exchange, op.api);
   if (!input) co_return co_await exchange.send_error(input.error());
-  ops::OpCall call{exchange.context().server, session, *input};
+  ops::OpCall call{exchange.services().server, session, *input};
   auto reply = co_await ops::dispatch(&op, op.name, call);
   if (!reply) co_return co_await exchange.send_error(reply.error());
   auto response = api_response(exchange, op.api, session, *input, std::move(reply->fields));

@@ -1,7 +1,7 @@
 // The HTTP adapter of the operation layer (server/ops/): what /api, /files and the WebSocket
 // chat share to call an op. http_session() builds the Session for one request or socket;
 // call_api() answers an /api route: its input (JSON body or query) in, the op's reply out as
-// JSON with the route's status, and login's token turned into the cookie. Session thread.
+// JSON with the route's status, and login's token turned into the cookie. Connection thread.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>

@@ -6,8 +6,8 @@
 #include "server/http/cookies.h"
 #include "server/http/csrf.h"
 #include "server/http/exchange.h"
-#include "server/http/http_context.h"
-#include "server/server_context.h"
+#include "server/http/http_services.h"
+#include "server/services.h"
 
 namespace netdisk::server::http {
 namespace {
@@ -56,7 +56,7 @@ bool iequals_prefix(std::string_view text, std::string_view prefix) {
 boost::asio::awaitable<Result<Caller>> authenticate(Exchange& exchange) {
   auto authorization = exchange.header(bhttp::field::authorization);
   auto& connection = exchange.connection();
-  auto& accounts = exchange.context().server.accounts;
+  auto& accounts = exchange.services().server.accounts;
   if (!authorization.empty()) {
     if (!iequals_prefix(authorization, "Basic ")) {
       co_return make_error(Errc::auth_failed, "only Basic authorization is supported");

@@ -2,7 +2,7 @@
 // credentials (checked through AccountService::login, so login throttling and the bounded
 // hashing pool apply; a keep-alive connection remembers the last credentials that passed, so
 // a second request does not hash again) or with the session cookie (AccountService::resume).
-// State-changing requests also pass check_csrf(). Session thread.
+// State-changing requests also pass check_csrf(). Connection thread.
 #pragma once
 
 #include <string>

@@ -21,11 +21,11 @@
 #include "server/http/api_adapter.h"
 #include "server/http/auth.h"
 #include "server/http/exchange.h"
-#include "server/http/http_context.h"
+#include "server/http/http_services.h"
 #include "server/http/responses.h"
 #include "server/ops/op_table.h"
 #include "server/ops/session.h"
-#include "server/server_context.h"
+#include "server/services.h"
 
 namespace netdisk::server::http {
 namespace {
@@ -116,7 +116,7 @@ class SocketMember : public ChatMember {
 
  private:
   // Runs the Outbox until it is closed (dropped) or stopped, or a write fails; then closes the
-  // socket, unless stop() asked, so the session's reader ends too.
+  // socket, unless stop() asked, so the connection's reader ends too.
   asio::awaitable<void> write_loop() {
     co_await outbox_.run();
     if (!stopped_) {
@@ -182,11 +182,11 @@ asio::awaitable<void> serve_chat_socket(Exchange& exchange, const Caller& caller
   auto [accept_error] = co_await socket.async_accept(exchange.request(), kAsTuple);
   if (accept_error) co_return;
   // A chat member may be closed at once on shutdown, like an idle connection.
-  exchange.context().sessions.set_idle(exchange.connection().session_id, true);
+  exchange.services().connections.set_idle(exchange.connection().connection_id, true);
 
   auto executor = co_await asio::this_coro::executor;
   auto member = std::make_shared<SocketMember>(socket, caller.username, executor,
-                                                exchange.context().server.config.chat_queue_bytes);
+                                                exchange.services().server.config.chat_queue_bytes);
   member->start_writer(member);
   auto session = http_session(exchange, ops::Transport::websocket);
   session.assume_user(caller.username);

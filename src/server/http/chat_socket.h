@@ -1,7 +1,7 @@
 // GET /ws/chat: the chat room (server/chat/chat_room.h) over a WebSocket. The upgraded
 // connection becomes a ChatMember named after the logged-in user; it receives the same event
 // JSON as a TCP member (docs/PROTOCOL.md, section 9) and sends requests shaped like the TCP
-// ops (docs/HTTP.md, "Chat"). Session thread.
+// ops (docs/HTTP.md, "Chat"). Connection thread.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>

@@ -6,9 +6,9 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
-#include "server/http/http_context.h"
+#include "server/http/http_services.h"
 #include "server/http/responses.h"
-#include "server/server_context.h"
+#include "server/services.h"
 
 namespace netdisk::server::http {
 namespace {
@@ -18,9 +18,9 @@ constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable);
 
 }  // namespace
 
-Exchange::Exchange(HttpContext& context, Stream& stream, beast::flat_buffer& buffer,
+Exchange::Exchange(HttpServices& services, Stream& stream, beast::flat_buffer& buffer,
                    HeaderParser& parser, ConnectionState& connection)
-    : context_(context),
+    : services_(services),
       stream_(stream),
       buffer_(buffer),
       parser_(parser),
@@ -53,7 +53,7 @@ asio::awaitable<Result<std::string>> Exchange::read_body(std::size_t limit) {
   }
   bhttp::request_parser<bhttp::string_body> body_parser(std::move(parser_));
   body_parser.body_limit(limit);
-  stream_.expires_after(context_.server.config.http_body_timeout);
+  stream_.expires_after(services_.server.config.http_body_timeout);
   auto [ec, n] = co_await bhttp::async_read(stream_, buffer_, body_parser, kAsTuple);
   if (ec) {
     close_after();
@@ -85,11 +85,11 @@ asio::awaitable<void> Exchange::send(StringResponse response) {
     // Same headers as GET (Content-Length included), no body.
     bhttp::response<bhttp::empty_body> head{response.base()};
     bhttp::response_serializer<bhttp::empty_body> serializer(head);
-    stream_.expires_after(context_.server.config.http_body_timeout);
+    stream_.expires_after(services_.server.config.http_body_timeout);
     auto [ec, n] = co_await bhttp::async_write_header(stream_, serializer, kAsTuple);
     if (ec) close_after();
   } else {
-    stream_.expires_after(context_.server.config.http_body_timeout);
+    stream_.expires_after(services_.server.config.http_body_timeout);
     auto [ec, n] = co_await bhttp::async_write(stream_, response, kAsTuple);
     if (ec) close_after();
   }
@@ -99,7 +99,7 @@ asio::awaitable<void> Exchange::send(StringResponse response) {
 asio::awaitable<void> Exchange::send_error(const Error& error) {
   // The last guard: no reply ever shows a server-side path.
   co_await send(error_response(
-      make_error(error.code, context_.server.layout.without_server_paths(error.message))));
+      make_error(error.code, services_.server.layout.without_server_paths(error.message))));
 }
 
 }  // namespace netdisk::server::http

@@ -1,9 +1,9 @@
-// Exchange: one HTTP request and its response on a keep-alive connection. The session has read
+// Exchange: one HTTP request and its response on a keep-alive connection. The connection has read
 // the request's headers; a handler reads the body if it wants it (as a small string, or
 // incrementally through parser()) and sends exactly one response. Whether the connection may
 // carry another request afterwards is decided here: only when the client asked for keep-alive,
-// the body was read completely and nothing went wrong. Lives in the session's coroutine frame,
-// on the session's thread.
+// the body was read completely and nothing went wrong. Lives in the connection's coroutine frame,
+// on the connection's thread.
 #pragma once
 
 #include <cstdint>
@@ -17,7 +17,7 @@
 
 namespace netdisk::server::http {
 
-struct HttpContext;
+struct HttpServices;
 
 // What a keep-alive connection remembers between requests.
 struct ConnectionState {
@@ -25,15 +25,15 @@ struct ConnectionState {
   std::string basic_credentials;  // the Authorization value that last passed
   std::string basic_user;         // ... and whose it was
   bool closing = false;           // set on shutdown: answer, then close
-  std::uint64_t session_id = 0;   // in the SessionRegistry
+  std::uint64_t connection_id = 0;   // in the ConnectionRegistry
 };
 
 class Exchange {
  public:
-  Exchange(HttpContext& context, Stream& stream, beast::flat_buffer& buffer, HeaderParser& parser,
+  Exchange(HttpServices& services, Stream& stream, beast::flat_buffer& buffer, HeaderParser& parser,
            ConnectionState& connection);
 
-  HttpContext& context() noexcept { return context_; }
+  HttpServices& services() noexcept { return services_; }
   ConnectionState& connection() noexcept { return connection_; }
   Stream& stream() noexcept { return stream_; }
   // The TCP socket under the stream when bytes written to it reach the peer as they are (plain
@@ -67,7 +67,7 @@ class Exchange {
   void mark_responded() noexcept { responded_ = true; }
 
  private:
-  HttpContext& context_;
+  HttpServices& services_;
   Stream& stream_;
   beast::flat_buffer& buffer_;
   HeaderParser& parser_;

@@ -3,8 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include "server/http/exchange.h"
-#include "server/http/http_context.h"
-#include "server/server_context.h"
+#include "server/http/http_services.h"
+#include "server/services.h"
 #include "server/transfer/transfer_engine.h"
 
 namespace netdisk::server::http {
@@ -16,7 +16,7 @@ namespace netdisk::server::http {
 boost::asio::awaitable<bool> send_file_body(Exchange& exchange, storage::OpenFile& file,
                                             std::uint64_t offset, std::uint64_t length) {
   if (length == 0) co_return true;
-  auto& server = exchange.context().server;
+  auto& server = exchange.services().server;
   auto* zero_copy =
       server.config.send_mode == SendMode::sendfile ? exchange.plain_socket() : nullptr;
   transfer::ActivityClock pace(server.config.http_body_timeout, server.config.min_stream_rate);

@@ -2,7 +2,7 @@
 // went out, through the transfer engine shared with the TCP protocol (transfer/transfer_engine.h):
 // sendfile(2) on plain TCP, or pread on the blocking pool plus a stream write where sendfile
 // cannot apply (TLS) or --send-mode buffered asks for it. Either way the body is paced by
-// --min-stream-rate and every stall is bounded by --http-body-timeout. Session thread.
+// --min-stream-rate and every stall is bounded by --http-body-timeout. Connection thread.
 #pragma once
 
 #include <cstdint>

@@ -4,7 +4,7 @@
 #include "server/http/auth.h"
 #include "server/http/exchange.h"
 #include "server/http/folder_listing.h"
-#include "server/http/http_context.h"
+#include "server/http/http_services.h"
 #include "server/http/preconditions.h"
 #include "server/http/responses.h"
 #include "server/ops/op_table.h"
@@ -36,7 +36,7 @@ asio::awaitable<void> serve_delete(Exchange& exchange, const Caller& caller,
   auto session = http_session(exchange, ops::Transport::http);
   session.assume_user(caller.username);
   nlohmann::json body = {{"path", path}};
-  ops::OpCall call{exchange.context().server, session, body};
+  ops::OpCall call{exchange.services().server, session, body};
   call.target_check = delete_check(read_preconditions(exchange.request()), folder_url);
   const auto& op = ops::files_op(ops::FilesRole::remove);
   auto removed = co_await ops::dispatch(&op, op.name, call);

@@ -1,7 +1,7 @@
 // DELETE /files/<path>: removes a file or an empty folder (the remove op, storage::UserSpace::remove). The RFC
 // 9110 preconditions (If-Match, If-Unmodified-Since, If-None-Match) are checked by the storage
 // step that unlinks, under the name's lock, so a file replaced meanwhile is never removed by a
-// request that named the old version. A URL ending in "/" removes only a folder. Session thread.
+// request that named the old version. A URL ending in "/" removes only a folder. Connection thread.
 #pragma once
 
 #include <string>

@@ -15,14 +15,14 @@
 #include "server/http/exchange.h"
 #include "server/http/file_body.h"
 #include "server/http/folder_listing.h"
-#include "server/http/http_context.h"
+#include "server/http/http_services.h"
 #include "server/http/preconditions.h"
 #include "server/http/range.h"
 #include "server/http/responses.h"
 #include "server/http/url.h"
 #include "server/ops/op_table.h"
 #include "server/ops/session.h"
-#include "server/server_context.h"
+#include "server/services.h"
 
 namespace netdisk::server::http {
 namespace {
@@ -43,7 +43,7 @@ asio::awaitable<bool> send_head(Exchange& exchange, bhttp::response<bhttp::empty
   exchange.prepare(response.base());
   // The header goes out through Beast; the body is written raw (file_body.h).
   bhttp::response_serializer<bhttp::empty_body> serializer(response);
-  exchange.stream().expires_after(exchange.context().server.config.http_body_timeout);
+  exchange.stream().expires_after(exchange.services().server.config.http_body_timeout);
   auto [ec, n] = co_await bhttp::async_write_header(exchange.stream(), serializer, kAsTuple);
   exchange.mark_responded();
   if (ec) exchange.close_after();
@@ -51,7 +51,7 @@ asio::awaitable<bool> send_head(Exchange& exchange, bhttp::response<bhttp::empty
 }
 
 asio::awaitable<bool> send_text(Exchange& exchange, const std::string& text) {
-  exchange.stream().expires_after(exchange.context().server.config.http_body_timeout);
+  exchange.stream().expires_after(exchange.services().server.config.http_body_timeout);
   auto [ec, n] = co_await asio::async_write(exchange.stream(), asio::buffer(text), kAsTuple);
   co_return !ec;
 }
@@ -84,7 +84,7 @@ asio::awaitable<void> serve_download(Exchange& exchange, const Caller& caller,
   auto session = http_session(exchange, ops::Transport::http);
   session.assume_user(caller.username);
   nlohmann::json body = {{"path", path}};
-  ops::OpCall call{exchange.context().server, session, body};
+  ops::OpCall call{exchange.services().server, session, body};
   const auto& op = ops::files_op(ops::FilesRole::read);
   auto opened = co_await ops::dispatch(&op, op.name, call);
   if (!opened && opened.error().code == Errc::is_a_directory) {

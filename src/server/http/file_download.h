@@ -2,7 +2,7 @@
 // ETag (the storage version tag), Last-Modified, Accept-Ranges, single-range and multipart 206
 // answers, 416 for unsatisfiable ranges, If-Range, the RFC 9110 preconditions (412 and 304,
 // preconditions.h) and an RFC 6266 Content-Disposition. A folder's URL without its slash is
-// redirected to its listing. File bodies go out through file_body.h. Session thread.
+// redirected to its listing. File bodies go out through file_body.h. Connection thread.
 #pragma once
 
 #include <string>

@@ -14,12 +14,12 @@
 #include "server/http/api_adapter.h"
 #include "server/http/auth.h"
 #include "server/http/exchange.h"
-#include "server/http/http_context.h"
+#include "server/http/http_services.h"
 #include "server/http/preconditions.h"
 #include "server/http/responses.h"
 #include "server/ops/op_table.h"
 #include "server/ops/session.h"
-#include "server/server_context.h"
+#include "server/services.h"
 #include "server/transfer/transfer_engine.h"
 
 namespace netdisk::server::http {
@@ -35,14 +35,14 @@ asio::awaitable<void> refuse(Exchange& exchange, Error error) {
 }
 
 // Reads the body into `upload` through the transfer engine (transfer/transfer_engine.h), as
-// the TCP protocol reads an upload's stream: first the body bytes already in the session's
+// the TCP protocol reads an upload's stream: first the body bytes already in the connection's
 // buffer (read with the headers), then exactly the rest from the stream, so anything after the
 // body (a pipelined request) stays unread and the connection can go on. Paced by
 // --min-stream-rate, bounded by --http-body-timeout; a failed disk write ends it at once (the
 // exchange closes, so the unread rest does not matter).
 asio::awaitable<Status> receive_body(Exchange& exchange, storage::UploadSink& upload,
                                      std::uint64_t length) {
-  auto& server = exchange.context().server;
+  auto& server = exchange.services().server;
   auto& buffer = exchange.buffer();
   auto buffered = static_cast<std::size_t>(std::min<std::uint64_t>(length, buffer.size()));
   std::span<const std::byte> early(static_cast<const std::byte*>(buffer.data().data()), buffered);
@@ -67,7 +67,7 @@ asio::awaitable<Status> receive_body(Exchange& exchange, storage::UploadSink& up
 
 asio::awaitable<void> serve_upload(Exchange& exchange, const Caller& caller,
                                    const std::string& path) {
-  auto& server = exchange.context().server;
+  auto& server = exchange.services().server;
   auto& header_parser = exchange.parser();
   if (header_parser.chunked() || !header_parser.content_length()) {
     exchange.close_after();

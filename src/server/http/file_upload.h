@@ -6,7 +6,7 @@
 // The body moves through the transfer engine (transfer/transfer_engine.h), paced and written
 // on the blocking pool as a TCP upload's stream is. RFC 9110
 // preconditions (If-Match, If-None-Match: *, If-Unmodified-Since) are checked before the body
-// is read and again inside the commit, atomically with the rename (412). Session thread.
+// is read and again inside the commit, atomically with the rename (412). Connection thread.
 #pragma once
 
 #include <string>

@@ -11,7 +11,7 @@
 #include "server/http/auth.h"
 #include "server/http/exchange.h"
 #include "server/http/field_text.h"
-#include "server/http/http_context.h"
+#include "server/http/http_services.h"
 #include "server/http/listing_html.h"
 #include "server/http/preconditions.h"
 #include "server/http/responses.h"

@@ -2,7 +2,7 @@
 // page (listing_html.h) or, when the request's Accept prefers application/json, as JSON in the
 // shape of /api/list's entries, the whole folder at once. The folder URL without its slash is
 // redirected (301, as nginx does) so relative links resolve inside the folder; a file's URL
-// with a slash is 404 not_a_directory. Session thread.
+// with a slash is 404 not_a_directory. Connection thread.
 #pragma once
 
 #include <string>

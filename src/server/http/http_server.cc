@@ -14,11 +14,11 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "server/http/http_context.h"
-#include "server/http/session.h"
+#include "server/http/http_services.h"
+#include "server/http/http_connection.h"
 #include "server/http/tls.h"
 #include "server/io_workers.h"
-#include "server/server_context.h"
+#include "server/services.h"
 
 namespace netdisk::server {
 namespace {
@@ -29,7 +29,7 @@ constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable);
 
 // `tls` null: plain HTTP; otherwise each connection starts with a TLS handshake.
 asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, IoWorkers& workers,
-                                  http::HttpContext& context, http::TlsContext* tls) {
+                                  http::HttpServices& context, http::TlsContext* tls) {
   while (acceptor.is_open()) {
     IoWorker& worker = workers.next();
     auto [ec, socket] = co_await acceptor.async_accept(worker.context, kAsTuple);
@@ -41,18 +41,18 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, IoWorkers& workers,
       co_await backoff.async_wait(kAsTuple);
       continue;
     }
-    if (context.sessions.stopping() ||
-        context.sessions.size() >= context.server.config.max_connections) {
+    if (context.connections.stopping() ||
+        context.connections.size() >= context.server.config.max_connections) {
       boost::system::error_code ignored;
       socket.close(ignored);
       continue;
     }
     if (tls != nullptr) {
-      asio::co_spawn(worker.context, http::serve_tls_session(std::move(socket), *tls, context),
+      asio::co_spawn(worker.context, http::serve_tls_connection(std::move(socket), *tls, context),
                      asio::detached);
     } else {
       asio::co_spawn(worker.context,
-                     http::serve_session(http::Stream::plain(std::move(socket)), context),
+                     http::serve_connection(http::Stream::plain(std::move(socket)), context),
                      asio::detached);
     }
   }
@@ -87,14 +87,14 @@ void write_port_file(const std::string& path, std::uint16_t port) {
 }  // namespace
 
 struct HttpServer::State {
-  State(ServerContext& server, IoWorkers& io_workers)
+  State(Services& server, IoWorkers& io_workers)
       : workers(io_workers),
         context{server, {}},
         acceptor(io_workers.at(0).context),
         tls_acceptor(io_workers.at(0).context) {}
 
   IoWorkers& workers;
-  http::HttpContext context;
+  http::HttpServices context;
   tcp::acceptor acceptor;
   tcp::acceptor tls_acceptor;
   http::TlsContextPtr tls;
@@ -102,7 +102,7 @@ struct HttpServer::State {
   std::uint16_t tls_port = 0;
 };
 
-HttpServer::HttpServer(ServerContext& server, IoWorkers& workers)
+HttpServer::HttpServer(Services& server, IoWorkers& workers)
     : state_(std::make_unique<State>(server, workers)) {}
 
 HttpServer::~HttpServer() = default;
@@ -135,11 +135,13 @@ void HttpServer::stop() {
     state->acceptor.close(ignored);
     state->tls_acceptor.close(ignored);
   });
-  state_->context.sessions.stop();
+  state_->context.connections.stop();
 }
 
-void HttpServer::close_all() { state_->context.sessions.close_all(); }
+void HttpServer::close_all() { state_->context.connections.close_all(); }
 
-std::size_t HttpServer::open_sessions() const { return state_->context.sessions.size(); }
+std::size_t HttpServer::open_http_connections() const {
+  return state_->context.connections.size();
+}
 
 }  // namespace netdisk::server

@@ -1,6 +1,6 @@
 // HttpServer: netdiskd's HTTP side (docs/HTTP.md): the web page, the JSON API, /files with
 // Range and Basic authentication, and the chat room over a WebSocket. It listens on its own
-// port (and, with --https, on a second one with TLS) and runs its sessions on the same I/O workers, blocking pool and services as the TCP
+// port (and, with --https, on a second one with TLS) and runs its connections on the same I/O workers, blocking pool and services as the TCP
 // protocol. No Beast in this header: server.cc includes only this. Owned by Server; start()
 // and the stop calls run on the main I/O worker's thread (or before the workers start).
 #pragma once
@@ -11,12 +11,12 @@
 
 namespace netdisk::server {
 
-struct ServerContext;
+struct Services;
 class IoWorkers;
 
 class HttpServer {
  public:
-  HttpServer(ServerContext& server, IoWorkers& workers);
+  HttpServer(Services& server, IoWorkers& workers);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
@@ -34,7 +34,7 @@ class HttpServer {
   void stop();
   // After the grace period: closes every remaining connection. Any thread.
   void close_all();
-  std::size_t open_sessions() const;
+  std::size_t open_http_connections() const;
 
  private:
   struct State;

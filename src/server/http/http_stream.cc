@@ -13,7 +13,7 @@ class PlainTransport final : public Transport {
   explicit PlainTransport(boost::asio::ip::tcp::socket socket) : stream_(std::move(socket)) {}
 
   // Beast posts completions with blocking.never, which a type-erased handler's own executor
-  // cannot take: they run on the stream's executor (the session's thread either way).
+  // cannot take: they run on the stream's executor (the connection's thread either way).
   void read_some(boost::asio::mutable_buffer buffer, IoHandler handler) override {
     stream_.async_read_some(buffer, bind_executor(stream_.get_executor(), std::move(handler)));
   }

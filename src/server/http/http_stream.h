@@ -2,8 +2,8 @@
 // so the session, its exchanges and every handler are written once. Beast's algorithms (HTTP
 // read/write, websocket::stream) use it as an AsyncStream; each operation crosses one virtual
 // call with a type-erased handler. No OpenSSL header here: the TLS transport lives in tls.cc.
-// Deadlines are Beast's tcp_stream ones on the TCP layer. Owned by the session's coroutine frame
-// and used on the session's I/O thread only.
+// Deadlines are Beast's tcp_stream ones on the TCP layer. Owned by the connection's coroutine frame
+// and used on the connection's I/O thread only.
 #pragma once
 
 #include <array>

@@ -7,7 +7,7 @@
 //                                 /files/<folder>/ list a folder; /files redirects to /files/
 //   /ws/chat                      the chat room over a WebSocket
 // route() authenticates, checks CSRF and hands the exchange to one handler, which sends the
-// response. Session thread.
+// response. Connection thread.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>

@@ -16,10 +16,10 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/beast/websocket/ssl.hpp>
 
-#include "server/http/http_context.h"
+#include "server/http/http_services.h"
 #include "server/http/http_stream.h"
-#include "server/http/session.h"
-#include "server/server_context.h"
+#include "server/http/http_connection.h"
+#include "server/services.h"
 
 namespace netdisk::server::http {
 
@@ -98,8 +98,8 @@ TlsContextPtr load_tls_context(const std::filesystem::path& cert_file,
   return tls;
 }
 
-asio::awaitable<void> serve_tls_session(asio::ip::tcp::socket socket, TlsContext& tls,
-                                        HttpContext& context) {
+asio::awaitable<void> serve_tls_connection(asio::ip::tcp::socket socket, TlsContext& tls,
+                                        HttpServices& context) {
   TlsStream stream(std::move(socket), tls.ssl);
   beast::get_lowest_layer(stream).expires_after(context.server.config.http_header_timeout);
   auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, kAsTuple);
@@ -107,7 +107,7 @@ asio::awaitable<void> serve_tls_session(asio::ip::tcp::socket socket, TlsContext
     spdlog::debug("https: TLS handshake failed: {}", ec.message());
     co_return;
   }
-  co_await serve_session(HttpStream(std::make_unique<TlsTransport>(std::move(stream))), context);
+  co_await serve_connection(HttpStream(std::make_unique<TlsTransport>(std::move(stream))), context);
 }
 
 }  // namespace netdisk::server::http

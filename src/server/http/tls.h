@@ -1,7 +1,7 @@
 // TLS for the HTTP side (docs/HTTP.md, "TLS"): the server's certificate and key, loaded once at
 // start-up (OpenSSL 3 through asio::ssl), and the handshake that turns an accepted socket into
-// an HttpStream for serve_session. The only HTTP file that includes OpenSSL headers.
-// load_tls_context runs at start-up on the main thread; serve_tls_session on the I/O worker
+// an HttpStream for serve_connection. The only HTTP file that includes OpenSSL headers.
+// load_tls_context runs at start-up on the main thread; serve_tls_connection on the I/O worker
 // that owns the socket.
 #pragma once
 
@@ -13,7 +13,7 @@
 
 namespace netdisk::server::http {
 
-struct HttpContext;
+struct HttpServices;
 class TlsContext;
 struct TlsContextDeleter {
   void operator()(TlsContext* tls) const noexcept;
@@ -25,8 +25,8 @@ using TlsContextPtr = std::unique_ptr<TlsContext, TlsContextDeleter>;
 TlsContextPtr load_tls_context(const std::filesystem::path& cert_file,
                                const std::filesystem::path& key_file);
 
-// The TLS handshake (within --http-header-timeout), then serve_session over TLS.
-boost::asio::awaitable<void> serve_tls_session(boost::asio::ip::tcp::socket socket, TlsContext& tls,
-                                               HttpContext& context);
+// The TLS handshake (within --http-header-timeout), then serve_connection over TLS.
+boost::asio::awaitable<void> serve_tls_connection(boost::asio::ip::tcp::socket socket, TlsContext& tls,
+                                               HttpServices& context);
 
 }  // namespace netdisk::server::http

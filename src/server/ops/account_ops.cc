@@ -3,7 +3,7 @@
 #include "common/time_format.h"
 #include "protocol/fields.h"
 #include "server/ops/session.h"
-#include "server/server_context.h"
+#include "server/services.h"
 
 namespace netdisk::server::ops {
 

@@ -7,7 +7,7 @@
 #include "common/time_format.h"
 #include "protocol/fields.h"
 #include "protocol/frame.h"
-#include "server/server_context.h"
+#include "server/services.h"
 #include "server/version.h"
 
 namespace netdisk::server::ops {

@@ -2,7 +2,7 @@
 
 #include "protocol/fields.h"
 #include "server/ops/session.h"
-#include "server/server_context.h"
+#include "server/services.h"
 
 namespace netdisk::server::ops {
 namespace {

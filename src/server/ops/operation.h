@@ -16,14 +16,14 @@
 
 namespace netdisk::server {
 
-struct ServerContext;
+struct Services;
 
 namespace ops {
 
 class Session;
 
 struct OpCall {
-  ServerContext& server;
+  Services& server;
   Session& session;
   const nlohmann::json& body;  // the request's fields (on TCP the whole message, op and id too)
   std::uint64_t id = 0;        // echoed in the reply; 0 when the transport has none

@@ -3,11 +3,11 @@
 #include <spdlog/spdlog.h>
 
 #include "server/chat/chat_member.h"
-#include "server/server_context.h"
+#include "server/services.h"
 
 namespace netdisk::server::ops {
 
-Session::Session(ServerContext& server, Transport transport, std::string address,
+Session::Session(Services& server, Transport transport, std::string address,
                  std::string label)
     : server_(server),
       transport_(transport),

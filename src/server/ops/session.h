@@ -17,7 +17,7 @@
 namespace netdisk::server {
 
 class ChatMember;
-struct ServerContext;
+struct Services;
 
 namespace ops {
 
@@ -29,12 +29,12 @@ class Session {
 
   // `address` is the peer's IP without the port (login throttling); `label` names the
   // caller in the log ("conn#12").
-  Session(ServerContext& server, Transport transport, std::string address, std::string label);
+  Session(Services& server, Transport transport, std::string address, std::string label);
   ~Session();  // leaves the chat room if still in it
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
-  ServerContext& server() const noexcept { return server_; }
+  Services& server() const noexcept { return server_; }
   Transport transport() const noexcept { return transport_; }
   const std::string& address() const noexcept { return address_; }
   const std::string& label() const noexcept { return label_; }
@@ -77,7 +77,7 @@ class Session {
   std::shared_ptr<ChatMember> chat_member() const { return chat_member_.lock(); }
 
  private:
-  ServerContext& server_;
+  Services& server_;
   Transport transport_;
   std::string address_;
   std::string label_;

@@ -13,7 +13,7 @@
 #include "server/blocking.h"
 #include "server/ops/operation.h"
 #include "server/ops/session.h"
-#include "server/server_context.h"
+#include "server/services.h"
 #include "server/storage_errors.h"
 #include "storage/user_space.h"
 

@@ -1,4 +1,4 @@
-#include "server/server_context.h"
+#include "server/services.h"
 
 #include <stdexcept>
 
@@ -25,9 +25,9 @@ AccountOptions account_options(const ServerConfig& config) {
 
 }  // namespace
 
-ServerContext::ServerContext(const ServerConfig& cfg) : ServerContext(cfg, nullptr) {}
+Services::Services(const ServerConfig& cfg) : Services(cfg, nullptr) {}
 
-ServerContext::ServerContext(const ServerConfig& cfg, std::unique_ptr<storage::Backend> backend_given)
+Services::Services(const ServerConfig& cfg, std::unique_ptr<storage::Backend> backend_given)
     : config(cfg),
       blocking_pool(cfg.blocking_threads),
       layout(prepare_layout(cfg)),

@@ -1,4 +1,4 @@
-#include "server/http/session.h"
+#include "server/http/http_connection.h"
 
 #include <array>
 #include <exception>
@@ -12,10 +12,10 @@
 #include <boost/beast/http/write.hpp>
 
 #include "server/http/exchange.h"
-#include "server/http/http_context.h"
+#include "server/http/http_services.h"
 #include "server/http/responses.h"
 #include "server/http/router.h"
-#include "server/server_context.h"
+#include "server/services.h"
 
 namespace netdisk::server::http {
 namespace {
@@ -66,25 +66,25 @@ asio::awaitable<void> run_exchange(Exchange& exchange) {
 
 }  // namespace
 
-asio::awaitable<void> serve_session(Stream stream, HttpContext& context) {
+asio::awaitable<void> serve_connection(Stream stream, HttpServices& context) {
   const auto& config = context.server.config;
   ConnectionState state;
   boost::system::error_code ec;
   auto peer = stream.socket().remote_endpoint(ec);
   if (!ec) state.peer_address = peer.address().to_string();
-  auto id = context.sessions.add(stream.get_executor(), stream.socket(), state.closing);
-  state.session_id = id;
+  auto id = context.connections.add(stream.get_executor(), stream.socket(), state.closing);
+  state.connection_id = id;
   beast::flat_buffer buffer;
   bool first = true;
   while (!state.closing) {
     // Idle: wait for the first byte of the next request (a pipelined one may be buffered).
     if (buffer.size() == 0) {
-      context.sessions.set_idle(id, true);
+      context.connections.set_idle(id, true);
       stream.expires_after(first ? config.http_header_timeout : config.http_idle_timeout);
       auto [read_error, n] = co_await stream.async_read_some(buffer.prepare(kFirstRead), kAsTuple);
       if (read_error) break;
       buffer.commit(n);
-      context.sessions.set_idle(id, false);
+      context.connections.set_idle(id, false);
     }
     first = false;
     if (state.closing) break;
@@ -119,7 +119,7 @@ asio::awaitable<void> serve_session(Stream stream, HttpContext& context) {
   }
   stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
   stream.socket().close(ec);
-  context.sessions.remove(id);
+  context.connections.remove(id);
 }
 
 }  // namespace netdisk::server::http

@@ -1,4 +1,4 @@
-#include "server/http/session_registry.h"
+#include "server/http/connection_registry.h"
 
 #include <vector>
 
@@ -6,27 +6,27 @@
 
 namespace netdisk::server::http {
 
-std::uint64_t SessionRegistry::add(boost::asio::any_io_executor executor,
+std::uint64_t ConnectionRegistry::add(boost::asio::any_io_executor executor,
                                    boost::asio::ip::tcp::socket& socket, bool& closing) {
   std::lock_guard lock(mutex_);
   auto id = ++next_id_;
   entries_.emplace(id, Entry{std::move(executor), &socket, &closing});
-  // A session accepted just as the server began stopping finishes its first request and goes.
+  // A connection accepted just as the server began stopping finishes its first request and goes.
   if (stopping_) closing = true;
   return id;
 }
 
-void SessionRegistry::remove(std::uint64_t id) {
+void ConnectionRegistry::remove(std::uint64_t id) {
   std::lock_guard lock(mutex_);
   entries_.erase(id);
 }
 
-void SessionRegistry::set_idle(std::uint64_t id, bool idle) {
+void ConnectionRegistry::set_idle(std::uint64_t id, bool idle) {
   std::lock_guard lock(mutex_);
   if (auto it = entries_.find(id); it != entries_.end()) it->second.idle = idle;
 }
 
-void SessionRegistry::stop() {
+void ConnectionRegistry::stop() {
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
@@ -34,19 +34,19 @@ void SessionRegistry::stop() {
   post_to_all(Action::stop);
 }
 
-void SessionRegistry::close_all() { post_to_all(Action::close); }
+void ConnectionRegistry::close_all() { post_to_all(Action::close); }
 
-bool SessionRegistry::stopping() const {
+bool ConnectionRegistry::stopping() const {
   std::lock_guard lock(mutex_);
   return stopping_;
 }
 
-std::size_t SessionRegistry::size() const {
+std::size_t ConnectionRegistry::size() const {
   std::lock_guard lock(mutex_);
   return entries_.size();
 }
 
-void SessionRegistry::post_to_all(Action action) {
+void ConnectionRegistry::post_to_all(Action action) {
   std::vector<std::pair<std::uint64_t, boost::asio::any_io_executor>> targets;
   {
     std::lock_guard lock(mutex_);
@@ -57,8 +57,8 @@ void SessionRegistry::post_to_all(Action action) {
   }
 }
 
-void SessionRegistry::act(std::uint64_t id, Action action) {
-  // Runs on the session's own thread, so the session cannot end (and unregister) meanwhile.
+void ConnectionRegistry::act(std::uint64_t id, Action action) {
+  // Runs on the connection's own thread, so the connection cannot end (and unregister) meanwhile.
   std::lock_guard lock(mutex_);
   auto it = entries_.find(id);
   if (it == entries_.end()) return;

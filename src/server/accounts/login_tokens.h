@@ -1,6 +1,6 @@
-// SessionTokens: the login sessions a client can resume on a later connection by presenting
+// LoginTokens: the logins a client can resume on a later connection by presenting
 // the token instead of the password. Only a hash of each token is kept, so a memory dump does
-// not hand out sessions. Tokens expire after a fixed lifetime and can be revoked. Sessions live
+// not hand out logins. Tokens expire after a fixed lifetime and can be revoked. They live
 // in memory: a server restart ends them and clients log in again. Thread-safe (one mutex; only
 // taken on login, logout and token logins, never per request).
 #pragma once
@@ -15,13 +15,13 @@
 
 namespace netdisk::server {
 
-class SessionTokens {
+class LoginTokens {
  public:
   using Clock = std::chrono::system_clock;
   // Where the time comes from: the system clock, or a clock a test moves by hand.
   using Now = std::function<Clock::time_point()>;
 
-  explicit SessionTokens(std::chrono::seconds lifetime, Now now = &Clock::now)
+  explicit LoginTokens(std::chrono::seconds lifetime, Now now = &Clock::now)
       : lifetime_(lifetime), now_(std::move(now)) {}
 
   struct Issued {
@@ -38,11 +38,11 @@ class SessionTokens {
   Lookup lookup(std::string_view token);
 
   void revoke(std::string_view token);
-  // Ends every session of a user (for example when an account is removed).
+  // Ends every login of a user (for example when an account is removed).
   void revoke_user(std::string_view username);
 
  private:
-  struct Session {
+  struct Entry {
     std::string username;
     Clock::time_point expires;
   };
@@ -52,7 +52,7 @@ class SessionTokens {
   std::chrono::seconds lifetime_;
   Now now_;
   std::mutex mutex_;
-  std::unordered_map<std::string, Session> sessions_;  // key: digest of the token
+  std::unordered_map<std::string, Entry> entries_;  // key: digest of the token
   Clock::time_point next_cleanup_{};
 };
 

@@ -1,9 +1,9 @@
-// serve_session: one HTTP/1.1 connection, from accept to close, as in Beast's awaitable
+// serve_connection: one HTTP/1.1 connection, from accept to close, as in Beast's awaitable
 // server example: the coroutine frame owns the stream (taken by value) and reads request after
 // request. Deadlines: the first byte of the next request within the idle timeout (the header
 // timeout for the first request), the rest of its headers within the header timeout, and every
 // body chunk within the body timeout. Headers over 16 KiB are answered with 431. Registered in
-// the SessionRegistry for shutdown. Runs on the I/O worker the socket belongs to.
+// the ConnectionRegistry for shutdown. Runs on the I/O worker the socket belongs to.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -12,8 +12,8 @@
 
 namespace netdisk::server::http {
 
-struct HttpContext;
+struct HttpServices;
 
-boost::asio::awaitable<void> serve_session(Stream stream, HttpContext& context);
+boost::asio::awaitable<void> serve_connection(Stream stream, HttpServices& context);
 
 }  // namespace netdisk::server::http

@@ -1,4 +1,4 @@
-// ServerContext: the services every connection and handler shares: the configuration, the
+// Services: the services every connection and handler shares: the configuration, the
 // blocking pool, the data layout and the accounts (and, as features land, files and chat).
 // Owned by Server, which outlives every connection; members are thread-safe or immutable.
 #pragma once
@@ -16,12 +16,12 @@
 
 namespace netdisk::server {
 
-struct ServerContext {
+struct Services {
   // Prepares the data folder and loads the users. Throws std::runtime_error with a message for
   // the administrator (for example, a damaged users.xlsx).
-  explicit ServerContext(const ServerConfig& cfg);
+  explicit Services(const ServerConfig& cfg);
   // The same with another storage backend (tests: storage::MemoryBackend with injected faults).
-  ServerContext(const ServerConfig& cfg, std::unique_ptr<storage::Backend> backend);
+  Services(const ServerConfig& cfg, std::unique_ptr<storage::Backend> backend);
 
   const ServerConfig config;
   boost::asio::thread_pool blocking_pool;

@@ -1,10 +1,10 @@
-// SessionRegistry: the live HTTP connections, so a graceful shutdown can reach them. Each
-// session registers its socket and says whether it is idle (between requests) or busy. stop()
+// ConnectionRegistry: the live HTTP connections, so a graceful shutdown can reach them. Each
+// connection registers its socket and says whether it is idle (between requests) or busy. stop()
 // closes the idle ones and asks the busy ones to finish their response with
 // "Connection: close"; close_all() ends the rest after the grace period. The registry is
-// touched from any thread under one mutex; every action on a session is posted to that
-// session's own executor and re-checks that the session is still registered, so it never
-// touches a session that has already ended.
+// touched from any thread under one mutex; every action on a connection is posted to that
+// connection's own executor and re-checks that it is still registered, so it never
+// touches a connection that has already ended.
 #pragma once
 
 #include <cstddef>
@@ -17,9 +17,9 @@
 
 namespace netdisk::server::http {
 
-class SessionRegistry {
+class ConnectionRegistry {
  public:
-  // `socket` and `closing` belong to the session and live until remove(). Session thread.
+  // `socket` and `closing` belong to the connection and live until remove(). Connection thread.
   std::uint64_t add(boost::asio::any_io_executor executor, boost::asio::ip::tcp::socket& socket,
                     bool& closing);
   void remove(std::uint64_t id);
