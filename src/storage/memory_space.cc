@@ -191,11 +191,8 @@ StorageResult<UserSpace::Checksum> MemorySpace::checksum(std::string_view path) 
   auto components = parse_path(path, false);
   if (!components) return std::move(components).error();
   std::lock_guard lock(state_->mutex);
-  auto node = find_node(state_->root, *components, path);
+  auto node = find_file(state_->root, *components, path);
   if (!node) return std::move(node).error();
-  if ((*node)->is_directory) {
-    return storage_error(StorageErrc::is_a_directory, fmt::format("'{}' is a folder", path));
-  }
   if (!(*node)->checksum) {
     Xxh3Hasher hasher;
     hasher.update(std::as_bytes(std::span((*node)->content->data(), (*node)->content->size())));

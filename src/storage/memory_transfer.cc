@@ -203,11 +203,8 @@ StorageResult<std::unique_ptr<OpenFile>> MemorySpace::open_read(std::string_view
   auto components = parse_path(path, false);
   if (!components) return std::move(components).error();
   std::lock_guard lock(state_->mutex);
-  auto node = find_node(state_->root, *components, path);
+  auto node = find_file(state_->root, *components, path);
   if (!node) return std::move(node).error();
-  if ((*node)->is_directory) {
-    return storage_error(StorageErrc::is_a_directory, fmt::format("'{}' is a folder", path));
-  }
   return std::unique_ptr<OpenFile>(std::make_unique<MemoryOpenFile>(**node, state_->faults));
 }
 

@@ -44,6 +44,16 @@ StorageResult<MemoryNode*> find_node(MemoryNode& root, const Components& path,
   return it->second.get();
 }
 
+StorageResult<MemoryNode*> find_file(MemoryNode& root, const Components& path,
+                                     std::string_view shown) {
+  auto node = find_node(root, path, shown);
+  if (!node) return std::move(node).error();
+  if ((*node)->is_directory) {
+    return storage_error(StorageErrc::is_a_directory, fmt::format("'{}' is a folder", shown));
+  }
+  return node;
+}
+
 std::unique_ptr<MemoryNode> copy_tree(const MemoryNode& node, MemoryState& state) {
   auto copy = std::make_unique<MemoryNode>();
   copy->is_directory = node.is_directory;

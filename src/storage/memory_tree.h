@@ -63,6 +63,10 @@ StorageResult<MemoryNode*> find_parent(MemoryNode& root, const Components& path)
 StorageResult<MemoryNode*> find_node(MemoryNode& root, const Components& path,
                                      std::string_view shown);
 
+// The file at `path`: not_found, or is_a_directory for a folder.
+StorageResult<MemoryNode*> find_file(MemoryNode& root, const Components& path,
+                                     std::string_view shown);
+
 // A deep copy with fresh versions.
 std::unique_ptr<MemoryNode> copy_tree(const MemoryNode& node, MemoryState& state);
 
