@@ -73,8 +73,8 @@ class SocketMember : public ChatMember {
         outbox_(executor, writer_),
         writer_done_(executor) {
     writer_done_.expires_at(asio::steady_timer::time_point::max());
-    // As for a TCP member (handlers/chat_ops.cc): the kernel's send buffer, which loopback
-    // autotuning would let grow to megabytes, is bounded like the queue.
+    // As for a TCP member (Connection::limit_send_buffer): the kernel's send buffer, which
+    // loopback autotuning would let grow to megabytes, is bounded like the queue.
     boost::system::error_code ignored;
     socket_.next_layer().socket().set_option(
         asio::socket_base::send_buffer_size(static_cast<int>(queue_limit_)), ignored);
