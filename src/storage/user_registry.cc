@@ -131,6 +131,11 @@ std::uint64_t UserRegistry::rewrites() const {
   return rewrites_;
 }
 
+std::size_t UserRegistry::queued() const {
+  std::lock_guard lock(mutex_);
+  return queue_.size();
+}
+
 Status UserRegistry::wait_for_commit(std::unique_lock<std::mutex>& lock, Waiter& waiter) {
   // Either a rewrite that started after we queued finishes us, or no rewrite is running and we
   // become the writer for everything queued so far (which includes us).

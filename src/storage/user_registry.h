@@ -67,6 +67,7 @@ class UserRegistry {
   // Every user's name as the registry spells it, in workbook order.
   std::vector<std::string> names() const;
   std::uint64_t rewrites() const;  // successful workbook rewrites since open (for tests)
+  std::size_t queued() const;      // callers waiting for the next rewrite (for tests)
   const std::filesystem::path& path() const noexcept { return path_; }
 
  private:

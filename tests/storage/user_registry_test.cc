@@ -12,7 +12,6 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
-#include <latch>
 #include <string>
 #include <thread>
 #include <vector>
@@ -151,27 +150,32 @@ TEST(UserRegistry, OneRewriteCarriesEveryRegistrationQueuedMeanwhile) {
   ScratchDir dir;
   constexpr int kFollowers = 50;
   std::atomic<int> writes{0};
-  std::latch followers_started(kFollowers);
+  std::atomic<UserRegistry*> observed{nullptr};
   // A slow disk: everyone arriving during the first write must share the second one. The
-  // write does not finish before every follower has started (thread start-up alone can take
-  // longer than any fixed delay on a loaded machine under TSan); the sleep covers the step
-  // from starting to queueing.
+  // first write holds until every follower has queued (seen through queued()), however long
+  // thread start-up takes on a loaded machine.
   auto slow = [&](const std::filesystem::path& path, std::string_view sheet,
                   const SheetRows& rows) {
-    ++writes;
-    followers_started.wait();
-    std::this_thread::sleep_for(200ms);
+    if (++writes == 1) {
+      auto deadline = std::chrono::steady_clock::now() + 60s;
+      while (observed.load()->queued() < kFollowers &&
+             std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(1ms);
+      }
+    }
     return write_workbook(path, sheet, rows);
   };
   auto registry = open_registry(dir / "users.xlsx", slow);
+  observed = registry.get();
   std::vector<std::thread> threads;
   threads.emplace_back([&] { EXPECT_TRUE(registry->add(user("leader")).ok()); });
-  std::this_thread::sleep_for(50ms);
+  // The followers come once the leader's write has begun.
+  auto begun_by = std::chrono::steady_clock::now() + 60s;
+  while (writes.load() == 0 && std::chrono::steady_clock::now() < begun_by) {
+    std::this_thread::sleep_for(1ms);
+  }
   for (int i = 0; i < kFollowers; ++i) {
-    threads.emplace_back([&, i] {
-      followers_started.count_down();
-      EXPECT_TRUE(registry->add(user("f" + std::to_string(i))).ok());
-    });
+    threads.emplace_back([&, i] { EXPECT_TRUE(registry->add(user("f" + std::to_string(i))).ok()); });
   }
   for (auto& thread : threads) thread.join();
   EXPECT_EQ(registry->size(), std::size_t{kFollowers} + 1);
