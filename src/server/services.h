@@ -1,5 +1,5 @@
-// Services: the services every connection and handler shares: the configuration, the
-// blocking pool, the data layout and the accounts (and, as features land, files and chat).
+// Services: what every connection and operation shares: the configuration, the blocking
+// pool, the data layout, the storage backend, the accounts and the chat room.
 // Owned by Server, which outlives every connection; members are thread-safe or immutable.
 #pragma once
 
