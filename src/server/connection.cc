@@ -60,10 +60,10 @@ Connection::Connection(asio::ip::tcp::socket socket, IoWorker& worker, Services&
       session_(server, ops::Transport::tcp, peer_address_of(socket_),
                fmt::format("conn#{}", serial)),
       decoder_(protocol::kHandshakeMaxFrameBytes),
-      last_progress_(Clock::now()),
+      last_progress_(server.now()),
       deadline_(last_progress_ + server.config.handshake_timeout),
       frame_writer_(socket_),
-      outbox_(socket_.get_executor(), frame_writer_),
+      outbox_(socket_.get_executor(), frame_writer_, server.now),
       opened_at_(last_progress_) {
   server_.open_connections.fetch_add(1, std::memory_order_relaxed);
 }
@@ -72,7 +72,7 @@ Connection::~Connection() { server_.open_connections.fetch_sub(1, std::memory_or
 
 void Connection::start(std::shared_ptr<Connection> connection) {
   auto& self = *connection;
-  self.registration_.emplace(self.worker_, &self);
+  self.registration_.emplace(self.worker_, &self, &self);
   self.session_.attach_chat_member(connection);
   boost::system::error_code ignored;
   self.socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
@@ -102,12 +102,12 @@ void Connection::refresh_deadline() {
   deadline_ = std::max(last_progress_, outbox_.last_write()) + server_.config.idle_timeout;
 }
 
-void Connection::end_stream(Clock::time_point last_activity) noexcept {
+void Connection::end_stream(TimePoint last_activity) noexcept {
   streaming_ = false;
   last_progress_ = last_activity;
 }
 
-void Connection::check_deadline(Clock::time_point now) {
+void Connection::check_deadline(TimePoint now) {
   if (closed_) return;
   // A raw stream is timed by the transfer engine's own clock and guard (one design for TCP and
   // HTTP: transfer/stall_guard.h), which wake it and report timeout themselves.
@@ -122,6 +122,8 @@ void Connection::check_deadline(Clock::time_point now) {
   boost::system::error_code ignored;
   socket_.cancel(ignored);  // wakes the read loop, which reports the timeout
 }
+
+Deadlines& Connection::deadlines() noexcept { return worker_.deadlines; }
 
 void Connection::request_shutdown() {
   shutdown_requested_ = true;
@@ -170,7 +172,7 @@ asio::awaitable<Result<std::optional<std::string_view>>> Connection::next_frame(
   using Next = Result<std::optional<std::string_view>>;
   while (true) {
     auto frame = decoder_.next();
-    if (frame.ok() && *frame) last_progress_ = Clock::now();
+    if (frame.ok() && *frame) last_progress_ = server_.now();
     if (!frame.ok() || *frame) co_return frame;
     if (shutdown_requested_ && decoder_.buffered() == 0) co_return Next(std::nullopt);
     if (decoder_.buffered() == 0) {
@@ -329,7 +331,7 @@ asio::awaitable<Status> Connection::send_stream(const ops::StreamOut& stream) {
 asio::awaitable<void> Connection::close_with(std::optional<Error> error) {
   closing_ = true;
   session_.leave_chat();
-  deadline_ = Clock::now() + kLingerTime;
+  deadline_ = server_.now() + kLingerTime;
   if (error) {
     spdlog::info("conn#{} closing: {} ({})", serial_, errc_name(error->code), error->message);
     send(protocol::encode_error(0, *error));  // harmless if the peer is already gone
@@ -351,7 +353,7 @@ asio::awaitable<void> Connection::close_with(std::optional<Error> error) {
   }
   force_close();
   registration_.reset();
-  auto lifetime = std::chrono::duration<double>(Clock::now() - opened_at_).count();
+  auto lifetime = std::chrono::duration<double>(server_.now() - opened_at_).count();
   spdlog::info("conn#{} closed after {:.1f}s, {} requests", serial_, lifetime, requests_);
 }
 

@@ -22,6 +22,8 @@
 #include "protocol/frame_decoder.h"
 #include "protocol/message.h"
 #include "server/chat/chat_member.h"
+#include "server/clock.h"
+#include "server/deadlines.h"
 #include "server/ops/operation.h"
 #include "server/ops/session.h"
 #include "server/outbox.h"
@@ -32,10 +34,8 @@ namespace netdisk::server {
 struct IoWorker;
 struct Services;
 
-class Connection : public std::enable_shared_from_this<Connection>, public ChatMember {
+class Connection : public std::enable_shared_from_this<Connection>, public ChatMember, public Timed {
  public:
-  using Clock = std::chrono::steady_clock;
-
   Connection(boost::asio::ip::tcp::socket socket, IoWorker& worker, Services& server,
              std::uint64_t serial);
   ~Connection() override;
@@ -45,15 +45,16 @@ class Connection : public std::enable_shared_from_this<Connection>, public ChatM
   // Registers with the worker and spawns the read loop and the writer. Worker thread only.
   static void start(std::shared_ptr<Connection> connection);
 
-  // Called by the worker's sweep once a second: closes the connection with `timeout` when its
-  // handshake or idle deadline has passed, or force-closes one that is stuck closing.
-  void check_deadline(Clock::time_point now);
+  // Called by the worker's sweep (server/deadlines.h): closes the connection with `timeout`
+  // when its handshake or idle deadline has passed, or force-closes one stuck closing.
+  void check_deadline(TimePoint now) override;
   // Finishes the request in progress, then closes with `shutting_down`. Worker thread only.
   void request_shutdown();
   // Closes the socket now. Worker thread only; safe to call twice.
   void force_close();
 
   Services& server() noexcept { return server_; }
+  Deadlines& deadlines() noexcept;  // the worker's
   Outbox& outbox() noexcept { return outbox_; }
   std::uint64_t serial() const noexcept { return serial_; }
   const std::string& peer() const noexcept { return peer_; }
@@ -73,7 +74,7 @@ class Connection : public std::enable_shared_from_this<Connection>, public ChatM
   // frames the Outbox writes meanwhile (chat events) do not keep a trickling stream alive.
   // end_stream() takes the stream's last activity, from which the idle timeout counts again.
   void begin_stream() noexcept { streaming_ = true; }
-  void end_stream(Clock::time_point last_activity) noexcept;
+  void end_stream(TimePoint last_activity) noexcept;
   // True once the sweep has cut this connection off for a timeout (between frames).
   bool timed_out() const noexcept { return timed_out_; }
   // For a download stream that broke off midway: nothing more is written, not even a last
@@ -122,11 +123,11 @@ class Connection : public std::enable_shared_from_this<Connection>, public ChatM
   ops::Session session_;
   std::optional<WorkerRegistration> registration_;
   protocol::FrameDecoder decoder_;
-  Clock::time_point last_progress_;  // last whole frame in, or the paced clock of a stream
-  Clock::time_point deadline_;
+  TimePoint last_progress_;  // last whole frame in, or the paced clock of a stream
+  TimePoint deadline_;
   SocketFrameWriter frame_writer_;  // for outbox_: whole frames to the socket
   Outbox outbox_;
-  Clock::time_point opened_at_;
+  TimePoint opened_at_;
   std::uint64_t requests_ = 0;
   int version_ = 0;
   bool waiting_for_request_ = false;

@@ -1,7 +1,7 @@
 // IoWorkers: one io_context per I/O thread ("one loop per thread"). Each connection lives on
 // one worker for its whole life, so its coroutines never race and need no strand. Each worker
-// keeps the set of its connections (touched only from its own thread) and sweeps them once a
-// second for handshake and idle timeouts, instead of arming a timer per connection per read.
+// keeps the set of its TCP connections (asked to stop on shutdown) and its Deadlines (swept once
+// a second: server/deadlines.h), both touched only from its own thread.
 #pragma once
 
 #include <atomic>
@@ -14,6 +14,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "server/deadlines.h"
+
 namespace netdisk::server {
 
 class Connection;
@@ -21,6 +23,7 @@ class Connection;
 struct IoWorker {
   boost::asio::io_context context{1};
   std::unordered_set<Connection*> connections;  // only touched on `context`'s thread
+  Deadlines deadlines;                          // likewise
 };
 
 class IoWorkers {

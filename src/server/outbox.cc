@@ -27,8 +27,8 @@ asio::awaitable<boost::system::error_code> SocketFrameWriter::write(
   co_return ec;
 }
 
-Outbox::Outbox(asio::any_io_executor executor, FrameWriter& writer)
-    : writer_(writer), has_work_(executor), is_drained_(executor) {
+Outbox::Outbox(asio::any_io_executor executor, FrameWriter& writer, Now now)
+    : writer_(writer), now_(std::move(now)), has_work_(executor), is_drained_(executor) {
   // A signal is a timer that never fires by itself; cancel() wakes its waiter.
   has_work_.expires_at(std::chrono::steady_clock::time_point::max());
   is_drained_.expires_at(std::chrono::steady_clock::time_point::max());
@@ -65,7 +65,7 @@ asio::awaitable<void> Outbox::run() {
       queued_bytes_ = 0;
       continue;  // wakes drained() waiters on the next turn, then exits
     }
-    last_write_ = std::chrono::steady_clock::now();
+    last_write_ = now_();
     for (std::size_t i = 0; i < count; ++i) {
       queued_bytes_ -= queue_.front()->size();
       queue_.pop_front();

@@ -19,6 +19,8 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "server/clock.h"
+
 namespace netdisk::server {
 
 using SharedFrame = std::shared_ptr<const std::string>;
@@ -47,7 +49,7 @@ class SocketFrameWriter final : public FrameWriter {
 class Outbox {
  public:
   // `writer` must outlive the Outbox's writer coroutine.
-  Outbox(boost::asio::any_io_executor executor, FrameWriter& writer);
+  Outbox(boost::asio::any_io_executor executor, FrameWriter& writer, Now now = &steady_now);
 
   // Queues a frame. With a `limit`, refuses (returns false, queues nothing) when the queued
   // bytes would exceed it: the caller decides what an overflowing receiver deserves.
@@ -78,14 +80,15 @@ class Outbox {
   std::size_t queued_bytes() const noexcept { return queued_bytes_; }
   // When the last write of frames finished, for the idle-timeout sweep (a peer that takes our
   // frames is not idle).
-  std::chrono::steady_clock::time_point last_write() const noexcept { return last_write_; }
+  TimePoint last_write() const noexcept { return last_write_; }
   bool failed() const noexcept { return failed_; }
 
  private:
   void wake(boost::asio::steady_timer& signal);
 
   FrameWriter& writer_;
-  std::chrono::steady_clock::time_point last_write_{};
+  Now now_;
+  TimePoint last_write_{};
   std::deque<SharedFrame> queue_;
   std::size_t queued_bytes_ = 0;
   boost::asio::steady_timer has_work_;

@@ -51,19 +51,15 @@ void raise_descriptor_limit() {
   }
 }
 
-// Once a second, each worker checks its connections' deadlines.
-asio::awaitable<void> sweep_deadlines(IoWorker& worker) {
+// Once a second, each worker checks its deadlines (server/deadlines.h) at the server's clock.
+// The timeouts are whole seconds, so a deadline is met within a second of its time.
+asio::awaitable<void> sweep_deadlines(IoWorker& worker, const Now& now) {
   asio::steady_timer timer(worker.context);
   while (true) {
     timer.expires_after(std::chrono::seconds(1));
     auto [ec] = co_await timer.async_wait(kAsTuple);
     if (ec) break;
-    auto now = Connection::Clock::now();
-    // check_deadline may close a connection, which erases it from the set: iterate a copy.
-    std::vector<Connection*> connections(worker.connections.begin(), worker.connections.end());
-    for (Connection* connection : connections) {
-      if (worker.connections.contains(connection)) connection->check_deadline(now);
-    }
+    worker.deadlines.sweep(now());
   }
 }
 
@@ -127,7 +123,8 @@ void Server::run() {
                config.data_dir.string());
 
   for (unsigned i = 0; i < workers.size(); ++i) {
-    asio::co_spawn(workers.at(i).context, sweep_deadlines(workers.at(i)), asio::detached);
+    asio::co_spawn(workers.at(i).context, sweep_deadlines(workers.at(i), context.now),
+                   asio::detached);
   }
   // The web side shares the workers, the blocking pool and the services (docs/HTTP.md).
   std::optional<HttpServer> http;

@@ -1,5 +1,5 @@
 // Services: what every connection and operation shares: the configuration, the blocking
-// pool, the data layout, the storage backend, the accounts and the chat room.
+// pool, the data layout, the storage backend, the accounts, the chat room and the clock.
 // Owned by Server, which outlives every connection; members are thread-safe or immutable.
 #pragma once
 
@@ -10,6 +10,7 @@
 
 #include "server/accounts/account_service.h"
 #include "server/chat/chat_room.h"
+#include "server/clock.h"
 #include "server/server_config.h"
 #include "storage/data_layout.h"
 #include "storage/user_space.h"
@@ -33,6 +34,9 @@ struct Services {
   ChatRoom chat;
   std::atomic<std::size_t> open_connections{0};
   std::atomic<bool> shutting_down{false};
+  // The steady clock of every deadline and pace (server/deadlines.h). Set once, before the
+  // first connection: tests put a hand-driven one here (tests/server/manual_clock.h).
+  Now now = &steady_now;
 };
 
 }  // namespace netdisk::server

@@ -22,14 +22,17 @@ class StreamScope {
  public:
   explicit StreamScope(Connection& connection)
       : connection_(connection),
-        pace_(connection.server().config.idle_timeout, connection.server().config.min_stream_rate) {
+        pace_(connection.server().config.idle_timeout, connection.server().config.min_stream_rate,
+              connection.server().now) {
     connection_.begin_stream();
   }
   ~StreamScope() { connection_.end_stream(pace_.activity()); }
   StreamScope(const StreamScope&) = delete;
   StreamScope& operator=(const StreamScope&) = delete;
 
-  transfer::TransferEnv env() { return {connection_.server().blocking_pool, pace_}; }
+  transfer::TransferEnv env() {
+    return {connection_.server().blocking_pool, pace_, connection_.deadlines()};
+  }
 
  private:
   Connection& connection_;

@@ -1,6 +1,6 @@
-// WorkerRegistration: a connection's entry in its worker's set (IoWorker::connections), which
-// the worker sweeps for deadlines and asks to shut down. Present from start to close, and
-// removed however the connection ends. Worker thread only.
+// WorkerRegistration: a TCP connection's entries in its worker: the set it asks to shut down
+// (IoWorker::connections) and the deadlines it sweeps (IoWorker::deadlines). Present from
+// start to close, and removed however the connection ends. Worker thread only.
 #pragma once
 
 #include "server/io_workers.h"
@@ -9,8 +9,9 @@ namespace netdisk::server {
 
 class WorkerRegistration {
  public:
-  WorkerRegistration(IoWorker& worker, Connection* connection)
-      : worker_(worker), connection_(connection) {
+  // `timed` is the connection itself (Connection is incomplete here).
+  WorkerRegistration(IoWorker& worker, Connection* connection, Timed* timed)
+      : worker_(worker), connection_(connection), deadline_(worker.deadlines, timed) {
     worker_.connections.insert(connection_);
   }
   ~WorkerRegistration() { worker_.connections.erase(connection_); }
@@ -20,6 +21,7 @@ class WorkerRegistration {
  private:
   IoWorker& worker_;
   Connection* connection_;
+  DeadlineEntry deadline_;
 };
 
 }  // namespace netdisk::server

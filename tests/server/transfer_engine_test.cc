@@ -80,7 +80,7 @@ class TransferEngineTest : public ::testing::Test {
 
   TransferEnv env(SteadyClock::duration timeout = 10s) {
     pace_.emplace(timeout, kMinRate, clock_.now_function());
-    return TransferEnv{pool_, *pace_};
+    return TransferEnv{pool_, *pace_, deadlines_};
   }
 
   // Runs `engine` and `peer` on the test's io_context until both end; returns the engine's
@@ -116,6 +116,7 @@ class TransferEngineTest : public ::testing::Test {
   asio::io_context io_;
   asio::thread_pool pool_{1};
   ManualClock clock_;
+  Deadlines deadlines_;  // what the worker's sweep would check; the tests sweep by hand
   std::optional<ActivityClock> pace_;
   Socket server_;
   Socket peer_;
@@ -165,16 +166,22 @@ TEST_F(TransferEngineTest, AFailingDiskWriteDrainsTheRestAndReportsDiskFull) {
 
 TEST_F(TransferEngineTest, APeerThatSendsNothingIsWokenByTheStallGuard) {
   MemorySink sink;
-  auto stall = [this]() -> asio::awaitable<void> {
-    // Real time passes a little, then the hand-driven clock jumps past the deadline; the
-    // guard, re-armed for what is left by that clock, sees it on its next wake-up.
-    asio::steady_timer timer(io_, 20ms);
-    co_await timer.async_wait(asio::use_awaitable);
+  std::size_t guards_while_waiting = 0;
+  auto stall = [this, &sink, &guards_while_waiting]() -> asio::awaitable<void> {
+    // The engine started first and now waits for bytes. A sweep before the deadline leaves
+    // it waiting; once the hand-driven clock has passed the deadline, the sweep wakes it.
+    guards_while_waiting = deadlines_.size();
+    deadlines_.sweep(clock_.now() + 49ms);
+    co_await asio::post(io_, asio::use_awaitable);
+    EXPECT_TRUE(sink.held.empty());
     clock_.advance(1h);
+    deadlines_.sweep(clock_.now());
   };
   auto result = run(receive(server_, {}, sink, 1000, env(50ms)), stall());
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().code, Errc::timeout);
+  EXPECT_EQ(guards_while_waiting, 1u) << "the transfer's StallGuard is one of the deadlines";
+  EXPECT_EQ(deadlines_.size(), 0u) << "and leaves them when the transfer ends";
 }
 
 TEST_F(TransferEngineTest, ASteadyBufferedDownloadSendsTheRange) {

@@ -175,7 +175,7 @@ asio::awaitable<void> serve_chat_socket(Exchange& exchange, const Caller& caller
   }
   exchange.close_after();  // the connection ends with the WebSocket
   exchange.mark_responded();
-  exchange.stream().expires_never();  // the WebSocket keeps its own timeouts
+  exchange.deadline().disarm();  // the WebSocket keeps its own timeouts
   WebSocket socket(exchange.stream());
   socket.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
   socket.read_message_max(kMaxIncomingMessage);

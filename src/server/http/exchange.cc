@@ -9,6 +9,7 @@
 #include "server/http/http_services.h"
 #include "server/http/responses.h"
 #include "server/services.h"
+#include "server/transfer/transfer_engine.h"
 
 namespace netdisk::server::http {
 namespace {
@@ -44,6 +45,10 @@ bool Exchange::keep_alive() const noexcept {
   return request_.keep_alive() && body_read_ && !close_ && !connection_.closing;
 }
 
+transfer::TransferEnv Exchange::transfer_env(transfer::ActivityClock& pace) {
+  return {services_.server.blocking_pool, pace, *connection_.deadlines};
+}
+
 asio::awaitable<Result<std::string>> Exchange::read_body(std::size_t limit) {
   if (body_read_) co_return std::string();
   if (auto length = parser_.content_length(); length && *length > limit) {
@@ -53,7 +58,7 @@ asio::awaitable<Result<std::string>> Exchange::read_body(std::size_t limit) {
   }
   bhttp::request_parser<bhttp::string_body> body_parser(std::move(parser_));
   body_parser.body_limit(limit);
-  stream_.expires_after(services_.server.config.http_body_timeout);
+  deadline().arm_after(services_.server.config.http_body_timeout);
   auto [ec, n] = co_await bhttp::async_read(stream_, buffer_, body_parser, kAsTuple);
   if (ec) {
     close_after();
@@ -85,11 +90,11 @@ asio::awaitable<void> Exchange::send(StringResponse response) {
     // Same headers as GET (Content-Length included), no body.
     bhttp::response<bhttp::empty_body> head{response.base()};
     bhttp::response_serializer<bhttp::empty_body> serializer(head);
-    stream_.expires_after(services_.server.config.http_body_timeout);
+    deadline().arm_after(services_.server.config.http_body_timeout);
     auto [ec, n] = co_await bhttp::async_write_header(stream_, serializer, kAsTuple);
     if (ec) close_after();
   } else {
-    stream_.expires_after(services_.server.config.http_body_timeout);
+    deadline().arm_after(services_.server.config.http_body_timeout);
     auto [ec, n] = co_await bhttp::async_write(stream_, response, kAsTuple);
     if (ec) close_after();
   }

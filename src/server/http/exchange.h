@@ -13,7 +13,13 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "common/result.h"
+#include "server/deadlines.h"
 #include "server/http/beast_fwd.h"
+
+namespace netdisk::server::transfer {
+class ActivityClock;
+struct TransferEnv;
+}  // namespace netdisk::server::transfer
 
 namespace netdisk::server::http {
 
@@ -26,6 +32,8 @@ struct ConnectionState {
   std::string basic_user;         // ... and whose it was
   bool closing = false;           // set on shutdown: answer, then close
   std::uint64_t connection_id = 0;   // in the ConnectionRegistry
+  Deadlines* deadlines = nullptr;    // the I/O worker's (server/deadlines.h)
+  Deadline* deadline = nullptr;      // the connection's: headers, small bodies, replies, idle
 };
 
 class Exchange {
@@ -40,6 +48,11 @@ class Exchange {
   // HTTP), so a body may bypass the stream with sendfile(2); null over TLS.
   boost::asio::ip::tcp::socket* plain_socket() { return stream_.plain_socket(); }
   bool secure() const { return stream_.secure(); }
+  // The connection's one deadline: arm it before a read or write that waits on the peer; a
+  // file body disarms it and is timed by its transfer instead.
+  Deadline& deadline() noexcept { return *connection_.deadline; }
+  // What a file body's transfer runs with: the blocking pool, `pace` and the worker's deadlines.
+  transfer::TransferEnv transfer_env(transfer::ActivityClock& pace);
   beast::flat_buffer& buffer() noexcept { return buffer_; }
   // The header parser, for a handler that reads the body itself (moving from it). Call
   // mark_body_read() once the body is done.

@@ -19,11 +19,12 @@ boost::asio::awaitable<bool> send_file_body(Exchange& exchange, storage::OpenFil
   auto& server = exchange.services().server;
   auto* zero_copy =
       server.config.send_mode == SendMode::sendfile ? exchange.plain_socket() : nullptr;
-  transfer::ActivityClock pace(server.config.http_body_timeout, server.config.min_stream_rate);
+  transfer::ActivityClock pace(server.config.http_body_timeout, server.config.min_stream_rate,
+                               server.now);
   transfer::FileSource source(file);
-  exchange.stream().expires_never();
+  exchange.deadline().disarm();  // the transfer's own StallGuard times the body
   auto sent = co_await transfer::send(exchange.stream(), source, offset, length,
-                                      transfer::TransferEnv{server.blocking_pool, pace}, zero_copy);
+                                      exchange.transfer_env(pace), zero_copy);
   if (!sent.ok()) spdlog::debug("http: a download ended early: {}", sent.error().message);
   co_return sent.ok();
 }

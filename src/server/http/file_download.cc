@@ -43,7 +43,7 @@ asio::awaitable<bool> send_head(Exchange& exchange, bhttp::response<bhttp::empty
   exchange.prepare(response.base());
   // The header goes out through Beast; the body is written raw (file_body.h).
   bhttp::response_serializer<bhttp::empty_body> serializer(response);
-  exchange.stream().expires_after(exchange.services().server.config.http_body_timeout);
+  exchange.deadline().arm_after(exchange.services().server.config.http_body_timeout);
   auto [ec, n] = co_await bhttp::async_write_header(exchange.stream(), serializer, kAsTuple);
   exchange.mark_responded();
   if (ec) exchange.close_after();
@@ -51,7 +51,7 @@ asio::awaitable<bool> send_head(Exchange& exchange, bhttp::response<bhttp::empty
 }
 
 asio::awaitable<bool> send_text(Exchange& exchange, const std::string& text) {
-  exchange.stream().expires_after(exchange.services().server.config.http_body_timeout);
+  exchange.deadline().arm_after(exchange.services().server.config.http_body_timeout);
   auto [ec, n] = co_await asio::async_write(exchange.stream(), asio::buffer(text), kAsTuple);
   co_return !ec;
 }

@@ -46,11 +46,12 @@ asio::awaitable<Status> receive_body(Exchange& exchange, storage::UploadSink& up
   auto& buffer = exchange.buffer();
   auto buffered = static_cast<std::size_t>(std::min<std::uint64_t>(length, buffer.size()));
   std::span<const std::byte> early(static_cast<const std::byte*>(buffer.data().data()), buffered);
-  transfer::ActivityClock pace(server.config.http_body_timeout, server.config.min_stream_rate);
+  transfer::ActivityClock pace(server.config.http_body_timeout, server.config.min_stream_rate,
+                               server.now);
   transfer::UploadTarget sink(upload);
-  exchange.stream().expires_never();
+  exchange.deadline().disarm();  // the transfer's own StallGuard times the body
   auto received = co_await transfer::receive(exchange.stream(), early, sink, length,
-                                             transfer::TransferEnv{server.blocking_pool, pace},
+                                             exchange.transfer_env(pace),
                                              transfer::OnSinkError::stop);
   buffer.consume(buffered);  // only now: `early` pointed into it
   if (received.ok()) exchange.mark_body_read();
@@ -109,7 +110,7 @@ asio::awaitable<void> serve_upload(Exchange& exchange, const Caller& caller,
 
   if (beast::iequals(exchange.header(bhttp::field::expect), "100-continue")) {
     bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, 11};
-    exchange.stream().expires_after(server.config.http_body_timeout);
+    exchange.deadline().arm_after(server.config.http_body_timeout);
     auto [ec, n] = co_await bhttp::async_write(exchange.stream(), go_on, kAsTuple);
     if (ec) {
       exchange.close_after();

@@ -25,13 +25,14 @@ constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t kFirstRead = 4096;
 
 // A last word on a connection we are about to close: bad headers, too large, and the like.
-asio::awaitable<void> send_and_close(Stream& stream, bhttp::status status, Errc code,
-                                     std::string message, std::chrono::seconds timeout) {
+asio::awaitable<void> send_and_close(Stream& stream, Deadline& deadline, bhttp::status status,
+                                     Errc code, std::string message,
+                                     std::chrono::seconds timeout) {
   auto response = error_response(status, code, std::move(message));
   response.keep_alive(false);
   add_common_headers(response.base());
   response.prepare_payload();
-  stream.expires_after(timeout);
+  deadline.arm_after(timeout);
   auto [ec, n] = co_await bhttp::async_write(stream, response, kAsTuple);
   if (ec) co_return;
   // A lingering close: closing with unread request bytes makes the kernel send a reset, which
@@ -39,7 +40,7 @@ asio::awaitable<void> send_and_close(Stream& stream, bhttp::status status, Errc 
   // what is still in flight, for a moment.
   stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
   std::array<char, 16 * 1024> sink;
-  stream.expires_after(std::chrono::seconds(1));
+  deadline.arm_after(std::chrono::seconds(1));
   for (int i = 0; i < 16; ++i) {
     auto [read_error, got] = co_await stream.async_read_some(asio::buffer(sink), kAsTuple);
     if (read_error) break;
@@ -66,9 +67,17 @@ asio::awaitable<void> run_exchange(Exchange& exchange) {
 
 }  // namespace
 
-asio::awaitable<void> serve_connection(Stream stream, HttpServices& context) {
+asio::awaitable<void> serve_connection(Stream stream, HttpServices& context,
+                                       Deadlines& deadlines) {
   const auto& config = context.server.config;
+  // On expiry, the pending read or write of the connection is cancelled and ends it.
+  Deadline deadline(deadlines, context.server.now, [&stream] {
+    boost::system::error_code ignored;
+    stream.socket().cancel(ignored);
+  });
   ConnectionState state;
+  state.deadlines = &deadlines;
+  state.deadline = &deadline;
   boost::system::error_code ec;
   auto peer = stream.socket().remote_endpoint(ec);
   if (!ec) state.peer_address = peer.address().to_string();
@@ -80,7 +89,7 @@ asio::awaitable<void> serve_connection(Stream stream, HttpServices& context) {
     // Idle: wait for the first byte of the next request (a pipelined one may be buffered).
     if (buffer.size() == 0) {
       context.connections.set_idle(id, true);
-      stream.expires_after(first ? config.http_header_timeout : config.http_idle_timeout);
+      deadline.arm_after(first ? config.http_header_timeout : config.http_idle_timeout);
       auto [read_error, n] = co_await stream.async_read_some(buffer.prepare(kFirstRead), kAsTuple);
       if (read_error) break;
       buffer.commit(n);
@@ -94,20 +103,20 @@ asio::awaitable<void> serve_connection(Stream stream, HttpServices& context) {
     // Body limits belong to the handlers (64 KiB of JSON; uploads as large as the disk takes);
     // Beast's default would refuse a Content-Length over 1 MiB while reading the headers.
     parser.body_limit(std::numeric_limits<std::uint64_t>::max());
-    stream.expires_after(config.http_header_timeout);
+    deadline.arm_after(config.http_header_timeout);
     auto [read_error, n] = co_await bhttp::async_read_header(stream, buffer, parser, kAsTuple);
     if (read_error == bhttp::error::header_limit) {
-      co_await send_and_close(stream, bhttp::status::request_header_fields_too_large,
+      co_await send_and_close(stream, deadline, bhttp::status::request_header_fields_too_large,
                               Errc::bad_request, "request headers are limited to 16 KiB",
                               config.http_header_timeout);
       break;
     }
-    if (read_error == beast::error::timeout || read_error == bhttp::error::end_of_stream ||
+    if (deadline.expired() || read_error == bhttp::error::end_of_stream ||
         read_error == asio::error::operation_aborted) {
       break;
     }
     if (read_error) {
-      co_await send_and_close(stream, bhttp::status::bad_request, Errc::bad_request,
+      co_await send_and_close(stream, deadline, bhttp::status::bad_request, Errc::bad_request,
                               "malformed request: " + read_error.message(),
                               config.http_header_timeout);
       break;

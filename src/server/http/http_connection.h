@@ -1,19 +1,22 @@
 // serve_connection: one HTTP/1.1 connection, from accept to close, as in Beast's awaitable
 // server example: the coroutine frame owns the stream (taken by value) and reads request after
-// request. Deadlines: the first byte of the next request within the idle timeout (the header
-// timeout for the first request), the rest of its headers within the header timeout, and every
-// body chunk within the body timeout. Headers over 16 KiB are answered with 431. Registered in
-// the ConnectionRegistry for shutdown. Runs on the I/O worker the socket belongs to.
+// request. One Deadline (server/deadlines.h, swept by the I/O worker) times it: the first byte
+// of the next request within the idle timeout (the header timeout for the first request), the
+// rest of its headers within the header timeout, small bodies and replies within the body
+// timeout; file bodies are timed by their transfer. Headers over 16 KiB are answered with 431.
+// Registered in the ConnectionRegistry for shutdown. Runs on the I/O worker of `deadlines`.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
 
+#include "server/deadlines.h"
 #include "server/http/beast_fwd.h"
 
 namespace netdisk::server::http {
 
 struct HttpServices;
 
-boost::asio::awaitable<void> serve_connection(Stream stream, HttpServices& context);
+boost::asio::awaitable<void> serve_connection(Stream stream, HttpServices& context,
+                                              Deadlines& deadlines);
 
 }  // namespace netdisk::server::http

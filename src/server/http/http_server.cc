@@ -48,11 +48,13 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, IoWorkers& workers,
       continue;
     }
     if (tls != nullptr) {
-      asio::co_spawn(worker.context, http::serve_tls_connection(std::move(socket), *tls, context),
+      asio::co_spawn(worker.context, http::serve_tls_connection(std::move(socket), *tls, context,
+                                                                worker.deadlines),
                      asio::detached);
     } else {
       asio::co_spawn(worker.context,
-                     http::serve_connection(http::Stream::plain(std::move(socket)), context),
+                     http::serve_connection(http::Stream::plain(std::move(socket)), context,
+                                            worker.deadlines),
                      asio::detached);
     }
   }

@@ -2,8 +2,8 @@
 // so the session, its exchanges and every handler are written once. Beast's algorithms (HTTP
 // read/write, websocket::stream) use it as an AsyncStream; each operation crosses one virtual
 // call with a type-erased handler. No OpenSSL header here: the TLS transport lives in tls.cc.
-// Deadlines are Beast's tcp_stream ones on the TCP layer. Owned by the connection's coroutine frame
-// and used on the connection's I/O thread only.
+// Deadlines are not the stream's: the connection's Deadline (server/deadlines.h) cancels its
+// socket. Owned by the connection's coroutine frame and used on the connection's I/O thread only.
 #pragma once
 
 #include <array>
@@ -55,13 +55,6 @@ class HttpStream {
 
   executor_type get_executor() { return transport_->tcp().get_executor(); }
   boost::asio::ip::tcp::socket& socket() { return transport_->tcp().socket(); }
-  void expires_after(std::chrono::steady_clock::duration timeout) {
-    transport_->tcp().expires_after(timeout);
-  }
-  void expires_at(std::chrono::steady_clock::time_point deadline) {
-    transport_->tcp().expires_at(deadline);
-  }
-  void expires_never() { transport_->tcp().expires_never(); }
   // True over TLS: cookies get Secure, the CSRF origin is https://, bodies are buffered.
   bool secure() const { return transport_->secure(); }
   // The socket when bytes written to it reach the peer as they are (plain TCP); null over TLS.

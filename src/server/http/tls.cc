@@ -99,15 +99,22 @@ TlsContextPtr load_tls_context(const std::filesystem::path& cert_file,
 }
 
 asio::awaitable<void> serve_tls_connection(asio::ip::tcp::socket socket, TlsContext& tls,
-                                        HttpServices& context) {
+                                           HttpServices& context, Deadlines& deadlines) {
   TlsStream stream(std::move(socket), tls.ssl);
-  beast::get_lowest_layer(stream).expires_after(context.server.config.http_header_timeout);
-  auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, kAsTuple);
-  if (ec) {
-    spdlog::debug("https: TLS handshake failed: {}", ec.message());
-    co_return;
+  {
+    Deadline handshake(deadlines, context.server.now, [&stream] {
+      boost::system::error_code ignored;
+      beast::get_lowest_layer(stream).socket().cancel(ignored);
+    });
+    handshake.arm_after(context.server.config.http_header_timeout);
+    auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, kAsTuple);
+    if (ec) {
+      spdlog::debug("https: TLS handshake failed: {}", ec.message());
+      co_return;
+    }
   }
-  co_await serve_connection(HttpStream(std::make_unique<TlsTransport>(std::move(stream))), context);
+  co_await serve_connection(HttpStream(std::make_unique<TlsTransport>(std::move(stream))), context,
+                            deadlines);
 }
 
 }  // namespace netdisk::server::http

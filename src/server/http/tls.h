@@ -11,6 +11,8 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
+#include "server/deadlines.h"
+
 namespace netdisk::server::http {
 
 struct HttpServices;
@@ -26,7 +28,8 @@ TlsContextPtr load_tls_context(const std::filesystem::path& cert_file,
                                const std::filesystem::path& key_file);
 
 // The TLS handshake (within --http-header-timeout), then serve_connection over TLS.
-boost::asio::awaitable<void> serve_tls_connection(boost::asio::ip::tcp::socket socket, TlsContext& tls,
-                                               HttpServices& context);
+boost::asio::awaitable<void> serve_tls_connection(boost::asio::ip::tcp::socket socket,
+                                                  TlsContext& tls, HttpServices& context,
+                                                  Deadlines& deadlines);
 
 }  // namespace netdisk::server::http

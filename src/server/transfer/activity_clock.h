@@ -10,7 +10,7 @@
 #include <cstdint>
 
 #include "common/result.h"
-#include "server/transfer/clock.h"
+#include "server/clock.h"
 
 namespace netdisk::server::transfer {
 

@@ -42,11 +42,13 @@ namespace netdisk::server::transfer {
 // (a few thousand per GiB) while two buffers per transfer cost only 512 KiB of memory.
 inline constexpr std::size_t kChunkBytes = 256 * 1024;
 
-// What a transfer runs with besides its stream and its file: the pool for the disk, and the
-// clock that paces it (started by the engine when the transfer begins).
+// What a transfer runs with besides its stream and its file: the pool for the disk, the
+// clock that paces it (started by the engine when the transfer begins), and the deadlines of
+// the transfer's I/O worker, which its StallGuard joins.
 struct TransferEnv {
   boost::asio::thread_pool& pool;
   ActivityClock& pace;
+  Deadlines& deadlines;
 };
 
 // What a receive does when the sink fails: drain reads and discards the rest, so a framed
@@ -105,7 +107,7 @@ class Transfer {
   Transfer(Stream& stream, TransferEnv env)
       : stream_(stream),
         env_(env),
-        guard_(stream.get_executor(), env.pace, [&stream] { cancel_io(stream); }) {}
+        guard_(env.deadlines, env.pace, [&stream] { cancel_io(stream); }) {}
 
   Stream& stream() noexcept { return stream_; }
   asio::thread_pool& pool() noexcept { return env_.pool; }

@@ -1,12 +1,13 @@
 // The clock that deadlines and pacing read: a function returning the steady clock's time,
-// std::chrono::steady_clock::now by default. Tests pass a hand-driven one
+// std::chrono::steady_clock::now by default. The server holds one (Services::now) and hands
+// it to the deadline sweep, connections and transfers; tests pass a hand-driven one
 // (tests/server/manual_clock.h) and move it instead of sleeping. Plain values, no threads.
 #pragma once
 
 #include <chrono>
 #include <functional>
 
-namespace netdisk::server::transfer {
+namespace netdisk::server {
 
 using SteadyClock = std::chrono::steady_clock;
 using TimePoint = SteadyClock::time_point;
@@ -15,4 +16,4 @@ using Now = std::function<TimePoint()>;
 // The default Now.
 inline TimePoint steady_now() { return SteadyClock::now(); }
 
-}  // namespace netdisk::server::transfer
+}  // namespace netdisk::server
