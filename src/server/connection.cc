@@ -25,6 +25,11 @@ constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable);
 
 // Bytes asked of each read. The buffer exists only while bytes are pending (see next_frame).
 constexpr std::size_t kReadChunk = 16 * 1024;
+// The first read of a request, into an empty buffer, asks for less: a control request is a
+// few hundred bytes, and thousands of connections that each took a 16 KiB buffer for one small
+// frame at the same moment (a login storm) leave the heap full of freed holes that the process
+// never gives back, which is what an idle connection was then charged for.
+constexpr std::size_t kFirstRead = 1024;
 // After a fatal error the peer gets this long to read our last frame before we cut it off.
 constexpr auto kLingerTime = std::chrono::seconds(2);
 // At most this much is read and thrown away while lingering.
@@ -79,6 +84,11 @@ void Connection::start(std::shared_ptr<Connection> connection) {
   spdlog::info("conn#{} open from {}", self.serial_, self.peer_);
   auto executor = self.socket_.get_executor();
   asio::co_spawn(executor, [c = connection]() { return c->outbox_.run(); }, asio::detached);
+  spawn_reader(std::move(connection));
+}
+
+void Connection::spawn_reader(std::shared_ptr<Connection> connection) {
+  auto executor = connection->socket_.get_executor();
   asio::co_spawn(executor, [c = std::move(connection)]() { return c->read_loop(); },
                  [](std::exception_ptr error) {
                    if (!error) return;
@@ -88,6 +98,19 @@ void Connection::start(std::shared_ptr<Connection> connection) {
                      spdlog::error("connection ended by an exception: {}", ex.what());
                    }
                  });
+}
+
+void Connection::park() {
+  // Idle: hold no buffer and no coroutine while waiting, so an idle connection costs little.
+  decoder_.release_if_empty();
+  waiting_for_request_ = true;
+  socket_.async_wait(asio::socket_base::wait_read,
+                     [self = shared_from_this()](const boost::system::error_code& ec) {
+                       self->waiting_for_request_ = false;
+                       self->woken_ = true;
+                       self->wake_error_ = ec;
+                       spawn_reader(self);
+                     });
 }
 
 // The handshake timeout counts from the connection's start and the idle timeout from the last
@@ -168,24 +191,24 @@ void Connection::limit_send_buffer() {
       ignored);
 }
 
-asio::awaitable<Result<std::optional<std::string_view>>> Connection::next_frame() {
-  using Next = Result<std::optional<std::string_view>>;
+asio::awaitable<Result<Connection::Next>> Connection::next_frame() {
+  constexpr Next kEnd{Next::Kind::end};
   while (true) {
     auto frame = decoder_.next();
-    if (frame.ok() && *frame) last_progress_ = server_.now();
-    if (!frame.ok() || *frame) co_return frame;
-    if (shutdown_requested_ && decoder_.buffered() == 0) co_return Next(std::nullopt);
-    if (decoder_.buffered() == 0) {
-      // Idle: hold no buffer while waiting, so an idle connection costs almost nothing.
-      decoder_.release_if_empty();
-      waiting_for_request_ = true;
-      auto [ec] = co_await socket_.async_wait(asio::socket_base::wait_read, kAsTuple);
-      waiting_for_request_ = false;
-      if (timed_out_) co_return make_error(Errc::timeout, "connection timed out");
-      if (shutdown_requested_) co_return Next(std::nullopt);
-      if (ec) co_return Next(std::nullopt);
+    if (!frame.ok()) co_return std::move(frame).error();
+    if (*frame) {
+      last_progress_ = server_.now();
+      co_return Next{Next::Kind::frame, **frame};
     }
-    auto space = decoder_.prepare(kReadChunk);
+    if (shutdown_requested_ && decoder_.buffered() == 0) co_return kEnd;
+    if (decoder_.buffered() == 0) {
+      // Between requests: park, unless this loop was spawned by the end of a parked wait.
+      if (!woken_) co_return Next{Next::Kind::park};
+      woken_ = false;
+      if (timed_out_) co_return make_error(Errc::timeout, "connection timed out");
+      if (shutdown_requested_ || wake_error_) co_return kEnd;
+    }
+    auto space = decoder_.prepare(decoder_.buffered() == 0 ? kFirstRead : kReadChunk);
     auto [ec, n] = co_await socket_.async_read_some(asio::buffer(space.data(), space.size()),
                                                     kAsTuple);
     if (timed_out_) co_return make_error(Errc::timeout, "connection timed out");
@@ -194,7 +217,7 @@ asio::awaitable<Result<std::optional<std::string_view>>> Connection::next_frame(
         auto ended = decoder_.finish();
         if (!ended.ok()) co_return std::move(ended).error();
       }
-      co_return Next(std::nullopt);
+      co_return kEnd;
     }
     decoder_.commit(n);
   }
@@ -203,16 +226,20 @@ asio::awaitable<Result<std::optional<std::string_view>>> Connection::next_frame(
 asio::awaitable<void> Connection::read_loop() {
   std::optional<Error> fatal;
   while (!closed_) {
-    auto frame = co_await next_frame();
-    if (!frame.ok()) {
-      fatal = std::move(frame).error();
+    auto next = co_await next_frame();
+    if (!next.ok()) {
+      fatal = std::move(next).error();
       break;
     }
-    if (!*frame) {
+    if (next->kind == Next::Kind::park) {
+      park();
+      co_return;
+    }
+    if (next->kind == Next::Kind::end) {
       if (shutdown_requested_) fatal = make_error(Errc::shutting_down, "server is shutting down");
       break;
     }
-    if (!co_await handle_frame(**frame)) break;
+    if (!co_await handle_frame(next->payload)) break;
     if (shutdown_requested_) {
       fatal = make_error(Errc::shutting_down, "server is shutting down");
       break;

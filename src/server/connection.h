@@ -4,7 +4,9 @@
 // table for its Session, and queues the reply on the Outbox, whose writer coroutine owns the
 // sending side; a reply's stream (StreamOut, StreamIn) moves through stream_io.h. Both
 // coroutines hold a shared_ptr to the connection and run on its worker's thread; other
-// threads talk to it only through asio::post.
+// threads talk to it only through asio::post. Between requests the read loop does not exist:
+// the connection is parked on a plain wait for readability (see park()), so an idle
+// connection holds no coroutine frame of its reader.
 #pragma once
 
 #include <chrono>
@@ -92,10 +94,22 @@ class Connection : public std::enable_shared_from_this<Connection>, public ChatM
   bool greeted() const noexcept { return version_ != 0; }
 
  private:
+  // What next_frame found: a frame, nothing buffered and nothing to wait for but the next
+  // request (park), or the end (the peer closed cleanly, or the server is shutting down).
+  struct Next {
+    enum class Kind { frame, park, end } kind;
+    std::string_view payload{};
+  };
+  // Spawns the read loop: at the start, and each time a parked connection wakes.
+  static void spawn_reader(std::shared_ptr<Connection> connection);
+  // Handles frames until nothing is buffered, then parks or closes.
   boost::asio::awaitable<void> read_loop();
-  // The next frame's payload; nullopt when the peer closed cleanly or the server is shutting
-  // down. Errors: bad_frame, frame_too_large, timeout.
-  boost::asio::awaitable<Result<std::optional<std::string_view>>> next_frame();
+  // Ends the read loop's part until the socket is readable (or the wait is cancelled by the
+  // sweep, shutdown or close): the wait's handler holds only a shared_ptr and spawns the read
+  // loop again. The read buffer is freed meanwhile.
+  void park();
+  // Errors: bad_frame, frame_too_large, timeout.
+  boost::asio::awaitable<Result<Next>> next_frame();
   // Handles one frame. Returns false when the connection must close.
   boost::asio::awaitable<bool> handle_frame(std::string_view payload);
   // Runs the request through the op table and sends its reply (and stream). Returns false
@@ -130,7 +144,9 @@ class Connection : public std::enable_shared_from_this<Connection>, public ChatM
   TimePoint opened_at_;
   std::uint64_t requests_ = 0;
   int version_ = 0;
-  bool waiting_for_request_ = false;
+  bool waiting_for_request_ = false;  // parked
+  bool woken_ = false;                 // the read loop was spawned by a parked wait's end
+  boost::system::error_code wake_error_;  // ... and this is how the wait ended
   bool timed_out_ = false;
   bool shutdown_requested_ = false;
   bool closing_ = false;

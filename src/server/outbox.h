@@ -9,7 +9,6 @@
 
 #include <chrono>
 #include <cstddef>
-#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
@@ -89,7 +88,14 @@ class Outbox {
   FrameWriter& writer_;
   Now now_;
   TimePoint last_write_{};
-  std::deque<SharedFrame> queue_;
+  // The queue is queue_[head_...]: a vector, not a deque, because an empty std::deque still
+  // holds a 512-byte block, which every idle connection would carry.
+  bool queue_empty() const noexcept { return head_ == queue_.size(); }
+  std::size_t queue_size() const noexcept { return queue_.size() - head_; }
+  void pop_written(std::size_t count);
+  void clear_queue() noexcept;
+  std::vector<SharedFrame> queue_;
+  std::size_t head_ = 0;
   std::size_t queued_bytes_ = 0;
   boost::asio::steady_timer has_work_;
   boost::asio::steady_timer is_drained_;
