@@ -1,7 +1,7 @@
 // The transfer engine: moves file bytes between a network stream and the disk, for the TCP
 // protocol's raw streams (server/stream_io.cc) and HTTP file bodies (http/file_body.cc,
 // http/file_upload.cc) alike. Written once over any Asio byte stream (a TCP socket, the HTTP
-// stream, plain or TLS, a test's socket pair): one chunk size, one pacing rule (an
+// stream, plain or TLS, a test's socket pair): one chunk size each way, one pacing rule (an
 // ActivityClock, woken by a StallGuard), one error convention. The disk side runs on the
 // blocking pool, overlapped with the socket: while one chunk crosses the network, the pool
 // writes (or reads) the next, so no I/O thread waits on the disk. Runs on the stream's worker.
@@ -41,6 +41,12 @@ namespace netdisk::server::transfer {
 // One chunk in flight on each side of the pipeline. 256 KiB keeps syscalls and pool hops few
 // (a few thousand per GiB) while two buffers per transfer cost only 512 KiB of memory.
 inline constexpr std::size_t kChunkBytes = 256 * 1024;
+// Uploads move in larger chunks: each chunk is one hop to the blocking pool and back (a futex
+// wake-up there, an epoll interrupt here), so 1 MiB takes a quarter of the hops per GiB and
+// measured 20-35 % less server CPU per GiB than 256 KiB; 2 and 4 MiB gained no more (the two
+// buffers leave the cache). Costs 2 MiB per upload of 1 MiB or more (docs/BENCHMARKS.md,
+// "Levers (issue #17)").
+inline constexpr std::size_t kReceiveChunkBytes = 1024 * 1024;
 
 // What a transfer runs with besides its stream and its file: the pool for the disk, and the
 // clock that paces it (started by the engine when the transfer begins).
@@ -217,7 +223,7 @@ template <class Stream>
 asio::awaitable<Status> receive_stream(Transfer<Stream>& transfer, ByteSink& sink,
                                        std::uint64_t length, OnSinkError on_error) {
   using namespace asio::experimental::awaitable_operators;
-  std::vector<std::byte> filling(next_piece(length, kChunkBytes));
+  std::vector<std::byte> filling(next_piece(length, kReceiveChunkBytes));
   std::vector<std::byte> writing(filling.size());
   auto first = co_await read_exactly(transfer,
                                      std::span(filling.data(), next_piece(length, filling.size())));
