@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -44,8 +45,8 @@ inline constexpr std::size_t kChunkBytes = 256 * 1024;
 // Uploads move in larger chunks: each chunk is one hop to the blocking pool and back (a futex
 // wake-up there, an epoll interrupt here), so 1 MiB takes a quarter of the hops per GiB and
 // measured 20-35 % less server CPU per GiB than 256 KiB; 2 and 4 MiB gained no more (the two
-// buffers leave the cache). Costs 2 MiB per upload of 1 MiB or more (docs/BENCHMARKS.md,
-// "Levers (issue #17)").
+// buffers leave the cache). An upload holds up to two chunks, their pages touched only as
+// bytes arrive (docs/BENCHMARKS.md, "Levers (issue #17)").
 inline constexpr std::size_t kReceiveChunkBytes = 1024 * 1024;
 
 // What a transfer runs with besides its stream and its file: the pool for the disk, and the
@@ -223,28 +224,30 @@ template <class Stream>
 asio::awaitable<Status> receive_stream(Transfer<Stream>& transfer, ByteSink& sink,
                                        std::uint64_t length, OnSinkError on_error) {
   using namespace asio::experimental::awaitable_operators;
-  std::vector<std::byte> filling(next_piece(length, kReceiveChunkBytes));
-  std::vector<std::byte> writing(filling.size());
-  auto first = co_await read_exactly(transfer,
-                                     std::span(filling.data(), next_piece(length, filling.size())));
+  // Not zeroed: a buffer's pages are touched only as bytes arrive, so a slow upload holds
+  // memory for what it sent, not two whole chunks from the start.
+  const std::size_t capacity = next_piece(length, kReceiveChunkBytes);
+  auto filling = std::make_unique_for_overwrite<std::byte[]>(capacity);
+  auto writing = std::make_unique_for_overwrite<std::byte[]>(capacity);
+  auto first = co_await read_exactly(transfer, std::span(filling.get(), capacity));
   if (!first.complete) {
     // Keep what did arrive, so a resumed upload continues from the last byte received.
-    co_await write_to_sink(transfer.pool(), sink, std::span(filling.data(), first.bytes));
+    co_await write_to_sink(transfer.pool(), sink, std::span(filling.get(), first.bytes));
     co_return transfer.cut(length - first.bytes);
   }
   length -= first.bytes;
   std::size_t pending = first.bytes;
   while (true) {
     std::swap(filling, writing);  // `writing` now holds `pending` bytes for the disk
-    std::span<const std::byte> out(writing.data(), pending);
+    std::span<const std::byte> out(writing.get(), pending);
     if (length == 0) co_return co_await write_to_sink(transfer.pool(), sink, out);
-    std::span<std::byte> in(filling.data(), next_piece(length, filling.size()));
+    std::span<std::byte> in(filling.get(), next_piece(length, capacity));
     auto [written, read] =
         co_await (write_to_sink(transfer.pool(), sink, out) && read_exactly(transfer, in));
     length -= read.bytes;
     if (!read.complete) {
       if (written.ok()) {
-        co_await write_to_sink(transfer.pool(), sink, std::span(filling.data(), read.bytes));
+        co_await write_to_sink(transfer.pool(), sink, std::span(filling.get(), read.bytes));
       }
       co_return transfer.cut(length);
     }
