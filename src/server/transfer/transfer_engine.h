@@ -44,7 +44,7 @@ namespace netdisk::server::transfer {
 inline constexpr std::size_t kChunkBytes = 256 * 1024;
 // Uploads move in larger chunks: each chunk is one hop to the blocking pool and back (a futex
 // wake-up there, an epoll interrupt here), so 1 MiB takes a quarter of the hops per GiB and
-// measured 21-30 % less server CPU per GiB than 256 KiB; 2 and 4 MiB gained no more (the two
+// measured 8-31 % less server CPU per GiB than 256 KiB; 2 and 4 MiB gained no more (the two
 // buffers leave the cache). An upload holds up to two chunks, their pages touched only as
 // bytes arrive (docs/BENCHMARKS.md, "Levers (issue #17)").
 inline constexpr std::size_t kReceiveChunkBytes = 1024 * 1024;
