@@ -1,7 +1,7 @@
 // The transfer engine: moves file bytes between a network stream and the disk, for the TCP
 // protocol's raw streams (server/stream_io.cc) and HTTP file bodies (http/file_body.cc,
 // http/file_upload.cc) alike. Written once over any Asio byte stream (a TCP socket, the HTTP
-// stream, plain or TLS, a test's socket pair): one chunk size, one pacing rule (an
+// stream, plain or TLS, a test's socket pair): one chunk size each way, one pacing rule (an
 // ActivityClock, woken by a StallGuard), one error convention. The disk side runs on the
 // blocking pool, overlapped with the socket: while one chunk crosses the network, the pool
 // writes (or reads) the next, so no I/O thread waits on the disk. Runs on the stream's worker.
@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -41,6 +42,12 @@ namespace netdisk::server::transfer {
 // One chunk in flight on each side of the pipeline. 256 KiB keeps syscalls and pool hops few
 // (a few thousand per GiB) while two buffers per transfer cost only 512 KiB of memory.
 inline constexpr std::size_t kChunkBytes = 256 * 1024;
+// Uploads move in larger chunks: each chunk is one hop to the blocking pool and back (a futex
+// wake-up there, an epoll interrupt here), so 1 MiB takes a quarter of the hops per GiB and
+// measured 8-31 % less server CPU per GiB than 256 KiB; 2 and 4 MiB gained no more (the two
+// buffers leave the cache). An upload holds up to two chunks, their pages touched only as
+// bytes arrive (docs/BENCHMARKS.md, "Levers (issue #17)").
+inline constexpr std::size_t kReceiveChunkBytes = 1024 * 1024;
 
 // What a transfer runs with besides its stream and its file: the pool for the disk, the
 // clock that paces it (started by the engine when the transfer begins), and the deadlines of
@@ -219,28 +226,30 @@ template <class Stream>
 asio::awaitable<Status> receive_stream(Transfer<Stream>& transfer, ByteSink& sink,
                                        std::uint64_t length, OnSinkError on_error) {
   using namespace asio::experimental::awaitable_operators;
-  std::vector<std::byte> filling(next_piece(length, kChunkBytes));
-  std::vector<std::byte> writing(filling.size());
-  auto first = co_await read_exactly(transfer,
-                                     std::span(filling.data(), next_piece(length, filling.size())));
+  // Not zeroed: a buffer's pages are touched only as bytes arrive, so a slow upload holds
+  // memory for what it sent, not two whole chunks from the start.
+  const std::size_t capacity = next_piece(length, kReceiveChunkBytes);
+  auto filling = std::make_unique_for_overwrite<std::byte[]>(capacity);
+  auto writing = std::make_unique_for_overwrite<std::byte[]>(capacity);
+  auto first = co_await read_exactly(transfer, std::span(filling.get(), capacity));
   if (!first.complete) {
     // Keep what did arrive, so a resumed upload continues from the last byte received.
-    co_await write_to_sink(transfer.pool(), sink, std::span(filling.data(), first.bytes));
+    co_await write_to_sink(transfer.pool(), sink, std::span(filling.get(), first.bytes));
     co_return transfer.cut(length - first.bytes);
   }
   length -= first.bytes;
   std::size_t pending = first.bytes;
   while (true) {
     std::swap(filling, writing);  // `writing` now holds `pending` bytes for the disk
-    std::span<const std::byte> out(writing.data(), pending);
+    std::span<const std::byte> out(writing.get(), pending);
     if (length == 0) co_return co_await write_to_sink(transfer.pool(), sink, out);
-    std::span<std::byte> in(filling.data(), next_piece(length, filling.size()));
+    std::span<std::byte> in(filling.get(), next_piece(length, capacity));
     auto [written, read] =
         co_await (write_to_sink(transfer.pool(), sink, out) && read_exactly(transfer, in));
     length -= read.bytes;
     if (!read.complete) {
       if (written.ok()) {
-        co_await write_to_sink(transfer.pool(), sink, std::span(filling.data(), read.bytes));
+        co_await write_to_sink(transfer.pool(), sink, std::span(filling.get(), read.bytes));
       }
       co_return transfer.cut(length);
     }

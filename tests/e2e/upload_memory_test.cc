@@ -1,0 +1,99 @@
+// What an upload in progress costs the server in memory, against the real netdiskd. The
+// transfer engine receives in 1 MiB chunks, two buffers per upload; their pages must be
+// touched only as bytes arrive, so many slow uploads that have sent little hold little
+// (docs/BENCHMARKS.md, "Levers (issue #17)"). Memory is the server's VmRSS.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "tests/e2e/helpers.h"
+#include "tests/e2e/server_process.h"
+#include "tests/e2e/wait_until.h"
+
+namespace netdisk::e2e {
+namespace {
+
+long rss_kib(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return -1;
+}
+
+std::string proc_form(const sockaddr_in& address) {
+  char text[16];
+  std::snprintf(text, sizeof text, "%08X:%04X", address.sin_addr.s_addr, ntohs(address.sin_port));
+  return text;
+}
+
+// Bytes waiting unread in the server's end of the loopback connection `fd` (the rx_queue of
+// its row in /proc/net/tcp); -1 if the row is gone.
+long server_unread_bytes(int fd) {
+  sockaddr_in ours{}, theirs{};
+  socklen_t size = sizeof ours;
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&ours), &size) != 0) return -1;
+  size = sizeof theirs;
+  if (::getpeername(fd, reinterpret_cast<sockaddr*>(&theirs), &size) != 0) return -1;
+  std::string local = proc_form(theirs), remote = proc_form(ours);
+  std::ifstream table("/proc/net/tcp");
+  std::string line;
+  std::getline(table, line);  // the column titles
+  while (std::getline(table, line)) {
+    std::istringstream fields(line);
+    std::string slot, row_local, row_remote, state, queues;
+    fields >> slot >> row_local >> row_remote >> state >> queues;
+    if (row_local != local || row_remote != remote) continue;
+    return std::stol(queues.substr(queues.find(':') + 1), nullptr, 16);
+  }
+  return -1;
+}
+
+// Sends `bytes` on every connection, then waits until the server has read all of them.
+void send_to_all(std::vector<client::WireConnection>& connections, const std::string& bytes) {
+  for (auto& connection : connections) connection.send_raw(bytes);
+  ASSERT_TRUE(wait_until([&] {
+    for (auto& connection : connections) {
+      if (server_unread_bytes(connection.fd()) != 0) return false;
+    }
+    return true;
+  })) << "the server did not read what the uploads sent";
+}
+
+TEST(UploadMemory, ManyUploadsThatSentLittleHoldLittleMemory) {
+  constexpr int kUploads = 32;
+  constexpr std::uint64_t kDeclared = 8 * 1024 * 1024;  // several 1 MiB chunks
+  ServerProcess server({"--password-hash-memory", "1", "--password-hash-ops", "1"});
+  create_user(server, "alice");
+  std::vector<client::WireConnection> connections;
+  for (int i = 0; i < kUploads; ++i) {
+    connections.push_back(logged_in(server, "alice"));
+    auto begun = connections.back().call(
+        "upload", {{"path", "slow" + std::to_string(i) + ".bin"}, {"size", kDeclared}});
+    ASSERT_TRUE(begun.ok) << begun.error_code_name;
+  }
+  long before = rss_kib(server.pid());
+  for (auto& connection : connections) connection.send("upload.data", {{"stream", kDeclared}});
+  // Two rounds of 4 KiB: the first may be read with the frame, the second can only be read
+  // by the transfer engine into its chunk buffer, so every upload's buffers exist by then.
+  auto piece = random_bytes(4096, 7);
+  send_to_all(connections, piece);
+  send_to_all(connections, piece);
+  long after = rss_kib(server.pid());
+  ASSERT_GT(before, 0);
+  // Zeroed buffers cost 2 MiB per upload (64 MiB here); touched as bytes arrive, a few KiB.
+  EXPECT_LT(after - before, kUploads * 512) << "the server grew by " << (after - before)
+                                            << " KiB for " << kUploads << " uploads of 8 KiB";
+}
+
+}  // namespace
+}  // namespace netdisk::e2e
