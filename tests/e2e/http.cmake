@@ -28,3 +28,8 @@ endforeach()
 netdisk_test(e2e_http_basic_cache_test SOURCES http_basic_cache_test.cc LIBS netdisk_http_fixture
   LABELS e2e)
 add_dependencies(e2e_http_basic_cache_test netdiskd)
+
+# HTTP connections turn Nagle's algorithm off (issue #17), seen in strace's setsockopt log.
+netdisk_test(e2e_http_nodelay_test SOURCES http_nodelay_test.cc LIBS netdisk_http_fixture
+  LABELS e2e)
+add_dependencies(e2e_http_nodelay_test netdiskd)
