@@ -24,7 +24,8 @@ PasswordChecks counters_at_stop(ServerProcess& server) {
   server.stop();
   std::smatch match;
   std::string log = server.log();
-  std::regex line("password checks: (\\d+) Argon2id verifications, (\\d+) from the credential cache");
+  std::regex line(
+      "password checks: (\\d+) Argon2id verifications, (\\d+) from the credential cache");
   PasswordChecks checks;
   if (std::regex_search(log, match, line)) {
     checks.argon2 = std::stol(match[1].str());
@@ -81,9 +82,10 @@ TEST_F(BasicCredentialCache, ManyConnectionsAtOnceHashAtMostOncePerConnectionInF
   // first verification ended can miss; every later one is a hit.
   std::string urls;
   for (int i = 0; i < 40; ++i) urls += " '" + url("/files/note.txt") + "'";
-  auto result = run_shell("curl -sS --max-time 60 --parallel --parallel-max 8 -H 'Connection: close' "
-                          "-u 'alice:" + std::string(kTestPassword) + "' -w '%{http_code}\\n'" +
-                          urls);
+  auto result = run_shell(
+      "curl -sS --max-time 60 --parallel --parallel-max 8 -H 'Connection: close' "
+      "-u 'alice:" +
+      std::string(kTestPassword) + "' -w '%{http_code}\\n'" + urls);
   ASSERT_EQ(result.exit_code, 0) << result.err;
   std::size_t ok = 0;
   for (std::size_t at = 0; (at = result.out.find("200\n", at)) != std::string::npos; at += 4) ++ok;

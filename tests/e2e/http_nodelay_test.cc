@@ -22,8 +22,8 @@ class HttpNoDelay : public HttpTest {
   void SetUp() override {
     trace_ = fs::temp_directory_path() / ("netdisk-nodelay-" + std::to_string(::getpid()));
     // -yy prints each socket's addresses, so the HTTP port's connections can be told apart.
-    start({}, {"/usr/bin/strace", "-f", "-qq", "-yy", "-e", "trace=setsockopt", "-o",
-               trace_.string()});
+    start({},
+          {"/usr/bin/strace", "-f", "-qq", "-yy", "-e", "trace=setsockopt", "-o", trace_.string()});
   }
   void TearDown() override { fs::remove(trace_); }
 
@@ -37,7 +37,8 @@ class HttpNoDelay : public HttpTest {
       auto end = trace.find('\n', start);
       if (end == std::string::npos) end = trace.size();
       std::string line = trace.substr(start, end - start);
-      if (line.find(local) != std::string::npos && line.find("TCP_NODELAY, [1]") != std::string::npos) {
+      if (line.find(local) != std::string::npos &&
+          line.find("TCP_NODELAY, [1]") != std::string::npos) {
         ++calls;
       }
       start = end + 1;

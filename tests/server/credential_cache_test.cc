@@ -50,7 +50,7 @@ TEST(CredentialCache, AnEntryExpiresAtItsTtlCountedFromTheVerificationNotFromHit
   EXPECT_TRUE(cache.verified("alice", "password1", kHash));
   clock.now += 1s;  // the hit a second ago did not extend it
   EXPECT_FALSE(cache.verified("alice", "password1", kHash));
-  EXPECT_EQ(cache.size(), 0u);  // dropped, not just refused
+  EXPECT_EQ(cache.size(), 0u);                  // dropped, not just refused
   cache.remember("alice", "password1", kHash);  // a new verification starts a new TTL
   clock.now += 299s;
   EXPECT_TRUE(cache.verified("alice", "password1", kHash));

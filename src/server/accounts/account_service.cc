@@ -26,6 +26,18 @@ Error busy() {
 
 Error wrong_credentials() { return make_error(Errc::auth_failed, "wrong username or password"); }
 
+void log_invalid_name(std::string_view username, std::string_view address) {
+  // Escaped (no forged lines, no terminal escapes) and clipped: a frame-sized name must not
+  // become a frame-sized log line.
+  constexpr std::size_t kLoggedNameBytes = 64;
+  spdlog::info("login failed for an invalid username {:?}{} from {}",
+               username.substr(0, kLoggedNameBytes),
+               username.size() > kLoggedNameBytes
+                   ? fmt::format(" (clipped, {} bytes)", username.size())
+                   : std::string(),
+               address);
+}
+
 }  // namespace
 
 AccountService::AccountService(const storage::DataLayout& layout, AccountOptions options,
@@ -136,15 +148,7 @@ boost::asio::awaitable<Result<storage::UserRecord>> AccountService::verify_passw
   }
   if (!valid_name) {
     throttle_.record_failure(key, address);
-    // Escaped (no forged lines, no terminal escapes) and clipped: a frame-sized name must
-    // not become a frame-sized log line.
-    constexpr std::size_t kLoggedNameBytes = 64;
-    spdlog::info("login failed for an invalid username {:?}{} from {}",
-                 username.substr(0, kLoggedNameBytes),
-                 username.size() > kLoggedNameBytes
-                     ? fmt::format(" (clipped, {} bytes)", username.size())
-                     : std::string(),
-                 address);
+    log_invalid_name(username, address);
     co_return wrong_credentials();
   }
   auto user =

@@ -7,8 +7,7 @@
 
 namespace netdisk::server {
 
-CredentialCache::CredentialCache(Policy policy, Now now)
-    : policy_(policy), now_(std::move(now)) {
+CredentialCache::CredentialCache(Policy policy, Now now) : policy_(policy), now_(std::move(now)) {
   if (sodium_init() < 0) throw std::runtime_error("libsodium cannot start");
   randombytes_buf(key_.data(), key_.size());
 }
@@ -43,8 +42,9 @@ CredentialCache::Digest CredentialCache::credentials_digest(std::string_view use
 
 CredentialCache::Digest CredentialCache::keyed_digest(std::string_view text) const {
   Digest digest;
-  crypto_generichash(digest.data(), digest.size(), reinterpret_cast<const unsigned char*>(text.data()),
-                     text.size(), key_.data(), key_.size());
+  crypto_generichash(digest.data(), digest.size(),
+                     reinterpret_cast<const unsigned char*>(text.data()), text.size(), key_.data(),
+                     key_.size());
   return digest;
 }
 
@@ -88,8 +88,8 @@ void CredentialCache::remember(std::string_view user_key, std::string_view passw
     erase(front);
   }
   oldest_first_.push_back(key);
-  entries_.emplace(key, Entry{std::string(user_key), stored, now + policy_.ttl,
-                              std::prev(oldest_first_.end())});
+  entries_.emplace(
+      key, Entry{std::string(user_key), stored, now + policy_.ttl, std::prev(oldest_first_.end())});
 }
 
 void CredentialCache::forget_user(std::string_view user_key) {

@@ -25,7 +25,7 @@ class CredentialCache {
   using Now = std::function<Clock::time_point()>;
 
   struct Policy {
-    std::chrono::seconds ttl{300};  // from the verification, never extended by a hit; 0: off
+    std::chrono::seconds ttl{300};   // from the verification, never extended by a hit; 0: off
     std::size_t max_entries = 4096;  // past this the oldest entry is dropped
   };
 
@@ -37,13 +37,11 @@ class CredentialCache {
   // True when `password` was remembered for `user_key` within the TTL, verified against
   // exactly `stored_hash` (the hash the registry holds now). An entry whose stored hash has
   // changed since, or that has expired, is dropped. Always false when the cache is off.
-  bool verified(std::string_view user_key, std::string_view password,
-                std::string_view stored_hash);
+  bool verified(std::string_view user_key, std::string_view password, std::string_view stored_hash);
 
   // Remembers a password that Argon2id just accepted against `stored_hash`. Only call it
   // after a successful verification: failures are never cached.
-  void remember(std::string_view user_key, std::string_view password,
-                std::string_view stored_hash);
+  void remember(std::string_view user_key, std::string_view password, std::string_view stored_hash);
 
   // Drops every entry of a user (password change, account removal, logout everywhere).
   void forget_user(std::string_view user_key);
