@@ -39,7 +39,11 @@ set(_netdisk_concurrency_tests
   [[^UploadTest\.TheSamePartialCannotBeWrittenByTwoUploadsAtOnce$]]
   # conditional commits of one name from many threads: the NameLock spans check and rename
   [[^TargetCheckTest\.ConcurrentConditionalUploadsOfOneVersionHaveExactlyOneWinner$]]
-  [[^HttpConditionalTest\.ConcurrentPutsOfOneVersionHaveExactlyOneWinner$]])
+  [[^HttpConditionalTest\.ConcurrentPutsOfOneVersionHaveExactlyOneWinner$]]
+  # the verified-credential cache: inserts, lookups and evictions from many threads at once
+  [[^CredentialCache\.ManyThreadsRememberCheckAndForgetAtOnce$]]
+  # Basic requests on 8 connections at once, spread over the I/O threads, share one cache
+  [[^BasicCredentialCache\.ManyConnectionsAtOnceHashAtMostOncePerConnectionInFlight$]])
 
 # Tests that cannot mean anything under ASan; each with its one-line reason.
 set(_netdisk_no_asan_tests

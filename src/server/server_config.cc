@@ -125,6 +125,12 @@ void add_server_options(CLI::App& app, ServerConfig& config) {
   app.add_option("--password-hash-ops", config.password_hash_ops,
                  "Argon2id passes per hash (default 2)")
       ->check(CLI::Range(1ull, 100ull));
+  app.add_option_function<unsigned>(
+      "--credential-cache-ttl",
+      [&config](unsigned s) { config.credential_cache_ttl = std::chrono::seconds(s); },
+      "Seconds a password that passed Argon2id is remembered (under a keyed hash) for HTTP "
+      "Basic requests; 0 hashes every request (default 300)")
+      ->check(CLI::Range(0u, 3600u));
   app.add_option("--chat-queue-bytes", config.chat_queue_bytes,
                  "Bytes of chat events queued for a member that is not reading before it is "
                  "dropped from the room (default 262144)")

@@ -47,6 +47,8 @@ struct ServerConfig {
   std::size_t max_pending_hashes = 64;
   std::size_t password_hash_memory_mib = 64;  // Argon2id cost (libsodium "interactive")
   unsigned long long password_hash_ops = 2;
+  // How long a password Argon2id accepted is remembered for HTTP Basic (0: never).
+  std::chrono::seconds credential_cache_ttl{300};
   std::string port_file;
   // Chat: the most bytes queued for one member before it is dropped from the room.
   std::size_t chat_queue_bytes = 256 * 1024;

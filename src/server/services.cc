@@ -20,6 +20,7 @@ AccountOptions account_options(const ServerConfig& config) {
   options.hash_threads = config.hash_threads;
   options.max_pending_hashes = config.max_pending_hashes;
   options.session_lifetime = config.session_ttl;
+  options.credential_cache.ttl = config.credential_cache_ttl;
   return options;
 }
 

@@ -23,3 +23,13 @@ foreach(_name http_folders http_conditional)
   netdisk_test(e2e_${_name}_test SOURCES ${_name}_test.cc LIBS netdisk_http_fixture LABELS e2e)
   add_dependencies(e2e_${_name}_test netdiskd)
 endforeach()
+
+# HTTP Basic and the verified-credential cache (issue #17): Argon2id counts, not timings.
+netdisk_test(e2e_http_basic_cache_test SOURCES http_basic_cache_test.cc LIBS netdisk_http_fixture
+  LABELS e2e)
+add_dependencies(e2e_http_basic_cache_test netdiskd)
+
+# HTTP connections turn Nagle's algorithm off (issue #17), seen in strace's setsockopt log.
+netdisk_test(e2e_http_nodelay_test SOURCES http_nodelay_test.cc LIBS netdisk_http_fixture
+  LABELS e2e)
+add_dependencies(e2e_http_nodelay_test netdiskd)

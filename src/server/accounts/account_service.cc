@@ -26,6 +26,18 @@ Error busy() {
 
 Error wrong_credentials() { return make_error(Errc::auth_failed, "wrong username or password"); }
 
+void log_invalid_name(std::string_view username, std::string_view address) {
+  // Escaped (no forged lines, no terminal escapes) and clipped: a frame-sized name must not
+  // become a frame-sized log line.
+  constexpr std::size_t kLoggedNameBytes = 64;
+  spdlog::info("login failed for an invalid username {:?}{} from {}",
+               username.substr(0, kLoggedNameBytes),
+               username.size() > kLoggedNameBytes
+                   ? fmt::format(" (clipped, {} bytes)", username.size())
+                   : std::string(),
+               address);
+}
+
 }  // namespace
 
 AccountService::AccountService(const storage::DataLayout& layout, AccountOptions options,
@@ -36,6 +48,7 @@ AccountService::AccountService(const storage::DataLayout& layout, AccountOptions
       hash_pool_(options.hash_threads, options.max_pending_hashes),
       tokens_(options.session_lifetime),
       throttle_(options.throttle),
+      credentials_(options.credential_cache),
       login_flush_timer_(blocking_pool) {
   auto registry = storage::UserRegistry::open(layout_.users_file());
   if (!registry) {
@@ -115,38 +128,34 @@ boost::asio::awaitable<Status> AccountService::register_user(std::string usernam
   });
 }
 
-boost::asio::awaitable<Result<AccountService::Login>> AccountService::login(
-    std::string username, std::string password, std::string address) {
-  Wipe wipe{password};
+Status AccountService::throttle_check(std::string_view user_key, std::string_view address) {
+  auto wait = throttle_.wait_before_attempt(user_key, address);
+  if (wait.count() == 0) return {};
+  return make_error(Errc::rate_limited, fmt::format("too many failed logins; try again in {} s",
+                                                    (wait.count() + 999) / 1000));
+}
+
+boost::asio::awaitable<Result<storage::UserRecord>> AccountService::verify_password(
+    std::string_view username, std::string_view password, std::string_view address) {
   // A name that breaks the username rules can never log in, and the rules are public, so it
   // is refused at once: no hashing to spend, and no throttle record keyed by a name a peer
   // may vary (up to a frame's size) on every attempt. The failure still counts against the
   // address, so spraying such names is slowed down like any other guessing.
   bool valid_name = storage::validate_username(username).ok();
   auto key = valid_name ? storage::username_key(username) : std::string();
-  auto wait = throttle_.wait_before_attempt(key, address);
-  if (wait.count() > 0) {
-    co_return make_error(Errc::rate_limited,
-                         fmt::format("too many failed logins; try again in {} s",
-                                     (wait.count() + 999) / 1000));
+  if (auto throttled = throttle_check(key, address); !throttled.ok()) {
+    co_return std::move(throttled).error();
   }
   if (!valid_name) {
     throttle_.record_failure(key, address);
-    // Escaped (no forged lines, no terminal escapes) and clipped: a frame-sized name must
-    // not become a frame-sized log line.
-    constexpr std::size_t kLoggedNameBytes = 64;
-    spdlog::info("login failed for an invalid username {:?}{} from {}",
-                 std::string_view(username).substr(0, kLoggedNameBytes),
-                 username.size() > kLoggedNameBytes
-                     ? fmt::format(" (clipped, {} bytes)", username.size())
-                     : std::string(),
-                 address);
+    log_invalid_name(username, address);
     co_return wrong_credentials();
   }
   auto user =
       storage::validate_password(password).ok() ? registry_->find(username) : std::nullopt;
   // An unknown user costs one dummy verification, so it takes as long as a wrong password.
   auto verified = co_await hash_pool_.run([this, &user, &password] {
+    argon2_verifications_.fetch_add(1, std::memory_order_relaxed);
     if (!user) {
       hasher_->verify_dummy(password);
       return false;
@@ -165,10 +174,48 @@ boost::asio::awaitable<Result<AccountService::Login>> AccountService::login(
   auto folder =
       co_await run_blocking(blocking_pool_, [this, &name] { return ensure_folder(name); });
   if (!folder.ok()) co_return std::move(folder).error();
+  co_return std::move(*user);
+}
+
+boost::asio::awaitable<Result<AccountService::Login>> AccountService::login(
+    std::string username, std::string password, std::string address) {
+  Wipe wipe{password};
+  // Not served from the credential cache: a login is rare (its token is what later requests
+  // present), and every one still costs an Argon2id verification, as it always has.
+  auto user = co_await verify_password(username, password, address);
+  if (!user) co_return std::move(user).error();
   auto issued = tokens_.issue(user->name);
   registry_->note_login(user->name, std::chrono::system_clock::now());
   schedule_login_flush();
   co_return Login{user->name, std::move(issued.token), issued.expires};
+}
+
+boost::asio::awaitable<Result<std::string>> AccountService::check_password(
+    std::string username, std::string password, std::string address) {
+  Wipe wipe{password};
+  if (credentials_.enabled() && storage::validate_username(username).ok() &&
+      storage::validate_password(password).ok()) {
+    // The throttle comes first, hit or miss: otherwise a throttled guesser could still learn
+    // at full speed whether a guess is a password the cache holds.
+    auto key = storage::username_key(username);
+    if (auto throttled = throttle_check(key, address); !throttled.ok()) {
+      co_return std::move(throttled).error();
+    }
+    auto user = registry_->find(username);
+    if (user && credentials_.verified(key, password, user->password_hash)) {
+      credential_cache_hits_.fetch_add(1, std::memory_order_relaxed);
+      throttle_.record_success(key);
+      co_return std::move(user->name);
+    }
+  }
+  auto user = co_await verify_password(username, password, address);
+  if (!user) co_return std::move(user).error();
+  credentials_.remember(storage::username_key(user->name), password, user->password_hash);
+  // One login time per verification, so a client polling with Basic credentials costs one
+  // registry write per cache lifetime, not one per request.
+  registry_->note_login(user->name, std::chrono::system_clock::now());
+  schedule_login_flush();
+  co_return std::move(user->name);
 }
 
 void AccountService::schedule_login_flush() {
@@ -188,6 +235,8 @@ void AccountService::schedule_login_flush() {
 void AccountService::shutdown() {
   login_flush_timer_.cancel();  // its handler still runs, and flushes
   hash_pool_.join();
+  spdlog::info("password checks: {} Argon2id verifications, {} from the credential cache",
+               argon2_verifications(), credential_cache_hits());
 }
 
 Result<std::string> AccountService::resume(std::string_view token) {

@@ -1,12 +1,14 @@
 // AccountService: registration, login and logout as coroutines, shared by the TCP handlers and
 // the web side. It validates at the edge, runs Argon2id on a bounded hashing pool and registry
-// writes on the blocking pool, so no I/O thread ever waits on a hash or the disk. Owned by the
-// server and shared by every connection: all members are thread-safe.
+// writes on the blocking pool, so no I/O thread ever waits on a hash or the disk; passwords
+// sent with every request are checked against a CredentialCache first. Owned by the server
+// and shared by every connection: all members are thread-safe.
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -18,6 +20,7 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include "common/result.h"
+#include "server/accounts/credential_cache.h"
 #include "server/accounts/login_throttle.h"
 #include "server/accounts/login_tokens.h"
 #include "server/bounded_pool.h"
@@ -33,6 +36,7 @@ struct AccountOptions {
   std::size_t max_pending_hashes = 64;
   std::chrono::seconds session_lifetime{7 * 24 * 3600};
   LoginThrottle::Policy throttle;
+  CredentialCache::Policy credential_cache;  // ttl 0: every check_password runs Argon2id
 };
 
 class AccountService {
@@ -56,9 +60,21 @@ class AccountService {
   // server_busy.
   boost::asio::awaitable<Result<Login>> login(std::string username, std::string password,
                                                 std::string address);
+  // Checks a password sent with every request (HTTP Basic) and issues no token. The same rules
+  // and errors as login(), throttle first; but a password Argon2id accepted within the
+  // credential cache's TTL, against the hash the registry holds now, is accepted from the
+  // cache: no hashing, no folder check, no login time written. Returns the name as registered.
+  boost::asio::awaitable<Result<std::string>> check_password(std::string username,
+                                                             std::string password,
+                                                             std::string address);
   // Errors: auth_failed (unknown token), session_expired.
   Result<std::string> resume(std::string_view token);
   void logout(std::string_view token) { tokens_.revoke(token); }
+
+  // What the password checks cost so far: full Argon2id verifications (dummy ones for unknown
+  // users included) and checks answered by the credential cache. Logged at shutdown.
+  std::uint64_t argon2_verifications() const noexcept { return argon2_verifications_.load(); }
+  std::uint64_t credential_cache_hits() const noexcept { return credential_cache_hits_.load(); }
 
   const storage::DataLayout& layout() const noexcept { return layout_; }
   std::size_t user_count() const { return registry_->size(); }
@@ -67,6 +83,13 @@ class AccountService {
   void shutdown();
 
  private:
+  // Throttle, name and password rules, one Argon2id verification, the user's folder: the
+  // steps every password login shares. Counts the failure, or clears the throttle on success.
+  boost::asio::awaitable<Result<storage::UserRecord>> verify_password(std::string_view username,
+                                                                      std::string_view password,
+                                                                      std::string_view address);
+  // rate_limited when the throttle says this attempt must wait.
+  Status throttle_check(std::string_view user_key, std::string_view address);
   // A name being registered right now (by key), so two racing registrations of one name
   // cannot both create its folder.
   bool claim(const std::string& key);
@@ -85,6 +108,9 @@ class AccountService {
   BoundedPool hash_pool_;
   LoginTokens tokens_;
   LoginThrottle throttle_;
+  CredentialCache credentials_;
+  std::atomic<std::uint64_t> argon2_verifications_{0};
+  std::atomic<std::uint64_t> credential_cache_hits_{0};
   static constexpr auto kLoginFlushDelay = std::chrono::seconds(2);
   boost::asio::steady_timer login_flush_timer_;
   std::atomic<bool> login_flush_scheduled_{false};

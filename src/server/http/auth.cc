@@ -1,5 +1,7 @@
 #include "server/http/auth.h"
 
+#include <sodium.h>
+
 #include <array>
 #include <cctype>
 
@@ -61,9 +63,6 @@ boost::asio::awaitable<Result<Caller>> authenticate(Exchange& exchange) {
     if (!iequals_prefix(authorization, "Basic ")) {
       co_return make_error(Errc::auth_failed, "only Basic authorization is supported");
     }
-    if (!connection.basic_user.empty() && authorization == connection.basic_credentials) {
-      co_return Caller{connection.basic_user, true};
-    }
     auto decoded = base64_decode(authorization.substr(6));
     auto colon = decoded ? decoded->find(':') : std::string::npos;
     if (colon == std::string::npos) {
@@ -71,16 +70,13 @@ boost::asio::awaitable<Result<Caller>> authenticate(Exchange& exchange) {
     }
     std::string username = decoded->substr(0, colon);
     std::string password = decoded->substr(colon + 1);
-    std::string credentials(authorization);
-    auto session =
-        co_await accounts.login(std::move(username), std::move(password), connection.peer_address);
-    if (!session) co_return std::move(session).error();
-    // The token is not needed: the connection remembers the credentials instead, so Basic
-    // requests leave no sessions behind.
-    accounts.logout(session->token);
-    connection.basic_credentials = std::move(credentials);
-    connection.basic_user = session->username;
-    co_return Caller{session->username, true};
+    sodium_memzero(decoded->data(), decoded->size());
+    // Every request is checked (throttle, then the credential cache or Argon2id): no token is
+    // made, and nothing about the credentials is kept with the connection.
+    auto user = co_await accounts.check_password(std::move(username), std::move(password),
+                                                 connection.peer_address);
+    if (!user) co_return std::move(user).error();
+    co_return Caller{std::move(*user), true};
   }
   auto cookie = find_cookie(exchange.header(bhttp::field::cookie), kSessionCookie);
   if (!cookie || cookie->empty()) co_return make_error(Errc::not_logged_in, "please log in");

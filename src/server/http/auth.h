@@ -1,7 +1,7 @@
 // Who is calling, and may they change things. A request authenticates with HTTP Basic
-// credentials (checked through AccountService::login, so login throttling and the bounded
-// hashing pool apply; a keep-alive connection remembers the last credentials that passed, so
-// a second request does not hash again) or with the session cookie (AccountService::resume).
+// credentials (checked on every request through AccountService::check_password: the login
+// throttle, then the credential cache, and Argon2id on the bounded hashing pool only when the
+// cache does not hold them) or with the session cookie (AccountService::resume).
 // State-changing requests also pass check_csrf(). Connection thread.
 #pragma once
 

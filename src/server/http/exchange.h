@@ -28,8 +28,6 @@ struct HttpServices;
 // What a keep-alive connection remembers between requests.
 struct ConnectionState {
   std::string peer_address;       // for login throttling
-  std::string basic_credentials;  // the Authorization value that last passed
-  std::string basic_user;         // ... and whose it was
   bool closing = false;           // set on shutdown: answer, then close
   std::uint64_t connection_id = 0;   // in the ConnectionRegistry
   Deadlines* deadlines = nullptr;    // the I/O worker's (server/deadlines.h)

@@ -47,6 +47,10 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, IoWorkers& workers,
       socket.close(ignored);
       continue;
     }
+    // A response leaves in several writes (headers, then the body): with Nagle's algorithm on,
+    // each write after the first would wait for the client's delayed ACK, about 40 ms.
+    boost::system::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
     if (tls != nullptr) {
       asio::co_spawn(worker.context, http::serve_tls_connection(std::move(socket), *tls, context,
                                                                 worker.deadlines),

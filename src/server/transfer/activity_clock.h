@@ -2,7 +2,7 @@
 // streams and on HTTP file bodies alike. It keeps the time of the transfer's last activity;
 // each piece of data that moves advances it by what the piece is worth at --min-stream-rate
 // (server/stream_pace.h has the rule and why), and the transfer has timed out once `timeout`
-// has passed since. Reads time through an injectable Now (transfer/clock.h). Used on one
+// has passed since. Reads time through an injectable Now (server/clock.h). Used on one
 // thread: the transfer's I/O worker.
 #pragma once
 
