@@ -51,7 +51,7 @@ def med(label, field):
 
 def times(r):
     """A ratio as text: two decimals, or two significant digits when it is below 0.1."""
-    return f"{r:.2f}×" if r >= 0.1 else f"{r:.2g}×"
+    return f"{r:.2f}×" if r >= 0.1 or r == 0 else f"{r:.2g}×"
 
 def ratio(a, b):
     return times(a / b) if a is not None and b else "–"
@@ -187,8 +187,8 @@ class Targets:
         self.rows = []
 
     def ratio(self, name, a, b, goal, note=""):
-        r = a / b if a and b else None
-        self.rows.append([name, (times(r) if r else "–") + (f" ({note})" if note and r else ""),
+        r = a / b if a is not None and b else None
+        self.rows.append([name, (times(r) if r is not None else "–") + (f" ({note})" if note and r else ""),
                           f"≥ {goal}×", result(r, lambda v: v >= goal)])
 
     def value(self, name, v, unit, goal, ok):
