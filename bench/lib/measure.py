@@ -5,8 +5,11 @@ Run a client command several times; record wall time, throughput, client CPU
 Appends one JSON line per measured run to --out.
 
 usage: measure.py --label L --out FILE [--bytes N] [--runs R] [--warmup W]
-                  [--server-pid P]... [--before SHELLCMD] [--parse wrk|iperf3|dd]
-                  [--settle S] -- command args...
+                  [--server-pid P]... [--before SHELLCMD] [--check SHELLCMD]
+                  [--parse wrk|iperf3|dd] [--non2xx-is-data] [--settle S] -- command args...
+--check runs after each run, outside the timed interval: a non-zero exit (a transfer whose
+bytes are not the expected ones) makes the run rc 1 with "check failed", so a failed transfer
+never counts as fast. Exits 1 when any measured run failed.
 """
 import argparse, json, os, re, subprocess, sys, time
 
@@ -68,12 +71,16 @@ def main():
     ap.add_argument("--server-pid", type=int, action="append", default=[])
     ap.add_argument("--server-cgroup", default="", help="cpuacct cgroup dir of the server")
     ap.add_argument("--before", default=None)
+    ap.add_argument("--check", default=None, help="shell command verifying the result")
+    ap.add_argument("--non2xx-is-data", action="store_true",
+                    help="wrk: count only 2xx/3xx replies in ops_per_s; others are data, not errors")
     ap.add_argument("--parse", default=None)
     ap.add_argument("--settle", type=float, default=0.3)
     ap.add_argument("--ops", type=int, default=0, help="operations per run (for ops/s)")
     ap.add_argument("cmd", nargs=argparse.REMAINDER)
     a = ap.parse_args()
     cmd = a.cmd[1:] if a.cmd and a.cmd[0] == "--" else a.cmd
+    failed = False
     for i in range(a.warmup + a.runs):
         if a.before:
             subprocess.run(a.before, shell=True, check=True)
@@ -104,21 +111,34 @@ def main():
         if a.parse:
             rec.update(parse_output(a.parse, out))
         if a.parse == "wrk" and rec.get("req_per_s"):
-            rec["ops_per_s"] = rec["req_per_s"]
+            ok_share = 1.0
+            if a.non2xx_is_data and rec.get("requests"):
+                ok_share = max(0, rec["requests"] - rec["non2xx"]) / rec["requests"]
+            rec["ops_per_s"] = round(rec["req_per_s"] * ok_share, 1)
             if rec.get("server_cpu_s"):
-                rec["ops_per_server_cpu_s"] = round(rec["req_per_s"] * wall / rec["server_cpu_s"], 1)
+                rec["ops_per_server_cpu_s"] = round(rec["ops_per_s"] * wall / rec["server_cpu_s"], 1)
         if a.parse == "iperf3" and rec.get("MBps"):
             rec["bytes"] = int(rec["MBps"] * 1e6 * wall)
         # wrk's own 2 s timeouts under overload are data (they show in p99), not a failure.
         sock_err = re.sub(r"timeout \d+", "", rec.get("socket_errors", ""))
-        if a.parse == "wrk" and (rec.get("non2xx") or re.search(r"[1-9]", sock_err)):
+        if a.parse == "wrk" and ((rec.get("non2xx") and not a.non2xx_is_data) or re.search(r"[1-9]", sock_err)):
             rec["rc"] = rec["rc"] or 1
         if rc != 0:
             rec["output_tail"] = out[-500:]
+        if a.check and rc == 0:
+            c = subprocess.run(a.check, shell=True, capture_output=True, text=True)
+            if c.returncode != 0:
+                for k in ("MBps", "server_MB_per_cpu_s", "server_cpu_s_per_GiB"):
+                    rec.pop(k, None)  # the bytes were wrong: no speed to report
+                rec["rc"] = 1
+                rec["error"] = "check failed: " + (c.stdout + c.stderr).strip()[-300:]
+                print(f"measure.py: {a.label}: CHECK FAILED: {rec['error']}", file=sys.stderr, flush=True)
         if i >= a.warmup:
             with open(a.out, "a") as f:
                 f.write(json.dumps(rec) + "\n")
         print(("warmup " if i < a.warmup else "") + json.dumps(rec), flush=True)
+        failed = failed or rec["rc"] != 0  # a warm-up that moved the wrong bytes fails too
+    sys.exit(1 if failed else 0)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,17 @@ cg_attach() {
   echo "$cg"
 }
 
+port_free() {  # port_free PORT...: wait (at most 20 min) until none is taken, or fail loudly
+  local port waited=0
+  for port in "$@"; do
+    while [ -n "$(ss -Hltn "sport = :$port")" ]; do
+      ((waited % 60 == 0)) && echo "bench/run: port $port is in use (a peer of another run?); waiting" >&2
+      ((waited >= 1200)) && { echo "bench/run: port $port still in use; not measuring a stranger" >&2; return 1; }
+      sleep 2; waited=$((waited + 2))
+    done
+  done
+}
+
 wait_port() {  # wait_port PORT: until something listens on it (at most 10 s)
   for _ in $(seq 1 100); do
     [ -n "$(ss -Hltn "sport = :$1")" ] && return 0
@@ -34,25 +45,27 @@ stop_pid() {  # stop_pid PID: TERM, wait up to 5 s, then KILL
   wait "$pid" 2>/dev/null || true
 }
 
-start_netdiskd() {  # start_netdiskd SEND_MODE: sets ND_PID, ND_PORT
-  rm -f "$SCRATCH/nd.port"
+start_netdiskd() {  # start_netdiskd SEND_MODE: sets ND_PID, ND_PORT, ND_HTTP_PORT (both ephemeral)
+  rm -f "$SCRATCH/nd.port" "$SCRATCH/nd.http-port"
   # Workaround (docs/BENCHMARKS.md, "Server bugs found"): netdiskd does not ignore SIGPIPE, and
   # sendfile(2) to a client that has gone away kills it. An ignored signal survives exec, so
   # with BENCH_IGNORE_SIGPIPE=1 (the default) the server starts with SIGPIPE ignored.
   local pipe_trap=""
   [[ "${BENCH_IGNORE_SIGPIPE:-1}" == 1 ]] && pipe_trap="trap '' PIPE;"
   bash -c "$pipe_trap"' exec "$0" "$@"' "$BIN/netdiskd" --listen 127.0.0.1:0 --port-file "$SCRATCH/nd.port" --data "$SCRATCH/nd-data" \
+    --http 127.0.0.1:0 --http-port-file "$SCRATCH/nd.http-port" \
     --max-connections 20000 --log-level warn --send-mode "$1" 2>>"$SCRATCH/netdiskd.log" &
   ND_PID=$!; PIDS+=("$ND_PID")
-  for _ in $(seq 1 100); do [ -s "$SCRATCH/nd.port" ] && break; sleep 0.1; done
-  ND_PORT=$(cat "$SCRATCH/nd.port")
-  echo "netdiskd --send-mode $1: pid $ND_PID port $ND_PORT"
+  for _ in $(seq 1 100); do [ -s "$SCRATCH/nd.port" ] && [ -s "$SCRATCH/nd.http-port" ] && break; sleep 0.1; done
+  ND_PORT=$(cat "$SCRATCH/nd.port") ND_HTTP_PORT=$(cat "$SCRATCH/nd.http-port")
+  echo "netdiskd --send-mode $1: pid $ND_PID port $ND_PORT http $ND_HTTP_PORT"
 }
 
 stop_netdiskd() { stop_pid "$ND_PID"; }
 
 start_nginx() {  # sets NG_PID, NG_CG; :18080 sendfile on, :18081 sendfile off; root $SCRATCH/www
   local ng="$SCRATCH/nginx"; mkdir -p "$ng/logs"
+  port_free $NGINX_PORT_SF $NGINX_PORT_NOSF || exit 1
   cat > "$ng/nginx.conf" <<CONF
 worker_processes auto;
 pid $ng/nginx.pid;
@@ -78,6 +91,7 @@ CONF
 
 start_vsftpd() {  # sets VS_PID, VS_CG, FTPURL; local user $FTP_USER, write enabled, passive
   local vs="$SCRATCH/vsftpd"; mkdir -p "$vs" /var/run/vsftpd/empty
+  port_free $VSFTPD_PORT || exit 1
   cat > "$vs/vsftpd.conf" <<CONF
 listen=YES
 listen_ipv6=NO
@@ -108,12 +122,14 @@ CONF
 }
 
 start_iperf3() {  # sets IP_PID, IP_CG
+  port_free $IPERF_PORT || exit 1
   iperf3 -s -B 127.0.0.1 -p $IPERF_PORT >/dev/null 2>&1 & IP_PID=$!; PIDS+=("$IP_PID")
   wait_port $IPERF_PORT
   IP_CG=$(cg_attach iperf3 "$IP_PID")
 }
 
 start_redis() {  # sets RD_PID; no persistence, loopback only
+  port_free $REDIS_PORT || exit 1
   redis-server --bind 127.0.0.1 --port $REDIS_PORT --save '' --appendonly no --maxclients 10100 \
     --dir "$SCRATCH" --logfile "$SCRATCH/redis.log" & RD_PID=$!; PIDS+=("$RD_PID")
   wait_port $REDIS_PORT

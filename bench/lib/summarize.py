@@ -2,7 +2,8 @@
 """Turn bench/run's JSON lines into the tables of docs/BENCHMARKS.md: every figure as
 median [min-max] over the measured runs, each NetDisk figure beside its anchor from the same
 run with the ratio, and the targets marked hit or miss.
-usage: summarize.py RAW.jsonl            markdown tables on stdout
+usage: summarize.py RAW.jsonl            markdown tables on stdout (targets first)
+       summarize.py --only targets|results RAW.jsonl   the Targets table, or all the others
        summarize.py --plot-data RAW.jsonl   concurrency vs MB/s columns for gnuplot"""
 import json, re, statistics, sys
 from collections import defaultdict
@@ -48,8 +49,12 @@ def med(label, field):
     s = stat(label, field)
     return s[0] if s else None
 
+def times(r):
+    """A ratio as text: two decimals, or two significant digits when it is below 0.1."""
+    return f"{r:.2f}×" if r >= 0.1 or r == 0 else f"{r:.2g}×"
+
 def ratio(a, b):
-    return f"{a / b:.2f}×" if a is not None and b else "–"
+    return times(a / b) if a is not None and b else "–"
 
 def table(header, rows):
     print("| " + " | ".join(header) + " |")
@@ -80,6 +85,37 @@ def bulk():
     print("### 1. 1 GiB download and upload\n")
     table(["item", "MB/s", "server CPU s per GiB", "MB per server CPU-s", "÷ iperf3 -l 1M", "÷ anchor"], rows)
 
+def best(labels, field):
+    """(value, label) of the highest median among labels, or (None, None)."""
+    got = [(med(l, field), l) for l in labels if med(l, field)]
+    return max(got) if got else (None, None)
+
+NGINX_TO_FILE = ("curl -o file from nginx sendfile on", "curl -o file from nginx sendfile off")
+USER_SIDE = [  # (label, anchor labels, anchor name)
+    ("curl -o file from nginx sendfile on", (), ""), ("curl -o file from nginx sendfile off", (), ""),
+    ("vsftpd STOR", (), ""),
+    ("netdisk get to file", NGINX_TO_FILE, "curl from better nginx"),
+    ("curl -o file from /files", NGINX_TO_FILE, "curl from better nginx"),
+    ("netdisk put", ("vsftpd STOR",), "curl -T vsftpd"),
+    ("curl -T to /files", ("vsftpd STOR",), "curl -T vsftpd")]
+
+def user_side():
+    rows = []
+    for label, anchors, aname in USER_SIDE:
+        if label not in RUNS and label not in NOTES:
+            continue
+        a_mb = best(anchors, "MBps")[0] if anchors else None
+        a_eff = best(anchors, "server_MB_per_cpu_s")[0] if anchors else None
+        rows.append([label, cell(label, "MBps"), cell(label, "server_cpu_s_per_GiB"),
+                     cell(label, "server_MB_per_cpu_s"), cell(label, "client_cpu_s"),
+                     f"{ratio(med(label, 'MBps'), a_mb)} / {ratio(med(label, 'server_MB_per_cpu_s'), a_eff)} {aname}"
+                     if a_mb else "–"])
+    if not rows:
+        return
+    print("### 1b. From the users' side: 1 GiB to and from a file in tmpfs, every result checked\n")
+    table(["item", "MB/s", "server CPU s per GiB", "MB per server CPU-s", "client CPU s",
+           "÷ anchor (MB/s / MB per CPU-s)"], rows)
+
 def small():
     rows = []
     for kind, peer in (("4KiB download", "nginx 4KiB GET"), ("list 1000", "nginx autoindex 1000")):
@@ -90,6 +126,12 @@ def small():
                 rows.append([label, cell(label, "ops_per_s"), cell(label, "p50_ms"), cell(label, "p99_ms"),
                              cell(label, "ops_per_server_cpu_s"),
                              ratio(med(label, "ops_per_s"), med(anchor, "ops_per_s")) if anchor else "–"])
+    for c in (8, 64):
+        label = f"netdisk /files 4KiB GET Basic c{c}"
+        if label in RUNS or label in NOTES:
+            rows.append([f"{label} (2xx only; {med(label, 'non2xx') or 0:,.0f} others)", cell(label, "ops_per_s"), cell(label, "p50_ms"), cell(label, "p99_ms"),
+                         cell(label, "ops_per_server_cpu_s"),
+                         ratio(med(label, "ops_per_s"), med(f"nginx 4KiB GET c{c}", "ops_per_s"))])
     for label in labels_like("netdisk login"):
         rows.append([label, cell(label, "ops_per_s"), cell(label, "p50_ms"), cell(label, "p99_ms"),
                      cell(label, "ops_per_server_cpu_s"), "–"])
@@ -139,33 +181,91 @@ def concurrency():
     print("### 5. Download throughput and server memory by concurrent transfers\n")
     table(["item", "MB/s (all transfers)", "MB per server CPU-s", "server peak RSS MiB"], rows)
 
-def targets():
-    ng = max([v for v in (med("nginx sendfile on GET", "MBps"), med("nginx sendfile off GET", "MBps")) if v] or [0]) or None
-    best_dl = max([v for v in (med("netdisk download buffered", "MBps"), med("netdisk download sendfile", "MBps")) if v] or [0]) or None
-    best_up = max([v for v in (med("netdisk upload buffered", "MBps"), med("netdisk upload sendfile", "MBps")) if v] or [0]) or None
-    eff_nd = max([v for v in (med("netdisk download buffered", "server_MB_per_cpu_s"), med("netdisk download sendfile", "server_MB_per_cpu_s")) if v] or [0]) or None
-    eff_ng = max([v for v in (med("nginx sendfile on GET", "server_MB_per_cpu_s"), med("nginx sendfile off GET", "server_MB_per_cpu_s")) if v] or [0]) or None
-    rows = []
-    def add(name, value, goal, ok):
-        rows.append([name, value, goal, "–" if ok is None else ("hit" if ok else "**miss**")])
-    r = best_dl / ng if best_dl and ng else None
-    add("download vs better nginx", f"{r:.2f}×" if r else "–", "≥ 1.0×", None if r is None else r >= 1.0)
-    r = best_up / med("vsftpd STOR", "MBps") if best_up and med("vsftpd STOR", "MBps") else None
-    add("upload vs vsftpd STOR", f"{r:.2f}×" if r else "–", "≥ 1.0×", None if r is None else r >= 1.0)
-    r = eff_nd / eff_ng if eff_nd and eff_ng else None
-    add("server MB per CPU-s vs nginx (download)", f"{r:.2f}×" if r else "–", "≥ 1.0×", None if r is None else r >= 1.0)
+class Targets:
+    """The rows of issue #17's targets: each a measured ratio (or value), its goal, hit/miss."""
+    def __init__(self):
+        self.rows = []
+
+    def ratio(self, name, a, b, goal, note=""):
+        r = a / b if a is not None and b else None
+        self.rows.append([name, (times(r) if r is not None else "–") + (f" ({note})" if note and r else ""),
+                          f"≥ {goal}×", result(r, lambda v: v >= goal)])
+
+    def value(self, name, v, unit, goal, ok):
+        self.rows.append([name, f"{fmt(v)} {unit}" if v is not None else "–", goal, result(v, ok)])
+
+def result(v, ok):
+    return "–" if v is None else ("hit" if ok(v) else "**miss**")
+
+def transfer_targets(t):
+    tcp_dl = best(("netdisk download buffered", "netdisk download sendfile"), "MBps")
+    tcp_up = best(("netdisk upload buffered", "netdisk upload sendfile"), "MBps")
+    ng = best(("nginx sendfile on GET", "nginx sendfile off GET"), "MBps")[0]
+    ng_file = best(NGINX_TO_FILE, "MBps")[0]
+    vs = med("vsftpd STOR", "MBps")
+    mode = lambda l: l.split()[-1] if l else ""
+    t.ratio("1 GiB download, TCP ÷ better nginx", tcp_dl[0], ng, 1.2, mode(tcp_dl[1]))
+    t.ratio("1 GiB download, curl from /files ÷ curl from better nginx", med("curl -o file from /files", "MBps"), ng_file, 1.2)
+    t.ratio("1 GiB `netdisk get` to a file ÷ curl from better nginx", med("netdisk get to file", "MBps"), ng_file, 1.2)
+    t.ratio("1 GiB upload, TCP ÷ vsftpd STOR", tcp_up[0], vs, 1.5, mode(tcp_up[1]))
+    t.ratio("1 GiB upload, `curl -T` to /files ÷ `curl -T` to vsftpd", med("curl -T to /files", "MBps"), vs, 1.5)
+    t.ratio("1 GiB `netdisk put` ÷ `curl -T` to vsftpd", med("netdisk put", "MBps"), vs, 1.5)
+    f = "server_MB_per_cpu_s"
+    ng_eff = best(("nginx sendfile on GET", "nginx sendfile off GET"), f)[0]
+    ng_file_eff = best(NGINX_TO_FILE, f)[0]
+    vs_eff = med("vsftpd STOR", f)
+    tcp_dl_eff = best(("netdisk download buffered", "netdisk download sendfile"), f)
+    tcp_up_eff = best(("netdisk upload buffered", "netdisk upload sendfile"), f)
+    t.ratio("server MB per CPU-s, download TCP ÷ nginx", tcp_dl_eff[0], ng_eff, 1.2, mode(tcp_dl_eff[1]))
+    t.ratio("server MB per CPU-s, download /files ÷ nginx", med("curl -o file from /files", f), ng_file_eff, 1.2)
+    t.ratio("server MB per CPU-s, `netdisk get` ÷ nginx", med("netdisk get to file", f), ng_file_eff, 1.2)
+    t.ratio("server MB per CPU-s, upload TCP ÷ vsftpd", tcp_up_eff[0], vs_eff, 1.5, mode(tcp_up_eff[1]))
+    t.ratio("server MB per CPU-s, upload /files ÷ vsftpd", med("curl -T to /files", f), vs_eff, 1.5)
+    t.ratio("server MB per CPU-s, `netdisk put` ÷ vsftpd", med("netdisk put", f), vs_eff, 1.5)
+
+def request_targets(t):
     for c in (8, 64):
-        a, b = med(f"netdisk 4KiB download c{c}", "ops_per_s"), med(f"nginx 4KiB GET c{c}", "ops_per_s")
-        r = a / b if a and b else None
-        add(f"4 KiB downloads/s vs nginx, {c} conns", f"{r:.2f}×" if r else "–", "≥ 0.8×", None if r is None else r >= 0.8)
+        ng = med(f"nginx 4KiB GET c{c}", "ops_per_s")
+        t.ratio(f"4 KiB downloads/s, TCP, {c} conns ÷ nginx", med(f"netdisk 4KiB download c{c}", "ops_per_s"), ng, 1.0)
+        t.ratio(f"4 KiB GETs/s, /files + Basic, {c} conns ÷ nginx",
+                med(f"netdisk /files 4KiB GET Basic c{c}", "ops_per_s"), ng, 1.0)
+    for c in (8, 64):
+        t.ratio(f"listing 1,000 files/s, {c} conns ÷ nginx autoindex",
+                med(f"netdisk list 1000 c{c}", "ops_per_s"), med(f"nginx autoindex 1000 c{c}", "ops_per_s"), 2.0)
     for l in labels_like("netdisk idle"):
-        v = med(l, "pss_kib_per_conn")
-        add(f"{l}: user memory per conn (PSS)", f"{v:.2f} KiB" if v is not None else "–", "≤ 2 KiB", None if v is None else v <= 2)
+        v, held, wanted = med(l, "pss_kib_per_conn"), med(l, "alive"), med(l, "conns")
+        note = "" if held is None or held == wanted else f", only {held:,.0f} held"
+        t.value(f"idle logged-in connection, user memory (PSS), {l.split()[-1]} held{note}", v, "KiB", "≤ 1 KiB",
+                lambda x: x <= 1 and (held is None or held == wanted))
     for l in labels_like("netdisk chat"):
-        v = med(l, "p99_ms")
-        add(f"{l}: fan-out p99", f"{v:.1f} ms" if v is not None else NOTES.get(l, "–"), "≤ 50 ms", None if v is None else v <= 50)
-    print("### Targets\n")
-    table(["target", "measured", "goal", "result"], rows)
+        if not l.endswith(" w1"):
+            continue
+        t.ratio(f"chat, one message in flight ({l.split()[2]} receivers), msgs/s ÷ Redis",
+                med(l, "msgs_per_s"), med(l.replace("netdisk chat", "redis chat"), "msgs_per_s"), 1.0)
+        t.value(f"chat, one message in flight ({l.split()[2]} receivers), p99", med(l, "p99_ms"), "ms", "≤ 20 ms",
+                lambda x: x <= 20)
+
+def cliff_targets(t):
+    by_mode = defaultdict(list)
+    for mode, level, label in levels():
+        by_mode[mode].append((level, label))
+    for mode in sorted(by_mode, key=lambda m: m != "sendfile"):
+        for field, what in (("MBps", "MB/s"), ("server_MB_per_cpu_s", "MB per CPU-s")):
+            vals = [(med(l, field), lv) for lv, l in by_mode[mode] if med(l, field)]
+            top = max((v for v, _ in vals), default=None)
+            high = [(v, lv) for v, lv in vals if lv >= 8]
+            if not top or not high or len(vals) < 2:
+                continue
+            worst, at = min(high)
+            t.ratio(f"no cliff ({mode}): {what}, worst level from 8 transfers up ÷ best level",
+                    worst, top, 0.8, f"at {at}")
+
+def targets():
+    t = Targets()
+    transfer_targets(t)
+    request_targets(t)
+    cliff_targets(t)
+    table(["target", "measured", "goal", "result"], t.rows)
 
 def plot_data():
     by = defaultdict(dict)
@@ -178,12 +278,18 @@ def plot_data():
 def main():
     global RUNS, NOTES
     args = sys.argv[1:]
-    plot = args and args[0] == "--plot-data"
+    only = args[1] if args and args[0] == "--only" else None
     RUNS, NOTES = load(args[-1])
-    if plot:
+    if args and args[0] == "--plot-data":
         return plot_data()
+    if only != "results":
+        if only is None:
+            print("### Targets (issue #17: ratios to the peers in the same run, medians)\n")
+        targets()
+    if only == "targets":
+        return
     print("All figures: median [min–max] of the measured runs; 1 MB = 10^6 B.\n")
-    for section in (bulk, small, idle, chat, concurrency, targets):
+    for section in (bulk, user_side, small, idle, chat, concurrency):
         section()
     if NOTES:
         print("Notes:\n")
