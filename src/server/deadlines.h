@@ -2,8 +2,10 @@
 // connection before its handshake or between frames, an HTTP connection reading a request or
 // idle between requests, a file transfer in flight) is a Timed registered with its I/O
 // worker's Deadlines. Once a second the worker sweeps them (server.cc) at the server's clock
-// (Services::now, server/clock.h); a Timed whose deadline has passed cancels its socket's
-// pending operation, and the coroutine that was waiting reports the timeout. No timer per
+// (Services::now, server/clock.h); a Timed whose deadline has passed ends the wait on its
+// socket, for good: it closes the socket, or cancels the pending operation and sets a flag
+// that every read checks (the sweep may run just after an operation completed, with nothing
+// pending), and the coroutine that was waiting reports the timeout. No timer per
 // connection or per read: an idle connection costs one set entry, and a test drives the whole
 // design by moving a hand-driven clock and calling sweep(). Worker thread only.
 #pragma once

@@ -70,10 +70,12 @@ asio::awaitable<void> run_exchange(Exchange& exchange) {
 asio::awaitable<void> serve_connection(Stream stream, HttpServices& context,
                                        Deadlines& deadlines) {
   const auto& config = context.server.config;
-  // On expiry, the pending read or write of the connection is cancelled and ends it.
+  // On expiry the socket is closed, not only cancelled: the sweep may run just after a read
+  // completed and before the coroutine resumed, when there is nothing pending to cancel, and
+  // the next read must fail too.
   Deadline deadline(deadlines, context.server.now, [&stream] {
     boost::system::error_code ignored;
-    stream.socket().cancel(ignored);
+    stream.socket().close(ignored);
   });
   ConnectionState state;
   state.deadlines = &deadlines;

@@ -103,8 +103,8 @@ asio::awaitable<void> serve_tls_connection(asio::ip::tcp::socket socket, TlsCont
   TlsStream stream(std::move(socket), tls.ssl);
   {
     Deadline handshake(deadlines, context.server.now, [&stream] {
-      boost::system::error_code ignored;
-      beast::get_lowest_layer(stream).socket().cancel(ignored);
+      boost::system::error_code ignored;  // closed, not cancelled: see serve_connection
+      beast::get_lowest_layer(stream).socket().close(ignored);
     });
     handshake.arm_after(context.server.config.http_header_timeout);
     auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, kAsTuple);
