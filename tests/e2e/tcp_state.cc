@@ -22,25 +22,31 @@ std::string proc_form(const sockaddr_in& address) {
 
 }  // namespace
 
-bool server_end_closed(int fd) {
+std::optional<ServerEnd> server_end(int fd) {
   sockaddr_in ours{}, theirs{};
   socklen_t size = sizeof ours;
-  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&ours), &size) != 0) return true;
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&ours), &size) != 0) return std::nullopt;
   size = sizeof theirs;
-  if (::getpeername(fd, reinterpret_cast<sockaddr*>(&theirs), &size) != 0) return true;
+  if (::getpeername(fd, reinterpret_cast<sockaddr*>(&theirs), &size) != 0) return std::nullopt;
   // The server's socket is the row whose local address is our peer and whose remote
-  // address is us; "01" is TCP_ESTABLISHED.
+  // address is us; "01" is TCP_ESTABLISHED; the queues column is "tx_queue:rx_queue" in hex.
   std::string local = proc_form(theirs), remote = proc_form(ours);
   std::ifstream table("/proc/net/tcp");
   std::string line;
   std::getline(table, line);  // the column titles
   while (std::getline(table, line)) {
     std::istringstream fields(line);
-    std::string slot, row_local, row_remote, state;
-    fields >> slot >> row_local >> row_remote >> state;
-    if (row_local == local && row_remote == remote) return state != "01";
+    std::string slot, row_local, row_remote, state, queues;
+    fields >> slot >> row_local >> row_remote >> state >> queues;
+    if (row_local != local || row_remote != remote) continue;
+    return ServerEnd{state == "01", std::stol(queues.substr(queues.find(':') + 1), nullptr, 16)};
   }
-  return true;
+  return std::nullopt;
+}
+
+bool server_end_closed(int fd) {
+  auto end = server_end(fd);
+  return !end || !end->established;
 }
 
 }  // namespace netdisk::e2e

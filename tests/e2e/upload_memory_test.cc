@@ -2,21 +2,16 @@
 // transfer engine receives in 1 MiB chunks, two buffers per upload; their pages must be
 // touched only as bytes arrive, so many slow uploads that have sent little hold little
 // (docs/BENCHMARKS.md, "Levers (issue #17)"). Memory is the server's VmRSS.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-
 #include <gtest/gtest.h>
 
 #include <cstdint>
-#include <cstdio>
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "tests/e2e/helpers.h"
 #include "tests/e2e/server_process.h"
+#include "tests/e2e/tcp_state.h"
 #include "tests/e2e/wait_until.h"
 
 namespace netdisk::e2e {
@@ -30,32 +25,10 @@ long rss_kib(pid_t pid) {
   return -1;
 }
 
-std::string proc_form(const sockaddr_in& address) {
-  char text[16];
-  std::snprintf(text, sizeof text, "%08X:%04X", address.sin_addr.s_addr, ntohs(address.sin_port));
-  return text;
-}
-
-// Bytes waiting unread in the server's end of the loopback connection `fd` (the rx_queue of
-// its row in /proc/net/tcp); -1 if the row is gone.
+// Bytes waiting unread in the server's end of the loopback connection `fd`; -1 if it is gone.
 long server_unread_bytes(int fd) {
-  sockaddr_in ours{}, theirs{};
-  socklen_t size = sizeof ours;
-  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&ours), &size) != 0) return -1;
-  size = sizeof theirs;
-  if (::getpeername(fd, reinterpret_cast<sockaddr*>(&theirs), &size) != 0) return -1;
-  std::string local = proc_form(theirs), remote = proc_form(ours);
-  std::ifstream table("/proc/net/tcp");
-  std::string line;
-  std::getline(table, line);  // the column titles
-  while (std::getline(table, line)) {
-    std::istringstream fields(line);
-    std::string slot, row_local, row_remote, state, queues;
-    fields >> slot >> row_local >> row_remote >> state >> queues;
-    if (row_local != local || row_remote != remote) continue;
-    return std::stol(queues.substr(queues.find(':') + 1), nullptr, 16);
-  }
-  return -1;
+  auto end = server_end(fd);
+  return end ? end->unread_bytes : -1;
 }
 
 // Sends `bytes` on every connection, then waits until the server has read all of them.
