@@ -56,6 +56,14 @@ void add_https_options(CLI::App& app, ServerConfig& config) {
       ->type_name("FILE");
 }
 
+// An option given in whole seconds, within [min, max], stored as a duration.
+void add_seconds_option(CLI::App& app, const std::string& name, std::chrono::seconds& field,
+                        const std::string& help, unsigned min, unsigned max) {
+  app.add_option_function<unsigned>(
+         name, [&field](unsigned s) { field = std::chrono::seconds(s); }, help)
+      ->check(CLI::Range(min, max));
+}
+
 }  // namespace
 
 void add_server_options(CLI::App& app, ServerConfig& config) {
@@ -74,25 +82,19 @@ void add_server_options(CLI::App& app, ServerConfig& config) {
   app.add_option("--blocking-threads", config.blocking_threads,
                  "Threads for blocking disk work: fsync, scans, workbook rewrites (default 4)")
       ->check(CLI::Range(1u, 256u));
-  app.add_option_function<unsigned>(
-      "--handshake-timeout",
-      [&config](unsigned s) { config.handshake_timeout = std::chrono::seconds(s); },
-      "Seconds a new connection has to send hello (default 10)")
-      ->check(CLI::Range(1u, 3600u));
-  app.add_option_function<unsigned>(
-      "--idle-timeout", [&config](unsigned s) { config.idle_timeout = std::chrono::seconds(s); },
-      "Seconds without traffic before a connection is closed (default 300)")
-      ->check(CLI::Range(1u, 86400u));
+  add_seconds_option(app, "--handshake-timeout", config.handshake_timeout,
+                     "Seconds a new connection has to send hello (default 10)", 1u, 3600u);
+  add_seconds_option(app, "--idle-timeout", config.idle_timeout,
+                     "Seconds without traffic before a connection is closed (default 300)", 1u,
+                     86400u);
   app.add_option("--min-stream-rate", config.min_stream_rate,
                  "Slowest average speed in bytes a second at which an upload or download keeps "
                  "its connection: slower ones time out after about --idle-timeout "
                  "(--http-body-timeout on HTTP); 0 lets any progress count (default 1024)")
       ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1} << 40));
-  app.add_option_function<unsigned>(
-      "--shutdown-grace",
-      [&config](unsigned s) { config.shutdown_grace = std::chrono::seconds(s); },
-      "Seconds in-flight requests get to finish on SIGINT/SIGTERM (default 10)")
-      ->check(CLI::Range(0u, 3600u));
+  add_seconds_option(app, "--shutdown-grace", config.shutdown_grace,
+                     "Seconds in-flight requests get to finish on SIGINT/SIGTERM (default 10)", 0u,
+                     3600u);
   app.add_option("--max-connections", config.max_connections,
                  "Connections served at once; more are refused with too_many_connections "
                  "(default 10000)")
@@ -108,10 +110,9 @@ void add_server_options(CLI::App& app, ServerConfig& config) {
   app.add_option("--users-file", config.users_file,
                  "The users workbook (default <data>/users.xlsx; never inside <data>/home)")
       ->type_name("FILE");
-  app.add_option_function<unsigned>(
-      "--session-ttl", [&config](unsigned s) { config.session_ttl = std::chrono::seconds(s); },
-      "Seconds a login session token stays valid (default 604800, a week)")
-      ->check(CLI::Range(1u, 365u * 24 * 3600));
+  add_seconds_option(app, "--session-ttl", config.session_ttl,
+                     "Seconds a login session token stays valid (default 604800, a week)", 1u,
+                     365u * 24 * 3600);
   app.add_option("--hash-threads", config.hash_threads,
                  "Threads for Argon2id password hashing (default 2)")
       ->check(CLI::Range(1u, 64u));
@@ -125,26 +126,23 @@ void add_server_options(CLI::App& app, ServerConfig& config) {
   app.add_option("--password-hash-ops", config.password_hash_ops,
                  "Argon2id passes per hash (default 2)")
       ->check(CLI::Range(1ull, 100ull));
-  app.add_option_function<unsigned>(
-      "--credential-cache-ttl",
-      [&config](unsigned s) { config.credential_cache_ttl = std::chrono::seconds(s); },
+  add_seconds_option(
+      app, "--credential-cache-ttl", config.credential_cache_ttl,
       "Seconds a password that passed Argon2id is remembered (under a keyed hash) for HTTP "
-      "Basic requests; 0 hashes every request (default 300)")
-      ->check(CLI::Range(0u, 3600u));
+      "Basic requests; 0 hashes every request (default 300)",
+      0u, 3600u);
   app.add_option("--chat-queue-bytes", config.chat_queue_bytes,
                  "Bytes of chat events queued for a member that is not reading before it is "
                  "dropped from the room (default 262144)")
       ->check(CLI::Range(std::size_t{8192}, std::size_t{1} << 30));
-  app.add_option_function<unsigned>(
-      "--partial-ttl", [&config](unsigned s) { config.partial_ttl = std::chrono::seconds(s); },
-      "Seconds an interrupted upload is kept for resuming (default 86400)")
-      ->check(CLI::Range(1u, 365u * 24 * 3600));
+  add_seconds_option(app, "--partial-ttl", config.partial_ttl,
+                     "Seconds an interrupted upload is kept for resuming (default 86400)", 1u,
+                     365u * 24 * 3600);
   app.add_option("--send-mode", config.send_mode,
                  "How downloads leave: sendfile (zero-copy) or buffered (pread + write); "
                  "default sendfile (docs/BENCHMARKS.md compares them)")
-      ->transform(CLI::CheckedTransformer(
-          std::map<std::string, SendMode>{{"buffered", SendMode::buffered},
-                                          {"sendfile", SendMode::sendfile}}));
+      ->transform(CLI::CheckedTransformer(std::map<std::string, SendMode>{
+          {"buffered", SendMode::buffered}, {"sendfile", SendMode::sendfile}}));
   app.add_option("--port-file", config.port_file,
                  "Write the bound TCP port to this file once listening (useful with port 0)");
   app.add_option_function<std::string>(
@@ -160,22 +158,17 @@ void add_server_options(CLI::App& app, ServerConfig& config) {
       ->type_name("HOST:PORT|off");
   app.add_option("--http-port-file", config.http_port_file,
                  "Write the bound HTTP port to this file once listening (useful with port 0)");
-  app.add_option_function<unsigned>(
-      "--http-header-timeout",
-      [&config](unsigned s) { config.http_header_timeout = std::chrono::seconds(s); },
-      "Seconds an HTTP client has to send a request's headers (default 10)")
-      ->check(CLI::Range(1u, 3600u));
-  app.add_option_function<unsigned>(
-      "--http-idle-timeout",
-      [&config](unsigned s) { config.http_idle_timeout = std::chrono::seconds(s); },
-      "Seconds an idle HTTP keep-alive connection is kept open (default 60)")
-      ->check(CLI::Range(1u, 86400u));
-  app.add_option_function<unsigned>(
-      "--http-body-timeout",
-      [&config](unsigned s) { config.http_body_timeout = std::chrono::seconds(s); },
+  add_seconds_option(app, "--http-header-timeout", config.http_header_timeout,
+                     "Seconds an HTTP client has to send a request's headers (default 10)", 1u,
+                     3600u);
+  add_seconds_option(app, "--http-idle-timeout", config.http_idle_timeout,
+                     "Seconds an idle HTTP keep-alive connection is kept open (default 60)", 1u,
+                     86400u);
+  add_seconds_option(
+      app, "--http-body-timeout", config.http_body_timeout,
       "Seconds an HTTP body may make no progress, or fall behind --min-stream-rate, before "
-      "the connection is closed (default 30)")
-      ->check(CLI::Range(1u, 86400u));
+      "the connection is closed (default 30)",
+      1u, 86400u);
   add_https_options(app, config);
 }
 
