@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "protocol/encoded_fields.h"
 #include "protocol/fields.h"
 #include "protocol/frame.h"
 #include "protocol/json_parser.h"
@@ -75,7 +76,33 @@ std::string encode_request(std::string_view op, std::uint64_t id, json fields) {
   return frame_of(object);
 }
 
+namespace {
+
+// The binary subtype that marks encoded_fields(); no NetDisk reply carries binary values.
+constexpr std::uint64_t kEncodedFieldsSubtype = 0x4e44;  // "ND"
+
+}  // namespace
+
+json encoded_fields(std::string_view members) {
+  json::binary_t::container_type bytes(members.begin(), members.end());
+  return json::binary(std::move(bytes), kEncodedFieldsSubtype);
+}
+
+bool is_encoded_fields(const json& fields) {
+  return fields.is_binary() && fields.get_binary().has_subtype() &&
+         fields.get_binary().subtype() == kEncodedFieldsSubtype;
+}
+
 std::string encode_reply(std::uint64_t id, json fields) {
+  if (is_encoded_fields(fields)) {
+    const auto& members = fields.get_binary();
+    std::string payload;
+    payload.reserve(members.size() + 48);
+    payload += '{';
+    payload.append(members.begin(), members.end());
+    payload += fmt::format("{}\"id\":{},\"ok\":true}}", members.empty() ? "" : ",", id);
+    return encode_frame(payload);
+  }
   json object = as_object(std::move(fields));
   object["id"] = id;
   object["ok"] = true;
