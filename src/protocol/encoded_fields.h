@@ -15,5 +15,8 @@ namespace netdisk::protocol {
 // "id" or "ok", which encode_reply adds.
 nlohmann::json encoded_fields(std::string_view members);
 bool is_encoded_fields(const nlohmann::json& fields);
+// The fields as a DOM: encoded fields parsed back, anything else as it is. For code that looks
+// inside a reply, such as tests that call operations directly.
+nlohmann::json decoded_fields(nlohmann::json fields);
 
 }  // namespace netdisk::protocol
