@@ -21,9 +21,9 @@ namespace fs = std::filesystem;
 // Names that need every kind of escaping, UTF-8 of each length, and bytes that are not UTF-8
 // (the server may refuse to list some of these; all transports must then agree on that too).
 std::vector<std::string> hostile_names() {
-  return {"quote\"d", "back\\slash", "tab\there", "new\nline", std::string("ctl\x01\x1f", 5),
-          "del\x7f", "naïve é", "报告 2026.pdf", "😀 smile", "bad\xff byte", "cut\xe2\x82",
-          "<b>&amp;", "a#b?c;d%e", "-dash", " lead space"};
+  return {"quote\"d",    "back\\slash", "tab\there",     "new\nline", std::string("ctl\x01\x1f", 5),
+          "del\x7f",     "naïve é",     "报告 2026.pdf", "😀 smile",   "bad\xff byte",
+          "cut\xe2\x82", "<b>&amp;",    "a#b?c;d%e",     "-dash",     " lead space"};
 }
 
 class ListingText : public HttpTest {
@@ -50,8 +50,9 @@ class ListingText : public HttpTest {
     json all = json::array();
     std::string after;
     while (true) {
-      auto got = curl("-u alice:password1 -G --data-urlencode path= --data-urlencode 'after=" +
-                      after + "' " + url("/api/list"));
+      auto got =
+          curl("-u alice:password1 -G --data-urlencode path= --data-urlencode 'after=" + after +
+               "' " + url("/api/list"));
       EXPECT_EQ(got.status, 200) << got.body;
       auto body = json::parse(got.body);
       for (auto& entry : body["entries"]) all.push_back(entry);
@@ -85,8 +86,10 @@ TEST_F(ListingText, TcpPagesAndFolderJsonCarryTheApiEntriesExactlyForHostileName
   EXPECT_EQ(files["path"], "");
   // Names a client may use come back as they are on disk, with their sizes (backslashes,
   // control characters and invalid UTF-8 are not addressable, so no transport lists them).
-  for (const auto& name : {"quote\"d", "naïve é", "报告 2026.pdf", "😀 smile", "<b>&amp;", "a#b?c;d%e"}) {
-    auto found = std::find_if(api.begin(), api.end(), [&](const json& e) { return e["name"] == name; });
+  for (const auto& name :
+       {"quote\"d", "naïve é", "报告 2026.pdf", "😀 smile", "<b>&amp;", "a#b?c;d%e"}) {
+    auto found =
+        std::find_if(api.begin(), api.end(), [&](const json& e) { return e["name"] == name; });
     ASSERT_NE(found, api.end()) << name;
     EXPECT_EQ((*found)["size"], std::string(name).size());
     EXPECT_EQ((*found)["type"], "file");

@@ -9,8 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "common/time_format.h"
-#include "protocol/frame.h"
 #include "protocol/encoded_fields.h"
+#include "protocol/frame.h"
 #include "protocol/message.h"
 #include "server/listing.h"
 
@@ -30,17 +30,17 @@ std::string ours(std::string_view text) {
 }
 
 std::vector<std::string> hostile_names() {
-  std::vector<std::string> names = {"", "plain.txt", "sp ace", "quote\"d", "back\\slash",
-                                    "slash/", "tab\there", "nl\nx", "cr\rx", "bs\bx", "ff\fx",
-                                    std::string("nul\0x", 5), "del\x7f", "é", "报告.pdf", "😀",
-                                    "\xef\xbf\xbd", "\xf4\x8f\xbf\xbf"};
+  std::vector<std::string> names = {
+      "",          "plain.txt", "sp ace",   "quote\"d", "back\\slash",  "slash/",
+      "tab\there", "nl\nx",     "cr\rx",    "bs\bx",    "ff\fx",        std::string("nul\0x", 5),
+      "del\x7f",   "é",         "报告.pdf", "😀",        "\xef\xbf\xbd", "\xf4\x8f\xbf\xbf"};
   for (int c = 0; c < 0x20; ++c) names.push_back(std::string("c") + static_cast<char>(c));
   // Invalid UTF-8: lone continuation, truncated sequences, overlong forms, surrogates, above
   // U+10FFFF, and invalid bytes next to valid ones and at the end.
-  for (const char* bad : {"\x80", "a\xbf", "\xc0\xaf", "\xc1\xbf", "\xc2", "\xe0\x80\xaf",
-                          "\xe0\xa0", "\xed\xa0\x80", "\xed\xbf\xbf", "\xf0\x80\x80\xaf",
-                          "\xf4\x90\x80\x80", "\xf5\x80\x80\x80", "\xff", "\xfe\xff",
-                          "x\xe2\x82", "\xe2\x82x\"", "\xc3\xa9\xc3", "\xf0\x9f\x98", "\xc3\x28"}) {
+  for (const char* bad :
+       {"\x80", "a\xbf", "\xc0\xaf", "\xc1\xbf", "\xc2", "\xe0\x80\xaf", "\xe0\xa0", "\xed\xa0\x80",
+        "\xed\xbf\xbf", "\xf0\x80\x80\xaf", "\xf4\x90\x80\x80", "\xf5\x80\x80\x80", "\xff",
+        "\xfe\xff", "x\xe2\x82", "\xe2\x82x\"", "\xc3\xa9\xc3", "\xf0\x9f\x98", "\xc3\x28"}) {
     names.emplace_back(bad);
   }
   return names;
@@ -48,27 +48,35 @@ std::vector<std::string> hostile_names() {
 
 TEST(ListingJson, StringsAreEscapedExactlyAsNlohmannDumpsThem) {
   for (const auto& name : hostile_names()) {
-    EXPECT_EQ(ours(name), library_dump(json(name))) << json(name).dump(-1, ' ', true,
-                                                                       json::error_handler_t::replace);
+    EXPECT_EQ(ours(name), library_dump(json(name)))
+        << json(name).dump(-1, ' ', true, json::error_handler_t::replace);
   }
 }
 
 TEST(ListingJson, RandomBytesAreEscapedExactlyAsNlohmannDumpsThem) {
   std::mt19937 random(17);
   // Biased towards the interesting bytes: controls, quotes, UTF-8 leads and continuations.
-  const std::string alphabet = std::string("\x01\x1f\"\\/a\x7f\x80\xbf\xc2\xdf\xe0\xed\xef\xf0\xf4\xf5\xff", 18);
+  const std::string alphabet =
+      std::string("\x01\x1f\"\\/a\x7f\x80\xbf\xc2\xdf\xe0\xed\xef\xf0\xf4\xf5\xff", 18);
   for (int round = 0; round < 20000; ++round) {
     std::string text(random() % 12, '\0');
     for (auto& c : text) {
-      c = random() % 3 == 0 ? static_cast<char>(random() % 256) : alphabet[random() % alphabet.size()];
+      c = random() % 3 == 0 ? static_cast<char>(random() % 256)
+                            : alphabet[random() % alphabet.size()];
     }
     ASSERT_EQ(ours(text), library_dump(json(text)));
   }
 }
 
 TEST(ListingJson, TimesAreFormattedAsFormatUtcNs) {
-  std::vector<std::int64_t> times = {0, 1, -1, 999'999'999, 1'000'000'000, -1'000'000'000,
-                                     1'700'000'000'000'000'000, 1'700'000'000'120'000'000,
+  std::vector<std::int64_t> times = {0,
+                                     1,
+                                     -1,
+                                     999'999'999,
+                                     1'000'000'000,
+                                     -1'000'000'000,
+                                     1'700'000'000'000'000'000,
+                                     1'700'000'000'120'000'000,
                                      951'782'400'000'000'000 /* 2000-02-29 */,
                                      std::numeric_limits<std::int64_t>::max(),
                                      std::numeric_limits<std::int64_t>::min()};

@@ -26,12 +26,13 @@ boost::asio::awaitable<OpResult> list(OpCall& call) {
   // edits and dumps them itself) gets the DOM.
   auto transport = call.session.transport();
   bool as_text = transport == Transport::tcp || transport == Transport::websocket;
-  co_return co_await with_space(call, [&dir, &start, as_text](storage::UserSpace& space) -> OpResult {
-    auto page = list_page(space, dir, start);
-    if (!page) return std::move(page).error();
-    if (!as_text) return reply_with(list_fields(*page));
-    return reply_with(protocol::encoded_fields(list_fields_text(*page)));
-  });
+  co_return co_await with_space(
+      call, [&dir, &start, as_text](storage::UserSpace& space) -> OpResult {
+        auto page = list_page(space, dir, start);
+        if (!page) return std::move(page).error();
+        if (!as_text) return reply_with(list_fields(*page));
+        return reply_with(protocol::encoded_fields(list_fields_text(*page)));
+      });
 }
 
 boost::asio::awaitable<OpResult> stat(OpCall& call) {
