@@ -1,7 +1,11 @@
 #include "protocol/message.h"
 
+#include <cassert>
+#include <cstring>
+
 #include <fmt/format.h>
 
+#include "protocol/encoded_fields.h"
 #include "protocol/fields.h"
 #include "protocol/frame.h"
 #include "protocol/json_parser.h"
@@ -75,7 +79,53 @@ std::string encode_request(std::string_view op, std::uint64_t id, json fields) {
   return frame_of(object);
 }
 
+namespace {
+
+// The binary subtype that marks encoded_fields(); no NetDisk reply carries binary values.
+constexpr std::uint64_t kEncodedFieldsSubtype = 0x4e44;  // "ND"
+
+// A frame header for a payload of `length` bytes (the one append_frame writes).
+std::string frame_header(std::size_t length) {
+  assert(length <= kMaxMaxFrameBytes);
+  auto n = static_cast<std::uint32_t>(length);
+  return {static_cast<char>((n >> 24) & 0xff), static_cast<char>((n >> 16) & 0xff),
+          static_cast<char>((n >> 8) & 0xff), static_cast<char>(n & 0xff)};
+}
+
+}  // namespace
+
+json encoded_fields(std::string_view members) {
+  json::binary_t::container_type bytes(members.size());
+  if (!members.empty()) std::memcpy(bytes.data(), members.data(), members.size());
+  return json::binary(std::move(bytes), kEncodedFieldsSubtype);
+}
+
+bool is_encoded_fields(const json& fields) {
+  return fields.is_binary() && fields.get_binary().has_subtype() &&
+         fields.get_binary().subtype() == kEncodedFieldsSubtype;
+}
+
+json decoded_fields(json fields) {
+  if (!is_encoded_fields(fields)) return fields;
+  const auto& members = fields.get_binary();
+  std::string text = "{";
+  text.append(reinterpret_cast<const char*>(members.data()), members.size());
+  text += '}';
+  return json::parse(text);
+}
+
 std::string encode_reply(std::uint64_t id, json fields) {
+  if (is_encoded_fields(fields)) {
+    // One copy of the (large) members, straight into the frame after its header.
+    const auto& members = fields.get_binary();
+    auto tail = fmt::format("{}\"id\":{},\"ok\":true}}", members.empty() ? "" : ",", id);
+    std::string frame = frame_header(1 + members.size() + tail.size());
+    frame.reserve(frame.size() + 1 + members.size() + tail.size());
+    frame += '{';
+    frame.append(reinterpret_cast<const char*>(members.data()), members.size());
+    frame += tail;
+    return frame;
+  }
   json object = as_object(std::move(fields));
   object["id"] = id;
   object["ok"] = true;

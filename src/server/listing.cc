@@ -1,6 +1,7 @@
 #include "server/listing.h"
 
 #include "common/time_format.h"
+#include "server/listing_json.h"
 #include "server/storage_errors.h"
 
 namespace netdisk::server {
@@ -20,9 +21,24 @@ Result<ListPage> list_page(const storage::UserSpace& space, std::string_view dir
   ListPage page;
   page.more = entries->size() > kListPage;
   if (page.more) entries->resize(kListPage);
-  page.entries = nlohmann::json::array();
-  for (const auto& entry : *entries) page.entries.push_back(entry_json(entry));
+  page.entries = std::move(*entries);
   return page;
+}
+
+nlohmann::json list_fields(const ListPage& page) {
+  auto entries = nlohmann::json::array();
+  for (const auto& entry : page.entries) entries.push_back(entry_json(entry));
+  return {{"entries", std::move(entries)}, {"more", page.more}};
+}
+
+std::string list_fields_text(const ListPage& page) {
+  std::string text;
+  // Most entries take under 100 bytes; one reservation covers a typical page.
+  text.reserve(32 + page.entries.size() * 100);
+  text += "\"entries\":";
+  append_entries_json(text, page.entries);
+  text += page.more ? ",\"more\":true" : ",\"more\":false";
+  return text;
 }
 
 }  // namespace netdisk::server

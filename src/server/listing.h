@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -21,12 +23,18 @@ inline constexpr std::size_t kListPage = 1000;
 nlohmann::json entry_json(const storage::DirEntry& entry);
 
 struct ListPage {
-  nlohmann::json entries;  // an array of entry_json()
-  bool more = false;       // another page follows; ask again with after = the last name
+  std::vector<storage::DirEntry> entries;  // sorted by name
+  bool more = false;  // another page follows; ask again with after = the last name
 };
 
 // The entries of `dir` after the name `after` (empty: from the start), sorted by name.
 Result<ListPage> list_page(const storage::UserSpace& space, std::string_view dir,
                            std::string_view after);
+
+// The page's reply fields as a DOM: {"entries": [entry_json()...], "more"}.
+nlohmann::json list_fields(const ListPage& page);
+// The same fields as JSON object members ("\"entries\":[...],\"more\":false"), written
+// without a DOM (server/listing_json.h): for protocol::encoded_fields().
+std::string list_fields_text(const ListPage& page);
 
 }  // namespace netdisk::server

@@ -33,3 +33,7 @@ add_dependencies(e2e_http_basic_cache_test netdiskd)
 netdisk_test(e2e_http_nodelay_test SOURCES http_nodelay_test.cc LIBS netdisk_http_fixture
   LABELS e2e)
 add_dependencies(e2e_http_nodelay_test netdiskd)
+
+# Listings written without a DOM (issue #17) against /api/list's DOM, for hostile names.
+netdisk_test(e2e_listing_test SOURCES listing_test.cc LIBS netdisk_http_fixture LABELS e2e)
+add_dependencies(e2e_listing_test netdiskd)

@@ -22,6 +22,7 @@
 #include <boost/asio/use_future.hpp>
 #include <nlohmann/json.hpp>
 
+#include "protocol/encoded_fields.h"
 #include "server/ops/op_table.h"
 #include "server/ops/operation.h"
 #include "server/ops/session.h"
@@ -134,7 +135,10 @@ class OpsStorageFaults : public ::testing::Test {
     auto reply = call("list", json::object());
     EXPECT_TRUE(reply.ok());
     if (!reply) return -1;
-    for (const auto& entry : reply->fields.at("entries")) {
+    // The TCP list reply is JSON text (protocol/encoded_fields.h): parsed back here, into a
+    // local (a temporary's member would not outlive the range-for's initializer).
+    auto fields = protocol::decoded_fields(reply->fields);
+    for (const auto& entry : fields.at("entries")) {
       if (entry.at("name") == name) return entry.at("size").get<std::int64_t>();
     }
     return -1;

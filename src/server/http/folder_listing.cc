@@ -16,7 +16,7 @@
 #include "server/http/preconditions.h"
 #include "server/http/responses.h"
 #include "server/http/url.h"
-#include "server/listing.h"
+#include "server/listing_json.h"
 #include "server/ops/session.h"
 #include "server/ops/storage_access.h"
 #include "server/storage_errors.h"
@@ -25,7 +25,6 @@ namespace netdisk::server::http {
 namespace {
 
 namespace asio = boost::asio;
-using json = nlohmann::json;
 
 // The q value of one media range ("application/json;q=0.5"): 1 unless given, 0 if malformed.
 double quality(std::string_view params) {
@@ -47,6 +46,22 @@ StringResponse html_page(std::string body) {
   response.set(bhttp::field::content_type, "text/html; charset=utf-8");
   // Names are escaped; this is a second wall: the page runs no script and loads nothing.
   response.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+  response.body() = std::move(body);
+  return response;
+}
+
+// {"entries": [...], "path": folder}, as json_response() would dump it, written without a
+// DOM (server/listing_json.h): a folder may hold many thousands of entries.
+StringResponse json_page(const std::string& folder, const std::vector<storage::DirEntry>& entries) {
+  StringResponse response{bhttp::status::ok, 11};
+  response.set(bhttp::field::content_type, "application/json; charset=utf-8");
+  std::string body;
+  body.reserve(32 + folder.size() + entries.size() * 100);
+  body += "{\"entries\":";
+  append_entries_json(body, entries);
+  body += ",\"path\":";
+  append_json_string(body, folder);
+  body += '}';
   response.body() = std::move(body);
   return response;
 }
@@ -106,10 +121,7 @@ asio::awaitable<void> serve_folder(Exchange& exchange, const Caller& caller,
   }
   StringResponse response;
   if (wants_json(exchange.header(bhttp::field::accept))) {
-    json entries = json::array();
-    for (const auto& entry : *listed) entries.push_back(entry_json(entry));
-    json body = {{"path", folder}, {"entries", std::move(entries)}};
-    response = json_response(bhttp::status::ok, body);
+    response = json_page(folder, *listed);
   } else {
     std::string url_path = folder.empty() ? "/files/" : "/files/" + folder + "/";
     response = html_page(listing_html(url_path, *listed));

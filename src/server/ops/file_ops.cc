@@ -1,7 +1,9 @@
 #include "server/ops/file_ops.h"
 
+#include "protocol/encoded_fields.h"
 #include "protocol/fields.h"
 #include "server/listing.h"
+#include "server/ops/session.h"
 #include "server/ops/storage_access.h"
 #include "server/storage_errors.h"
 
@@ -19,11 +21,18 @@ boost::asio::awaitable<OpResult> list(OpCall& call) {
   if (!after) co_return std::move(after).error();
   std::string dir(path->value_or(""));
   std::string start(after->value_or(""));
-  co_return co_await with_space(call, [&dir, &start](storage::UserSpace& space) -> OpResult {
-    auto page = list_page(space, dir, start);
-    if (!page) return std::move(page).error();
-    return reply_with({{"entries", std::move(page->entries)}, {"more", page->more}});
-  });
+  // TCP and the WebSocket only pass the fields to protocol::encode_reply, so they get them as
+  // text written without a DOM (protocol/encoded_fields.h); any other transport (HTTP /api
+  // edits and dumps them itself) gets the DOM.
+  auto transport = call.session.transport();
+  bool as_text = transport == Transport::tcp || transport == Transport::websocket;
+  co_return co_await with_space(
+      call, [&dir, &start, as_text](storage::UserSpace& space) -> OpResult {
+        auto page = list_page(space, dir, start);
+        if (!page) return std::move(page).error();
+        if (!as_text) return reply_with(list_fields(*page));
+        return reply_with(protocol::encoded_fields(list_fields_text(*page)));
+      });
 }
 
 boost::asio::awaitable<OpResult> stat(OpCall& call) {
