@@ -61,14 +61,12 @@ Connection::Connection(asio::ip::tcp::socket socket, IoWorker& worker, Services&
       worker_(worker),
       server_(server),
       serial_(serial),
-      peer_(describe_peer(socket_)),
       session_(server, ops::Transport::tcp, peer_address_of(socket_),
                fmt::format("conn#{}", serial)),
-      decoder_(protocol::kHandshakeMaxFrameBytes),
       last_progress_(server.now()),
       deadline_(last_progress_ + server.config.handshake_timeout),
       frame_writer_(socket_),
-      outbox_(socket_.get_executor(), frame_writer_, server.now),
+      outbox_(frame_writer_, server.now),
       opened_at_(last_progress_) {
   server_.open_connections.fetch_add(1, std::memory_order_relaxed);
 }
@@ -81,9 +79,10 @@ void Connection::start(std::shared_ptr<Connection> connection) {
   self.session_.attach_chat_member(connection);
   boost::system::error_code ignored;
   self.socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
-  spdlog::info("conn#{} open from {}", self.serial_, self.peer_);
-  auto executor = self.socket_.get_executor();
-  asio::co_spawn(executor, [c = connection]() { return c->outbox_.run(); }, asio::detached);
+  if (spdlog::should_log(spdlog::level::info)) {
+    spdlog::info("conn#{} open from {}", self.serial_, describe_peer(self.socket_));
+  }
+  self.outbox_.set_owner(connection);  // its writer, when one runs, keeps the connection alive
   spawn_reader(std::move(connection));
 }
 
@@ -102,13 +101,13 @@ void Connection::spawn_reader(std::shared_ptr<Connection> connection) {
 
 void Connection::park() {
   // Idle: hold no buffer and no coroutine while waiting, so an idle connection costs little.
-  decoder_.release_if_empty();
+  if (decoder_ && decoder_->buffered() == 0) decoder_.reset();
   waiting_for_request_ = true;
   socket_.async_wait(asio::socket_base::wait_read,
                      [self = shared_from_this()](const boost::system::error_code& ec) {
                        self->waiting_for_request_ = false;
                        self->woken_ = true;
-                       self->wake_error_ = ec;
+                       self->wake_failed_ = static_cast<bool>(ec);
                        spawn_reader(self);
                      });
 }
@@ -181,7 +180,16 @@ void Connection::chat_dropped(const SharedFrame& frame) {
 
 void Connection::complete_handshake(int version) {
   version_ = version;
-  decoder_.set_max_frame_bytes(server_.config.max_frame_bytes);
+  if (decoder_) decoder_->set_max_frame_bytes(max_frame_bytes());
+}
+
+std::size_t Connection::max_frame_bytes() const noexcept {
+  return greeted() ? server_.config.max_frame_bytes : protocol::kHandshakeMaxFrameBytes;
+}
+
+protocol::FrameDecoder& Connection::decoder() {
+  if (!decoder_) decoder_ = std::make_unique<protocol::FrameDecoder>(max_frame_bytes());
+  return *decoder_;
 }
 
 void Connection::limit_send_buffer() {
@@ -193,33 +201,34 @@ void Connection::limit_send_buffer() {
 
 asio::awaitable<Result<Connection::Next>> Connection::next_frame() {
   constexpr Next kEnd{Next::Kind::end};
+  auto& in = decoder();  // lives until park(), which only runs after this returns
   while (true) {
-    auto frame = decoder_.next();
+    auto frame = in.next();
     if (!frame.ok()) co_return std::move(frame).error();
     if (*frame) {
       last_progress_ = server_.now();
       co_return Next{Next::Kind::frame, **frame};
     }
-    if (shutdown_requested_ && decoder_.buffered() == 0) co_return kEnd;
-    if (decoder_.buffered() == 0) {
+    if (shutdown_requested_ && in.buffered() == 0) co_return kEnd;
+    if (in.buffered() == 0) {
       // Between requests: park, unless this loop was spawned by the end of a parked wait.
       if (!woken_) co_return Next{Next::Kind::park};
       woken_ = false;
       if (timed_out_) co_return make_error(Errc::timeout, "connection timed out");
-      if (shutdown_requested_ || wake_error_) co_return kEnd;
+      if (shutdown_requested_ || wake_failed_) co_return kEnd;
     }
-    auto space = decoder_.prepare(decoder_.buffered() == 0 ? kFirstRead : kReadChunk);
+    auto space = in.prepare(in.buffered() == 0 ? kFirstRead : kReadChunk);
     auto [ec, n] = co_await socket_.async_read_some(asio::buffer(space.data(), space.size()),
                                                     kAsTuple);
     if (timed_out_) co_return make_error(Errc::timeout, "connection timed out");
     if (ec) {
       if (ec == asio::error::eof) {
-        auto ended = decoder_.finish();
+        auto ended = in.finish();
         if (!ended.ok()) co_return std::move(ended).error();
       }
       co_return kEnd;
     }
-    decoder_.commit(n);
+    in.commit(n);
   }
 }
 

@@ -4,9 +4,9 @@
 // table for its Session, and queues the reply on the Outbox, whose writer coroutine owns the
 // sending side; a reply's stream (StreamOut, StreamIn) moves through stream_io.h. Both
 // coroutines hold a shared_ptr to the connection and run on its worker's thread; other
-// threads talk to it only through asio::post. Between requests the read loop does not exist:
-// the connection is parked on a plain wait for readability (see park()), so an idle
-// connection holds no coroutine frame of its reader.
+// threads talk to it only through asio::post. Neither exists while the connection is idle:
+// between requests the read loop ends and the connection is parked on a plain wait for
+// readability (see park()), and the writer runs only while frames are queued.
 #pragma once
 
 #include <chrono>
@@ -44,7 +44,7 @@ class Connection : public std::enable_shared_from_this<Connection>, public ChatM
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  // Registers with the worker and spawns the read loop and the writer. Worker thread only.
+  // Registers with the worker and spawns the read loop. Worker thread only.
   static void start(std::shared_ptr<Connection> connection);
 
   // Called by the worker's sweep (server/deadlines.h): closes the connection with `timeout`
@@ -59,7 +59,6 @@ class Connection : public std::enable_shared_from_this<Connection>, public ChatM
   Deadlines& deadlines() noexcept;  // the worker's
   Outbox& outbox() noexcept { return outbox_; }
   std::uint64_t serial() const noexcept { return serial_; }
-  const std::string& peer() const noexcept { return peer_; }
 
   // Queues a complete frame for sending.
   void send(std::string frame) { outbox_.push(std::move(frame)); }
@@ -70,7 +69,7 @@ class Connection : public std::enable_shared_from_this<Connection>, public ChatM
   // For raw byte streams (src/server/stream_io.h): the socket and the bytes already read past
   // the last frame.
   boost::asio::ip::tcp::socket& socket() noexcept { return socket_; }
-  std::span<const char> take_buffered(std::size_t max) noexcept { return decoder_.take_raw(max); }
+  std::span<const char> take_buffered(std::size_t max) { return decoder().take_raw(max); }
   // While a stream runs, the transfer engine times it with its own clock (the idle timeout,
   // paced by --min-stream-rate; transfer/activity_clock.h) and the sweep leaves it alone;
   // frames the Outbox writes meanwhile (chat events) do not keep a trickling stream alive.
@@ -121,6 +120,9 @@ class Connection : public std::enable_shared_from_this<Connection>, public ChatM
   boost::asio::awaitable<Status> send_stream(const ops::StreamOut& stream);
   // Once hello agreed a version: frames may now be as large as the configuration allows.
   void complete_handshake(int version);
+  // The frame decoder, created when bytes arrive; park() frees it when it holds none.
+  protocol::FrameDecoder& decoder();
+  std::size_t max_frame_bytes() const noexcept;
   // A chat member may pin only so much memory: its Outbox queue is bounded by
   // --chat-queue-bytes, and so is its kernel send buffer (which loopback autotuning would
   // otherwise let grow to megabytes). Bulk transfers belong on another connection.
@@ -133,10 +135,9 @@ class Connection : public std::enable_shared_from_this<Connection>, public ChatM
   IoWorker& worker_;
   Services& server_;
   std::uint64_t serial_;
-  std::string peer_;
   ops::Session session_;
   std::optional<WorkerRegistration> registration_;
-  protocol::FrameDecoder decoder_;
+  std::unique_ptr<protocol::FrameDecoder> decoder_;  // only while a request is being read
   TimePoint last_progress_;  // last whole frame in, or the paced clock of a stream
   TimePoint deadline_;
   SocketFrameWriter frame_writer_;  // for outbox_: whole frames to the socket
@@ -146,7 +147,7 @@ class Connection : public std::enable_shared_from_this<Connection>, public ChatM
   int version_ = 0;
   bool waiting_for_request_ = false;  // parked
   bool woken_ = false;                 // the read loop was spawned by a parked wait's end
-  boost::system::error_code wake_error_;  // ... and this is how the wait ended
+  bool wake_failed_ = false;           // ... and the wait ended with an error (or was cancelled)
   bool timed_out_ = false;
   bool shutdown_requested_ = false;
   bool closing_ = false;

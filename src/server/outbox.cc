@@ -5,6 +5,8 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
@@ -27,14 +29,27 @@ asio::awaitable<boost::system::error_code> SocketFrameWriter::write(
   co_return ec;
 }
 
-Outbox::Outbox(asio::any_io_executor executor, FrameWriter& writer, Now now)
-    : writer_(writer), now_(std::move(now)), has_work_(executor), is_drained_(executor) {
-  // A signal is a timer that never fires by itself; cancel() wakes its waiter.
-  has_work_.expires_at(std::chrono::steady_clock::time_point::max());
-  is_drained_.expires_at(std::chrono::steady_clock::time_point::max());
+Outbox::Outbox(FrameWriter& writer, const Now& now) : writer_(writer), now_(now) {}
+
+const Now& Outbox::default_now() {
+  static const Now now = &steady_now;
+  return now;
 }
 
-void Outbox::wake(asio::steady_timer& signal) { signal.cancel(); }
+void Outbox::notify() noexcept {
+  if (writer_ended_) writer_ended_->cancel();
+}
+
+asio::awaitable<void> Outbox::wait_for_writer() {
+  if (!writer_ended_) {
+    // A signal is a timer that never fires by itself; cancel() wakes every waiter.
+    writer_ended_ = std::make_unique<asio::steady_timer>(writer_.executor());
+    writer_ended_->expires_at(asio::steady_timer::time_point::max());
+  }
+  ++waiters_;
+  co_await writer_ended_->async_wait(kAsTuple);
+  if (--waiters_ == 0) writer_ended_.reset();  // an idle connection keeps no timer
+}
 
 void Outbox::pop_written(std::size_t count) {
   for (std::size_t i = 0; i < count; ++i) {
@@ -63,20 +78,25 @@ bool Outbox::push(SharedFrame frame, std::size_t limit) {
   if (limit != 0 && queued_bytes_ + frame->size() > limit) return false;
   queued_bytes_ += frame->size();
   queue_.push_back(std::move(frame));
-  wake(has_work_);
+  start_writer();
   return true;
 }
 
-asio::awaitable<void> Outbox::run() {
+// A frame pushed while a writer runs joins its queue, and a writer that finds the queue empty
+// clears writing_ in the same step (no suspension between the test and the end), so every
+// push either reaches a running writer or starts a new one: none is lost or reordered.
+void Outbox::start_writer() {
+  if (writing_ || exclusive_ || failed_ || queue_empty()) return;
+  auto owner = owner_.lock();
+  if (!owner) return;  // the connection is being destroyed: nobody will read the frames
+  writing_ = true;
+  asio::co_spawn(
+      writer_.executor(), [this, keep = std::move(owner)]() { return write_queued(); }, asio::detached);
+}
+
+asio::awaitable<void> Outbox::write_queued() {
   std::vector<SharedFrame> batch;
-  while (true) {
-    if (queue_empty() || exclusive_) {
-      if (queue_empty()) wake(is_drained_);
-      if (closed_ || failed_) break;
-      has_work_.expires_at(std::chrono::steady_clock::time_point::max());
-      co_await has_work_.async_wait(kAsTuple);
-      continue;
-    }
+  while (!queue_empty() && !exclusive_ && !failed_) {
     std::size_t count = std::min(queue_size(), kMaxFramesPerWrite);
     auto first = queue_.begin() + static_cast<std::ptrdiff_t>(head_);
     batch.assign(first, first + static_cast<std::ptrdiff_t>(count));
@@ -85,48 +105,42 @@ asio::awaitable<void> Outbox::run() {
     if (ec || failed_) {  // failed_: stop() or abandon() came while the write was in flight
       failed_ = true;
       clear_queue();
-      continue;  // wakes drained() waiters on the next turn, then exits
+      break;
     }
     last_write_ = now_();
     pop_written(count);
   }
-  writer_done_ = true;
-  wake(is_drained_);
+  writing_ = false;
+  notify();
 }
 
 asio::awaitable<void> Outbox::drained() {
-  while (!queue_empty() && !failed_ && !writer_done_) {
-    is_drained_.expires_at(std::chrono::steady_clock::time_point::max());
-    co_await is_drained_.async_wait(kAsTuple);
-  }
+  while (writing_) co_await wait_for_writer();
 }
 
+// The test of writing_ and the setting of exclusive_ happen in one step, so no writer can
+// start in between (a push meanwhile only queues).
 asio::awaitable<void> Outbox::acquire_exclusive() {
-  co_await drained();
+  while (writing_) co_await wait_for_writer();
   exclusive_ = true;
 }
 
 void Outbox::release_exclusive() {
   exclusive_ = false;
-  wake(has_work_);
+  start_writer();
 }
 
 void Outbox::abandon() {
   assert(exclusive_);
   failed_ = true;
   clear_queue();
-  wake(has_work_);
 }
 
 void Outbox::stop() {
   failed_ = true;
   clear_queue();
-  wake(has_work_);
 }
 
-void Outbox::close() {
-  closed_ = true;
-  wake(has_work_);
-}
+void Outbox::close() { closed_ = true; }
 
 }  // namespace netdisk::server

@@ -8,7 +8,6 @@
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
@@ -37,31 +36,15 @@ constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t kFrameHeaderBytes = 4;            // the TCP frame's length prefix
 constexpr std::size_t kMaxIncomingMessage = 16 * 1024;  // a chat message is at most 4 KiB
 
-// The WebSocket's FrameWriter: each frame's JSON payload (the bytes after the TCP length
-// prefix, without a copy) as one text message.
-class WebSocketFrameWriter final : public FrameWriter {
- public:
-  explicit WebSocketFrameWriter(WebSocket& socket) : socket_(socket) {}
-  asio::awaitable<boost::system::error_code> write(
-      const std::vector<SharedFrame>& frames) override {
-    for (const auto& frame : frames) {
-      auto [ec, n] = co_await socket_.async_write(
-          asio::buffer(frame->data() + kFrameHeaderBytes, frame->size() - kFrameHeaderBytes),
-          kAsTuple);
-      if (ec) co_return ec;
-    }
-    co_return boost::system::error_code{};
-  }
-
- private:
-  WebSocket& socket_;
-};
-
 // One browser in the chat room. The room and the socket's reader push frames onto its Outbox
 // (server/outbox.h, the same as a TCP connection's): chat events bounded by
-// --chat-queue-bytes, so a tab that stops reading is dropped as a TCP member is. Lives on the
-// session's thread.
-class SocketMember : public ChatMember {
+// --chat-queue-bytes, so a tab that stops reading is dropped as a TCP member is. It is also
+// the Outbox's FrameWriter: each frame's JSON payload (the bytes after the TCP length prefix,
+// without a copy) goes out as one text message. The Outbox's writer runs only while frames
+// are queued, so an idle member holds no coroutine. Lives on the session's thread.
+class SocketMember final : public ChatMember,
+                           public FrameWriter,
+                           public std::enable_shared_from_this<SocketMember> {
  public:
   SocketMember(WebSocket& socket, std::string name, asio::any_io_executor executor,
                std::size_t queue_limit)
@@ -69,10 +52,7 @@ class SocketMember : public ChatMember {
         name_(std::move(name)),
         executor_(executor),
         queue_limit_(queue_limit),
-        writer_(socket),
-        outbox_(executor, writer_),
-        writer_done_(executor) {
-    writer_done_.expires_at(asio::steady_timer::time_point::max());
+        outbox_(*this) {
     // As for a TCP member (Connection::limit_send_buffer): the kernel's send buffer, which
     // loopback autotuning would let grow to megabytes, is bounded like the queue.
     boost::system::error_code ignored;
@@ -80,64 +60,73 @@ class SocketMember : public ChatMember {
         asio::socket_base::send_buffer_size(static_cast<int>(queue_limit_)), ignored);
   }
 
+  // Before the first frame: the Outbox's writer keeps the member alive while it runs.
+  void attach() { outbox_.set_owner(weak_from_this()); }
+
   const std::string& chat_name() const override { return name_; }
   asio::any_io_executor chat_executor() const override { return executor_; }
+  asio::any_io_executor executor() override { return executor_; }
 
   bool chat_deliver(const SharedFrame& frame) override {
     if (stopped_) return true;  // leaving anyway; not a slow reader
     return outbox_.push(frame, queue_limit_);
   }
 
-  // One small frame past the limit, so the member learns why; then the WebSocket closes.
+  // One small frame past the limit, so the member learns why; then the WebSocket closes, so
+  // the connection's reader ends too.
   void chat_dropped(const SharedFrame& frame) override {
     outbox_.push(frame);
     outbox_.close();
+    asio::co_spawn(
+        executor_,
+        [](std::shared_ptr<SocketMember> member) -> asio::awaitable<void> {
+          co_await member->outbox_.drained();
+          member->shut_socket();
+        }(shared_from_this()),
+        asio::detached);
   }
 
   // A reply to the member's own request.
   void push(SharedFrame frame) { outbox_.push(std::move(frame)); }
 
-  void start_writer(std::shared_ptr<SocketMember> self) {
-    writer_running_ = true;
-    asio::co_spawn(
-        executor_,
-        [](std::shared_ptr<SocketMember> member) -> asio::awaitable<void> {
-          co_await member->write_loop();
-        }(std::move(self)),
-        asio::detached);
-  }
-
-  // Stops the writer and waits for it, so the socket it writes to may go away.
+  // Stops the writer and waits for its write in flight, so the socket may go away.
   asio::awaitable<void> stop() {
     stopped_ = true;
     outbox_.stop();
-    if (writer_running_) co_await writer_done_.async_wait(kAsTuple);
+    co_await outbox_.drained();
+  }
+
+  // FrameWriter. A failed write closes the socket (unless stop() asked for the end), so the
+  // connection's reader ends too.
+  asio::awaitable<boost::system::error_code> write(
+      const std::vector<SharedFrame>& frames) override {
+    for (const auto& frame : frames) {
+      auto [ec, n] = co_await socket_.async_write(
+          asio::buffer(frame->data() + kFrameHeaderBytes, frame->size() - kFrameHeaderBytes),
+          kAsTuple);
+      if (ec) {
+        shut_socket();
+        co_return ec;
+      }
+    }
+    co_return boost::system::error_code{};
   }
 
  private:
-  // Runs the Outbox until it is closed (dropped) or stopped, or a write fails; then closes the
-  // socket, unless stop() asked, so the connection's reader ends too.
-  asio::awaitable<void> write_loop() {
-    co_await outbox_.run();
-    if (!stopped_) {
-      stopped_ = true;
-      boost::system::error_code ignored;
-      socket_.next_layer().socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-      socket_.next_layer().socket().close(ignored);
-    }
-    writer_done_.cancel();
-    writer_running_ = false;
+  void shut_socket() {
+    if (stopped_) return;
+    stopped_ = true;
+    boost::system::error_code ignored;
+    socket_.next_layer().socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    socket_.next_layer().socket().close(ignored);
   }
 
   WebSocket& socket_;
   std::string name_;
   asio::any_io_executor executor_;
   std::size_t queue_limit_;
-  WebSocketFrameWriter writer_;
   Outbox outbox_;
-  asio::steady_timer writer_done_;
   bool stopped_ = false;
-  bool writer_running_ = false;
 };
 
 SharedFrame encode(std::string frame) {
@@ -187,7 +176,7 @@ asio::awaitable<void> serve_chat_socket(Exchange& exchange, const Caller& caller
   auto executor = co_await asio::this_coro::executor;
   auto member = std::make_shared<SocketMember>(socket, caller.username, executor,
                                                 exchange.services().server.config.chat_queue_bytes);
-  member->start_writer(member);
+  member->attach();
   auto session = http_session(exchange, ops::Transport::websocket);
   session.assume_user(caller.username);
   session.attach_chat_member(member);

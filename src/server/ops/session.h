@@ -63,7 +63,24 @@ class Session {
     bool target_existed = false;      // a file was at `path` when the upload began
     bool discard_on_failure = false;  // no resume (HTTP PUT): a failed body removes the partial
   };
-  std::optional<PendingUpload>& upload() noexcept { return upload_; }
+  // The pending upload, if any, read like a std::optional. Held by pointer: every idle
+  // connection has a Session, and few have an upload in progress.
+  class UploadSlot {
+   public:
+    explicit operator bool() const noexcept { return upload_ != nullptr; }
+    bool has_value() const noexcept { return upload_ != nullptr; }
+    PendingUpload& operator*() const noexcept { return *upload_; }
+    PendingUpload* operator->() const noexcept { return upload_.get(); }
+    PendingUpload& emplace(PendingUpload upload) {
+      upload_ = std::make_unique<PendingUpload>(std::move(upload));
+      return *upload_;
+    }
+    void reset() noexcept { upload_.reset(); }
+
+   private:
+    std::unique_ptr<PendingUpload> upload_;
+  };
+  UploadSlot& upload() noexcept { return upload_; }
 
   // Chat membership. The transport supplies the member that delivers events to this caller
   // (held weakly: the member usually owns the session); join and leave go through here.
@@ -85,7 +102,7 @@ class Session {
   std::string token_;
   std::optional<TimePoint> token_expires_;
   std::shared_ptr<storage::UserSpace> space_;
-  std::optional<PendingUpload> upload_;
+  UploadSlot upload_;
   std::weak_ptr<ChatMember> chat_member_;
   bool in_chat_ = false;
 };
