@@ -23,6 +23,7 @@
 #include "server/ops/op_table.h"
 #include "server/ops/session.h"
 #include "server/services.h"
+#include "server/transfer/inline_read.h"
 
 namespace netdisk::server::http {
 namespace {
@@ -76,6 +77,24 @@ asio::awaitable<void> send_multipart(Exchange& exchange,
   if (!co_await send_text(exchange, framing.closing)) exchange.close_after();
 }
 
+// A small GET body read from the page cache goes out with its header in one write (Beast
+// gathers both), instead of a header write and a sendfile(2). Only where --send-mode sendfile
+// already reads file pages on the I/O thread. False when it did not apply: send it as usual.
+asio::awaitable<bool> send_small(Exchange& exchange,
+                                 bhttp::response<bhttp::empty_body>& response,
+                                 storage::OpenFile& file, std::uint64_t offset,
+                                 std::uint64_t length) {
+  if (exchange.request().method() != bhttp::verb::get ||
+      exchange.services().server.config.send_mode != SendMode::sendfile) {
+    co_return false;
+  }
+  auto bytes = transfer::read_inline(file, offset, length);
+  if (!bytes) co_return false;
+  StringResponse whole{std::move(response.base()), std::move(*bytes)};
+  co_await exchange.send(std::move(whole));  // Content-Length from the body: `length`
+  co_return true;
+}
+
 }  // namespace
 
 asio::awaitable<void> serve_download(Exchange& exchange, const Caller& caller,
@@ -83,10 +102,15 @@ asio::awaitable<void> serve_download(Exchange& exchange, const Caller& caller,
   // The download op opens the whole file (offset 0); ranges are HTTP's, chosen below.
   auto session = http_session(exchange, ops::Transport::http);
   session.assume_user(caller.username);
+  auto& connection = exchange.connection();
+  if (connection.space_user == caller.username) session.space() = connection.space;
   nlohmann::json body = {{"path", path}};
   ops::OpCall call{exchange.services().server, session, body};
   const auto& op = ops::files_op(ops::FilesRole::read);
   auto opened = co_await ops::dispatch(&op, op.name, call);
+  // With its space open, the op can open the next file of this user on the I/O thread.
+  connection.space_user = caller.username;
+  connection.space = session.space();
   if (!opened && opened.error().code == Errc::is_a_directory) {
     co_await redirect_to_folder(exchange);
     co_return;
@@ -151,6 +175,7 @@ asio::awaitable<void> serve_download(Exchange& exchange, const Caller& caller,
                  fmt::format("bytes {}-{}/{}", part.first, part.last, file.size()));
   }
   response.set(bhttp::field::content_type, kFileType);
+  if (co_await send_small(exchange, response, file, offset, length)) co_return;
   response.content_length(length);
   if (!co_await send_head(exchange, response)) co_return;
   if (!co_await send_file_body(exchange, file, offset, length)) {
