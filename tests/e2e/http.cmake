@@ -33,3 +33,9 @@ add_dependencies(e2e_http_basic_cache_test netdiskd)
 netdisk_test(e2e_http_nodelay_test SOURCES http_nodelay_test.cc LIBS netdisk_http_fixture
   LABELS e2e)
 add_dependencies(e2e_http_nodelay_test netdiskd)
+
+# Small downloads (issue #17): one write per reply and no blocking-pool hop, seen in strace's
+# log of the server's system calls.
+netdisk_test(e2e_small_download_test SOURCES small_download_test.cc LIBS netdisk_http_fixture
+  LABELS e2e)
+add_dependencies(e2e_small_download_test netdiskd)
