@@ -135,7 +135,7 @@ TEST_F(SmallDownload, AKeepAliveHttpClientsNextFileIsOpenedOnTheIoThread) {
 }
 
 TEST_F(SmallDownload, AKeepAliveConnectionNeverServesOneUsersFilesToAnother) {
-  // The connection keeps the last user's storage space for that user's next request only.
+  // Each I/O thread keeps the last user's storage space a moment, for that user only.
   auto alice = logged_in(*server_, "alice");
   auto bob = logged_in(*server_, "bob");
   tcp_upload(alice, "mine.bin", "alice's bytes");

@@ -7,7 +7,6 @@
 #pragma once
 
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <string>
 
@@ -16,10 +15,6 @@
 #include "common/result.h"
 #include "server/deadlines.h"
 #include "server/http/beast_fwd.h"
-
-namespace netdisk::storage {
-class UserSpace;
-}
 
 namespace netdisk::server::transfer {
 class ActivityClock;
@@ -37,10 +32,6 @@ struct ConnectionState {
   std::uint64_t connection_id = 0;   // in the ConnectionRegistry
   Deadlines* deadlines = nullptr;    // the I/O worker's (server/deadlines.h)
   Deadline* deadline = nullptr;      // the connection's: headers, small bodies, replies, idle
-  // The storage space of the last user whose file was downloaded here, kept for the next
-  // request of the same user as a TCP session keeps its own (file_download.cc).
-  std::string space_user;
-  std::shared_ptr<storage::UserSpace> space;
 };
 
 class Exchange {

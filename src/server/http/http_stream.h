@@ -25,12 +25,9 @@ using IoHandler =
 using TeardownHandler = boost::asio::any_completion_handler<void(boost::system::error_code)>;
 
 // The buffers of one write_some: Beast hands over a sequence (a header, then body pieces). The
-// first few non-empty ones go out in one call; write_some may always write less. Beast gives
-// a header as 3 pieces for the start line, one per field and one for the blank line: a file's
-// response has 10-12 fields, so 32 carry the whole header and a small body in one writev
-// (8 split every response into two writes, three with the body's).
+// first few non-empty ones go out in one call; write_some may always write less.
 struct GatherBuffers {
-  std::array<boost::asio::const_buffer, 32> items;
+  std::array<boost::asio::const_buffer, 8> items;
   std::size_t count = 0;
   const boost::asio::const_buffer* begin() const { return items.data(); }
   const boost::asio::const_buffer* end() const { return items.data() + count; }
