@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/e2e/cli_runner.h"
 #include "tests/e2e/http_fixture.h"
 
 namespace netdisk::e2e {
