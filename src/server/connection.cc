@@ -344,7 +344,12 @@ asio::awaitable<Result<std::optional<nlohmann::json>>> Connection::apply_reply(
     co_return std::optional<nlohmann::json>(std::move(finished->fields));
   }
   if (!reply.stream_out) co_return std::optional<nlohmann::json>(std::move(reply.fields));
-  send(protocol::encode_reply(call.id, std::move(reply.fields)));
+  auto frame = protocol::encode_reply(call.id, std::move(reply.fields));
+  auto& out = *reply.stream_out;
+  bool whole =
+      append_small_stream(frame, *out.file, out.offset, out.length, server_.config.send_mode);
+  send(std::move(frame));
+  if (whole) co_return std::optional<nlohmann::json>{};  // the bytes went with the reply
   auto sent = co_await send_stream(*reply.stream_out);
   if (!sent) co_return std::move(sent).error();
   co_return std::optional<nlohmann::json>{};

@@ -8,6 +8,7 @@
 #include "protocol/fields.h"
 #include "server/connection.h"
 #include "server/services.h"
+#include "server/transfer/inline_read.h"
 #include "server/transfer/transfer_engine.h"
 
 namespace netdisk::server {
@@ -72,6 +73,15 @@ asio::awaitable<Status> receive_into_upload(Connection& connection, storage::Upl
   auto early = take_early(connection, length);
   co_return co_await transfer::receive(connection.socket(), early, sink, length, streaming.env(),
                                        transfer::OnSinkError::drain);
+}
+
+bool append_small_stream(std::string& frame, storage::OpenFile& file, std::uint64_t offset,
+                         std::uint64_t length, SendMode mode) {
+  if (mode != SendMode::sendfile) return false;
+  auto bytes = transfer::read_inline(file, offset, length);
+  if (!bytes) return false;
+  frame += *bytes;
+  return true;
 }
 
 asio::awaitable<Status> send_file_range(Connection& connection, storage::OpenFile& file,

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 
 #include <boost/asio/awaitable.hpp>
 #include <nlohmann/json_fwd.hpp>
@@ -43,6 +44,13 @@ boost::asio::awaitable<Status> discard_stream(Connection& connection, std::uint6
 // valid length, or a stream cut short, is size_mismatch (fatal: the next frame cannot be found).
 boost::asio::awaitable<Result<std::optional<std::uint64_t>>> skip_declared_stream(
     Connection& connection, const nlohmann::json& request);
+
+// For a download: appends the whole stream of `file` (`length` bytes from `offset`) to its reply
+// `frame` when it is small and in the page cache (transfer/inline_read.h), so reply and bytes
+// leave in one write and no exclusive send follows. Only with --send-mode sendfile, which
+// already reads file pages on the I/O thread. False, and `frame` untouched, otherwise.
+bool append_small_stream(std::string& frame, storage::OpenFile& file, std::uint64_t offset,
+                         std::uint64_t length, SendMode mode);
 
 // Writes `length` bytes of `file` from `offset` to the socket. Errors are fatal for the
 // connection: size_mismatch when the peer went away or the file shrank under us, timeout when

@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,13 @@ Result<UniqueFd> open_directory_beneath(int dirfd, const std::string& relative);
 // through an O_PATH descriptor first, so FIFOs, sockets and devices are never opened for I/O:
 // they give invalid_path, a directory gives is_a_directory. Otherwise errors as open_beneath().
 Result<UniqueFd> open_regular_beneath(int dirfd, const std::string& relative, int flags);
+
+// open_regular_beneath() resolved from the kernel's dentry cache alone (RESOLVE_CACHED, the
+// same confinement flags): nullopt when the lookup would have to read a folder from the disk
+// (or raced with a rename), so a caller on an I/O thread can try it and fall back to the
+// blocking pool. Errors as open_regular_beneath().
+std::optional<Result<UniqueFd>> open_regular_cached(int dirfd, const std::string& relative,
+                                                    int flags);
 
 // fstatat(2) of the single entry `name` in `dirfd`, not following a symlink. not_found if absent.
 Result<struct ::stat> stat_entry(int dirfd, const std::string& name);

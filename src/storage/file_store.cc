@@ -282,15 +282,34 @@ Status FileStore::copy(std::string_view from, std::string_view to, bool replace)
   return copy_entry(from_dir, pair->from.name, to_dir, pair->to.name, replace, to);
 }
 
+namespace {
+
+// What a download needs besides the descriptor: size, time and version, from one fstat.
+Result<DownloadFile> describe_download(UniqueFd file) {
+  struct ::stat st {};
+  if (::fstat(file.get(), &st) != 0) return error_from_errno(errno, "stat download");
+  return DownloadFile{std::move(file), static_cast<std::uint64_t>(st.st_size), mtime_ns(st),
+                      version_tag(st)};
+}
+
+}  // namespace
+
 Result<DownloadFile> FileStore::open_for_download(std::string_view path) const {
   auto components = split_user_path(path);
   if (!components) return std::move(components).error();
   auto file = open_regular_beneath(root_.get(), join_components(*components), O_RDONLY);
   if (!file) return std::move(file).error();
-  struct ::stat st {};
-  if (::fstat(file->get(), &st) != 0) return error_from_errno(errno, "stat download");
-  return DownloadFile{std::move(*file), static_cast<std::uint64_t>(st.st_size), mtime_ns(st),
-                      version_tag(st)};
+  return describe_download(std::move(*file));
+}
+
+std::optional<Result<DownloadFile>> FileStore::open_for_download_cached(
+    std::string_view path) const {
+  auto components = split_user_path(path);
+  if (!components) return Result<DownloadFile>(std::move(components).error());
+  auto file = open_regular_cached(root_.get(), join_components(*components), O_RDONLY);
+  if (!file) return std::nullopt;
+  if (!*file) return Result<DownloadFile>(std::move(*file).error());
+  return describe_download(std::move(**file));
 }
 
 Result<std::string> FileStore::file_checksum(std::string_view path) const {

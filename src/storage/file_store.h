@@ -86,6 +86,9 @@ class FileStore {
 
   // Opens a file for reading. is_a_directory for a folder.
   Result<DownloadFile> open_for_download(std::string_view path) const;
+  // The same from the kernel's caches alone (open_regular_cached()): nullopt when resolving
+  // the path would have to read the disk.
+  std::optional<Result<DownloadFile>> open_for_download_cached(std::string_view path) const;
 
   // XXH3-128 of the whole file, 32 lowercase hex digits, cached in an xattr (see
   // whole_file_checksum(); the first computation for a file changes its version tag once).

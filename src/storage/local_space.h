@@ -3,7 +3,7 @@
 // give: openat2 confinement (no symlink, nothing outside the folder), temp + fsync + rename,
 // flock'ed partial uploads, checksums stored in an xattr, NameLock + TargetCheck at the step
 // that changes a name. Errc-based errors from below become StorageErrors here. Thread-safe as
-// the interface says; every call blocks on the disk.
+// the interface says; every call blocks on the disk but open_read_cached().
 #pragma once
 
 #include <filesystem>
@@ -40,6 +40,8 @@ class LocalSpace final : public UserSpace {
   StorageStatus rename(std::string_view from, std::string_view to, Replace replace) override;
   StorageStatus copy(std::string_view from, std::string_view to, Replace replace) override;
   StorageResult<std::unique_ptr<OpenFile>> open_read(std::string_view path) const override;
+  std::optional<StorageResult<std::unique_ptr<OpenFile>>> open_read_cached(
+      std::string_view path) const override;
   StorageResult<Checksum> checksum(std::string_view path) override;
   StorageResult<std::unique_ptr<UploadSink>> begin_upload(
       std::string_view path, std::uint64_t size,

@@ -20,7 +20,8 @@
 //  - Versions are opaque strings: equal means "the same content", nothing else may be assumed.
 //  - A name is replaced atomically: a reader sees the whole old or the whole new file, and a
 //    crash at any step leaves one of them. What a call reported as done is durable.
-//  - Every call may block on a disk or a network: the server runs them on its blocking pool.
+//  - Every call may block on a disk or a network: the server runs them on its blocking pool
+//    (except open_read_cached(), which answers only when it need not wait).
 //    A UserSpace is thread-safe; an OpenFile and an UploadSink have one user at a time.
 //  - Errors are StorageErrors (storage/storage_error.h) whose messages name no server path.
 #pragma once
@@ -143,6 +144,15 @@ class UserSpace {
 
   // Opens the current version of a file. is_a_directory for a folder, not_found.
   virtual StorageResult<std::unique_ptr<OpenFile>> open_read(std::string_view path) const = 0;
+
+  // open_read() when the backend can answer without waiting on a disk or a network (a local
+  // path that the kernel resolves from its caches); nullopt when it cannot be sure of that.
+  // The one call here a server may make on an I/O thread: it tries this first and falls back
+  // to open_read() on its blocking pool. By default never sure.
+  virtual std::optional<StorageResult<std::unique_ptr<OpenFile>>> open_read_cached(
+      std::string_view /*path*/) const {
+    return std::nullopt;
+  }
 
   // The whole file's XXH3-128, with the version and size it belongs to. May compute it
   // (reading the whole file) and store it for next time.

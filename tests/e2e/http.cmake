@@ -37,3 +37,9 @@ add_dependencies(e2e_http_nodelay_test netdiskd)
 # Listings written without a DOM (issue #17) against /api/list's DOM, for hostile names.
 netdisk_test(e2e_listing_test SOURCES listing_test.cc LIBS netdisk_http_fixture LABELS e2e)
 add_dependencies(e2e_listing_test netdiskd)
+
+# Small downloads (issue #17): one write per reply and no blocking-pool hop, seen in strace's
+# log of the server's system calls.
+netdisk_test(e2e_small_download_test SOURCES small_download_test.cc LIBS netdisk_http_fixture
+  LABELS e2e)
+add_dependencies(e2e_small_download_test netdiskd)

@@ -7,6 +7,7 @@ netdisk_test(storage_files_test
     ${CMAKE_CURRENT_LIST_DIR}/upload_test.cc
     ${CMAKE_CURRENT_LIST_DIR}/target_check_test.cc
     ${CMAKE_CURRENT_LIST_DIR}/confinement_test.cc
+    ${CMAKE_CURRENT_LIST_DIR}/cached_open_test.cc
   LIBS netdisk_storage
   LABELS unit)
 # Users' folders in the data folder (DataLayout).

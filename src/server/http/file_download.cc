@@ -6,6 +6,7 @@
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/buffers_range.hpp>
 #include <boost/beast/http/write.hpp>
 
 #include "server/http/api_adapter.h"
@@ -23,6 +24,8 @@
 #include "server/ops/op_table.h"
 #include "server/ops/session.h"
 #include "server/services.h"
+#include "server/transfer/inline_read.h"
+#include "storage/user_space.h"
 
 namespace netdisk::server::http {
 namespace {
@@ -35,6 +38,22 @@ std::string_view base_name(std::string_view path) {
   while (!path.empty() && path.back() == '/') path.remove_suffix(1);
   auto slash = path.rfind('/');
   return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+// The response header as it goes on the wire (status line, fields, blank line).
+std::string header_text(const bhttp::response_header<>& header) {
+  bhttp::response<bhttp::empty_body> head{header};
+  bhttp::response_serializer<bhttp::empty_body> serializer(head);
+  std::string text;
+  boost::system::error_code ec;
+  serializer.split(true);
+  serializer.next(ec, [&](boost::system::error_code&, const auto& buffers) {
+    for (auto piece : beast::buffers_range_ref(buffers)) {
+      text.append(static_cast<const char*>(piece.data()), piece.size());
+    }
+    serializer.consume(beast::buffer_bytes(buffers));
+  });
+  return text;
 }
 
 // Writes the response header. False when there is nothing more to send: a HEAD request, or
@@ -76,6 +95,60 @@ asio::awaitable<void> send_multipart(Exchange& exchange,
   if (!co_await send_text(exchange, framing.closing)) exchange.close_after();
 }
 
+// The storage space of the last user whose file this I/O thread served, kept for five seconds so
+// that the next request of that user (the same keep-alive client, or another connection of
+// it) has a space open and the download op can open the file right here, without a hop to the
+// blocking pool; a TCP session keeps its own for its whole life. Only ever handed to requests
+// of that same authenticated user; the five seconds bound how long a folder removed meanwhile
+// keeps being looked up through the old handle. Touched on this thread only.
+struct RecentSpace {
+  std::string user;
+  std::shared_ptr<storage::UserSpace> space;
+  TimePoint until{};
+};
+thread_local RecentSpace recent;
+constexpr auto kKeepSpaceFor = std::chrono::seconds(5);
+
+std::shared_ptr<storage::UserSpace> recent_space(const std::string& user, TimePoint now) {
+  if (recent.user != user || now >= recent.until) return nullptr;
+  return recent.space;
+}
+
+void keep_space(const std::string& user, const std::shared_ptr<storage::UserSpace>& space,
+                TimePoint now) {
+  if (!space) return;
+  if (recent.user != user || recent.space != space) {
+    recent.user = user;
+    recent.space = space;
+    recent.until = now + kKeepSpaceFor;
+  }
+}
+
+// A small GET body read from the page cache goes out with its header in one write, instead of
+// a header write (Beast splits a header of more than 8 fields in two) and a sendfile(2). Only
+// where --send-mode sendfile already reads file pages on the I/O thread. False when it did not
+// apply: send it as usual.
+asio::awaitable<bool> send_small(Exchange& exchange,
+                                 bhttp::response<bhttp::empty_body>& response,
+                                 storage::OpenFile& file, std::uint64_t offset,
+                                 std::uint64_t length) {
+  if (exchange.request().method() != bhttp::verb::get ||
+      exchange.services().server.config.send_mode != SendMode::sendfile) {
+    co_return false;
+  }
+  auto bytes = transfer::read_inline(file, offset, length);
+  if (!bytes) co_return false;
+  exchange.prepare(response.base());
+  response.content_length(length);
+  std::string wire = header_text(response.base());
+  wire += *bytes;
+  exchange.deadline().arm_after(exchange.services().server.config.http_body_timeout);
+  auto [ec, n] = co_await asio::async_write(exchange.stream(), asio::buffer(wire), kAsTuple);
+  exchange.mark_responded();
+  if (ec) exchange.close_after();
+  co_return true;
+}
+
 }  // namespace
 
 asio::awaitable<void> serve_download(Exchange& exchange, const Caller& caller,
@@ -83,10 +156,13 @@ asio::awaitable<void> serve_download(Exchange& exchange, const Caller& caller,
   // The download op opens the whole file (offset 0); ranges are HTTP's, chosen below.
   auto session = http_session(exchange, ops::Transport::http);
   session.assume_user(caller.username);
+  auto& server = exchange.services().server;
+  session.space() = recent_space(caller.username, server.now());
   nlohmann::json body = {{"path", path}};
-  ops::OpCall call{exchange.services().server, session, body};
+  ops::OpCall call{server, session, body};
   const auto& op = ops::files_op(ops::FilesRole::read);
   auto opened = co_await ops::dispatch(&op, op.name, call);
+  keep_space(caller.username, session.space(), server.now());
   if (!opened && opened.error().code == Errc::is_a_directory) {
     co_await redirect_to_folder(exchange);
     co_return;
@@ -151,6 +227,7 @@ asio::awaitable<void> serve_download(Exchange& exchange, const Caller& caller,
                  fmt::format("bytes {}-{}/{}", part.first, part.last, file.size()));
   }
   response.set(bhttp::field::content_type, kFileType);
+  if (co_await send_small(exchange, response, file, offset, length)) co_return;
   response.content_length(length);
   if (!co_await send_head(exchange, response)) co_return;
   if (!co_await send_file_body(exchange, file, offset, length)) {
