@@ -13,7 +13,7 @@ nlohmann::json entry_json(const storage::DirEntry& entry) {
 }
 
 Result<ListPage> list_page(const storage::UserSpace& space, std::string_view dir,
-                           std::string_view after) {
+                           std::string_view after, bool versions) {
   // One entry more than a page tells whether another page follows.
   auto entries = space.list(dir, after, kListPage + 1);
   if (!entries) return wire_error(entries.error());
@@ -21,7 +21,10 @@ Result<ListPage> list_page(const storage::UserSpace& space, std::string_view dir
   page.more = entries->size() > kListPage;
   if (page.more) entries->resize(kListPage);
   page.entries = nlohmann::json::array();
-  for (const auto& entry : *entries) page.entries.push_back(entry_json(entry));
+  for (const auto& entry : *entries) {
+    page.entries.push_back(entry_json(entry));
+    if (versions && !entry.is_directory) page.entries.back()["version"] = entry.version;
+  }
   return page;
 }
 

@@ -25,8 +25,9 @@ struct ListPage {
   bool more = false;       // another page follows; ask again with after = the last name
 };
 
-// The entries of `dir` after the name `after` (empty: from the start), sorted by name.
+// The entries of `dir` after the name `after` (empty: from the start), sorted by name; with
+// `versions`, each file's entry also has its "version" (the storage version tag).
 Result<ListPage> list_page(const storage::UserSpace& space, std::string_view dir,
-                           std::string_view after);
+                           std::string_view after, bool versions = false);
 
 }  // namespace netdisk::server
