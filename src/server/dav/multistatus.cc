@@ -44,7 +44,7 @@ void append_element(std::string& out, const PropName& name, std::string_view val
     out += "<X:";
     out += name.local;
     out += " xmlns:X=\"";
-    out += xml_escape(name.ns);
+    out += xml_escape(name.ns, true);
     out += '"';
   }
   if (value.empty()) {
@@ -68,7 +68,7 @@ void append_propstat(std::string& out, std::string_view props, std::string_view 
 
 }  // namespace
 
-std::string xml_escape(std::string_view text) {
+std::string xml_escape(std::string_view text, bool attribute) {
   std::string out;
   out.reserve(text.size());
   for (char c : text) {
@@ -76,8 +76,8 @@ std::string xml_escape(std::string_view text) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
+      // Quotes stay as they are in text: an ETag reads "v1" there, as RFC 4918 shows it.
+      case '"': out += attribute ? "&quot;" : "\""; break;
       default: out += c;
     }
   }

@@ -37,7 +37,7 @@ std::string status_response(std::string_view href, std::string_view status);
 // <D:error><D:NAME/></D:error>: a precondition's body (RFC 4918, section 16).
 std::string error_body(std::string_view condition);
 
-// Escapes &, <, >, " and ' for XML text and attribute values.
-std::string xml_escape(std::string_view text);
+// Escapes &, < and > for XML text; with `attribute`, " too (for a value in double quotes).
+std::string xml_escape(std::string_view text, bool attribute = false);
 
 }  // namespace netdisk::server::dav
