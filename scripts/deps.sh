@@ -14,6 +14,7 @@ build_packages=(
   python3 procps curl wget openssl
   mount e2fsprogs strace util-linux
   rclone python3-openpyxl
+  litmus cadaver davfs2
 )
 browser_packages=(chromium)
 # Node.js and npm come from Debian only when the machine has none: a Node.js from elsewhere

@@ -25,9 +25,12 @@ Result<ListPage> list_page(const storage::UserSpace& space, std::string_view dir
   return page;
 }
 
-nlohmann::json list_fields(const ListPage& page) {
+nlohmann::json list_fields(const ListPage& page, bool versions) {
   auto entries = nlohmann::json::array();
-  for (const auto& entry : page.entries) entries.push_back(entry_json(entry));
+  for (const auto& entry : page.entries) {
+    entries.push_back(entry_json(entry));
+    if (versions && !entry.is_directory) entries.back()["version"] = entry.version;
+  }
   return {{"entries", std::move(entries)}, {"more", page.more}};
 }
 

@@ -31,8 +31,9 @@ struct ListPage {
 Result<ListPage> list_page(const storage::UserSpace& space, std::string_view dir,
                            std::string_view after);
 
-// The page's reply fields as a DOM: {"entries": [entry_json()...], "more"}.
-nlohmann::json list_fields(const ListPage& page);
+// The page's reply fields as a DOM: {"entries": [entry_json()...], "more"}; with `versions`,
+// each file's entry also has its "version" (the storage version tag, for WebDAV's getetag).
+nlohmann::json list_fields(const ListPage& page, bool versions = false);
 // The same fields as JSON object members ("\"entries\":[...],\"more\":false"), written
 // without a DOM (server/listing_json.h): for protocol::encoded_fields().
 std::string list_fields_text(const ListPage& page);

@@ -12,6 +12,7 @@ struct DirEntry {
   bool is_directory = false;
   std::uint64_t size = 0;  // 0 for folders
   std::int64_t mtime_ns = 0;
+  std::string version{};  // a file's version tag, as OpenFile::version() gives it; "" for folders
 };
 
 }  // namespace netdisk::storage

@@ -28,7 +28,8 @@ Error not_servable(std::string_view path) {
 DirEntry entry_from_stat(std::string name, const struct ::stat& st) {
   bool is_directory = S_ISDIR(st.st_mode);
   return DirEntry{std::move(name), is_directory,
-                  is_directory ? 0 : static_cast<std::uint64_t>(st.st_size), mtime_ns(st)};
+                  is_directory ? 0 : static_cast<std::uint64_t>(st.st_size), mtime_ns(st),
+                  is_directory ? std::string() : version_tag(st)};
 }
 
 bool same_inode(int a, int b) {

@@ -11,7 +11,7 @@ namespace {
 DirEntry entry_of(std::string name, const MemoryNode& node) {
   return DirEntry{std::move(name), node.is_directory,
                   node.is_directory ? 0 : static_cast<std::uint64_t>(node.content->size()),
-                  node.mtime_ns};
+                  node.mtime_ns, node.is_directory ? std::string() : node.version};
 }
 
 // Drops the idle partials of uploads into `dir` or below; false (nothing dropped) if a live

@@ -63,11 +63,16 @@ TEST_F(OpTable, TheWebSocketReachesOnlyTheChatOps) {
 }
 
 TEST_F(OpTable, HttpReachesFileAndAccountOpsButNotTheHandshakeOrChat) {
-  for (auto name : {"whoami", "list", "mkdir", "rename", "remove", "upload", "download"}) {
+  // stat, copy and move are WebDAV's (PROPFIND, COPY, MOVE); copy and move are not on TCP yet.
+  for (auto name : {"whoami", "list", "mkdir", "rename", "remove", "upload", "download", "stat",
+                    "copy", "move"}) {
     EXPECT_EQ(refusal(name, Transport::http, true), kAdmitted) << name;
   }
-  for (auto name : {"hello", "ping", "chat.send", "stat"}) {
+  for (auto name : {"hello", "ping", "chat.send"}) {
     EXPECT_EQ(refusal(name, Transport::http, true), Errc::unknown_op) << name;
+  }
+  for (auto name : {"copy", "move"}) {
+    EXPECT_EQ(refusal(name, Transport::tcp, true), Errc::unknown_op) << name;
   }
 }
 
@@ -88,6 +93,11 @@ TEST_F(OpTable, ApiRoutesAndFilesMethodsNameTheirOps) {
   EXPECT_EQ(files_op(FilesRole::read).name, "download");
   EXPECT_EQ(files_op(FilesRole::write).name, "upload");
   EXPECT_EQ(files_op(FilesRole::write_data).name, "upload.data");
+  EXPECT_EQ(files_op(FilesRole::stat).name, "stat");
+  EXPECT_EQ(files_op(FilesRole::list).name, "list");
+  EXPECT_EQ(files_op(FilesRole::make_folder).name, "mkdir");
+  EXPECT_EQ(files_op(FilesRole::copy).name, "copy");
+  EXPECT_EQ(files_op(FilesRole::move).name, "move");
   EXPECT_EQ(files_op(FilesRole::remove).name, "remove");
 }
 

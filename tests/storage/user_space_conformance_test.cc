@@ -124,6 +124,21 @@ TYPED_TEST(UserSpaceConformance, MakeDirectoryWithAndWithoutParents) {
   EXPECT_EQ(root->name, "");
 }
 
+// WebDAV's getetag comes from the listing: it must be the version a read of the file reports.
+TYPED_TEST(UserSpaceConformance, ListAndStatGiveAFilesVersionAndNoneForAFolder) {
+  auto& s = this->space();
+  ASSERT_TRUE(put(s, "f", "content").ok());
+  ASSERT_TRUE(s.make_directory("d", false).ok());
+  auto opened = s.open_read("f");
+  ASSERT_TRUE(opened.ok());
+  auto entries = s.list("", "", 10);
+  ASSERT_TRUE(entries.ok());
+  ASSERT_EQ(entries->size(), 2U);
+  EXPECT_EQ((*entries)[0].version, "");  // "d"
+  EXPECT_EQ((*entries)[1].version, (*opened)->version());
+  EXPECT_EQ(s.stat("f")->version, (*opened)->version());
+}
+
 TYPED_TEST(UserSpaceConformance, ListPagesInByteOrder) {
   auto& s = this->space();
   for (const char* name : {"b", "a", "C", "\xc3\xa9", "a0"}) ASSERT_TRUE(put(s, name, name).ok());

@@ -37,9 +37,16 @@ asio::awaitable<void> serve_delete(Exchange& exchange, const Caller& caller,
   session.assume_user(caller.username);
   nlohmann::json body = {{"path", path}};
   ops::OpCall call{exchange.services().server, session, body};
-  call.target_check = delete_check(read_preconditions(exchange.request()), folder_url);
+  auto conditions = read_preconditions(exchange.request());
+  call.target_check = delete_check(conditions, folder_url);
   const auto& op = ops::files_op(ops::FilesRole::remove);
   auto removed = co_await ops::dispatch(&op, op.name, call);
+  if (!removed && removed.error().code == Errc::not_empty && !conditions.any()) {
+    // WebDAV's DELETE of a collection removes everything in it (RFC 4918, 9.6.1).
+    nlohmann::json tree = {{"path", path}, {"recursive", true}};
+    ops::OpCall tree_call{exchange.services().server, session, tree};
+    removed = co_await ops::dispatch(&op, op.name, tree_call);
+  }
   if (!removed && removed.error().code == Errc::not_a_directory && folder_url) {
     co_return co_await refuse_file_as_folder(exchange);
   }

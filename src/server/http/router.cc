@@ -10,6 +10,7 @@
 #include "server/http/auth.h"
 #include "server/http/chat_socket.h"
 #include "server/http/cookies.h"
+#include "server/http/dav/dav_files.h"
 #include "server/http/exchange.h"
 #include "server/http/file_delete.h"
 #include "server/http/file_download.h"
@@ -24,8 +25,6 @@ namespace {
 
 namespace asio = boost::asio;
 using Verb = bhttp::verb;
-
-constexpr std::string_view kFilesAllow = "GET, HEAD, PUT, DELETE, OPTIONS";
 
 Verb verb_of(ops::ApiRoute::Method method) {
   return method == ops::ApiRoute::Method::post ? Verb::post : Verb::get;
@@ -90,16 +89,14 @@ asio::awaitable<void> route_api(Exchange& exchange, std::string_view name) {
 }
 
 // A trailing slash names a folder: GET and HEAD list it, DELETE removes it only if it is one.
+// WebDAV's methods (PROPFIND, MKCOL, COPY, MOVE) go to dav/dav_files.h.
 asio::awaitable<void> route_files(Exchange& exchange, std::string_view encoded) {
   auto method = exchange.request().method();
-  if (method == Verb::options) {
-    StringResponse response{bhttp::status::no_content, 11};
-    response.set(bhttp::field::allow, kFilesAllow);
-    co_return co_await exchange.send(std::move(response));
-  }
+  if (method == Verb::options) co_return co_await dav::serve_options(exchange);
+  bool dav_method = dav::is_dav_method(method);
   if (method != Verb::get && method != Verb::head && method != Verb::put &&
-      method != Verb::delete_) {
-    co_return co_await method_not_allowed(exchange, kFilesAllow);
+      method != Verb::delete_ && !dav_method) {
+    co_return co_await method_not_allowed(exchange, dav::kFilesAllow);
   }
   auto path = percent_decode(encoded);
   if (!path) co_return co_await exchange.send_error(path.error());
@@ -109,6 +106,7 @@ asio::awaitable<void> route_files(Exchange& exchange, std::string_view encoded) 
   if (folder_url && method != Verb::put && !path->empty()) path->pop_back();
   // Confinement is the storage backend's: "..", absolute paths, symlinks and the like are refused there.
   if (method == Verb::put) co_return co_await serve_upload(exchange, *caller, *path);
+  if (dav_method) co_return co_await dav::serve_dav(exchange, *caller, *path, folder_url);
   if (method == Verb::delete_) {
     co_return co_await serve_delete(exchange, *caller, *path, folder_url);
   }

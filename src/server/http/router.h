@@ -1,10 +1,10 @@
 // The URL space of netdiskd's HTTP side (docs/HTTP.md):
 //   GET /, /app.js, /style.css    the web page (embedded)
 //   /api/<name>                   the JSON API, one table entry per name
-//   /files/<path>                 the caller's files: GET, HEAD, PUT, DELETE, OPTIONS; other
-//                                 methods (WebDAV's PROPFIND, MKCOL, ...) get 405 with Allow,
-//                                 so WebDAV can later live on the same paths. /files/ and
-//                                 /files/<folder>/ list a folder; /files redirects to /files/
+//   /files/<path>                 the caller's files: GET, HEAD, PUT, DELETE, OPTIONS, and
+//                                 WebDAV's PROPFIND, MKCOL, COPY, MOVE (http/dav/); other
+//                                 methods get 405 with Allow. /files/ and /files/<folder>/
+//                                 list a folder; /files redirects to /files/
 //   /ws/chat                      the chat room over a WebSocket
 // route() authenticates, checks CSRF and hands the exchange to one handler, which sends the
 // response. Connection thread.

@@ -19,18 +19,22 @@ boost::asio::awaitable<OpResult> list(OpCall& call) {
   if (!path) co_return std::move(path).error();
   auto after = protocol::optional_string_field(call.body, "after");
   if (!after) co_return std::move(after).error();
+  auto versions = protocol::optional_bool_field(call.body, "versions", false);
+  if (!versions) co_return std::move(versions).error();
   std::string dir(path->value_or(""));
   std::string start(after->value_or(""));
   // TCP and the WebSocket only pass the fields to protocol::encode_reply, so they get them as
   // text written without a DOM (protocol/encoded_fields.h); any other transport (HTTP /api
-  // edits and dumps them itself) gets the DOM.
+  // edits and dumps them itself), and a request for versions (WebDAV's), gets the DOM.
   auto transport = call.session.transport();
-  bool as_text = transport == Transport::tcp || transport == Transport::websocket;
+  bool with_versions = *versions;
+  bool as_text =
+      !with_versions && (transport == Transport::tcp || transport == Transport::websocket);
   co_return co_await with_space(
-      call, [&dir, &start, as_text](storage::UserSpace& space) -> OpResult {
+      call, [&dir, &start, as_text, with_versions](storage::UserSpace& space) -> OpResult {
         auto page = list_page(space, dir, start);
         if (!page) return std::move(page).error();
-        if (!as_text) return reply_with(list_fields(*page));
+        if (!as_text) return reply_with(list_fields(*page, with_versions));
         return reply_with(protocol::encoded_fields(list_fields_text(*page)));
       });
 }
@@ -70,10 +74,17 @@ boost::asio::awaitable<OpResult> make_directory(OpCall& call) {
 boost::asio::awaitable<OpResult> remove(OpCall& call) {
   auto path = protocol::string_field(call.body, "path");
   if (!path) co_return std::move(path).error();
+  auto recursive = protocol::optional_bool_field(call.body, "recursive", false);
+  if (!recursive) co_return std::move(recursive).error();
   std::string target(*path);
+  bool tree = *recursive;
   storage::TargetCheck check = call.target_check.value_or(storage::TargetCheck{});
-  co_return co_await with_space(call, [&target, &check](storage::UserSpace& space) -> OpResult {
-    auto removed = space.remove(target, check);
+  co_return co_await with_space(call, [&target, &check, tree](storage::UserSpace& space) -> OpResult {
+    // A tree removal has no single step to check a precondition at: refuse the combination.
+    if (tree && check) {
+      return make_error(Errc::bad_request, "a recursive remove takes no precondition");
+    }
+    auto removed = tree ? space.remove_tree(target) : space.remove(target, check);
     if (!removed.ok()) return wire_error(removed.error());
     return reply_with(json::object());
   });

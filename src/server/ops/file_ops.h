@@ -7,10 +7,12 @@
 
 namespace netdisk::server::ops {
 
+// With "versions": true each file entry also carries its "version" (WebDAV's getetag).
 boost::asio::awaitable<OpResult> list(OpCall& call);
 boost::asio::awaitable<OpResult> stat(OpCall& call);
 boost::asio::awaitable<OpResult> make_directory(OpCall& call);
-// Honours OpCall::target_check (HTTP DELETE's preconditions).
+// Honours OpCall::target_check (HTTP DELETE's preconditions). With "recursive": true a folder
+// goes with everything under it (storage::UserSpace::remove_tree; no precondition then).
 boost::asio::awaitable<OpResult> remove(OpCall& call);
 boost::asio::awaitable<OpResult> rename(OpCall& call);
 boost::asio::awaitable<OpResult> checksum(OpCall& call);

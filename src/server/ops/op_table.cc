@@ -13,6 +13,7 @@
 #include "server/ops/file_ops.h"
 #include "server/ops/session.h"
 #include "server/ops/transfer_ops.h"
+#include "server/ops/tree_ops.h"
 
 namespace netdisk::server::ops {
 namespace {
@@ -39,14 +40,18 @@ const std::array kOps = {
            {"logout", Method::post, 200, Input::none, true, Cookie::clear}},
     OpInfo{"whoami", &whoami, true, false, kTcp | kHttp, {"me", Method::get}},
     OpInfo{"list", &list, true, false, kTcp | kHttp,
-           {"list", Method::get, 200, Input::query, false, Cookie::none, true, {"path", "after"}}},
-    OpInfo{"stat", &stat, true, false, kTcp, {}},
+           {"list", Method::get, 200, Input::query, false, Cookie::none, true, {"path", "after"}},
+           FilesRole::list},
+    OpInfo{"stat", &stat, true, false, kTcp | kHttp, {}, FilesRole::stat},
     OpInfo{"mkdir", &make_directory, true, false, kTcp | kHttp,
-           {"mkdir", Method::post, 201, Input::json}},
+           {"mkdir", Method::post, 201, Input::json}, FilesRole::make_folder},
     OpInfo{"remove", &remove, true, false, kTcp | kHttp, {}, FilesRole::remove},
     OpInfo{"rename", &rename, true, false, kTcp | kHttp,
            {"rename", Method::post, 200, Input::json}},
     OpInfo{"checksum", &checksum, true, false, kTcp, {}},
+    // WebDAV's COPY and MOVE (/files/, docs/HTTP.md); not on the TCP protocol yet.
+    OpInfo{"copy", &copy_tree, true, false, kHttp, {}, FilesRole::copy},
+    OpInfo{"move", &move_tree, true, false, kHttp, {}, FilesRole::move},
     OpInfo{"upload", &upload, true, false, kTcp | kHttp, {}, FilesRole::write},
     OpInfo{"upload.data", &upload_data, true, true, kTcp | kHttp, {}, FilesRole::write_data},
     OpInfo{"download", &download, true, false, kTcp | kHttp, {}, FilesRole::read},

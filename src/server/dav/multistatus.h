@@ -1,0 +1,43 @@
+// The 207 Multi-Status body of a PROPFIND (RFC 4918, sections 9.1 and 14.16), written one
+// <D:response> at a time so a big folder streams: open, then one append_response() per
+// resource, then close. Knows the live properties NetDisk serves (live_props()); any other
+// name asked for is answered 404 in its own propstat. Pure functions; any thread.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "server/dav/propfind_body.h"
+
+namespace netdisk::server::dav {
+
+// What PROPFIND says about one file or folder; every text is ready to print (not escaped).
+struct Resource {
+  std::string href;           // percent-encoded absolute path ("/files/a%20b/")
+  bool collection = false;
+  std::uint64_t size = 0;      // files only
+  std::string last_modified;  // RFC 1123 date
+  std::string created;        // RFC 3339 date-time
+  std::string etag;           // the quoted strong ETag GET gives; files only
+  std::string display_name;
+  std::string content_type;   // files only
+};
+
+std::string multistatus_open();
+std::string multistatus_close();
+
+// Appends the <D:response> for `resource` as `request` asks.
+void append_response(std::string& out, const Resource& resource, const PropfindRequest& request);
+
+// A 207 body with one <D:response> whose status line is `status` ("HTTP/1.1 424 ..."): for a
+// COPY or MOVE failing on a member, and for refusals that want a body.
+std::string status_response(std::string_view href, std::string_view status);
+
+// <D:error><D:NAME/></D:error>: a precondition's body (RFC 4918, section 16).
+std::string error_body(std::string_view condition);
+
+// Escapes &, < and > for XML text; with `attribute`, " too (for a value in double quotes).
+std::string xml_escape(std::string_view text, bool attribute = false);
+
+}  // namespace netdisk::server::dav

@@ -1,0 +1,96 @@
+#include "server/ops/tree_ops.h"
+
+#include "protocol/fields.h"
+#include "server/ops/storage_access.h"
+#include "server/storage_errors.h"
+
+namespace netdisk::server::ops {
+namespace {
+
+using json = nlohmann::json;
+using storage::StorageErrc;
+using storage::UserSpace;
+
+struct TreeRequest {
+  std::string from;
+  std::string to;
+  bool overwrite = false;
+  bool shallow = false;
+};
+
+Result<TreeRequest> read_request(const json& body) {
+  auto from = protocol::string_field(body, "from");
+  if (!from) return std::move(from).error();
+  auto to = protocol::string_field(body, "to");
+  if (!to) return std::move(to).error();
+  auto overwrite = protocol::optional_bool_field(body, "overwrite", false);
+  if (!overwrite) return std::move(overwrite).error();
+  auto shallow = protocol::optional_bool_field(body, "shallow", false);
+  if (!shallow) return std::move(shallow).error();
+  return TreeRequest{std::string(*from), std::string(*to), *overwrite, *shallow};
+}
+
+// A folder copied or moved into itself (or onto itself) would never end, or lose the source.
+bool inside(std::string_view path, std::string_view folder) {
+  if (path == folder) return true;
+  return path.size() > folder.size() && path.starts_with(folder) && path[folder.size()] == '/';
+}
+
+// Makes room at the target: exists when something is there and overwrite is off; otherwise
+// removes it (a whole tree when either side is a folder; a file over a file is left for the
+// atomic replace). Returns whether something was there.
+storage::StorageResult<bool> clear_target(UserSpace& space, const TreeRequest& request) {
+  auto source = space.stat(request.from);
+  if (!source) return std::move(source).error();
+  if (inside(request.to, request.from) || inside(request.from, request.to)) {
+    return storage::storage_error(StorageErrc::bad_name,
+                                  "a folder cannot be copied or moved into itself");
+  }
+  auto state = space.target_state(request.to);
+  if (!state) return std::move(state).error();
+  if (!state->exists) return false;
+  if (!request.overwrite) {
+    return storage::storage_error(StorageErrc::exists, "the destination already exists");
+  }
+  if (state->is_directory || source->is_directory) {
+    if (auto removed = space.remove_tree(request.to); !removed) return std::move(removed).error();
+  }
+  return true;
+}
+
+storage::StorageStatus copy_shallow(UserSpace& space, const TreeRequest& request) {
+  auto source = space.stat(request.from);
+  if (!source) return std::move(source).error();
+  if (!source->is_directory) return space.copy(request.from, request.to, UserSpace::Replace::yes);
+  return space.make_directory(request.to, false);
+}
+
+template <typename Act>
+boost::asio::awaitable<OpResult> run_tree_op(OpCall& call, Act act) {
+  auto request = read_request(call.body);
+  if (!request) co_return std::move(request).error();
+  TreeRequest req = std::move(*request);
+  co_return co_await with_space(call, [&req, act](UserSpace& space) -> OpResult {
+    auto replaced = clear_target(space, req);
+    if (!replaced) return wire_error(replaced.error());
+    if (auto done = act(space, req); !done) return wire_error(done.error());
+    return reply_with({{"replaced", *replaced}});
+  });
+}
+
+}  // namespace
+
+boost::asio::awaitable<OpResult> copy_tree(OpCall& call) {
+  return run_tree_op(call, [](UserSpace& space, const TreeRequest& req) {
+    if (req.shallow) return copy_shallow(space, req);
+    return space.copy(req.from, req.to, UserSpace::Replace::yes);
+  });
+}
+
+boost::asio::awaitable<OpResult> move_tree(OpCall& call) {
+  return run_tree_op(call, [](UserSpace& space, const TreeRequest& req) {
+    return space.rename(req.from, req.to, UserSpace::Replace::yes);
+  });
+}
+
+}  // namespace netdisk::server::ops
