@@ -33,3 +33,7 @@ add_dependencies(e2e_http_basic_cache_test netdiskd)
 netdisk_test(e2e_http_nodelay_test SOURCES http_nodelay_test.cc LIBS netdisk_http_fixture
   LABELS e2e)
 add_dependencies(e2e_http_nodelay_test netdiskd)
+
+# davfs2 mounting /files/ as a folder (issue #18): FUSE, Debian's davfs2, the real server.
+netdisk_test(e2e_dav_davfs2_test SOURCES dav_davfs2_test.cc LIBS netdisk_http_fixture LABELS e2e)
+add_dependencies(e2e_dav_davfs2_test netdiskd)
