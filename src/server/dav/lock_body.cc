@@ -1,5 +1,6 @@
 #include "server/dav/lock_body.h"
 
+#include "common/markup_escape.h"
 #include "server/dav/xml_tree.h"
 
 namespace netdisk::server::dav {
@@ -23,8 +24,8 @@ std::string activelock_xml(const ActiveLock& lock, const HrefOf& href_of, TimePo
   out += "</D:depth>";
   out += lock.owner;
   out += "<D:timeout>Second-" + std::to_string(lock.remaining(now).count()) + "</D:timeout>";
-  out += "<D:locktoken><D:href>" + xml_text(lock.token) + "</D:href></D:locktoken>";
-  out += "<D:lockroot><D:href>" + xml_text(href_of(lock.root)) + "</D:href></D:lockroot>";
+  out += "<D:locktoken><D:href>" + markup_escape(lock.token) + "</D:href></D:locktoken>";
+  out += "<D:lockroot><D:href>" + markup_escape(href_of(lock.root)) + "</D:href></D:lockroot>";
   out += "</D:activelock>";
   return out;
 }

@@ -2,6 +2,8 @@
 
 #include <expat.h>
 
+#include "common/markup_escape.h"
+
 #include <climits>
 #include <memory>
 #include <tuple>
@@ -86,15 +88,15 @@ void write_open_tag(std::string& out, const XmlElement& element) {
   out += '<';
   if (dav) out += "D:";
   out += element.local;
-  if (!dav) out += " xmlns=\"" + xml_text(element.ns) + '"';
+  if (!dav) out += " xmlns=\"" + markup_escape(element.ns) + '"';
   for (const auto& [name, value] : element.attributes) {
-    out += ' ' + name + "=\"" + xml_text(value) + '"';
+    out += ' ' + name + "=\"" + markup_escape(value) + '"';
   }
 }
 
 void write_element(std::string& out, const XmlElement& element) {
   if (element.is_text()) {
-    out += xml_text(element.text);
+    out += markup_escape(element.text);
     return;
   }
   write_open_tag(out, element);
@@ -158,33 +160,6 @@ Result<XmlElement> parse_xml_tree(std::string_view body, const XmlLimits& limits
 std::string serialize_xml(const XmlElement& element) {
   std::string out;
   write_element(out, element);
-  return out;
-}
-
-std::string xml_text(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        out += c;
-    }
-  }
   return out;
 }
 

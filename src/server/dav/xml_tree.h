@@ -52,7 +52,4 @@ Result<XmlElement> parse_xml_tree(std::string_view body, const XmlLimits& limits
 // "D:" prefix (the response's root declares xmlns:D="DAV:"), others carry their own xmlns.
 std::string serialize_xml(const XmlElement& element);
 
-// Escapes &, <, >, " and ' for XML text and attribute values.
-std::string xml_text(std::string_view text);
-
 }  // namespace netdisk::server::dav
