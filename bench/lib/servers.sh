@@ -3,6 +3,7 @@
 # shared/anchors-bench/lib/servers.sh (same configs), with higher fixed ports and more
 # connections allowed for the 10,000-idle-connection item.
 NGINX_PORT_SF=18080 NGINX_PORT_NOSF=18081 VSFTPD_PORT=12121 IPERF_PORT=15201 REDIS_PORT=16390
+APACHE_PORT=18090
 
 PIDS=()
 # cg_attach NAME PID...: a cpuacct cgroup (v1) holding the server and everything it forks, so
@@ -133,4 +134,46 @@ start_redis() {  # sets RD_PID; no persistence, loopback only
   redis-server --bind 127.0.0.1 --port $REDIS_PORT --save '' --appendonly no --maxclients 10100 \
     --dir "$SCRATCH" --logfile "$SCRATCH/redis.log" & RD_PID=$!; PIDS+=("$RD_PID")
   wait_port $REDIS_PORT
+}
+
+start_apache_dav() {  # sets AP_PID, AP_CG, AP_DAV (its WebDAV folder); Apache 2.4 mod_dav_fs at
+  # /dav/ with Basic authentication from an htpasswd file (htpasswd's default hash), as Debian's
+  # documentation sets it up. Apache will not serve as root: its folder belongs to www-data.
+  local ap="$SCRATCH/apache" mods=/usr/lib/apache2/modules m
+  mkdir -p "$ap/root/dav"
+  port_free $APACHE_PORT || exit 1
+  htpasswd -bc "$ap/htpasswd" "$ND_USER" "$ND_PASSWORD" 2>/dev/null
+  {
+    echo "ServerRoot $ap"
+    echo "ServerName 127.0.0.1"
+    echo "Listen 127.0.0.1:$APACHE_PORT"
+    echo "PidFile $ap/httpd.pid"
+    echo "ErrorLog $ap/error.log"
+    echo "LogLevel warn"
+    echo "User www-data"
+    echo "Group www-data"
+    for m in mpm_event authz_core authn_core authn_file auth_basic authz_user mime dav dav_fs; do
+      echo "LoadModule ${m}_module $mods/mod_$m.so"
+    done
+    cat <<CONF
+TypesConfig /etc/mime.types
+KeepAlive On
+MaxKeepAliveRequests 0
+KeepAliveTimeout 300
+DocumentRoot $ap/root
+DavLockDB $ap/DavLock
+<Directory $ap/root/dav>
+  Dav On
+  AuthType Basic
+  AuthName "dav"
+  AuthUserFile $ap/htpasswd
+  Require valid-user
+</Directory>
+CONF
+  } > "$ap/httpd.conf"
+  chown -R www-data:www-data "$ap"
+  apache2 -f "$ap/httpd.conf" -DFOREGROUND & AP_PID=$!; PIDS+=("$AP_PID")
+  wait_port $APACHE_PORT
+  AP_CG=$(cg_attach apache "$AP_PID" $(pgrep -P "$AP_PID"))
+  AP_DAV="$ap/root/dav"
 }

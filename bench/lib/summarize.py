@@ -97,7 +97,8 @@ USER_SIDE = [  # (label, anchor labels, anchor name)
     ("netdisk get to file", NGINX_TO_FILE, "curl from better nginx"),
     ("curl -o file from /files", NGINX_TO_FILE, "curl from better nginx"),
     ("netdisk put", ("vsftpd STOR",), "curl -T vsftpd"),
-    ("curl -T to /files", ("vsftpd STOR",), "curl -T vsftpd")]
+    ("curl -T to /files", ("vsftpd STOR",), "curl -T vsftpd"),
+    ("curl -o file from Apache mod_dav", (), ""), ("curl -T to Apache mod_dav", (), "")]
 
 def user_side():
     rows = []
@@ -165,6 +166,20 @@ def chat():
                      ratio(med(label, "msgs_per_s"), med(peer, "msgs_per_s")) if peer != label else "–"])
     print("### 4. Chat fan-out (1 sender; wN = N messages in flight)\n")
     table(["item", "p50 ms", "p99 ms", "msgs/s (to all)", "deliveries/s", "server CPU s", "msgs/s ÷ redis"], rows)
+
+def dav():
+    rows = []
+    for n in (1000, 10000):
+        for label, anchor in ((f"netdisk PROPFIND {n} c8", f"apache PROPFIND {n} c8"), (f"apache PROPFIND {n} c8", None)):
+            if label not in RUNS and label not in NOTES:
+                continue
+            rows.append([label, cell(label, "ops_per_s"), cell(label, "p50_ms"), cell(label, "p99_ms"),
+                         cell(label, "ops_per_server_cpu_s"),
+                         ratio(med(label, "ops_per_s"), med(anchor, "ops_per_s")) if anchor else "–"])
+    if not rows:
+        return
+    print("### 6. WebDAV: PROPFIND with Depth 1 of a folder of N files (8 connections)\n")
+    table(["item", "PROPFINDs/s", "p50 ms", "p99 ms", "PROPFINDs per server CPU-s", "÷ Apache mod_dav"], rows)
 
 def levels():
     out = []
@@ -245,6 +260,16 @@ def request_targets(t):
         t.value(f"chat, one message in flight ({l.split()[2]} receivers), p99", med(l, "p99_ms"), "ms", "≤ 20 ms",
                 lambda x: x <= 20)
 
+def dav_targets(t):
+    """Issue #18's: big folders listed, and bytes moved, through WebDAV against Apache mod_dav."""
+    for n in (1000, 10000):
+        t.ratio(f"WebDAV PROPFIND Depth 1 of {n:,} entries/s ÷ Apache mod_dav",
+                med(f"netdisk PROPFIND {n} c8", "ops_per_s"), med(f"apache PROPFIND {n} c8", "ops_per_s"), 2.0)
+    t.ratio("1 GiB WebDAV PUT, `curl -T` to /files ÷ to Apache mod_dav",
+            med("curl -T to /files", "MBps"), med("curl -T to Apache mod_dav", "MBps"), 1.2)
+    t.ratio("1 GiB WebDAV GET, `curl -o` from /files ÷ from Apache mod_dav",
+            med("curl -o file from /files", "MBps"), med("curl -o file from Apache mod_dav", "MBps"), 1.2)
+
 def cliff_targets(t):
     by_mode = defaultdict(list)
     for mode, level, label in levels():
@@ -265,6 +290,7 @@ def targets():
     transfer_targets(t)
     request_targets(t)
     cliff_targets(t)
+    dav_targets(t)
     table(["target", "measured", "goal", "result"], t.rows)
 
 def plot_data():
@@ -284,12 +310,12 @@ def main():
         return plot_data()
     if only != "results":
         if only is None:
-            print("### Targets (issue #17: ratios to the peers in the same run, medians)\n")
+            print("### Targets (issues #17 and #18: ratios to the peers in the same run, medians)\n")
         targets()
     if only == "targets":
         return
     print("All figures: median [min–max] of the measured runs; 1 MB = 10^6 B.\n")
-    for section in (bulk, user_side, small, idle, chat, concurrency):
+    for section in (bulk, user_side, small, idle, chat, concurrency, dav):
         section()
     if NOTES:
         print("Notes:\n")

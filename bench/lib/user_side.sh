@@ -22,6 +22,12 @@ user_side_round() {  # user_side_round IS_WARMUP: one run of every item (a warm-
     done
     rm -f "$SCRATCH/dl.bin"
   fi
+  if [[ -n "${AP_PID:-}" ]]; then  # WebDAV's GET anchor (issue #18): Apache mod_dav, Basic
+    peer "${one[@]}" --label "curl -o file from Apache mod_dav" --bytes "$BIG_BYTES" --server-pid "$AP_PID" \
+      ${AP_CG:+--server-cgroup "$AP_CG"} --before "rm -f '$SCRATCH/dl.bin'" --check "$SAME_BYTES '$SCRATCH/dl.bin'" \
+      -- curl -sSf -u "$ND_USER:$ND_PASSWORD" -o "$SCRATCH/dl.bin" "http://127.0.0.1:$APACHE_PORT/dav/big.bin"
+    rm -f "$SCRATCH/dl.bin"
+  fi
   peer "${nd[@]}" --label "netdisk get to file" --before "rm -rf '$dl' && mkdir '$dl'" \
     --check "$SAME_BYTES '$dl/big.bin'" -- "${cli[@]}" get --quiet big.bin "$dl/"
   peer "${nd[@]}" --label "curl -o file from /files" --before "rm -f '$dl/curl.bin'" \
@@ -32,6 +38,12 @@ user_side_round() {  # user_side_round IS_WARMUP: one run of every item (a warm-
       --before "rm -f '$SCRATCH/www/up/big.up'" --check "$SAME_BYTES '$SCRATCH/www/up/big.up'" \
       -- curl -sS -T "$SCRATCH/www/big.bin" "$FTPURL/up/big.up"
     rm -f "$SCRATCH/www/up/big.up"
+  fi
+  if [[ -n "${AP_PID:-}" ]]; then  # WebDAV's PUT anchor (issue #18): a new name each run, as /files gets
+    peer "${one[@]}" --label "curl -T to Apache mod_dav" --bytes "$BIG_BYTES" --server-pid "$AP_PID" \
+      ${AP_CG:+--server-cgroup "$AP_CG"} --before "rm -f '$AP_DAV/up.bin'" --check "$SAME_BYTES '$AP_DAV/up.bin'" \
+      -- curl -sSf -u "$ND_USER:$ND_PASSWORD" -T "$SCRATCH/www/big.bin" "http://127.0.0.1:$APACHE_PORT/dav/up.bin"
+    rm -f "$AP_DAV/up.bin"
   fi
   peer "${nd[@]}" --label "netdisk put" --before "rm -f '$home/put.bin'" \
     --check "$SAME_BYTES '$home/put.bin'" -- "${cli[@]}" put --quiet "$SCRATCH/www/big.bin" put.bin

@@ -4,3 +4,7 @@ foreach(_name dav dav_clients dav_confinement)
   netdisk_test(e2e_${_name}_test SOURCES ${_name}_test.cc LIBS netdisk_http_fixture LABELS e2e)
   add_dependencies(e2e_${_name}_test netdiskd)
 endforeach()
+
+# davfs2 mounting /files/ as a folder: FUSE, Debian's davfs2, the real server.
+netdisk_test(e2e_dav_davfs2_test SOURCES dav_davfs2_test.cc LIBS netdisk_http_fixture LABELS e2e)
+add_dependencies(e2e_dav_davfs2_test netdiskd)

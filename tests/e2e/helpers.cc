@@ -96,7 +96,10 @@ protocol::Reply upload(client::WireConnection& connection, const std::string& pa
 Downloaded download(client::WireConnection& connection, const std::string& path,
                     nlohmann::json extra) {
   extra["path"] = path;
-  auto reply = connection.call("download", extra);
+  // A resumed download's reply waits for the server to checksum the prefix the client holds
+  // (5 GiB in FilesOverFourGibibytes...): seconds on a quiet machine, far more when the suite
+  // loads both cores, so the reply gets a generous bound rather than call()'s 10 s.
+  auto reply = connection.wait_reply(connection.send("download", extra), std::chrono::minutes(3));
   Downloaded out{reply, {}};
   if (reply.ok) {
     out.bytes = connection.receive_raw(reply.body["stream"].get<std::uint64_t>(),

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "common/markup_escape.h"
 #include "server/http/preconditions.h"
 #include "server/http/url.h"
 
@@ -27,41 +28,15 @@ std::string row(const storage::DirEntry& entry) {
   std::string href = percent_encode_path(entry.name) + suffix;
   std::string size = entry.is_directory ? "-" : std::to_string(entry.size);
   return fmt::format("<tr><td><a href=\"{}\">{}</a></td><td>{}</td><td>{}</td></tr>\n",
-                     html_escape(href), html_escape(entry.name + suffix), size,
+                     markup_escape(href), markup_escape(entry.name + suffix), size,
                      listing_time(entry.mtime_ns));
 }
 
 }  // namespace
 
-std::string html_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
-}
 
 std::string listing_html(std::string_view url_path, const std::vector<storage::DirEntry>& entries) {
-  std::string title = html_escape("Index of " + std::string(url_path));
+  std::string title = markup_escape("Index of " + std::string(url_path));
   std::string page = fmt::format(
       "<!DOCTYPE html>\n<html>\n<head><meta charset=\"utf-8\"><title>{0}</title></head>\n"
       "<body>\n<h1>{0}</h1>\n<table>\n"

@@ -17,7 +17,4 @@ namespace netdisk::server::http {
 // `entries` are listed in the given order, after a "../" link unless `url_path` is "/files/".
 std::string listing_html(std::string_view url_path, const std::vector<storage::DirEntry>& entries);
 
-// `text` with &, <, >, " and ' replaced by character references.
-std::string html_escape(std::string_view text);
-
 }  // namespace netdisk::server::http
