@@ -12,12 +12,13 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
-all_harnesses=(fuzz_frame_decoder fuzz_control_message fuzz_path fuzz_workbook_reader)
+all_harnesses=(fuzz_frame_decoder fuzz_control_message fuzz_path fuzz_workbook_reader fuzz_dav_request)
 declare -A max_len=(
   [fuzz_frame_decoder]=16384     # a few frames and their read sizes
   [fuzz_control_message]=16384   # one payload; JSON features need no more
   [fuzz_path]=9000               # over kMaxPathBytes (4096) so the limit itself is reached
   [fuzz_workbook_reader]=65536   # a small users.xlsx; deflate can still inflate to the cap
+  [fuzz_dav_request]=16384       # an If header or a WebDAV body; the tree caps bite before
 )
 
 seconds=60

@@ -98,6 +98,19 @@ TEST(XmlTree, NamesAreSplitIntoNamespaceAndLocalName) {
   EXPECT_TRUE(tree->first_element()->is("urn:z", "a"));
 }
 
+TEST(XmlTree, SerialisingKeepsWhiteSpaceAParserWouldNormalise) {
+  auto tree = parse_xml_tree("<a xmlns='urn:a' b='x&#9;y&#10;z&#13;'>p&#13;q\nr</a>");
+  ASSERT_TRUE(tree.ok());
+  ASSERT_EQ(tree->attributes.size(), 1u);
+  EXPECT_EQ(tree->attributes[0].second, "x\ty\nz\r");
+  EXPECT_EQ(tree->inner_text(), "p\rq\nr");
+  auto again = parse_xml_tree(serialize_xml(*tree));
+  ASSERT_TRUE(again.ok()) << serialize_xml(*tree);
+  EXPECT_EQ(again->attributes[0].second, "x\ty\nz\r");
+  EXPECT_EQ(again->inner_text(), "p\rq\nr");
+  EXPECT_EQ(serialize_xml(*again), serialize_xml(*tree));
+}
+
 TEST(LockDiscovery, ShowsEveryLockWithItsTokenRootOwnerAndRemainingTime) {
   test::ManualClock clock;
   LockTable table(clock.now_function());

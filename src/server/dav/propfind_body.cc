@@ -7,11 +7,11 @@
 namespace netdisk::server::dav {
 namespace {
 
-constexpr char kSeparator = ' ';  // between namespace URI and local name; no URI holds one
+constexpr char kSeparator = ' ';  // between namespace URI and local name; no local name holds one
 
 PropName split_name(const XML_Char* name) {
   std::string_view text(name);
-  auto cut = text.find(kSeparator);
+  auto cut = text.rfind(kSeparator);  // the last: a local name has no space, a URI may
   if (cut == std::string_view::npos) return {"", std::string(text)};
   return {std::string(text.substr(0, cut)), std::string(text.substr(cut + 1))};
 }

@@ -11,10 +11,10 @@
 namespace netdisk::server::dav {
 namespace {
 
-constexpr char kSeparator = ' ';  // between namespace URI and local name; no URI holds one
+constexpr char kSeparator = ' ';  // between namespace URI and local name; no local name holds one
 
 std::pair<std::string, std::string> split_name(std::string_view name) {
-  auto cut = name.find(kSeparator);
+  auto cut = name.rfind(kSeparator);  // the last: a local name has no space, a URI may
   if (cut == std::string_view::npos) return {"", std::string(name)};
   return {std::string(name.substr(0, cut)), std::string(name.substr(cut + 1))};
 }
@@ -83,20 +83,39 @@ struct FreeParser {
   void operator()(XML_Parser parser) const { XML_ParserFree(parser); }
 };
 
+// markup_escape, plus the white space a parser would otherwise normalise on the way back in:
+// CR in text (XML turns CR LF and lone CR into LF), and tab, LF and CR in attribute values
+// (which become spaces), so an echoed fragment means exactly what the client sent.
+std::string escaped(std::string_view text, bool attribute) {
+  std::string out;
+  for (char c : markup_escape(text)) {
+    if (c == '\r') {
+      out += "&#13;";
+    } else if (attribute && c == '\n') {
+      out += "&#10;";
+    } else if (attribute && c == '\t') {
+      out += "&#9;";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 void write_open_tag(std::string& out, const XmlElement& element) {
   bool dav = element.ns == "DAV:";
   out += '<';
   if (dav) out += "D:";
   out += element.local;
-  if (!dav) out += " xmlns=\"" + markup_escape(element.ns) + '"';
+  if (!dav) out += " xmlns=\"" + escaped(element.ns, true) + '"';
   for (const auto& [name, value] : element.attributes) {
-    out += ' ' + name + "=\"" + markup_escape(value) + '"';
+    out += ' ' + name + "=\"" + escaped(value, true) + '"';
   }
 }
 
 void write_element(std::string& out, const XmlElement& element) {
   if (element.is_text()) {
-    out += markup_escape(element.text);
+    out += escaped(element.text, false);
     return;
   }
   write_open_tag(out, element);
