@@ -1,7 +1,7 @@
 // End-to-end tests of WebDAV on /files/ (docs/HTTP.md, "WebDAV") against the real netdiskd:
-// litmus's basic, copymove and http suites with zero failures, and the statuses and bodies of
-// OPTIONS, PROPFIND (live properties, percent-encoded hrefs, a folder of thousands of entries
-// streamed), MKCOL, DELETE of a tree, COPY and MOVE, with curl as the client.
+// litmus's basic, copymove, locks and http suites with zero failures, and the statuses and
+// bodies of OPTIONS, PROPFIND (live properties, percent-encoded hrefs, a folder of thousands
+// of entries streamed), MKCOL, DELETE of a tree, COPY and MOVE, with curl as the client.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -53,11 +53,11 @@ std::string failures_in(const std::string& report) {
   return failed;
 }
 
-TEST_F(DavTest, LitmusBasicCopymoveAndHttpSuitesPassWithoutAFailure) {
+TEST_F(DavTest, LitmusBasicCopymoveLocksAndHttpSuitesPassWithoutAFailure) {
   // litmus writes debug.log and child.log into its working folder: the test's own.
   auto run = run_program("/bin/sh",
                          {"-c", "cd \"$WORK\" && exec /usr/bin/litmus \"$URL\" alice password1"},
-                         {{"TESTS", "basic copymove http"},
+                         {{"TESTS", "basic copymove locks http"},
                           {"HOME", work_.string()},
                           {"WORK", work_.string()},
                           {"URL", url("/files/")}},
@@ -65,19 +65,20 @@ TEST_F(DavTest, LitmusBasicCopymoveAndHttpSuitesPassWithoutAFailure) {
   std::string report = run.out + run.err;
   EXPECT_EQ(run.exit_code, 0) << report;
   EXPECT_EQ(failures_in(report), "") << report;
-  for (const char* suite : {"basic", "copymove", "http"}) {
+  for (const char* suite : {"basic", "copymove", "locks", "http"}) {
     EXPECT_NE(report.find(std::string("summary for `") + suite + "'"), std::string::npos)
         << suite << "\n" << report;
   }
 }
 
-TEST_F(DavTest, OptionsAdvertisesClassOneAndEveryMethod) {
+TEST_F(DavTest, OptionsAdvertisesClassTwoAndEveryMethod) {
   auto got = curl("-X OPTIONS " + url("/files/x"));
   EXPECT_EQ(got.status, 200);
-  EXPECT_EQ(got.header("DAV"), "1");
+  EXPECT_EQ(got.header("DAV"), "1, 2");
   EXPECT_EQ(got.header("MS-Author-Via"), "DAV");
-  EXPECT_EQ(got.header("Allow"), "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, MKCOL, COPY, MOVE");
-  auto lock = curl(as_alice() + "-X LOCK " + url("/files/x"));
+  EXPECT_EQ(got.header("Allow"),
+            "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, MKCOL, COPY, MOVE, LOCK, UNLOCK");
+  auto lock = curl(as_alice() + "-X PROPPATCH " + url("/files/x"));
   EXPECT_EQ(lock.status, 405);
   EXPECT_EQ(lock.header("Allow"), got.header("Allow"));
 }
