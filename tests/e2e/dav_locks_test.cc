@@ -151,5 +151,13 @@ TEST_F(DavLocksTest, ExpiredLockNoLongerBlocks) {
   EXPECT_NE(found.body.find("<D:lockdiscovery/>"), std::string::npos) << found.body;
 }
 
+TEST_F(DavLocksTest, LockOfAnUnmappedUrlCreatesAnEmptyLockedFile) {
+  auto locked = lock("alice", "/files/new.txt", "-H 'Depth: 0' ");
+  ASSERT_EQ(locked.status, 201) << locked.body;
+  EXPECT_EQ(read_file(home("alice") / "new.txt"), "");
+  EXPECT_EQ(put("alice", "/files/new.txt", "x").status, 423);
+  EXPECT_EQ(lock("alice", "/files/none/new.txt").status, 409);  // no parent folder
+}
+
 }  // namespace
 }  // namespace netdisk::e2e

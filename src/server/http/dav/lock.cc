@@ -79,13 +79,13 @@ asio::awaitable<Status> create_empty(Exchange& exchange, const Caller& caller,
   auto& server = exchange.services().server;
   auto session = http_session(exchange, ops::Transport::http);
   session.assume_user(caller.username);
-  nlohmann::json announce = {{"path", path}, {"size", 0}};
+  nlohmann::json announce = {{"path", path}, {"size", std::uint64_t{0}}};
   ops::OpCall call{server, session, announce};
   call.target_check = storage::require_absent();
   const auto& upload_op = ops::files_op(ops::FilesRole::write);
   auto begun = co_await ops::dispatch(&upload_op, upload_op.name, call);
   if (!begun) co_return std::move(begun).error();
-  nlohmann::json data = {{"stream", 0}};
+  nlohmann::json data = {{"stream", std::uint64_t{0}}};
   ops::OpCall data_call{server, session, data};
   const auto& data_op = ops::files_op(ops::FilesRole::write_data);
   auto streaming = co_await ops::dispatch(&data_op, data_op.name, data_call);
