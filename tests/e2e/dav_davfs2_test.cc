@@ -53,11 +53,10 @@ class Davfs2 : public HttpTest {
     write_file(config_ / "secrets", url("/files/") + " alice password1\n");
     fs::permissions(config_ / "secrets", fs::perms::owner_read | fs::perms::owner_write);
     // buf_size 64 (KiB): davfs2 1.7's default of 16 makes every readdir fail with EINVAL on
-    // Linux 6.16 and later (alisarctl/davfs2 issue 22), whatever the server. use_locks 0 until
-    // NetDisk's /files/ speaks WebDAV class 2 (LOCK), when davfs2's default (on) applies.
+    // Linux 6.16 and later (alisarctl/davfs2 issue 22), whatever the server. use_locks is left
+    // at davfs2's default (on): /files/ speaks WebDAV class 2.
     write_file(config_ / "davfs2.conf", "cache_dir " + (config_ / "cache").string() + "\nsecrets " +
-                                            (config_ / "secrets").string() +
-                                            "\nbuf_size 64\nuse_locks 0\n");
+                                            (config_ / "secrets").string() + "\nbuf_size 64\n");
   }
 
   void TearDown() override {

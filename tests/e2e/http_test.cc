@@ -280,7 +280,8 @@ TEST_F(HttpTest, PathsStayInsideTheUsersFolder) {
 
 // WebDAV's class 1 methods are served (dav_test.cc); the others are 405 with Allow.
 TEST_F(HttpTest, UnsupportedMethodsAre405WithAllow) {
-  constexpr const char* kAllow = "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, MKCOL, COPY, MOVE";
+  constexpr const char* kAllow =
+      "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, MKCOL, COPY, MOVE, LOCK, UNLOCK";
   auto proppatch = curl("-u alice:password1 -X PROPPATCH " + url("/files/"));
   EXPECT_EQ(proppatch.status, 405);
   EXPECT_EQ(proppatch.header("Allow"), kAllow);

@@ -56,19 +56,25 @@ Result<LockRequest> parse_lock_body(std::string_view body) {
 std::string lockdiscovery_xml(std::span<const ActiveLock> locks, const HrefOf& href_of,
                               TimePoint now) {
   if (locks.empty()) return "<D:lockdiscovery/>";
-  std::string out = "<D:lockdiscovery>";
+  return "<D:lockdiscovery>" + activelocks_xml(locks, href_of, now) + "</D:lockdiscovery>";
+}
+
+std::string activelocks_xml(std::span<const ActiveLock> locks, const HrefOf& href_of,
+                            TimePoint now) {
+  std::string out;
   for (const auto& lock : locks) out += activelock_xml(lock, href_of, now);
-  out += "</D:lockdiscovery>";
   return out;
 }
 
 std::string supportedlock_xml() {
-  return "<D:supportedlock>"
-         "<D:lockentry><D:lockscope><D:exclusive/></D:lockscope>"
+  return "<D:supportedlock>" + lockentries_xml() + "</D:supportedlock>";
+}
+
+std::string lockentries_xml() {
+  return "<D:lockentry><D:lockscope><D:exclusive/></D:lockscope>"
          "<D:locktype><D:write/></D:locktype></D:lockentry>"
          "<D:lockentry><D:lockscope><D:shared/></D:lockscope>"
-         "<D:locktype><D:write/></D:locktype></D:lockentry>"
-         "</D:supportedlock>";
+         "<D:locktype><D:write/></D:locktype></D:lockentry>";
 }
 
 std::string lock_response_body(const ActiveLock& lock, const HrefOf& href_of, TimePoint now) {

@@ -29,6 +29,11 @@ std::string lockdiscovery_xml(std::span<const ActiveLock> locks, const HrefOf& h
 // <D:supportedlock>: exclusive and shared write locks.
 std::string supportedlock_xml();
 
+// The contents of the two elements above (PROPFIND writes the elements itself).
+std::string activelocks_xml(std::span<const ActiveLock> locks, const HrefOf& href_of,
+                            TimePoint now);
+std::string lockentries_xml();
+
 // The whole body of a successful LOCK (new or refreshed): the lock's discovery in a D:prop.
 std::string lock_response_body(const ActiveLock& lock, const HrefOf& href_of, TimePoint now);
 

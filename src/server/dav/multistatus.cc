@@ -3,6 +3,8 @@
 #include <array>
 #include <vector>
 
+#include "server/dav/lock_body.h"
+
 namespace netdisk::server::dav {
 namespace {
 
@@ -10,9 +12,9 @@ constexpr std::string_view kXmlHead = "<?xml version=\"1.0\" encoding=\"utf-8\"?
 
 // The live properties, in allprop's order. quota-available-bytes and quota-used-bytes are not
 // among them: the server keeps no quota figures, so they are 404 as RFC 4331 allows.
-constexpr std::array<std::string_view, 7> kLive = {
-    "resourcetype", "displayname", "creationdate", "getlastmodified",
-    "getcontentlength", "getcontenttype", "getetag"};
+constexpr std::array<std::string_view, 9> kLive = {
+    "resourcetype",     "displayname",    "creationdate",  "getlastmodified", "getcontentlength",
+    "getcontenttype",   "getetag",        "lockdiscovery", "supportedlock"};
 
 bool file_only(std::string_view name) {
   return name == "getcontentlength" || name == "getcontenttype" || name == "getetag";
@@ -33,6 +35,8 @@ std::string live_value(const Resource& resource, std::string_view name) {
   if (name == "getlastmodified") return xml_escape(resource.last_modified);
   if (name == "getcontentlength") return std::to_string(resource.size);
   if (name == "getcontenttype") return xml_escape(resource.content_type);
+  if (name == "lockdiscovery") return resource.active_locks;  // XML already
+  if (name == "supportedlock") return lockentries_xml();
   return xml_escape(resource.etag);  // getetag
 }
 

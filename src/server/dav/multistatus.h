@@ -1,6 +1,7 @@
 // The 207 Multi-Status body of a PROPFIND (RFC 4918, sections 9.1 and 14.16), written one
 // <D:response> at a time so a big folder streams: open, then one append_response() per
-// resource, then close. Knows the live properties NetDisk serves (live_props()); any other
+// resource, then close. Knows the live properties NetDisk serves (kLive, with RFC 4918's
+// lockdiscovery and supportedlock); any other
 // name asked for is answered 404 in its own propstat. Pure functions; any thread.
 #pragma once
 
@@ -22,6 +23,7 @@ struct Resource {
   std::string etag;           // the quoted strong ETag GET gives; files only
   std::string display_name;
   std::string content_type;   // files only
+  std::string active_locks;   // the <D:activelock> elements of the locks covering it, as XML
 };
 
 std::string multistatus_open();

@@ -1,6 +1,7 @@
 #include "server/http/file_delete.h"
 
 #include "server/http/api_adapter.h"
+#include "server/http/dav/write_gate.h"
 #include "server/http/auth.h"
 #include "server/http/exchange.h"
 #include "server/http/folder_listing.h"
@@ -33,6 +34,8 @@ storage::TargetCheck delete_check(const Preconditions& conditions, bool folder_u
 
 asio::awaitable<void> serve_delete(Exchange& exchange, const Caller& caller,
                                    const std::string& path, bool folder_url) {
+  std::vector<dav::WriteTarget> targets{{path, true}};  // named: GCC 12 and braced lists
+  if (!co_await dav::pass_write_gate(exchange, caller, path, std::move(targets))) co_return;
   auto session = http_session(exchange, ops::Transport::http);
   session.assume_user(caller.username);
   nlohmann::json body = {{"path", path}};
@@ -51,6 +54,7 @@ asio::awaitable<void> serve_delete(Exchange& exchange, const Caller& caller,
     co_return co_await refuse_file_as_folder(exchange);
   }
   if (!removed) co_return co_await exchange.send_error(removed.error());
+  exchange.services().locks.forget_tree(caller.username, path);
   StringResponse response{bhttp::status::no_content, 11};
   co_await exchange.send(std::move(response));
 }

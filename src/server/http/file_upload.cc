@@ -13,6 +13,7 @@
 
 #include "server/http/api_adapter.h"
 #include "server/http/auth.h"
+#include "server/http/dav/write_gate.h"
 #include "server/http/exchange.h"
 #include "server/http/http_services.h"
 #include "server/http/preconditions.h"
@@ -77,6 +78,8 @@ asio::awaitable<void> serve_upload(Exchange& exchange, const Caller& caller,
     co_return;
   }
   std::uint64_t size = *header_parser.content_length();
+  std::vector<dav::WriteTarget> targets{{path, false}};  // named: GCC 12 and braced lists
+  if (!co_await dav::pass_write_gate(exchange, caller, path, std::move(targets))) co_return;
   auto conditions = read_preconditions(exchange.request());
   // The upload op checks these before any body byte is read, and again where it commits.
   auto check = conditions.any() ? precondition_check(conditions) : storage::TargetCheck{};

@@ -64,6 +64,22 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, IoWorkers& workers,
   }
 }
 
+// Drops expired WebDAV locks once a second, as the deadline sweep checks timeouts, so an
+// abandoned lock costs nothing once it has lapsed (a lock lasts whole seconds). Logs what it
+// dropped; an empty table costs one look at its size.
+asio::awaitable<void> sweep_locks(http::HttpServices& context) {
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  while (!context.connections.stopping()) {
+    timer.expires_after(std::chrono::seconds(1));
+    auto [ec] = co_await timer.async_wait(kAsTuple);
+    if (ec) break;
+    if (context.locks.size() == 0) continue;
+    if (auto dropped = context.locks.sweep(); dropped > 0) {
+      spdlog::info("http: {} expired WebDAV lock(s) dropped", dropped);
+    }
+  }
+}
+
 // Binds and listens; throws std::runtime_error naming `scheme` when the address is taken.
 std::uint16_t listen_on(tcp::acceptor& acceptor, const Endpoint& where, std::string_view scheme) {
   tcp::endpoint endpoint(asio::ip::make_address(where.host), where.port);
@@ -95,7 +111,7 @@ void write_port_file(const std::string& path, std::uint16_t port) {
 struct HttpServer::State {
   State(Services& server, IoWorkers& io_workers)
       : workers(io_workers),
-        context{server, {}},
+        context{server, {}, server::dav::LockTable([&server] { return server.now(); })},
         acceptor(io_workers.at(0).context),
         tls_acceptor(io_workers.at(0).context) {}
 
@@ -109,7 +125,10 @@ struct HttpServer::State {
 };
 
 HttpServer::HttpServer(Services& server, IoWorkers& workers)
-    : state_(std::make_unique<State>(server, workers)) {}
+    : state_(std::make_unique<State>(server, workers)) {
+  // One sweep for both listeners: the lock table is theirs together.
+  asio::co_spawn(workers.at(0).context, sweep_locks(state_->context), asio::detached);
+}
 
 HttpServer::~HttpServer() = default;
 

@@ -1,7 +1,9 @@
-// HttpServices: what every HTTP connection shares: the server's services and the registry of live
-// connections. Owned by HttpServer, which outlives every connection.
+// HttpServices: what every HTTP connection shares: the server's services, the registry of live
+// connections and the WebDAV locks of /files/ (in memory: a restart drops them). Owned by
+// HttpServer, which outlives every connection.
 #pragma once
 
+#include "server/dav/lock_table.h"
 #include "server/http/connection_registry.h"
 
 namespace netdisk::server {
@@ -13,6 +15,7 @@ namespace netdisk::server::http {
 struct HttpServices {
   Services& server;
   ConnectionRegistry connections;
+  server::dav::LockTable locks;  // at Services::now; HttpServer sweeps it
 };
 
 }  // namespace netdisk::server::http

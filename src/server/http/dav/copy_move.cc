@@ -7,6 +7,8 @@
 #include "server/http/auth.h"
 #include "server/http/dav/dav_headers.h"
 #include "server/http/dav/dav_op.h"
+#include "server/http/dav/write_gate.h"
+#include "server/http/http_services.h"
 #include "server/http/exchange.h"
 #include "server/http/responses.h"
 
@@ -67,6 +69,10 @@ asio::awaitable<void> serve_copy_move(Exchange& exchange, const Caller& caller,
   if (!plan) {
     co_return co_await send_refusal(exchange, status, make_error(Errc::bad_request, why));
   }
+  // Locks do not follow a copy: COPY writes the destination only, MOVE both names.
+  std::vector<WriteTarget> targets{{plan->to, true}};
+  if (move) targets.push_back({path, true});
+  if (!co_await pass_write_gate(exchange, caller, path, std::move(targets))) co_return;
   auto session = http_session(exchange, ops::Transport::http);
   session.assume_user(caller.username);
   // A missing source is 404; after this, not_found can only mean the destination's folder.
@@ -86,6 +92,7 @@ asio::awaitable<void> serve_copy_move(Exchange& exchange, const Caller& caller,
     }
     co_return co_await exchange.send_error(error);
   }
+  if (move) exchange.services().locks.forget_tree(caller.username, path);
   bool replaced = done->fields.value("replaced", false);
   co_await exchange.send(
       StringResponse{replaced ? bhttp::status::no_content : bhttp::status::created, 11});

@@ -2,6 +2,7 @@
 
 #include "server/http/auth.h"
 #include "server/http/dav/copy_move.h"
+#include "server/http/dav/lock.h"
 #include "server/http/dav/mkcol.h"
 #include "server/http/dav/propfind.h"
 #include "server/http/exchange.h"
@@ -13,14 +14,13 @@ using Verb = bhttp::verb;
 
 bool is_dav_method(Verb method) {
   return method == Verb::propfind || method == Verb::mkcol || method == Verb::copy ||
-         method == Verb::move;
+         method == Verb::move || method == Verb::lock || method == Verb::unlock;
 }
 
 boost::asio::awaitable<void> serve_options(Exchange& exchange) {
   StringResponse response{bhttp::status::ok, 11};
   response.set(bhttp::field::allow, kFilesAllow);
-  // Class 1 only: class 2 needs LOCK, which NetDisk does not offer yet.
-  response.set("DAV", "1");
+  response.set("DAV", "1, 2");  // class 2: LOCK and UNLOCK (dav/lock.h)
   response.set("MS-Author-Via", "DAV");
   co_await exchange.send(std::move(response));
 }
@@ -34,6 +34,10 @@ boost::asio::awaitable<void> serve_dav(Exchange& exchange, const Caller& caller,
       co_return co_await serve_mkcol(exchange, caller, path);
     case Verb::copy:
       co_return co_await serve_copy_move(exchange, caller, path, false);
+    case Verb::lock:
+      co_return co_await serve_lock(exchange, caller, path);
+    case Verb::unlock:
+      co_return co_await serve_unlock(exchange, caller, path);
     default:  // MOVE: is_dav_method() let nothing else through
       co_return co_await serve_copy_move(exchange, caller, path, true);
   }

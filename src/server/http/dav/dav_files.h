@@ -1,4 +1,4 @@
-// WebDAV on /files/ (RFC 4918 class 1; docs/HTTP.md, "WebDAV"): the methods beyond GET, HEAD,
+// WebDAV on /files/ (RFC 4918 classes 1 and 2; docs/HTTP.md, "WebDAV"): the methods beyond GET, HEAD,
 // PUT and DELETE, each a thin adapter over the operation layer (server/ops/). The router
 // authenticates and decodes the path, then hands the exchange here. Connection thread.
 #pragma once
@@ -19,7 +19,7 @@ namespace netdisk::server::http::dav {
 
 // Every method /files/ answers, for Allow.
 inline constexpr std::string_view kFilesAllow =
-    "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, MKCOL, COPY, MOVE";
+    "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, MKCOL, COPY, MOVE, LOCK, UNLOCK";
 
 // True for the methods serve_dav() answers.
 bool is_dav_method(bhttp::verb method);
@@ -27,7 +27,7 @@ bool is_dav_method(bhttp::verb method);
 // OPTIONS: 200 with DAV, MS-Author-Via and Allow; no login needed (clients probe first).
 boost::asio::awaitable<void> serve_options(Exchange& exchange);
 
-// PROPFIND, MKCOL, COPY or MOVE of `path` (decoded, without a folder URL's trailing slash).
+// PROPFIND, MKCOL, COPY, MOVE, LOCK or UNLOCK of `path` (decoded, without a folder URL's trailing slash).
 boost::asio::awaitable<void> serve_dav(Exchange& exchange, const Caller& caller,
                                        const std::string& path, bool folder_url);
 

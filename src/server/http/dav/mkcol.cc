@@ -4,6 +4,7 @@
 #include "server/http/auth.h"
 #include "server/http/dav/dav_files.h"
 #include "server/http/dav/dav_op.h"
+#include "server/http/dav/write_gate.h"
 #include "server/http/exchange.h"
 #include "server/http/responses.h"
 
@@ -25,6 +26,8 @@ boost::asio::awaitable<void> serve_mkcol(Exchange& exchange, const Caller& calle
                                                     Errc::bad_request,
                                                     "MKCOL takes no request body here"));
   }
+  std::vector<WriteTarget> targets{{path, false}};  // named: GCC 12 and braced lists
+  if (!co_await pass_write_gate(exchange, caller, path, std::move(targets))) co_return;
   auto session = http_session(exchange, ops::Transport::http);
   session.assume_user(caller.username);
   nlohmann::json ask = {{"path", path}};  // named: GCC 12 cannot take a braced list across co_await

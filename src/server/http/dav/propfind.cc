@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "server/dav/lock_body.h"
 #include "server/dav/multistatus.h"
 #include "server/dav/propfind_body.h"
 #include "server/http/api_adapter.h"
@@ -13,8 +14,10 @@
 #include "server/http/dav/multistatus_writer.h"
 #include "server/http/exchange.h"
 #include "server/http/folder_listing.h"
+#include "server/http/http_services.h"
 #include "server/http/responses.h"
 #include "server/http/url.h"
+#include "server/services.h"
 #include "storage/iso_time.h"
 
 namespace netdisk::server::http::dav {
@@ -51,6 +54,14 @@ Resource resource_of(const json& entry, std::string href, std::string name) {
   return resource;
 }
 
+// The <D:activelock> elements of the locks covering `path` (lockdiscovery's value).
+std::string active_locks_of(Exchange& exchange, const std::string& user, std::string_view path) {
+  auto locks = exchange.services().locks.covering(user, path);
+  if (locks.empty()) return {};
+  auto href_of = [](std::string_view root) { return "/files/" + percent_encode_path(root); };
+  return server::dav::activelocks_xml(locks, href_of, exchange.services().server.now());
+}
+
 std::string_view base_name(std::string_view path) {
   auto slash = path.rfind('/');
   return slash == std::string_view::npos ? path : path.substr(slash + 1);
@@ -58,7 +69,8 @@ std::string_view base_name(std::string_view path) {
 
 // The folder's own response, then its entries a listing page (one chunk) at a time.
 asio::awaitable<void> stream_folder(Exchange& exchange, ops::Session& session,
-                                    const std::string& path, const Resource& self,
+                                    const std::string& user, const std::string& path,
+                                    const Resource& self,
                                     const PropfindRequest& request) {
   MultistatusWriter writer(exchange);
   if (!co_await writer.start()) co_return;
@@ -79,7 +91,10 @@ asio::awaitable<void> stream_folder(Exchange& exchange, ops::Session& session,
       std::string name = entry.value("name", "");
       std::string href = self.href + percent_encode_path(name);
       if (entry.value("type", "") == "dir") href += '/';
-      server::dav::append_response(out, resource_of(entry, std::move(href), name), request);
+      auto resource = resource_of(entry, std::move(href), name);
+      std::string member = path.empty() ? name : path + "/" + name;
+      resource.active_locks = active_locks_of(exchange, user, member);
+      server::dav::append_response(out, resource, request);
     }
     if (!co_await writer.write(out)) co_return;
     out.clear();
@@ -121,8 +136,9 @@ asio::awaitable<void> serve_propfind(Exchange& exchange, const Caller& caller,
   std::string href = "/files/" + percent_encode_path(path);
   if (folder && !path.empty()) href += '/';
   auto self = resource_of(stat->fields, std::move(href), std::string(base_name(path)));
+  self.active_locks = active_locks_of(exchange, caller.username, path);
   if (folder && *depth == Depth::one) {
-    co_return co_await stream_folder(exchange, session, path, self, *request);
+    co_return co_await stream_folder(exchange, session, caller.username, path, self, *request);
   }
   std::string out = server::dav::multistatus_open();
   server::dav::append_response(out, self, *request);

@@ -1,0 +1,163 @@
+// End-to-end tests of WebDAV locking on /files/ (docs/HTTP.md, "WebDAV"; docs/SECURITY.md,
+// "WebDAV") against the real netdiskd, with curl as the client: a lock token is one user's
+// (another user's never unlocks nor counts as submitted), a malformed If header is refused
+// with nothing changed, and an expired lock stops blocking. litmus's locks suite (dav_test.cc)
+// covers the rest of RFC 4918's locking.
+#include <gtest/gtest.h>
+
+#include <poll.h>
+#include <sys/inotify.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+
+#include "tests/e2e/http_fixture.h"
+
+namespace netdisk::e2e {
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+constexpr std::string_view kLockBody =
+    "<?xml version=\"1.0\" encoding=\"utf-8\"?><D:lockinfo xmlns:D=\"DAV:\">"
+    "<D:lockscope><D:exclusive/></D:lockscope><D:locktype><D:write/></D:locktype>"
+    "<D:owner>test</D:owner></D:lockinfo>";
+
+class DavLocksTest : public HttpTest {
+ protected:
+  std::string as(const std::string& user) const { return "-u " + user + ":password1 "; }
+  fs::path home(const std::string& user) const { return server_->data_dir() / "home" / user; }
+
+  // LOCKs `path` as `user`; returns the response (Lock-Token header: "<token>").
+  Http lock(const std::string& user, const std::string& path, const std::string& extra = "") {
+    write_file(work_ / "lock.xml", kLockBody);
+    return curl(as(user) + "-X LOCK -H 'Content-Type: application/xml' --data-binary '@" +
+                (work_ / "lock.xml").string() + "' " + extra + "'" + url(path) + "'");
+  }
+  Http put(const std::string& user, const std::string& path, const std::string& data,
+           const std::string& if_header = "") {
+    write_file(work_ / "put.bin", data);
+    std::string args = as(user) + "-T '" + (work_ / "put.bin").string() + "' ";
+    if (!if_header.empty()) args += "-H 'If: " + if_header + "' ";
+    return curl(args + "'" + url(path) + "'");
+  }
+
+  // Waits (inotify on the server's log, at most `bound`) until the log holds `text`.
+  bool wait_for_log(const std::string& text, std::chrono::milliseconds bound) {
+    int watch = ::inotify_init1(IN_CLOEXEC);
+    if (watch < 0) return false;
+    ::inotify_add_watch(watch, (server_->work_dir() / "server.log").c_str(), IN_MODIFY);
+    auto deadline = std::chrono::steady_clock::now() + bound;
+    bool found = server_->log().find(text) != std::string::npos;
+    while (!found && std::chrono::steady_clock::now() < deadline) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      pollfd ready{watch, POLLIN, 0};
+      if (::poll(&ready, 1, static_cast<int>(left.count()) + 1) > 0) {
+        char events[4096];
+        (void)!::read(watch, events, sizeof events);
+      }
+      found = server_->log().find(text) != std::string::npos;
+    }
+    ::close(watch);
+    return found;
+  }
+};
+
+std::string token_of(const Http& locked) {
+  auto value = locked.header("Lock-Token");
+  if (value.size() < 2) return {};
+  return value.substr(1, value.size() - 2);  // without the angle brackets
+}
+
+TEST_F(DavLocksTest, AnotherUsersTokenNeverUnlocksNorCountsAsSubmitted) {
+  ASSERT_EQ(put("alice", "/files/a.txt", "alice's").status, 201);
+  ASSERT_EQ(put("bob", "/files/a.txt", "bob's").status, 201);
+  auto alice_lock = lock("alice", "/files/a.txt");
+  ASSERT_EQ(alice_lock.status, 200) << alice_lock.body;
+  auto bob_lock = lock("bob", "/files/a.txt");
+  ASSERT_EQ(bob_lock.status, 200) << bob_lock.body;  // the same name in another space
+  auto alice_token = token_of(alice_lock), bob_token = token_of(bob_lock);
+  ASSERT_TRUE(alice_token.starts_with("urn:uuid:")) << alice_lock.headers;
+  ASSERT_NE(alice_token, bob_token);
+
+  // Bob's token, submitted by alice: the If header's list that names it is false (412), and
+  // with a list that holds anyway, the lock still counts as not submitted (423).
+  EXPECT_EQ(put("alice", "/files/a.txt", "x", "(<" + bob_token + ">)").status, 412);
+  auto blocked = put("alice", "/files/a.txt", "x", "(<" + bob_token + ">) (Not <DAV:no-lock>)");
+  EXPECT_EQ(blocked.status, 423) << blocked.body;
+  EXPECT_NE(blocked.body.find("<D:lock-token-submitted><D:href>/files/a.txt</D:href>"),
+            std::string::npos)
+      << blocked.body;
+  // Alice's token never unlocks bob's lock, nor does it free bob's file for alice.
+  auto unlock = curl(as("bob") + "-X UNLOCK -H 'Lock-Token: <" + alice_token + ">' '" +
+                     url("/files/a.txt") + "'");
+  EXPECT_EQ(unlock.status, 409) << unlock.body;
+  EXPECT_NE(unlock.body.find("lock-token-matches-request-uri"), std::string::npos);
+  EXPECT_EQ(put("bob", "/files/a.txt", "y").status, 423);
+  EXPECT_EQ(read_file(home("alice") / "a.txt"), "alice's");
+  EXPECT_EQ(read_file(home("bob") / "a.txt"), "bob's");
+
+  // Each owner's own token works.
+  EXPECT_EQ(put("alice", "/files/a.txt", "new", "(<" + alice_token + ">)").status, 200);
+  EXPECT_EQ(read_file(home("alice") / "a.txt"), "new");
+  auto own = curl(as("bob") + "-X UNLOCK -H 'Lock-Token: <" + bob_token + ">' '" +
+                  url("/files/a.txt") + "'");
+  EXPECT_EQ(own.status, 204);
+  EXPECT_EQ(put("bob", "/files/a.txt", "free").status, 200);
+}
+
+TEST_F(DavLocksTest, MalformedIfHeaderIsRefusedWithNothingChanged) {
+  ASSERT_EQ(put("alice", "/files/a.txt", "one").status, 201);
+  for (std::string bad : {"(<urn:x>", "<urn:x>", "()", "(Not)", "(<urn:x> [\"e\")"}) {
+    auto replaced = put("alice", "/files/a.txt", "two", bad);
+    EXPECT_EQ(replaced.status, 400) << bad << "\n" << replaced.body;
+    auto removed = curl(as("alice") + "-X DELETE -H 'If: " + bad + "' '" + url("/files/a.txt") + "'");
+    EXPECT_EQ(removed.status, 400) << bad;
+    auto made = curl(as("alice") + "-X MKCOL -H 'If: " + bad + "' '" + url("/files/d") + "'");
+    EXPECT_EQ(made.status, 400) << bad;
+    auto moved = curl(as("alice") + "-X MOVE -H 'If: " + bad + "' -H 'Destination: " +
+                      url("/files/b.txt") + "' '" + url("/files/a.txt") + "'");
+    EXPECT_EQ(moved.status, 400) << bad;
+    auto locked = lock("alice", "/files/a.txt", "-H 'If: " + bad + "' ");
+    EXPECT_EQ(locked.status, 400) << bad;
+  }
+  EXPECT_EQ(read_file(home("alice") / "a.txt"), "one");
+  EXPECT_FALSE(fs::exists(home("alice") / "d"));
+  EXPECT_FALSE(fs::exists(home("alice") / "b.txt"));
+  // Nothing was locked either: a plain write goes ahead.
+  EXPECT_EQ(put("alice", "/files/a.txt", "three").status, 200);
+}
+
+TEST_F(DavLocksTest, ExpiredLockNoLongerBlocks) {
+  ASSERT_EQ(put("alice", "/files/a.txt", "one").status, 201);
+  auto locked = lock("alice", "/files/a.txt", "-H 'Timeout: Second-1' ");
+  ASSERT_EQ(locked.status, 200) << locked.body;
+  EXPECT_NE(locked.body.find("<D:timeout>Second-1</D:timeout>"), std::string::npos)
+      << locked.body;
+  auto blocked = put("alice", "/files/a.txt", "two");
+  if (blocked.status != 423) {
+    // A loaded machine took over a second between the two requests: the lock had lapsed.
+    ASSERT_EQ(blocked.status, 200) << blocked.body;
+    GTEST_SKIP() << "the one-second lock lapsed before the first write";
+  }
+  ASSERT_TRUE(wait_for_log("expired WebDAV lock(s) dropped", 30s)) << server_->log();
+  EXPECT_EQ(put("alice", "/files/a.txt", "three").status, 200);
+  EXPECT_EQ(read_file(home("alice") / "a.txt"), "three");
+  auto found = curl(as("alice") + "-X PROPFIND -H 'Depth: 0' '" + url("/files/a.txt") + "'");
+  EXPECT_NE(found.body.find("<D:lockdiscovery/>"), std::string::npos) << found.body;
+}
+
+TEST_F(DavLocksTest, LockOfAnUnmappedUrlCreatesAnEmptyLockedFile) {
+  auto locked = lock("alice", "/files/new.txt", "-H 'Depth: 0' ");
+  ASSERT_EQ(locked.status, 201) << locked.body;
+  EXPECT_EQ(read_file(home("alice") / "new.txt"), "");
+  EXPECT_EQ(put("alice", "/files/new.txt", "x").status, 423);
+  EXPECT_EQ(lock("alice", "/files/none/new.txt").status, 409);  // no parent folder
+}
+
+}  // namespace
+}  // namespace netdisk::e2e
