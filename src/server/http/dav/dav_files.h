@@ -1,19 +1,13 @@
-// WebDAV on /files/ (RFC 4918 classes 1 and 2; docs/HTTP.md, "WebDAV"): the methods beyond GET, HEAD,
-// PUT and DELETE, each a thin adapter over the operation layer (server/ops/). The router
+// WebDAV on /files/ (RFC 4918 classes 1 and 2; docs/HTTP.md, "WebDAV"): the methods beyond GET,
+// HEAD, PUT and DELETE, each a thin adapter over the operation layer (server/ops/). The router
 // authenticates and decodes the path, then hands the exchange here. Connection thread.
 #pragma once
 
 #include <string>
 #include <string_view>
 
-#include <boost/asio/awaitable.hpp>
-
 #include "server/http/beast_fwd.h"
-
-namespace netdisk::server::http {
-class Exchange;
-struct Caller;
-}  // namespace netdisk::server::http
+#include "server/http/dav/handler_fwd.h"
 
 namespace netdisk::server::http::dav {
 
@@ -27,7 +21,8 @@ bool is_dav_method(bhttp::verb method);
 // OPTIONS: 200 with DAV, MS-Author-Via and Allow; no login needed (clients probe first).
 boost::asio::awaitable<void> serve_options(Exchange& exchange);
 
-// PROPFIND, MKCOL, COPY, MOVE, LOCK or UNLOCK of `path` (decoded, without a folder URL's trailing slash).
+// PROPFIND, MKCOL, COPY, MOVE, LOCK or UNLOCK of `path` (decoded, without a folder URL's trailing
+// slash).
 boost::asio::awaitable<void> serve_dav(Exchange& exchange, const Caller& caller,
                                        const std::string& path, bool folder_url);
 

@@ -4,19 +4,14 @@
 
 #include <string_view>
 
-#include <boost/asio/awaitable.hpp>
 #include <nlohmann/json.hpp>
 
 #include "common/result.h"
 #include "server/http/beast_fwd.h"
+#include "server/http/dav/handler_fwd.h"
 #include "server/ops/op_table.h"
 #include "server/ops/operation.h"
 #include "server/ops/session.h"
-
-namespace netdisk::server::http {
-class Exchange;
-struct Caller;
-}  // namespace netdisk::server::http
 
 namespace netdisk::server::http::dav {
 

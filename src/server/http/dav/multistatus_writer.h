@@ -6,11 +6,7 @@
 
 #include <string>
 
-#include <boost/asio/awaitable.hpp>
-
-namespace netdisk::server::http {
-class Exchange;
-}  // namespace netdisk::server::http
+#include "server/http/dav/handler_fwd.h"
 
 namespace netdisk::server::http::dav {
 

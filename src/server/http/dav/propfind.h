@@ -6,12 +6,7 @@
 
 #include <string>
 
-#include <boost/asio/awaitable.hpp>
-
-namespace netdisk::server::http {
-class Exchange;
-struct Caller;
-}  // namespace netdisk::server::http
+#include "server/http/dav/handler_fwd.h"
 
 namespace netdisk::server::http::dav {
 
