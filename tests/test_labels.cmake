@@ -43,7 +43,11 @@ set(_netdisk_concurrency_tests
   # the verified-credential cache: inserts, lookups and evictions from many threads at once
   [[^CredentialCache\.ManyThreadsRememberCheckAndForgetAtOnce$]]
   # Basic requests on 8 connections at once, spread over the I/O threads, share one cache
-  [[^BasicCredentialCache\.ManyConnectionsAtOnceHashAtMostOncePerConnectionInFlight$]])
+  [[^BasicCredentialCache\.ManyConnectionsAtOnceHashAtMostOncePerConnectionInFlight$]]
+  # chat bursts posted from other I/O threads to a member whose writer comes and goes
+  [[^IdleOutbox\.ChatBurstsToAMemberThatJustWentIdleAllArriveInOrderAcrossIoThreads$]]
+  # the storage space kept per I/O thread for keep-alive requests of two users at once
+  [[^SmallDownload\.AKeepAliveConnectionNeverServesOneUsersFilesToAnother$]])
 
 # Tests that cannot mean anything under ASan; each with its one-line reason.
 set(_netdisk_no_asan_tests
