@@ -13,6 +13,7 @@
 #include <string>
 
 #include "storage/file_store.h"
+#include "planted_tree.h"
 
 namespace netdisk::storage {
 namespace {
@@ -22,17 +23,10 @@ namespace fs = std::filesystem;
 class CachedOpenTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "netdisk-cached-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    base_ = pattern;
-    root_ = base_ / "user";
-    fs::create_directories(root_ / "real");
-    fs::create_directories(base_ / "outside");
-    std::ofstream(base_ / "outside" / "secret.txt") << "secret";
-    std::ofstream(root_ / "real" / "file.txt") << "mine";
-    fs::create_directory_symlink(base_ / "outside", root_ / "out");
-    fs::create_symlink(base_ / "outside" / "secret.txt", root_ / "secret");
-    fs::create_symlink("real/file.txt", root_ / "inf");
+    test::PlantedTree tree;
+    ASSERT_TRUE(tree.plant("netdisk-cached"));
+    base_ = tree.base;
+    root_ = tree.root;
     ASSERT_EQ(::mkfifo((root_ / "fifo").c_str(), 0600), 0);
     auto store = FileStore::open(root_);
     ASSERT_TRUE(store.ok()) << store.error().message;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "storage/file_store.h"
+#include "planted_tree.h"
 
 namespace netdisk::storage {
 namespace {
@@ -23,19 +24,12 @@ namespace fs = std::filesystem;
 class ConfinementTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "netdisk-confine-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    base_ = pattern;
-    root_ = base_ / "user";
-    fs::create_directories(root_ / "real");
-    fs::create_directories(base_ / "outside");
-    std::ofstream(base_ / "outside" / "secret.txt") << "secret";
-    std::ofstream(root_ / "real" / "file.txt") << "mine";
-    fs::create_directory_symlink(base_ / "outside", root_ / "out");  // absolute, outside
-    fs::create_directory_symlink("../outside", root_ / "rel");       // relative, outside
-    fs::create_symlink(base_ / "outside" / "secret.txt", root_ / "secret");
+    test::PlantedTree tree;
+    ASSERT_TRUE(tree.plant("netdisk-confine"));
+    base_ = tree.base;
+    root_ = tree.root;
+    fs::create_directory_symlink("../outside", root_ / "rel");   // relative, outside
     fs::create_directory_symlink(root_ / "real", root_ / "in");  // pointing inside
-    fs::create_symlink("real/file.txt", root_ / "inf");          // relative, inside
     auto store = FileStore::open(root_);
     ASSERT_TRUE(store.ok()) << store.error().message;
     store_.emplace(std::move(*store));
