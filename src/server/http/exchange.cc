@@ -83,16 +83,23 @@ void Exchange::prepare(bhttp::response_header<>& header) {
   add_common_headers(header);
 }
 
+asio::awaitable<bool> Exchange::send_header(bhttp::response<bhttp::empty_body>& response) {
+  prepare(response.base());
+  bhttp::response_serializer<bhttp::empty_body> serializer(response);
+  deadline().arm_after(services_.server.config.http_body_timeout);
+  auto [ec, n] = co_await bhttp::async_write_header(stream_, serializer, kAsTuple);
+  responded_ = true;
+  if (ec) close_after();
+  co_return !ec;
+}
+
 asio::awaitable<void> Exchange::send(StringResponse response) {
   prepare(response.base());
   response.prepare_payload();
   if (request_.method() == bhttp::verb::head) {
     // Same headers as GET (Content-Length included), no body.
     bhttp::response<bhttp::empty_body> head{response.base()};
-    bhttp::response_serializer<bhttp::empty_body> serializer(head);
-    deadline().arm_after(services_.server.config.http_body_timeout);
-    auto [ec, n] = co_await bhttp::async_write_header(stream_, serializer, kAsTuple);
-    if (ec) close_after();
+    co_await send_header(head);
   } else {
     deadline().arm_after(services_.server.config.http_body_timeout);
     auto [ec, n] = co_await bhttp::async_write(stream_, response, kAsTuple);

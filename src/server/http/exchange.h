@@ -70,6 +70,10 @@ class Exchange {
   boost::asio::awaitable<void> send_error(const Error& error);
   // Fills in the fields send() would, for a handler that writes its response itself.
   void prepare(bhttp::response_header<>& header);
+  // prepare(), then writes the header alone within the body timeout, for a handler that
+  // writes the body itself (a file, a streamed 207). False when the write failed: the
+  // connection then closes. Either way the exchange counts as answered.
+  boost::asio::awaitable<bool> send_header(bhttp::response<bhttp::empty_body>& response);
 
   // Nothing more on this connection after the response (the body was not read, or it failed).
   void close_after() noexcept { close_ = true; }

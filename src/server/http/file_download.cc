@@ -59,14 +59,9 @@ std::string header_text(const bhttp::response_header<>& header) {
 // Writes the response header. False when there is nothing more to send: a HEAD request, or
 // the write failed (then the connection closes).
 asio::awaitable<bool> send_head(Exchange& exchange, bhttp::response<bhttp::empty_body>& response) {
-  exchange.prepare(response.base());
   // The header goes out through Beast; the body is written raw (file_body.h).
-  bhttp::response_serializer<bhttp::empty_body> serializer(response);
-  exchange.deadline().arm_after(exchange.services().server.config.http_body_timeout);
-  auto [ec, n] = co_await bhttp::async_write_header(exchange.stream(), serializer, kAsTuple);
-  exchange.mark_responded();
-  if (ec) exchange.close_after();
-  co_return !ec && exchange.request().method() != bhttp::verb::head;
+  bool sent = co_await exchange.send_header(response);
+  co_return sent && exchange.request().method() != bhttp::verb::head;
 }
 
 asio::awaitable<bool> send_text(Exchange& exchange, const std::string& text) {

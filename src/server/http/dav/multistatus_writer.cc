@@ -30,13 +30,7 @@ asio::awaitable<bool> MultistatusWriter::start() {
   } else {
     exchange_.close_after();  // HTTP/1.0 has no chunks: the close ends the body
   }
-  exchange_.prepare(response.base());
-  bhttp::response_serializer<bhttp::empty_body> serializer(response);
-  exchange_.deadline().arm_after(exchange_.services().server.config.http_body_timeout);
-  auto [ec, n] = co_await bhttp::async_write_header(exchange_.stream(), serializer, kAsTuple);
-  exchange_.mark_responded();
-  if (ec) exchange_.close_after();
-  co_return !ec;
+  co_return co_await exchange_.send_header(response);
 }
 
 asio::awaitable<bool> MultistatusWriter::write(const std::string& piece) {
