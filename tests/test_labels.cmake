@@ -43,7 +43,8 @@ set(_netdisk_concurrency_tests
   # the verified-credential cache: inserts, lookups and evictions from many threads at once
   [[^CredentialCache\.ManyThreadsRememberCheckAndForgetAtOnce$]]
   # Basic requests on 8 connections at once, spread over the I/O threads, share one cache
-  [[^BasicCredentialCache\.ManyConnectionsAtOnceHashAtMostOncePerConnectionInFlight$]]
+  [[^BasicCredentialCache\.ManyConnectionsAtOnceShareOneArgon2idVerification$]]
+  [[^PasswordCheck\.ConcurrentChecksOfTheSamePasswordOnTwoThreadsRunOneArgon2id$]]
   # chat bursts posted from other I/O threads to a member whose writer comes and goes
   [[^IdleOutbox\.ChatBurstsToAMemberThatJustWentIdleAllArriveInOrderAcrossIoThreads$]]
   # the storage space kept per I/O thread for keep-alive requests of two users at once

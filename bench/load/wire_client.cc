@@ -169,6 +169,12 @@ void WireClient::drain_frames() {
     if (!frame) return fail("bad frame from server: " + frame.error().message);
     if (!*frame) return;
     if (filter_ && filter_(**frame)) continue;
+    if (skim_ok_ && std::string_view(**frame).ends_with("\"ok\":true}")) {
+      protocol::Reply ok;
+      ok.ok = true;
+      deliver(ok);
+      continue;
+    }
     auto reply = protocol::parse_reply(**frame);
     if (!reply) return fail("bad reply from server: " + reply.error().message);
     auto stream = reply->body.find("stream");

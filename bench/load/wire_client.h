@@ -46,6 +46,13 @@ class WireClient final : public IoHandler {
   // wrk parses only what it needs of HTTP, so the client does not become the bottleneck).
   using FrameFilter = std::function<bool(std::string_view payload)>;
   void set_frame_filter(FrameFilter filter) { filter_ = std::move(filter); }
+  // With this on, a reply whose last member is "ok":true (the server writes members in key
+  // order, so no "stream" follows it) is delivered as a bare success without parsing its
+  // body, as wrk reads nginx's autoindex without parsing it. Parsing a 1,000-entry listing
+  // into a DOM cost this single-threaded client 0.8 ms per reply (1.04 ms of client CPU per
+  // listing before, 0.25 ms after), time the next request on that connection waited for. Any
+  // other reply is parsed as usual; the list mode checks one full reply first.
+  void set_skim_ok_replies(bool on) { skim_ok_ = on; }
   void close();
 
   bool is_open() const noexcept { return fd_ >= 0; }
@@ -84,6 +91,7 @@ class WireClient final : public IoHandler {
   std::uint64_t stream_bytes_ = 0;
   ReplyHandler handler_;
   FrameFilter filter_;
+  bool skim_ok_ = false;
   std::string error_;
 };
 

@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <future>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -70,6 +72,30 @@ class PasswordCheck : public ::testing::Test {
   boost::asio::thread_pool blocking_{2};
   std::unique_ptr<AccountService> accounts_;
 };
+
+// Concurrent checks of the same credentials, started together on two I/O threads, share one
+// Argon2id verification (verification_flights.h); each waiter resumes on its own thread.
+TEST_F(PasswordCheck, ConcurrentChecksOfTheSamePasswordOnTwoThreadsRunOneArgon2id) {
+  start(300s);
+  boost::asio::io_context first_thread, second_thread;
+  std::vector<std::future<Result<std::string>>> checks;
+  for (int i = 0; i < 16; ++i) {
+    auto& context = i % 2 == 0 ? first_thread : second_thread;
+    checks.push_back(boost::asio::co_spawn(
+        context, accounts_->check_password("alice", "password1", "127.0.0.1"),
+        boost::asio::use_future));
+  }
+  std::thread other([&] { second_thread.run(); });
+  first_thread.run();
+  other.join();
+  for (auto& done : checks) {
+    auto name = done.get();
+    ASSERT_TRUE(name.ok()) << name.error().message;
+    EXPECT_EQ(*name, "alice");
+  }
+  EXPECT_EQ(accounts_->argon2_verifications(), 1u);
+  EXPECT_EQ(accounts_->credential_cache_hits(), 15u);
+}
 
 TEST_F(PasswordCheck, ASecondCheckOfTheSamePasswordRunsNoArgon2id) {
   start(300s);

@@ -190,9 +190,20 @@ boost::asio::awaitable<Result<AccountService::Login>> AccountService::login(
   co_return Login{user->name, std::move(issued.token), issued.expires};
 }
 
+std::optional<std::string> AccountService::cached_check(const std::string& user_key,
+                                                        std::string_view username,
+                                                        std::string_view password) {
+  auto user = registry_->find(username);
+  if (!user || !credentials_.verified(user_key, password, user->password_hash)) return {};
+  credential_cache_hits_.fetch_add(1, std::memory_order_relaxed);
+  throttle_.record_success(user_key);
+  return std::move(user->name);
+}
+
 boost::asio::awaitable<Result<std::string>> AccountService::check_password(
     std::string username, std::string password, std::string address) {
   Wipe wipe{password};
+  std::unique_ptr<VerificationFlights::Ticket> flight;
   if (credentials_.enabled() && storage::validate_username(username).ok() &&
       storage::validate_password(password).ok()) {
     // The throttle comes first, hit or miss: otherwise a throttled guesser could still learn
@@ -201,16 +212,20 @@ boost::asio::awaitable<Result<std::string>> AccountService::check_password(
     if (auto throttled = throttle_check(key, address); !throttled.ok()) {
       co_return std::move(throttled).error();
     }
-    auto user = registry_->find(username);
-    if (user && credentials_.verified(key, password, user->password_hash)) {
-      credential_cache_hits_.fetch_add(1, std::memory_order_relaxed);
-      throttle_.record_success(key);
-      co_return std::move(user->name);
-    }
+    if (auto name = cached_check(key, username, password)) co_return std::move(*name);
+    // A miss: if the same credentials are being verified right now, wait for that one and
+    // look again. Only a success lands in the cache; after a failure this caller verifies
+    // (and is throttled) on its own, below.
+    // A leader looks once more: a flight that landed between the miss above and the join
+    // has left its success in the cache.
+    flight = flights_.join(credentials_.credentials_digest(key, password));
+    if (!flight->leader()) co_await flight->wait();
+    if (auto name = cached_check(key, username, password)) co_return std::move(*name);
   }
   auto user = co_await verify_password(username, password, address);
   if (!user) co_return std::move(user).error();
   credentials_.remember(storage::username_key(user->name), password, user->password_hash);
+  if (flight) flight->land();  // after remember(): the waiters find the entry
   // One login time per verification, so a client polling with Basic credentials costs one
   // registry write per cache lifetime, not one per request.
   registry_->note_login(user->name, std::chrono::system_clock::now());

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -23,6 +24,7 @@
 #include "server/accounts/credential_cache.h"
 #include "server/accounts/login_throttle.h"
 #include "server/accounts/login_tokens.h"
+#include "server/accounts/verification_flights.h"
 #include "server/bounded_pool.h"
 #include "storage/data_layout.h"
 #include "storage/password_hasher.h"
@@ -88,6 +90,9 @@ class AccountService {
   boost::asio::awaitable<Result<storage::UserRecord>> verify_password(std::string_view username,
                                                                       std::string_view password,
                                                                       std::string_view address);
+  // check_password()'s answer from the credential cache, or nullopt on a miss.
+  std::optional<std::string> cached_check(const std::string& user_key, std::string_view username,
+                                          std::string_view password);
   // rate_limited when the throttle says this attempt must wait.
   Status throttle_check(std::string_view user_key, std::string_view address);
   // A name being registered right now (by key), so two racing registrations of one name
@@ -109,6 +114,7 @@ class AccountService {
   LoginTokens tokens_;
   LoginThrottle throttle_;
   CredentialCache credentials_;
+  VerificationFlights flights_;  // concurrent checks of the same credentials share one Argon2id
   std::atomic<std::uint64_t> argon2_verifications_{0};
   std::atomic<std::uint64_t> credential_cache_hits_{0};
   static constexpr auto kLoginFlushDelay = std::chrono::seconds(2);

@@ -50,11 +50,15 @@ class CredentialCache {
   bool enabled() const noexcept { return policy_.ttl.count() > 0 && policy_.max_entries > 0; }
   std::size_t size();
 
- private:
+  // The keyed digest an entry of (user, password) is found by; also what concurrent
+  // verifications of the same credentials meet at (verification_flights.h).
   using Digest = std::array<unsigned char, 32>;
   struct DigestHash {
     std::size_t operator()(const Digest& digest) const noexcept;
   };
+  Digest credentials_digest(std::string_view user_key, std::string_view password) const;
+
+ private:
   struct Entry {
     std::string user_key;  // for forget_user; the name is not secret
     Digest stored_hash;    // keyed digest of the stored Argon2id string it was verified against
@@ -62,7 +66,6 @@ class CredentialCache {
     std::list<Digest>::iterator age;  // position in oldest_first_
   };
 
-  Digest credentials_digest(std::string_view user_key, std::string_view password) const;
   Digest keyed_digest(std::string_view text) const;
   void erase(std::unordered_map<Digest, Entry, DigestHash>::iterator it);
 
