@@ -54,12 +54,13 @@ class BasicCredentialCache : public HttpTest {
   // `count` GETs of /files/note.txt with `credentials`, each on its own connection, `parallel`
   // at a time (curl --parallel); returns how many answers had each status.
   std::map<int, int> statuses_of_parallel_gets(const std::string& credentials, int count,
-                                                 int parallel) {
+                                               int parallel) {
     std::string urls;
     for (int i = 0; i < count; ++i) urls += " -o /dev/null '" + url("/files/note.txt") + "'";
-    auto result = run_shell("curl -sS --max-time 120 --parallel --parallel-immediate --parallel-max " +
-                            std::to_string(parallel) + " -H 'Connection: close' -u '" +
-                            credentials + "' -w '%{http_code}\\n'" + urls);
+    auto result =
+        run_shell("curl -sS --max-time 120 --parallel --parallel-immediate --parallel-max " +
+                  std::to_string(parallel) + " -H 'Connection: close' -u '" + credentials +
+                  "' -w '%{http_code}\\n'" + urls);
     EXPECT_EQ(result.exit_code, 0) << result.err;
     std::map<int, int> statuses;
     std::istringstream lines(result.out);
