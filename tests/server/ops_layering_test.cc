@@ -66,7 +66,8 @@ TEST(OpsLayering, EveryOperationNameAppearsOnlyInTheOpTable) {
   const std::vector<std::string> names = {
       "hello",  "ping",     "register", "login",       "logout",    "whoami",       "list",
       "stat",   "mkdir",    "remove",   "rename",      "checksum",  "upload",       "upload.data",
-      "download", "chat.join", "chat.send", "chat.private", "chat.who", "chat.leave", "copy", "move"};
+      "download", "chat.join", "chat.send", "chat.private", "chat.who", "chat.leave", "copy", "move",
+      "props.get", "props.patch"};
   const auto table = kServer / "ops" / "op_table.cc";
   ASSERT_TRUE(fs::exists(table));
   auto table_text = read_all(table);
