@@ -157,14 +157,10 @@ asio::awaitable<void> serve_propfind(Exchange& exchange, const Caller& caller,
 
   auto session = http_session(exchange, ops::Transport::http);
   session.assume_user(caller.username);
-  json ask = {{"path", path}};  // named: GCC 12 cannot take a braced list across co_await
-  auto stat = co_await call_op(exchange, session, ops::FilesRole::stat, ask);
-  if (!stat) co_return co_await exchange.send_error(stat.error());
-  bool folder = stat->fields.value("type", "") == "dir";
-  if (!folder && folder_url) co_return co_await refuse_file_as_folder(exchange);
-  std::string href = "/files/" + percent_encode_path(path);
-  if (folder && !path.empty()) href += '/';
-  auto self = resource_of(stat->fields, std::move(href), std::string(base_name(path)));
+  auto stat = co_await stat_url(exchange, session, path, folder_url);
+  if (!stat) co_return;
+  bool folder = stat->folder;
+  auto self = resource_of(stat->fields, std::move(stat->href), std::string(base_name(path)));
   self.active_locks = active_locks_of(exchange, caller.username, path);
   if (server::dav::needs_dead_properties(*request)) {
     std::vector<Resource> one{std::move(self)};

@@ -8,9 +8,7 @@
 #include "server/http/dav/dav_op.h"
 #include "server/http/dav/write_gate.h"
 #include "server/http/exchange.h"
-#include "server/http/folder_listing.h"
 #include "server/http/responses.h"
-#include "server/http/url.h"
 
 namespace netdisk::server::http::dav {
 namespace {
@@ -58,13 +56,9 @@ asio::awaitable<void> serve_proppatch(Exchange& exchange, const Caller& caller,
 
   auto session = http_session(exchange, ops::Transport::http);
   session.assume_user(caller.username);
-  nlohmann::json ask = {{"path", path}};  // named: GCC 12 cannot take a braced list across co_await
-  auto stat = co_await call_op(exchange, session, ops::FilesRole::stat, ask);
-  if (!stat) co_return co_await exchange.send_error(stat.error());
-  bool folder = stat->fields.value("type", "") == "dir";
-  if (!folder && folder_url) co_return co_await refuse_file_as_folder(exchange);
-  std::string href = "/files/" + percent_encode_path(path);
-  if (folder && !path.empty()) href += '/';
+  auto stat = co_await stat_url(exchange, session, path, folder_url);
+  if (!stat) co_return;
+  const std::string& href = stat->href;
   if (touches_protected(*updates)) {
     co_return co_await send_outcome(exchange, href, *updates, PatchOutcome::protected_refused);
   }
