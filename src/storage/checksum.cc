@@ -28,13 +28,15 @@ std::string to_hex(std::span<const unsigned char> bytes) {
 }
 
 // The fields of a stat that identify one version of a file's content, hashed to 16 hex digits.
-std::string stat_digest(const struct ::stat& st, bool with_ctime) {
+// The two zeros once held ctime (checksum.h says why it went); they stay so that checksum
+// stamps stored before still match.
+std::string stat_digest(const struct ::stat& st) {
   const std::uint64_t fields[] = {
       static_cast<std::uint64_t>(st.st_size),
       static_cast<std::uint64_t>(st.st_mtim.tv_sec),
       static_cast<std::uint64_t>(st.st_mtim.tv_nsec),
-      with_ctime ? static_cast<std::uint64_t>(st.st_ctim.tv_sec) : 0,
-      with_ctime ? static_cast<std::uint64_t>(st.st_ctim.tv_nsec) : 0,
+      0,
+      0,
       static_cast<std::uint64_t>(st.st_ino),
       static_cast<std::uint64_t>(st.st_dev),
   };
@@ -43,9 +45,9 @@ std::string stat_digest(const struct ::stat& st, bool with_ctime) {
   return to_hex(canonical.digest);
 }
 
-// The attribute value: "<stamp> <checksum>", the stamp being stat_digest() without ctime.
+// The attribute value: "<stamp> <checksum>", the stamp being stat_digest().
 std::string xattr_value(const struct ::stat& st, std::string_view checksum) {
-  return fmt::format("{} {}", stat_digest(st, false), checksum);
+  return fmt::format("{} {}", stat_digest(st), checksum);
 }
 
 std::optional<std::string> read_checksum_xattr(int fd, const struct ::stat& st) {
@@ -53,7 +55,7 @@ std::optional<std::string> read_checksum_xattr(int fd, const struct ::stat& st) 
   ssize_t length = ::fgetxattr(fd, kChecksumXattr, buffer, sizeof buffer);
   if (length <= 0) return std::nullopt;  // ENODATA, ENOTSUP, ERANGE: compute instead
   std::string_view value(buffer, static_cast<std::size_t>(length));
-  std::string stamp = stat_digest(st, false);
+  std::string stamp = stat_digest(st);
   if (value.size() != stamp.size() + 1 + kChecksumHexDigits) return std::nullopt;
   if (value.substr(0, stamp.size()) != stamp || value[stamp.size()] != ' ') return std::nullopt;
   std::string_view checksum = value.substr(stamp.size() + 1);
@@ -139,7 +141,7 @@ Result<std::string> prefix_checksum(int fd, std::uint64_t length) {
   return range_checksum(fd, 0, length);
 }
 
-std::string version_tag(const struct ::stat& st) { return stat_digest(st, true); }
+std::string version_tag(const struct ::stat& st) { return stat_digest(st); }
 
 Result<std::string> whole_file_checksum(int fd) {
   struct ::stat before {};
@@ -152,7 +154,7 @@ Result<std::string> whole_file_checksum(int fd) {
   // Only cache what is known to match: if the file changed while it was read, the checksum
   // describes neither version reliably, so it is returned but not stored.
   struct ::stat after {};
-  if (::fstat(fd, &after) == 0 && stat_digest(after, false) == stat_digest(before, false)) {
+  if (::fstat(fd, &after) == 0 && stat_digest(after) == stat_digest(before)) {
     store_checksum_xattr(fd, checksum);
   }
   return checksum;

@@ -54,14 +54,16 @@ Result<std::string> range_checksum(int fd, std::uint64_t offset, std::uint64_t l
 Result<std::string> prefix_checksum(int fd, std::uint64_t length);
 
 // A short hex tag that changes whenever the content behind `st` may have changed: it covers
-// size, mtime and ctime (nanoseconds), inode and device. Uploads replace files by rename, so a
-// new version is a new inode. Note that setting an xattr bumps ctime, hence the tag.
+// size, mtime (nanoseconds), inode and device. Uploads replace files by rename, so a new
+// version is a new inode, and a write in place moves mtime. ctime is left out on purpose: it
+// moves with metadata alone (an xattr such as the checksum cache or the dead properties of
+// property_xattr.h, a rename), and the tag is the ETag, which is of the content.
 std::string version_tag(const struct ::stat& st);
 
 // The whole-file XXH3-128 of the regular file `fd`. Served from kChecksumXattr when that was
 // stored for the file's current size, mtime, inode and device (ctime is left out because
-// storing the attribute itself changes it); otherwise computed and stored, which bumps ctime
-// and so the version_tag() once. Works without xattr support (just computes). io_error.
+// storing the attribute itself changes it); otherwise computed and stored (the version_tag()
+// stays). Works without xattr support (just computes). io_error.
 Result<std::string> whole_file_checksum(int fd);
 
 // The checksum stored for the file's current state, if any; never computes (cheap enough for

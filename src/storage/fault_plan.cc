@@ -58,4 +58,14 @@ bool FaultPlan::take_crash() {
   return std::exchange(crash_, false);
 }
 
+void FaultPlan::fail_property_write(StorageErrc code) {
+  std::lock_guard lock(mutex_);
+  property_fault_ = code;
+}
+
+std::optional<StorageErrc> FaultPlan::take_property_fault() {
+  std::lock_guard lock(mutex_);
+  return std::exchange(property_fault_, std::nullopt);
+}
+
 }  // namespace netdisk::storage

@@ -1,8 +1,8 @@
 // FaultPlan: the faults a test arms in MemoryBackend (memory_space.h), each consumed when it
 // fires: a failed write (no_space, io_error) of the Nth write from now, a short write, a failed
-// read or listing, and a crash between the two steps of a commit (the bytes are durable, the
-// name not yet replaced, as after kill -9). Thread-safe: a mutex guards the armed faults, so a
-// test may arm them from one thread while uploads run on others.
+// read or listing, a failed property write, and a crash between the two steps of a commit (the
+// bytes are durable, the name not yet replaced, as after kill -9). Thread-safe: a mutex guards the
+// armed faults, so a test may arm them from one thread while uploads run on others.
 #pragma once
 
 #include <cstddef>
@@ -26,6 +26,9 @@ class FaultPlan {
   // The next UploadSink::commit stops after its bytes are durable and before the name is
   // replaced: it reports io_error and the sink is dead, its partial left as a crash leaves it.
   void crash_before_publish();
+  // The next UserSpace::patch_properties fails with `code` (io_error, no_space) at the step
+  // that would store the new set: nothing changes.
+  void fail_property_write(StorageErrc code);
 
   // For MemorySpace: consume a fault if one is armed for this step.
   struct WriteFault {
@@ -36,6 +39,7 @@ class FaultPlan {
   bool take_read_fault();
   bool take_list_fault();
   bool take_crash();
+  std::optional<StorageErrc> take_property_fault();
 
  private:
   std::mutex mutex_;
@@ -45,6 +49,7 @@ class FaultPlan {
   bool read_fault_ = false;
   bool list_fault_ = false;
   bool crash_ = false;
+  std::optional<StorageErrc> property_fault_;
 };
 
 }  // namespace netdisk::storage

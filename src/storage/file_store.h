@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -91,8 +92,17 @@ class FileStore {
   std::optional<Result<DownloadFile>> open_for_download_cached(std::string_view path) const;
 
   // XXH3-128 of the whole file, 32 lowercase hex digits, cached in an xattr (see
-  // whole_file_checksum(); the first computation for a file changes its version tag once).
+  // whole_file_checksum(); storing it leaves the version tag as it is).
   Result<std::string> file_checksum(std::string_view path) const;
+
+  // Dead properties (property_xattr.h) of the file or folder at `path` ("" the folder
+  // itself), in their serialised form: "" when it has none. not_found, invalid_path.
+  Result<std::string> read_properties(std::string_view path) const;
+  // Under the NameLock of `path`'s name (which an upload's commit takes to carry properties
+  // onto the new file), hands the current serialised set to `update` and stores what it
+  // returns ("" for none), fsynced. An error from `update` is returned and nothing changes.
+  using PropertyUpdate = std::function<Result<std::string>(std::string_view current)>;
+  Status update_properties(std::string_view path, const PropertyUpdate& update);
 
   // Starts or resumes an upload to `path` (see Upload::begin()). not_found if the parent
   // folder is missing; is_a_directory if `path` is a folder; bad_request for a malformed hash.

@@ -11,6 +11,9 @@ target_sources(netdisk_storage PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/errc_bridge.cc
   ${CMAKE_CURRENT_LIST_DIR}/tree_ops.cc
   ${CMAKE_CURRENT_LIST_DIR}/file_store.cc
+  ${CMAKE_CURRENT_LIST_DIR}/file_store_properties.cc
+  ${CMAKE_CURRENT_LIST_DIR}/dead_properties.cc
+  ${CMAKE_CURRENT_LIST_DIR}/property_xattr.cc
   ${CMAKE_CURRENT_LIST_DIR}/local_space.cc)
 target_link_libraries(netdisk_storage PRIVATE PkgConfig::XXHASH)
 

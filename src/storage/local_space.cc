@@ -103,6 +103,25 @@ StorageResult<std::unique_ptr<UploadSink>> LocalSpace::begin_upload(
   return std::unique_ptr<UploadSink>(std::make_unique<LocalUploadSink>(std::move(*upload)));
 }
 
+StorageResult<DeadProperties> LocalSpace::properties(std::string_view path) const {
+  auto encoded = store_.read_properties(path);
+  if (!encoded) return storage_error_of(encoded.error());
+  return decode_properties(*encoded);
+}
+
+// The patch is computed under the name's lock, from the set stored then, so two patches of
+// one name never lose each other's changes.
+StorageStatus LocalSpace::patch_properties(std::string_view path,
+                                           std::span<const PropertyChange> changes) {
+  return converted(store_.update_properties(path, [changes](std::string_view current) {
+    auto now = decode_properties(current);
+    if (!now) return Result<std::string>(errc_error_of(now.error()));
+    auto next = patched(std::move(*now), changes);
+    if (!next) return Result<std::string>(errc_error_of(next.error()));
+    return Result<std::string>(encode_properties(*next));
+  }));
+}
+
 StorageResult<std::size_t> LocalOpenFile::read_at(std::uint64_t offset, std::span<std::byte> into) {
   std::size_t done = 0;
   while (done < into.size()) {

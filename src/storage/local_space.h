@@ -43,6 +43,9 @@ class LocalSpace final : public UserSpace {
   std::optional<StorageResult<std::unique_ptr<OpenFile>>> open_read_cached(
       std::string_view path) const override;
   StorageResult<Checksum> checksum(std::string_view path) override;
+  StorageResult<DeadProperties> properties(std::string_view path) const override;
+  StorageStatus patch_properties(std::string_view path,
+                                 std::span<const PropertyChange> changes) override;
   StorageResult<std::unique_ptr<UploadSink>> begin_upload(
       std::string_view path, std::uint64_t size,
       std::optional<std::string> content_checksum) override;

@@ -201,6 +201,33 @@ StorageResult<UserSpace::Checksum> MemorySpace::checksum(std::string_view path) 
   return Checksum{*(*node)->checksum, (*node)->version, (*node)->content->size()};
 }
 
+StorageResult<DeadProperties> MemorySpace::properties(std::string_view path) const {
+  auto components = parse_path(path, true);
+  if (!components) return std::move(components).error();
+  std::lock_guard lock(state_->mutex);
+  auto node = find_node(state_->root, *components, path);
+  if (!node) return std::move(node).error();
+  return (*node)->properties;
+}
+
+// The new set is computed aside and swapped in last, so a refusal or an injected fault leaves
+// the old set whole.
+StorageStatus MemorySpace::patch_properties(std::string_view path,
+                                            std::span<const PropertyChange> changes) {
+  auto components = parse_path(path, true);
+  if (!components) return std::move(components).error();
+  std::lock_guard lock(state_->mutex);
+  auto node = find_node(state_->root, *components, path);
+  if (!node) return std::move(node).error();
+  auto next = patched((*node)->properties, changes);
+  if (!next) return std::move(next).error();
+  if (auto fault = state_->faults->take_property_fault()) {
+    return storage_error(*fault, "store properties: failed (injected)");
+  }
+  (*node)->properties = std::move(*next);
+  return {};
+}
+
 std::size_t MemorySpace::sweep_partial_uploads(std::chrono::seconds max_age) {
   std::lock_guard lock(state_->mutex);
   auto now = std::chrono::steady_clock::now();

@@ -2,9 +2,10 @@
 // (user_space.h), in memory, for tests. It keeps the interface's rules (bad names, atomic
 // replacement, resumable partials, busy partials, TargetCheck under the space's lock) and
 // injects faults a test arms in its FaultPlan (fault_plan.h): ENOSPC and EIO, short writes,
-// failed reads and listings, a crash between two steps of a commit. No POSIX descriptors:
-// native_fd() is -1. Versions count content changes ("mem-1", "mem-2", ...). Thread-safe: one
-// mutex per space; open files hold their version's bytes, so they outlive any change.
+// failed reads and listings, a failed property write, a crash between two steps of a commit.
+// No POSIX descriptors: native_fd() is -1. Versions count content changes ("mem-1",
+// "mem-2", ...); dead properties live on the node, beside the bytes. Thread-safe: one mutex
+// per space; open files hold their version's bytes, so they outlive any change.
 #pragma once
 
 #include <map>
@@ -38,6 +39,10 @@ class MemorySpace final : public UserSpace {
   StorageResult<std::unique_ptr<UploadSink>> begin_upload(
       std::string_view path, std::uint64_t size,
       std::optional<std::string> content_checksum) override;
+
+  StorageResult<DeadProperties> properties(std::string_view path) const override;
+  StorageStatus patch_properties(std::string_view path,
+                                 std::span<const PropertyChange> changes) override;
 
   // Removes idle partials older than `max_age`; returns how many.
   std::size_t sweep_partial_uploads(std::chrono::seconds max_age);

@@ -190,6 +190,7 @@ StorageResult<Published> MemoryUploadSink::publish(MemoryPartial& partial,
   node->content = std::make_shared<const std::string>(std::move(partial.bytes));
   node->version = state_->new_version();
   node->mtime_ns = now_ns();
+  if (current != nullptr) node->properties = current->properties;  // the resource's, not the bytes'
   Published published{node->version, node->checksum};
   siblings[target_.back()] = std::move(node);
   state_->partials.erase(key_);

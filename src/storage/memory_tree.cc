@@ -59,6 +59,7 @@ std::unique_ptr<MemoryNode> copy_tree(const MemoryNode& node, MemoryState& state
   copy->is_directory = node.is_directory;
   copy->content = node.content;
   copy->checksum = node.checksum;
+  copy->properties = node.properties;
   copy->mtime_ns = now_ns();
   if (!node.is_directory) copy->version = state.new_version();
   for (const auto& [name, child] : node.children) copy->children[name] = copy_tree(*child, state);

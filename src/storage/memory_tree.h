@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "storage/dead_properties.h"
 #include "storage/fault_plan.h"
 #include "storage/storage_error.h"
 #include "storage/target_check.h"
@@ -25,6 +26,7 @@ struct MemoryNode {
   std::string version;
   std::int64_t mtime_ns = 0;
   std::optional<std::string> checksum;                          // stored for this version
+  DeadProperties properties;  // the resource's, whatever its version
   std::map<std::string, std::unique_ptr<MemoryNode>> children;  // byte order
 };
 
@@ -67,7 +69,7 @@ StorageResult<MemoryNode*> find_node(MemoryNode& root, const Components& path,
 StorageResult<MemoryNode*> find_file(MemoryNode& root, const Components& path,
                                      std::string_view shown);
 
-// A deep copy with fresh versions.
+// A deep copy with fresh versions (and the same properties).
 std::unique_ptr<MemoryNode> copy_tree(const MemoryNode& node, MemoryState& state);
 
 // What a TargetCheck sees of `node` (nullptr: nothing there).

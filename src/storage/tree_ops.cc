@@ -13,6 +13,7 @@
 #include "storage/atomic_file.h"
 #include "storage/checksum.h"
 #include "storage/confined_open.h"
+#include "storage/property_xattr.h"
 #include "storage/safe_path.h"
 
 namespace netdisk::storage {
@@ -76,6 +77,7 @@ Status copy_file(int from_dir, const std::string& from_name, int to_dir, const s
   // Valid only if the source did not change since it was stored; checked against its state
   // after the copy, so a file changed meanwhile carries no checksum.
   if (auto sum = stored_checksum(source->get())) store_checksum_xattr(temp->fd(), *sum);
+  if (auto props = copy_property_xattr(source->get(), temp->fd()); !props) return props;
   auto committed = temp->commit(replace ? 0U : static_cast<unsigned>(RENAME_NOREPLACE));
   if (!committed && committed.error().code == Errc::already_exists) {
     return make_error(Errc::already_exists, fmt::format("'{}' exists", shown));
@@ -108,6 +110,8 @@ Status copy_directory(int from_dir, const std::string& from_name, int to_dir,
                              child(shown, entry.name));
     if (!copied && copied.error().code != Errc::not_found) return copied;  // not_found: gone
   }
+  // The folder's own properties: the destination was replaced, so it has the source's only.
+  if (auto props = copy_property_xattr(source->get(), target->get()); !props) return props;
   if (auto synced = fsync_directory(target->get()); !synced) return synced;
   return fsync_directory(to_dir);
 }

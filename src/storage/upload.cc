@@ -19,6 +19,7 @@
 #include "storage/errc_bridge.h"
 #include "storage/name_lock.h"
 #include "storage/partial_uploads.h"
+#include "storage/property_xattr.h"
 
 namespace netdisk::storage {
 namespace {
@@ -204,6 +205,11 @@ Status Upload::publish(const TargetCheck& check) {
     if (auto allowed = check(*state); !allowed) return errc_error_of(allowed.error());
     // Expected absent: another process creating the name meanwhile must not be overwritten.
     if (!state->exists) flags = RENAME_NOREPLACE;
+  }
+  // Dead properties belong to the name's resource, not to one content: the new inode takes
+  // the old one's before it replaces it, under the lock a PROPPATCH of the name takes too.
+  if (auto carried = carry_property_xattr(dir_.get(), target_name_, file_.get()); !carried) {
+    return carried;
   }
   if (::renameat2(dir_.get(), partial_name_.c_str(), dir_.get(), target_name_.c_str(), flags) ==
       0) {

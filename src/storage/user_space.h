@@ -2,7 +2,7 @@
 //
 //   Backend      opens the space of a user, and sweeps idle partial uploads.
 //   UserSpace    one user's tree of folders and files: list, stat, mkdir, remove, rename,
-//                copy, open for reading, checksums, uploads.
+//                copy, open for reading, checksums, uploads, dead properties.
 //   OpenFile     one version of a file opened for reading: size, an opaque version tag,
 //                read_at(), checksums of that version; optionally a native descriptor.
 //   UploadSink   one upload being received: durable partial bytes, published atomically.
@@ -36,6 +36,7 @@
 #include <string_view>
 #include <vector>
 
+#include "storage/dead_properties.h"
 #include "storage/dir_entry.h"
 #include "storage/storage_error.h"
 #include "storage/target_check.h"
@@ -162,6 +163,18 @@ class UserSpace {
     std::uint64_t size = 0;
   };
   virtual StorageResult<Checksum> checksum(std::string_view path) = 0;
+
+  // The dead properties (dead_properties.h) of the file or folder at `path` ("" is the space
+  // itself). They belong to it: rename() moves them, copy() copies them (a whole tree's),
+  // remove() and remove_tree() end them, and an upload that replaces a file keeps the old
+  // file's (RFC 4918: PUT does not otherwise affect properties). not_found.
+  virtual StorageResult<DeadProperties> properties(std::string_view path) const = 0;
+
+  // Applies `changes` in order, all or nothing: no_space when the result is over
+  // kMaxPropertyBytes or kMaxPropertyCount, and then nothing changed. Durable when it
+  // returns. Leaves the content and its version as they are. not_found.
+  virtual StorageStatus patch_properties(std::string_view path,
+                                         std::span<const PropertyChange> changes) = 0;
 
   // Starts, or resumes, an upload of `size` bytes to `path`. With `content_checksum` the
   // upload is resumable: a partial left by an earlier upload of the same name, size and

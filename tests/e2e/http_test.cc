@@ -278,13 +278,13 @@ TEST_F(HttpTest, PathsStayInsideTheUsersFolder) {
   EXPECT_EQ(curl(auth + "'" + url("/files/%2e%2e/bob/bobs.txt") + "'").status, 400);
 }
 
-// WebDAV's class 1 methods are served (dav_test.cc); the others are 405 with Allow.
+// WebDAV's class 1 and 2 methods are served (dav_test.cc); the others are 405 with Allow.
 TEST_F(HttpTest, UnsupportedMethodsAre405WithAllow) {
   constexpr const char* kAllow =
-      "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, MKCOL, COPY, MOVE, LOCK, UNLOCK";
-  auto proppatch = curl("-u alice:password1 -X PROPPATCH " + url("/files/"));
-  EXPECT_EQ(proppatch.status, 405);
-  EXPECT_EQ(proppatch.header("Allow"), kAllow);
+      "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, PROPPATCH, MKCOL, COPY, MOVE, LOCK, UNLOCK";
+  auto patch = curl("-u alice:password1 -X PATCH " + url("/files/"));
+  EXPECT_EQ(patch.status, 405);
+  EXPECT_EQ(patch.header("Allow"), kAllow);
   auto options = curl("-X OPTIONS " + url("/files/x"));
   EXPECT_EQ(options.status, 200);
   EXPECT_EQ(options.header("Allow"), kAllow);

@@ -6,6 +6,9 @@
 //   2  an XML body as a tree: what serialize_xml writes parses again to the same text
 //   3  a PROPFIND body: at most kMaxProps names
 //   4  a LOCK body: an accepted owner, echoed in a response, is well-formed XML there
+//   5  a PROPPATCH body: at most kMaxPropertyUpdates changes, each named; a set's stored
+//      element parses again, inside a response, to one element of that name that writes
+//      back the same; the 207 for it is well-formed XML
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -14,6 +17,8 @@
 #include "server/dav/if_header.h"
 #include "server/dav/lock_body.h"
 #include "server/dav/propfind_body.h"
+#include "server/dav/proppatch_body.h"
+#include "server/dav/proppatch_response.h"
 #include "server/dav/timeout_header.h"
 #include "server/dav/xml_tree.h"
 
@@ -72,12 +77,29 @@ void lock_body(std::string_view input) {
   FUZZ_CHECK(dav::parse_xml_tree("<r xmlns:D='DAV:'>" + request->owner + "</r>").ok());
 }
 
+void proppatch_body(std::string_view input) {
+  auto updates = dav::parse_propertyupdate(input);
+  if (!updates.ok()) return;
+  FUZZ_CHECK(!updates->empty() && updates->size() <= dav::kMaxPropertyUpdates);
+  for (const auto& update : *updates) {
+    FUZZ_CHECK(!update.name.local.empty());
+    if (!update.element) continue;
+    auto again = dav::parse_xml_tree("<r xmlns:D='DAV:'>" + *update.element + "</r>");
+    FUZZ_CHECK(again.ok());
+    const auto* element = again->first_element();
+    FUZZ_CHECK(element != nullptr && element->is(update.name.ns, update.name.local));
+    FUZZ_CHECK(dav::serialize_xml(*element) == *update.element);
+  }
+  auto reply = dav::proppatch_response("/files/x", *updates, dav::PatchOutcome::protected_refused);
+  FUZZ_CHECK(dav::parse_xml_tree(reply).ok());
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
   std::string_view input(reinterpret_cast<const char*>(data) + 1, size - 1);
-  switch (data[0] % 5) {
+  switch (data[0] % 6) {
     case 0:
       if_header(input);
       break;
@@ -92,8 +114,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         FUZZ_CHECK(request->props.size() <= dav::kMaxProps);
       }
       break;
-    default:
+    case 4:
       lock_body(input);
+      break;
+    default:
+      proppatch_body(input);
   }
   return 0;
 }

@@ -63,15 +63,16 @@ TEST_F(OpTable, TheWebSocketReachesOnlyTheChatOps) {
 }
 
 TEST_F(OpTable, HttpReachesFileAndAccountOpsButNotTheHandshakeOrChat) {
-  // stat, copy and move are WebDAV's (PROPFIND, COPY, MOVE); copy and move are not on TCP yet.
+  // stat, copy, move and props.* are WebDAV's (PROPFIND, COPY, MOVE, PROPPATCH); those four are
+  // not on TCP yet.
   for (auto name : {"whoami", "list", "mkdir", "rename", "remove", "upload", "download", "stat",
-                    "copy", "move"}) {
+                    "copy", "move", "props.get", "props.patch"}) {
     EXPECT_EQ(refusal(name, Transport::http, true), kAdmitted) << name;
   }
   for (auto name : {"hello", "ping", "chat.send"}) {
     EXPECT_EQ(refusal(name, Transport::http, true), Errc::unknown_op) << name;
   }
-  for (auto name : {"copy", "move"}) {
+  for (auto name : {"copy", "move", "props.get", "props.patch"}) {
     EXPECT_EQ(refusal(name, Transport::tcp, true), Errc::unknown_op) << name;
   }
 }
@@ -98,6 +99,8 @@ TEST_F(OpTable, ApiRoutesAndFilesMethodsNameTheirOps) {
   EXPECT_EQ(files_op(FilesRole::make_folder).name, "mkdir");
   EXPECT_EQ(files_op(FilesRole::copy).name, "copy");
   EXPECT_EQ(files_op(FilesRole::move).name, "move");
+  EXPECT_EQ(files_op(FilesRole::properties).name, "props.get");
+  EXPECT_EQ(files_op(FilesRole::patch_properties).name, "props.patch");
   EXPECT_EQ(files_op(FilesRole::remove).name, "remove");
 }
 

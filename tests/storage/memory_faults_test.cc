@@ -110,5 +110,19 @@ TEST_F(MemoryFaults, SweepRemovesIdlePartialsOnly) {
   EXPECT_EQ(space_->partial_count(), 1U);
 }
 
+TEST_F(MemoryFaults, AFailedPropertyWriteChangesNothing) {
+  ASSERT_TRUE(put(*space_, "f", "x").ok());
+  std::vector<PropertyChange> first = {{{"urn:t", "a"}, "1"}};
+  ASSERT_TRUE(space_->patch_properties("f", first).ok());
+  backend_.faults().fail_property_write(StorageErrc::io_error);
+  std::vector<PropertyChange> second = {{{"urn:t", "a"}, {}}, {{"urn:t", "b"}, "2"}};
+  auto patched = space_->patch_properties("f", second);
+  ASSERT_FALSE(patched.ok());
+  EXPECT_EQ(patched.error().code, StorageErrc::io_error);
+  DeadProperties expected = {{{"urn:t", "a"}, "1"}};
+  EXPECT_EQ(*space_->properties("f"), expected);
+  EXPECT_TRUE(space_->patch_properties("f", second).ok()) << "the fault fires once";
+}
+
 }  // namespace
 }  // namespace netdisk::storage

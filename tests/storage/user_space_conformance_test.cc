@@ -359,5 +359,95 @@ TYPED_TEST(UserSpaceConformance, ConditionsRunAtCommitAndRemove) {
   this->expect_code(s.remove("f", require_version(v2->version)), StorageErrc::not_found, "gone");
 }
 
+// Dead properties (storage/dead_properties.h): what one resource holds after a patch.
+DeadProperties props_of(UserSpace& space, std::string_view path) {
+  auto props = space.properties(path);
+  EXPECT_TRUE(props.ok()) << path << ": " << props.error().message;
+  return props ? *props : DeadProperties{};
+}
+
+PropertyChange prop_set(std::string local, std::string value) {
+  return PropertyChange{{"urn:t", std::move(local)}, std::move(value)};
+}
+PropertyChange prop_unset(std::string local) {
+  return PropertyChange{{"urn:t", std::move(local)}, {}};
+}
+
+TYPED_TEST(UserSpaceConformance, PropertyPatchesApplyInOrderAllOrNothingAndKeepTheVersion) {
+  auto& s = this->space();
+  auto v1 = put(s, "f", "content");
+  ASSERT_TRUE(v1.ok());
+  EXPECT_TRUE(props_of(s, "f").empty());
+  std::vector<PropertyChange> first = {prop_set("a", "<a xmlns=\"urn:t\">1</a>"),
+                                       prop_set("b", "2"), prop_unset("a"), prop_unset("never-set"),
+                                       prop_set("c", "3")};
+  ASSERT_TRUE(s.patch_properties("f", first).ok());
+  DeadProperties expected = {{{"urn:t", "b"}, "2"}, {{"urn:t", "c"}, "3"}};
+  EXPECT_EQ(props_of(s, "f"), expected);
+  EXPECT_EQ(s.stat("f")->version, v1->version) << "a property is not the content";
+  EXPECT_EQ(read_file(s, "f"), "content");
+
+  std::vector<PropertyChange> too_many;
+  for (std::size_t i = 0; i <= kMaxPropertyCount; ++i)
+    too_many.push_back(prop_set(std::to_string(i), ""));
+  this->expect_code(s.patch_properties("f", too_many), StorageErrc::no_space, "count");
+  std::vector<PropertyChange> too_big = {prop_unset("b"),
+                                         prop_set("big", std::string(kMaxPropertyBytes, 'x'))};
+  this->expect_code(s.patch_properties("f", too_big), StorageErrc::no_space, "bytes");
+  EXPECT_EQ(props_of(s, "f"), expected) << "a refused patch changes nothing";
+
+  ASSERT_TRUE(s.make_directory("d", false).ok());
+  std::vector<PropertyChange> on_folder = {prop_set("x", "folder")};
+  ASSERT_TRUE(s.patch_properties("d", on_folder).ok());
+  ASSERT_TRUE(s.patch_properties("", on_folder).ok());
+  EXPECT_EQ(props_of(s, "d").size(), 1u);
+  EXPECT_EQ(props_of(s, "").size(), 1u);
+  this->expect_code(s.properties("missing"), StorageErrc::not_found, "read missing");
+  this->expect_code(s.patch_properties("missing", on_folder), StorageErrc::not_found, "patch");
+  this->expect_code(s.properties("../x"), StorageErrc::bad_name, "bad name");
+}
+
+TYPED_TEST(UserSpaceConformance, PropertiesFollowRenameAreCopiedAndEndWithTheResource) {
+  auto& s = this->space();
+  ASSERT_TRUE(s.make_directory("tree/sub", true).ok());
+  ASSERT_TRUE(put(s, "tree/sub/f", "x").ok());
+  std::vector<PropertyChange> file_props = {prop_set("file", "on f")};
+  std::vector<PropertyChange> dir_props = {prop_set("dir", "on sub")};
+  ASSERT_TRUE(s.patch_properties("tree/sub/f", file_props).ok());
+  ASSERT_TRUE(s.patch_properties("tree/sub", dir_props).ok());
+
+  ASSERT_TRUE(s.copy("tree", "copy", Replace::no).ok());
+  EXPECT_EQ(props_of(s, "copy/sub/f").at({"urn:t", "file"}), "on f");
+  EXPECT_EQ(props_of(s, "copy/sub").at({"urn:t", "dir"}), "on sub");
+  ASSERT_TRUE(s.copy("tree/sub/f", "g", Replace::no).ok());
+  EXPECT_EQ(props_of(s, "g").size(), 1u);
+
+  ASSERT_TRUE(s.rename("tree/sub/f", "moved", Replace::no).ok());
+  EXPECT_EQ(props_of(s, "moved").at({"urn:t", "file"}), "on f");
+  ASSERT_TRUE(put(s, "plain", "y").ok());
+  ASSERT_TRUE(s.rename("plain", "moved", Replace::yes).ok());
+  EXPECT_TRUE(props_of(s, "moved").empty()) << "a replaced target's properties go with it";
+
+  ASSERT_TRUE(s.remove("g").ok());
+  ASSERT_TRUE(put(s, "g", "again").ok());
+  EXPECT_TRUE(props_of(s, "g").empty()) << "a new file at the name starts bare";
+  ASSERT_TRUE(s.remove_tree("copy").ok());
+  ASSERT_TRUE(s.make_directory("copy/sub", true).ok());
+  EXPECT_TRUE(props_of(s, "copy/sub").empty());
+}
+
+TYPED_TEST(UserSpaceConformance, AnUploadThatReplacesAFileKeepsItsProperties) {
+  auto& s = this->space();
+  auto v1 = put(s, "f", "old");
+  ASSERT_TRUE(v1.ok());
+  std::vector<PropertyChange> props = {prop_set("kept", "yes")};
+  ASSERT_TRUE(s.patch_properties("f", props).ok());
+  auto v2 = put(s, "f", "new content", require_version(v1->version));
+  ASSERT_TRUE(v2.ok());
+  EXPECT_NE(v2->version, v1->version);
+  EXPECT_EQ(read_file(s, "f"), "new content");
+  EXPECT_EQ(props_of(s, "f").at({"urn:t", "kept"}), "yes");
+}
+
 }  // namespace
 }  // namespace netdisk::storage

@@ -1,5 +1,6 @@
 #include "server/dav/multistatus.h"
 
+#include <algorithm>
 #include <array>
 #include <vector>
 
@@ -15,6 +16,9 @@ constexpr std::string_view kXmlHead = "<?xml version=\"1.0\" encoding=\"utf-8\"?
 constexpr std::array<std::string_view, 9> kLive = {
     "resourcetype",     "displayname",    "creationdate",  "getlastmodified", "getcontentlength",
     "getcontenttype",   "getetag",        "lockdiscovery", "supportedlock"};
+
+// Live properties this server does not serve but never stores either (RFC 4331's quota).
+constexpr std::array<std::string_view, 2> kUnkept = {"quota-available-bytes", "quota-used-bytes"};
 
 bool file_only(std::string_view name) {
   return name == "getcontentlength" || name == "getcontenttype" || name == "getetag";
@@ -62,6 +66,13 @@ void append_element(std::string& out, const PropName& name, std::string_view val
   out += '>';
 }
 
+const Resource::StoredProperty* dead_named(const Resource& resource, const PropName& name) {
+  for (const auto& dead : resource.dead) {
+    if (dead.name == name) return &dead;
+  }
+  return nullptr;
+}
+
 void append_propstat(std::string& out, std::string_view props, std::string_view status) {
   out += "<D:propstat><D:prop>";
   out += props;
@@ -88,6 +99,25 @@ std::string xml_escape(std::string_view text, bool attribute) {
   return out;
 }
 
+bool is_protected_property(const PropName& name) {
+  if (name.ns != "DAV:") return false;
+  auto named = [&name](std::string_view live) { return live == name.local; };
+  return std::any_of(kLive.begin(), kLive.end(), named) ||
+         std::any_of(kUnkept.begin(), kUnkept.end(), named);
+}
+
+bool needs_dead_properties(const PropfindRequest& request) {
+  if (request.kind != PropfindRequest::Kind::prop) return true;
+  return std::any_of(request.props.begin(), request.props.end(),
+                     [](const PropName& name) { return !is_protected_property(name); });
+}
+
+std::string empty_property(const PropName& name) {
+  std::string out;
+  append_element(out, name, "");
+  return out;
+}
+
 std::string multistatus_open() {
   return std::string(kXmlHead) + "<D:multistatus xmlns:D=\"DAV:\">";
 }
@@ -102,15 +132,24 @@ void append_response(std::string& out, const Resource& resource, const PropfindR
   std::string found, missing;
   if (request.kind == Kind::prop) {
     for (const auto& name : request.props) {
-      bool live = name.ns == "DAV:" && has_live(resource, name.local);
-      if (live) append_element(found, name, live_value(resource, name.local));
-      if (!live) append_element(missing, name, "");
+      if (name.ns == "DAV:" && has_live(resource, name.local)) {
+        append_element(found, name, live_value(resource, name.local));
+      } else if (const auto* dead = dead_named(resource, name)) {
+        found += dead->element;
+      } else {
+        append_element(missing, name, "");
+      }
     }
   } else {
+    bool names_only = request.kind == Kind::propname;
     for (auto local : kLive) {
       if (!has_live(resource, local)) continue;
       PropName name{"DAV:", std::string(local)};
-      append_element(found, name, request.kind == Kind::propname ? "" : live_value(resource, local));
+      append_element(found, name, names_only ? "" : live_value(resource, local));
+    }
+    for (const auto& dead : resource.dead) {
+      if (names_only) append_element(found, dead.name, "");
+      if (!names_only) found += dead.element;
     }
   }
   if (!found.empty()) append_propstat(out, found, "200 OK");

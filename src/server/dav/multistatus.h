@@ -1,13 +1,15 @@
 // The 207 Multi-Status body of a PROPFIND (RFC 4918, sections 9.1 and 14.16), written one
 // <D:response> at a time so a big folder streams: open, then one append_response() per
 // resource, then close. Knows the live properties NetDisk serves (kLive, with RFC 4918's
-// lockdiscovery and supportedlock); any other
-// name asked for is answered 404 in its own propstat. Pure functions; any thread.
+// lockdiscovery and supportedlock), which are protected from PROPPATCH; the dead properties
+// a resource holds are written as they were stored (proppatch_body.h); any other name asked
+// for is answered 404 in its own propstat. Pure functions; any thread.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "server/dav/propfind_body.h"
 
@@ -24,7 +26,25 @@ struct Resource {
   std::string display_name;
   std::string content_type;   // files only
   std::string active_locks;   // the <D:activelock> elements of the locks covering it, as XML
+  // Its dead properties, each as the XML element PROPPATCH stored (filled only when
+  // needs_dead_properties() says the request shows them).
+  struct StoredProperty {
+    PropName name;
+    std::string element;
+  };
+  std::vector<StoredProperty> dead;
 };
+
+// True for the live properties a server computes (and quota-available-bytes and
+// quota-used-bytes, RFC 4331): PROPPATCH may not set or remove them (403).
+bool is_protected_property(const PropName& name);
+
+// Whether answering `request` shows dead properties: allprop, propname, or a name that is
+// not a live one. The common PROPFIND of live names need not read them.
+bool needs_dead_properties(const PropfindRequest& request);
+
+// An empty element of that name (<D:x/> or <X:x xmlns:X="..."/>), as propname lists it.
+std::string empty_property(const PropName& name);
 
 std::string multistatus_open();
 std::string multistatus_close();

@@ -12,6 +12,7 @@ namespace netdisk::server::dav {
 namespace {
 
 constexpr char kSeparator = ' ';  // between namespace URI and local name; no local name holds one
+constexpr std::string_view kXmlNamespace = "http://www.w3.org/XML/1998/namespace";
 
 std::pair<std::string, std::string> split_name(std::string_view name) {
   auto cut = name.rfind(kSeparator);  // the last: a local name has no space, a URI may
@@ -46,7 +47,13 @@ void Builder::start(const XML_Char* name, const XML_Char** attrs) {
   std::tie(element.ns, element.local) = split_name(name);
   for (auto at = attrs; at[0] != nullptr; at += 2) {
     auto [ns, local] = split_name(at[0]);
-    if (ns.empty()) element.attributes.emplace_back(std::move(local), at[1]);
+    if (ns.empty()) {
+      element.attributes.emplace_back(std::move(local), at[1]);
+    } else if (ns == kXmlNamespace) {  // xml:lang, xml:space: the prefix is bound everywhere
+      element.attributes.emplace_back("xml:" + local, at[1]);
+    } else {
+      element.qualified_attributes.push_back({std::move(ns), std::move(local), at[1]});
+    }
   }
   if (open.empty()) {
     root = std::move(element);
@@ -110,6 +117,12 @@ void write_open_tag(std::string& out, const XmlElement& element) {
   if (!dav) out += " xmlns=\"" + escaped(element.ns, true) + '"';
   for (const auto& [name, value] : element.attributes) {
     out += ' ' + name + "=\"" + escaped(value, true) + '"';
+  }
+  std::size_t index = 0;
+  for (const auto& [ns, local, value] : element.qualified_attributes) {
+    std::string prefix = "a" + std::to_string(index++);
+    out += " xmlns:" + prefix + "=\"" + escaped(ns, true) + '"';
+    out += ' ' + prefix + ':' + local + "=\"" + escaped(value, true) + '"';
   }
 }
 

@@ -5,6 +5,7 @@
 // functions; any thread.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -20,8 +21,10 @@ namespace netdisk::server::dav {
 struct XmlElement {
   std::string ns;     // namespace URI, "DAV:" for WebDAV's own names, "" for none
   std::string local;  // local name; empty for a text node
-  // Attributes without a namespace, as (name, value); namespaced ones are dropped.
+  // Attributes without a namespace, and xml:lang and the other xml: ones, as (name, value)
+  // ("xml:lang"); attributes in any other namespace as (namespace, local name, value).
   std::vector<std::pair<std::string, std::string>> attributes;
+  std::vector<std::array<std::string, 3>> qualified_attributes;
   std::vector<XmlElement> children;  // elements and text nodes, in document order
   std::string text;                  // a text node's characters
 
@@ -49,7 +52,8 @@ struct XmlLimits {
 Result<XmlElement> parse_xml_tree(std::string_view body, const XmlLimits& limits = {});
 
 // Writes `element` back as XML that means the same wherever it is placed: DAV: names get the
-// "D:" prefix (the response's root declares xmlns:D="DAV:"), others carry their own xmlns.
+// "D:" prefix (the response's root declares xmlns:D="DAV:"), others carry their own xmlns,
+// and a namespaced attribute declares a prefix of its own ("a0", "a1", ...).
 std::string serialize_xml(const XmlElement& element);
 
 }  // namespace netdisk::server::dav

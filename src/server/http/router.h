@@ -2,7 +2,8 @@
 //   GET /, /app.js, /style.css    the web page (embedded)
 //   /api/<name>                   the JSON API, one table entry per name
 //   /files/<path>                 the caller's files: GET, HEAD, PUT, DELETE, OPTIONS, and
-//                                 WebDAV's PROPFIND, MKCOL, COPY, MOVE (http/dav/); other
+//                                 WebDAV's PROPFIND, PROPPATCH, MKCOL, COPY, MOVE, LOCK,
+//                                 UNLOCK (http/dav/); other
 //                                 methods get 405 with Allow. /files/ and /files/<folder>/
 //                                 list a folder; /files redirects to /files/
 //   /ws/chat                      the chat room over a WebSocket

@@ -11,6 +11,7 @@
 #include "server/ops/basic_ops.h"
 #include "server/ops/chat_ops.h"
 #include "server/ops/file_ops.h"
+#include "server/ops/property_ops.h"
 #include "server/ops/session.h"
 #include "server/ops/transfer_ops.h"
 #include "server/ops/tree_ops.h"
@@ -52,6 +53,9 @@ const std::array kOps = {
     // WebDAV's COPY and MOVE (/files/, docs/HTTP.md); not on the TCP protocol yet.
     OpInfo{"copy", &copy_tree, true, false, kHttp, {}, FilesRole::copy},
     OpInfo{"move", &move_tree, true, false, kHttp, {}, FilesRole::move},
+    // WebDAV's dead properties (PROPFIND, PROPPATCH).
+    OpInfo{"props.get", &read_properties, true, false, kHttp, {}, FilesRole::properties},
+    OpInfo{"props.patch", &patch_properties, true, false, kHttp, {}, FilesRole::patch_properties},
     OpInfo{"upload", &upload, true, false, kTcp | kHttp, {}, FilesRole::write},
     OpInfo{"upload.data", &upload_data, true, true, kTcp | kHttp, {}, FilesRole::write_data},
     OpInfo{"download", &download, true, false, kTcp | kHttp, {}, FilesRole::read},

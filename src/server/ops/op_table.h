@@ -37,9 +37,23 @@ struct ApiRoute {
   std::array<std::string_view, 2> query_fields{};  // for Input::query: the parameters read
 };
 
-// Which op answers an HTTP /files method (WebDAV's included: PROPFIND stats and lists,
-// MKCOL makes a folder, COPY and MOVE copy and move).
-enum class FilesRole { none, read, write, write_data, remove, stat, list, make_folder, copy, move };
+// Which op answers an HTTP /files method (WebDAV's included: PROPFIND stats and lists and
+// reads dead properties, PROPPATCH patches them, MKCOL makes a folder, COPY and MOVE copy
+// and move).
+enum class FilesRole {
+  none,
+  read,
+  write,
+  write_data,
+  remove,
+  stat,
+  list,
+  make_folder,
+  copy,
+  move,
+  properties,
+  patch_properties,
+};
 
 struct OpInfo {
   std::string_view name;

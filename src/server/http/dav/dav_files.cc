@@ -5,6 +5,7 @@
 #include "server/http/dav/lock.h"
 #include "server/http/dav/mkcol.h"
 #include "server/http/dav/propfind.h"
+#include "server/http/dav/proppatch.h"
 #include "server/http/exchange.h"
 #include "server/http/responses.h"
 
@@ -13,8 +14,9 @@ namespace netdisk::server::http::dav {
 using Verb = bhttp::verb;
 
 bool is_dav_method(Verb method) {
-  return method == Verb::propfind || method == Verb::mkcol || method == Verb::copy ||
-         method == Verb::move || method == Verb::lock || method == Verb::unlock;
+  return method == Verb::propfind || method == Verb::proppatch || method == Verb::mkcol ||
+         method == Verb::copy || method == Verb::move || method == Verb::lock ||
+         method == Verb::unlock;
 }
 
 boost::asio::awaitable<void> serve_options(Exchange& exchange) {
@@ -30,6 +32,8 @@ boost::asio::awaitable<void> serve_dav(Exchange& exchange, const Caller& caller,
   switch (exchange.request().method()) {
     case Verb::propfind:
       co_return co_await serve_propfind(exchange, caller, path, folder_url);
+    case Verb::proppatch:
+      co_return co_await serve_proppatch(exchange, caller, path, folder_url);
     case Verb::mkcol:
       co_return co_await serve_mkcol(exchange, caller, path);
     case Verb::copy:

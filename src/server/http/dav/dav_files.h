@@ -13,7 +13,7 @@ namespace netdisk::server::http::dav {
 
 // Every method /files/ answers, for Allow.
 inline constexpr std::string_view kFilesAllow =
-    "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, MKCOL, COPY, MOVE, LOCK, UNLOCK";
+    "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, PROPPATCH, MKCOL, COPY, MOVE, LOCK, UNLOCK";
 
 // True for the methods serve_dav() answers.
 bool is_dav_method(bhttp::verb method);
@@ -21,8 +21,8 @@ bool is_dav_method(bhttp::verb method);
 // OPTIONS: 200 with DAV, MS-Author-Via and Allow; no login needed (clients probe first).
 boost::asio::awaitable<void> serve_options(Exchange& exchange);
 
-// PROPFIND, MKCOL, COPY, MOVE, LOCK or UNLOCK of `path` (decoded, without a folder URL's trailing
-// slash).
+// PROPFIND, PROPPATCH, MKCOL, COPY, MOVE, LOCK or UNLOCK of `path` (decoded, without a folder
+// URL's trailing slash).
 boost::asio::awaitable<void> serve_dav(Exchange& exchange, const Caller& caller,
                                        const std::string& path, bool folder_url);
 

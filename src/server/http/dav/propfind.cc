@@ -62,6 +62,25 @@ std::string active_locks_of(Exchange& exchange, const std::string& user, std::st
   return server::dav::activelocks_xml(locks, href_of, exchange.services().server.now());
 }
 
+// Dead properties are read only when the request shows them (needs_dead_properties), in one
+// props.get call per listing page: the common PROPFIND of live names pays nothing for them.
+asio::awaitable<Status> add_dead_properties(Exchange& exchange, ops::Session& session,
+                                            const std::vector<std::string>& paths,
+                                            std::vector<Resource>& resources) {
+  json ask = {{"paths", paths}};
+  auto got = co_await call_op(exchange, session, ops::FilesRole::properties, ask);
+  if (!got) co_return std::move(got).error();
+  const auto& all = got->fields["properties"];
+  for (std::size_t i = 0; i < resources.size() && i < all.size(); ++i) {
+    if (!all[i].is_array()) continue;  // gone since it was listed
+    for (const auto& property : all[i]) {
+      resources[i].dead.push_back(
+          {{property.value("ns", ""), property.value("name", "")}, property.value("value", "")});
+    }
+  }
+  co_return Status{};
+}
+
 std::string_view base_name(std::string_view path) {
   auto slash = path.rfind('/');
   return slash == std::string_view::npos ? path : path.substr(slash + 1);
@@ -87,15 +106,25 @@ asio::awaitable<void> stream_folder(Exchange& exchange, ops::Session& session,
       co_return;
     }
     const auto& entries = page->fields["entries"];
+    std::vector<Resource> members;
+    std::vector<std::string> member_paths;
     for (const auto& entry : entries) {
       std::string name = entry.value("name", "");
       std::string href = self.href + percent_encode_path(name);
       if (entry.value("type", "") == "dir") href += '/';
-      auto resource = resource_of(entry, std::move(href), name);
-      std::string member = path.empty() ? name : path + "/" + name;
-      resource.active_locks = active_locks_of(exchange, user, member);
-      server::dav::append_response(out, resource, request);
+      members.push_back(resource_of(entry, std::move(href), name));
+      member_paths.push_back(path.empty() ? name : path + "/" + name);
+      members.back().active_locks = active_locks_of(exchange, user, member_paths.back());
     }
+    if (!members.empty() && server::dav::needs_dead_properties(request)) {
+      auto added = co_await add_dead_properties(exchange, session, member_paths, members);
+      if (!added) {
+        spdlog::warn("http: PROPFIND properties failed midway: {}", added.error().message);
+        exchange.close_after();
+        co_return;
+      }
+    }
+    for (const auto& member : members) server::dav::append_response(out, member, request);
     if (!co_await writer.write(out)) co_return;
     out.clear();
     more = page->fields.value("more", false) && !entries.empty();
@@ -128,15 +157,18 @@ asio::awaitable<void> serve_propfind(Exchange& exchange, const Caller& caller,
 
   auto session = http_session(exchange, ops::Transport::http);
   session.assume_user(caller.username);
-  json ask = {{"path", path}};  // named: GCC 12 cannot take a braced list across co_await
-  auto stat = co_await call_op(exchange, session, ops::FilesRole::stat, ask);
-  if (!stat) co_return co_await exchange.send_error(stat.error());
-  bool folder = stat->fields.value("type", "") == "dir";
-  if (!folder && folder_url) co_return co_await refuse_file_as_folder(exchange);
-  std::string href = "/files/" + percent_encode_path(path);
-  if (folder && !path.empty()) href += '/';
-  auto self = resource_of(stat->fields, std::move(href), std::string(base_name(path)));
+  auto stat = co_await stat_url(exchange, session, path, folder_url);
+  if (!stat) co_return;
+  bool folder = stat->folder;
+  auto self = resource_of(stat->fields, std::move(stat->href), std::string(base_name(path)));
   self.active_locks = active_locks_of(exchange, caller.username, path);
+  if (server::dav::needs_dead_properties(*request)) {
+    std::vector<Resource> one{std::move(self)};
+    std::vector<std::string> paths{path};
+    auto added = co_await add_dead_properties(exchange, session, paths, one);
+    if (!added) co_return co_await exchange.send_error(added.error());
+    self = std::move(one.front());
+  }
   if (folder && *depth == Depth::one) {
     co_return co_await stream_folder(exchange, session, caller.username, path, self, *request);
   }
