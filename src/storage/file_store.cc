@@ -319,8 +319,7 @@ Result<std::string> FileStore::file_checksum(std::string_view path) const {
   return whole_file_checksum(file->fd.get());
 }
 
-Result<Upload> FileStore::begin_upload(std::string_view path, std::uint64_t size,
-                                       std::optional<std::string> content_hash) {
+Result<FileStore::Parent> FileStore::open_upload_parent(std::string_view path) const {
   auto components = split_user_path(path);
   if (!components) return std::move(components).error();
   auto parent = open_parent(*components);
@@ -334,8 +333,21 @@ Result<Upload> FileStore::begin_upload(std::string_view path, std::uint64_t size
   } else if (existing.error().code != Errc::not_found) {
     return std::move(existing).error();
   }
+  return parent;
+}
+
+Result<Upload> FileStore::begin_upload(std::string_view path, std::uint64_t size,
+                                       std::optional<std::string> content_hash) {
+  auto parent = open_upload_parent(path);
+  if (!parent) return std::move(parent).error();
   return Upload::begin(std::move(parent->dir), std::move(parent->name), size,
                        std::move(content_hash));
+}
+
+Result<Upload> FileStore::begin_unsized_upload(std::string_view path, std::uint64_t limit) {
+  auto parent = open_upload_parent(path);
+  if (!parent) return std::move(parent).error();
+  return Upload::begin_unsized(std::move(parent->dir), std::move(parent->name), limit);
 }
 
 Result<std::size_t> FileStore::sweep_partial_uploads(const std::filesystem::path& root,

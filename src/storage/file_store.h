@@ -108,6 +108,8 @@ class FileStore {
   // folder is missing; is_a_directory if `path` is a folder; bad_request for a malformed hash.
   Result<Upload> begin_upload(std::string_view path, std::uint64_t size,
                               std::optional<std::string> content_hash);
+  // The same for an upload of unknown size, at most `limit` bytes (Upload::begin_unsized()).
+  Result<Upload> begin_unsized_upload(std::string_view path, std::uint64_t limit);
 
   // Removes partial uploads and temp files older than `max_age` that no Upload holds, in the
   // whole tree under `root` (the data folder's home/), never following symlinks. Returns how
@@ -121,6 +123,9 @@ class FileStore {
   // The parent folder of `components` opened for reading, and the last component.
   struct Parent;
   Result<Parent> open_parent(const std::vector<std::string>& components) const;
+  // open_parent() for an upload to `path`: is_a_directory, or not servable, if a folder or a
+  // special file is at the name.
+  Result<Parent> open_upload_parent(std::string_view path) const;
   Status make_directories(const std::vector<std::string>& components);
   // The parents of `from` and `to` for a move or copy; invalid_path for a folder into itself.
   struct Pair;

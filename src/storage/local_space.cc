@@ -122,6 +122,13 @@ StorageStatus LocalSpace::patch_properties(std::string_view path,
   }));
 }
 
+StorageResult<std::unique_ptr<UploadSink>> LocalSpace::begin_unsized_upload(std::string_view path,
+                                                                            std::uint64_t limit) {
+  auto upload = store_.begin_unsized_upload(path, limit);
+  if (!upload) return storage_error_of(upload.error());
+  return std::unique_ptr<UploadSink>(std::make_unique<LocalUploadSink>(std::move(*upload)));
+}
+
 StorageResult<std::size_t> LocalOpenFile::read_at(std::uint64_t offset, std::span<std::byte> into) {
   std::size_t done = 0;
   while (done < into.size()) {

@@ -49,6 +49,8 @@ class LocalSpace final : public UserSpace {
   StorageResult<std::unique_ptr<UploadSink>> begin_upload(
       std::string_view path, std::uint64_t size,
       std::optional<std::string> content_checksum) override;
+  StorageResult<std::unique_ptr<UploadSink>> begin_unsized_upload(std::string_view path,
+                                                                  std::uint64_t limit) override;
 
  private:
   FileStore store_;
@@ -79,6 +81,7 @@ class LocalUploadSink final : public UploadSink {
   std::uint64_t size() const override { return upload_.size(); }
   std::uint64_t offset() const override { return upload_.offset(); }
   bool resumable() const override { return upload_.resumable(); }
+  bool size_known() const override { return upload_.size_known(); }
   StorageStatus write(std::span<const std::byte> bytes) override;
   StorageResult<Published> commit(const TargetCheck& check) override;
   void discard() noexcept override { upload_.discard(); }

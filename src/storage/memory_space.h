@@ -39,6 +39,8 @@ class MemorySpace final : public UserSpace {
   StorageResult<std::unique_ptr<UploadSink>> begin_upload(
       std::string_view path, std::uint64_t size,
       std::optional<std::string> content_checksum) override;
+  StorageResult<std::unique_ptr<UploadSink>> begin_unsized_upload(std::string_view path,
+                                                                  std::uint64_t limit) override;
 
   StorageResult<DeadProperties> properties(std::string_view path) const override;
   StorageStatus patch_properties(std::string_view path,
@@ -50,6 +52,10 @@ class MemorySpace final : public UserSpace {
   std::size_t partial_count() const;
 
  private:
+  // Both begin_upload()s: `size` is a limit when `unsized`.
+  StorageResult<std::unique_ptr<UploadSink>> start_upload(std::string_view path, std::uint64_t size,
+                                                          bool unsized,
+                                                          std::optional<std::string> checksum);
   StorageStatus move_or_copy(std::string_view from, std::string_view to, Replace replace,
                              bool keep_source);
   std::shared_ptr<MemoryState> state_;

@@ -62,11 +62,13 @@ class MemoryOpenFile final : public OpenFile {
 class MemoryUploadSink final : public UploadSink {
  public:
   MemoryUploadSink(std::shared_ptr<MemoryState> state, std::string key, Components target,
-                   std::uint64_t size, std::uint64_t offset, std::optional<std::string> expected)
+                   std::uint64_t size, bool size_known, std::uint64_t offset,
+                   std::optional<std::string> expected)
       : state_(std::move(state)),
         key_(std::move(key)),
         target_(std::move(target)),
         size_(size),
+        size_known_(size_known),
         offset_(offset),
         expected_(std::move(expected)) {}
 
@@ -86,6 +88,7 @@ class MemoryUploadSink final : public UploadSink {
   std::uint64_t size() const override { return size_; }
   std::uint64_t offset() const override { return offset_; }
   bool resumable() const override { return expected_.has_value(); }
+  bool size_known() const override { return size_known_; }
 
   StorageStatus write(std::span<const std::byte> bytes) override;
   StorageResult<Published> commit(const TargetCheck& check) override;
@@ -110,7 +113,8 @@ class MemoryUploadSink final : public UploadSink {
   std::shared_ptr<MemoryState> state_;
   std::string key_;
   Components target_;
-  std::uint64_t size_;
+  std::uint64_t size_;  // unsized: the limit, until commit() sets what arrived
+  bool size_known_;
   std::uint64_t offset_;
   std::optional<std::string> expected_;
   bool live_ = true;
@@ -131,9 +135,9 @@ StorageStatus MemoryUploadSink::write(std::span<const std::byte> bytes) {
   auto held = partial();
   if (!held) return std::move(held).error();
   if (bytes.size() > size_ - offset_) {
-    return storage_error(
-        StorageErrc::size_mismatch,
-        fmt::format("the upload would exceed its declared size of {} bytes", size_));
+    return storage_error(StorageErrc::size_mismatch,
+                         fmt::format("the upload would exceed its {} of {} bytes",
+                                     size_known_ ? "declared size" : "limit", size_));
   }
   auto& bytes_held = (*held)->bytes;
   if (auto fault = state_->faults->take_write_fault(bytes.size())) {
@@ -152,6 +156,7 @@ StorageResult<Published> MemoryUploadSink::commit(const TargetCheck& check) {
   std::lock_guard lock(state_->mutex);
   auto held = partial();
   if (!held) return std::move(held).error();
+  if (!size_known_) size_ = offset_;  // what arrived is the file
   if (offset_ != size_) {
     return storage_error(StorageErrc::size_mismatch,
                          fmt::format("received {} of {} bytes", offset_, size_));
@@ -211,6 +216,17 @@ StorageResult<std::unique_ptr<OpenFile>> MemorySpace::open_read(std::string_view
 
 StorageResult<std::unique_ptr<UploadSink>> MemorySpace::begin_upload(
     std::string_view path, std::uint64_t size, std::optional<std::string> content_checksum) {
+  return start_upload(path, size, false, std::move(content_checksum));
+}
+
+StorageResult<std::unique_ptr<UploadSink>> MemorySpace::begin_unsized_upload(std::string_view path,
+                                                                             std::uint64_t limit) {
+  return start_upload(path, std::min(limit, kMaxUploadBytes), true, std::nullopt);
+}
+
+StorageResult<std::unique_ptr<UploadSink>> MemorySpace::start_upload(
+    std::string_view path, std::uint64_t size, bool unsized,
+    std::optional<std::string> content_checksum) {
   auto components = parse_path(path, false);
   if (!components) return std::move(components).error();
   std::lock_guard lock(state_->mutex);
@@ -237,9 +253,9 @@ StorageResult<std::unique_ptr<UploadSink>> MemorySpace::begin_upload(
   partial.target = *components;
   partial.held = true;
   partial.touched = std::chrono::steady_clock::now();
-  return std::unique_ptr<UploadSink>(
-      std::make_unique<MemoryUploadSink>(state_, std::move(key), std::move(*components), size,
-                                         partial.bytes.size(), std::move(content_checksum)));
+  return std::unique_ptr<UploadSink>(std::make_unique<MemoryUploadSink>(
+      state_, std::move(key), std::move(*components), size, !unsized, partial.bytes.size(),
+      std::move(content_checksum)));
 }
 
 }  // namespace netdisk::storage

@@ -6,6 +6,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -115,6 +116,17 @@ Result<Upload> Upload::begin(UniqueFd dir, std::string target_name, std::uint64_
   return upload;
 }
 
+Result<Upload> Upload::begin_unsized(UniqueFd dir, std::string target_name, std::uint64_t limit) {
+  limit = std::min(limit, static_cast<std::uint64_t>(std::numeric_limits<off_t>::max()));
+  std::string partial_name = random_partial_name();
+  auto file = open_locked_partial(dir.get(), partial_name, true);
+  if (!file) return std::move(file).error();
+  Upload upload(std::move(dir), std::move(*file), std::move(partial_name), std::move(target_name),
+                limit, 0, std::nullopt, Xxh3Hasher());
+  upload.size_known_ = false;
+  return upload;
+}
+
 Upload::Upload(UniqueFd dir, UniqueFd file, std::string partial_name, std::string target_name,
                std::uint64_t size, std::uint64_t offset, std::optional<std::string> expected_hash,
                Xxh3Hasher hasher)
@@ -141,6 +153,7 @@ Upload& Upload::operator=(Upload&& other) noexcept {
     expected_hash_ = std::move(other.expected_hash_);
     hasher_ = std::move(other.hasher_);
     deferred_ = std::move(other.deferred_);
+    size_known_ = other.size_known_;
     committed_ = other.committed_;
     published_version_ = std::move(other.published_version_);
     published_checksum_ = std::move(other.published_checksum_);
@@ -168,7 +181,8 @@ Status Upload::write(std::span<const std::byte> bytes) {
   if (!file_) return make_error(Errc::internal_error, "write to a closed upload");
   if (bytes.size() > size_ - offset_) {
     return make_error(Errc::size_mismatch,
-                      fmt::format("the upload would exceed its declared size of {} bytes", size_));
+                      fmt::format("the upload would exceed its {} of {} bytes",
+                                  size_known_ ? "declared size" : "limit", size_));
   }
   if (auto written = write_all(file_.get(), bytes); !written) {
     discard();  // never leave junk behind, least of all on a full disk
@@ -229,6 +243,7 @@ Status Upload::commit(const TargetCheck& check) {
     discard();
     return error;
   }
+  if (!size_known_) size_ = offset_;  // what arrived is the file
   if (offset_ != size_) {
     return make_error(Errc::size_mismatch, fmt::format("received {} of {} bytes", offset_, size_));
   }

@@ -32,6 +32,12 @@ class Upload {
   static Result<Upload> begin(UniqueFd dir, std::string target_name, std::uint64_t size,
                               std::optional<std::string> content_hash);
 
+  // Starts an upload of unknown size (an HTTP body in chunked framing) that takes at most
+  // `limit` bytes (capped at 2^63-1): a fresh partial file, never resumable, no free-space
+  // check up front (a write that meets ENOSPC fails with disk_full and removes the partial),
+  // and commit() publishes however many bytes were written. Errors as begin().
+  static Result<Upload> begin_unsized(UniqueFd dir, std::string target_name, std::uint64_t limit);
+
   Upload(Upload&&) noexcept;
   Upload& operator=(Upload&&) noexcept;
   ~Upload();
@@ -42,6 +48,7 @@ class Upload {
   std::uint64_t offset() const noexcept { return offset_; }
   std::uint64_t size() const noexcept { return size_; }
   bool resumable() const noexcept { return expected_hash_.has_value(); }
+  bool size_known() const noexcept { return size_known_; }
   const std::string& partial_name() const noexcept { return partial_name_; }
   // After a successful commit(): the published file's version_tag() and checksum, read from
   // the very inode that was renamed into place (no second lookup of the name can race).
@@ -58,12 +65,12 @@ class Upload {
   void advance(std::uint64_t n);
 
   // Publishes the file: size_mismatch unless exactly size() bytes are held (a short upload
-  // stays resumable; an overlong one is removed); checksum_mismatch if a content_hash was
-  // given and differs (the partial file is removed); then fsync, store the checksum xattr,
-  // rename over the target (replacing a file; is_a_directory if it is a folder), fsync the
-  // directory. Never renames after a failed fsync. internal_error if already closed.
-  // With `check`, the target's current state is read and checked under a NameLock held across
-  // the rename, so no other NetDisk change to the name comes in between; a failed check
+  // stays resumable; an overlong one is removed; an unsized upload publishes what it holds);
+  // checksum_mismatch if a content_hash was given and differs (the partial file is removed); then
+  // fsync, store the checksum xattr, rename over the target (replacing a file; is_a_directory if it
+  // is a folder), fsync the directory. Never renames after a failed fsync. internal_error if
+  // already closed. With `check`, the target's current state is read and checked under a NameLock
+  // held across the rename, so no other NetDisk change to the name comes in between; a failed check
   // returns its error and publishes nothing (a resumable partial file stays). When the check
   // saw no target, the rename refuses to replace one that appeared meanwhile
   // (precondition_failed).
@@ -89,6 +96,7 @@ class Upload {
   std::optional<std::string> expected_hash_;
   Xxh3Hasher hasher_;              // checksum of bytes [0, offset_)
   std::optional<Error> deferred_;  // a failure inside advance(), reported by commit()
+  bool size_known_ = true;         // false: size_ is only a limit (begin_unsized())
   bool committed_ = false;
   std::string published_version_;
   std::string published_checksum_;

@@ -67,6 +67,10 @@ class OpenFile {
   virtual int native_fd() const { return -1; }
 };
 
+// The largest upload any backend takes (off_t's range); the limit for an unsized upload when
+// the server sets none lower.
+inline constexpr std::uint64_t kMaxUploadBytes = (std::uint64_t{1} << 63) - 1;
+
 // What a committed upload published.
 struct Published {
   std::string version;
@@ -75,13 +79,15 @@ struct Published {
 
 // One upload being received. The bytes are kept durable enough to resume (a partial that a
 // later begin_upload() with the same name, size and checksum finds again); nothing is visible
-// at the name until commit().
+// at the name until commit(). An upload begun with begin_unsized_upload() has no announced
+// size: size() is then only its limit, and commit() publishes however many bytes it holds.
 class UploadSink {
  public:
   virtual ~UploadSink() = default;  // a live sink that is dropped keeps a resumable partial
-  virtual std::uint64_t size() const = 0;    // the announced size
+  virtual std::uint64_t size() const = 0;    // the announced size (unsized: the limit)
   virtual std::uint64_t offset() const = 0;  // the bytes held so far
   virtual bool resumable() const = 0;        // begun with a content checksum
+  virtual bool size_known() const = 0;       // false for begin_unsized_upload()'s
 
   // Appends `bytes`. size_mismatch (nothing written) past size(). A failed write (no_space,
   // io_error) removes the partial, resumable or not, and ends the upload; the old file at
@@ -89,11 +95,11 @@ class UploadSink {
   virtual StorageStatus write(std::span<const std::byte> bytes) = 0;
 
   // Publishes the file atomically: size_mismatch unless exactly size() bytes are held (a
-  // short upload stays resumable); checksum_mismatch if a content checksum was given and
-  // differs (the partial is removed); with `check`, the current state of the name is checked
-  // at the very step that replaces it, under the backend's lock for that name
-  // (condition_failed publishes nothing; a resumable partial stays); is_a_directory if a
-  // folder is at the name. Once it returns, the new file is durable.
+  // short upload stays resumable; an unsized upload publishes what it holds, 0 bytes too);
+  // checksum_mismatch if a content checksum was given and differs (the partial is removed); with
+  // `check`, the current state of the name is checked at the very step that replaces it, under the
+  // backend's lock for that name (condition_failed publishes nothing; a resumable partial stays);
+  // is_a_directory if a folder is at the name. Once it returns, the new file is durable.
   virtual StorageResult<Published> commit(const TargetCheck& check = {}) = 0;
 
   // Gives up: removes the partial even if resumable.
@@ -184,6 +190,15 @@ class UserSpace {
   // cannot hold the bytes still to come.
   virtual StorageResult<std::unique_ptr<UploadSink>> begin_upload(
       std::string_view path, std::uint64_t size, std::optional<std::string> content_checksum) = 0;
+
+  // Starts an upload whose size is not known up front (an HTTP body in chunked framing). It
+  // takes at most `limit` bytes (a write past it is size_mismatch, nothing written), is never
+  // resumable (nothing names its content up front, so a broken one cannot be found again),
+  // and commit() publishes the bytes it holds. Free space cannot be checked up front: a write
+  // that finds the backend full fails with no_space and removes the partial, as for a sized
+  // upload. Errors otherwise as begin_upload().
+  virtual StorageResult<std::unique_ptr<UploadSink>> begin_unsized_upload(std::string_view path,
+                                                                          std::uint64_t limit) = 0;
 };
 
 class Backend {

@@ -3,7 +3,8 @@
 // steady download complete, a trickle times out, a stream cut short is size_mismatch and keeps
 // what arrived, a failing disk write drains the rest and reports disk_full, and a peer that
 // sends nothing is woken by the stall guard once the clock passes the deadline; an upload
-// reaches the sink in 1 MiB chunks (one blocking-pool hop each).
+// reaches the sink in 1 MiB chunks (one blocking-pool hop each); a body that frames itself
+// (a BodyReader) goes through the same loop.
 #include "server/transfer/transfer_engine.h"
 
 #include <algorithm>
@@ -198,6 +199,39 @@ TEST_F(TransferEngineTest, APeerThatSendsNothingIsWokenByTheStallGuard) {
   EXPECT_EQ(result.error().code, Errc::timeout);
   EXPECT_EQ(guards_while_waiting, 1u) << "the transfer's StallGuard is one of the deadlines";
   EXPECT_EQ(deadlines_.size(), 0u) << "and leaves them when the transfer ends";
+}
+
+// A body whose end is its stream's end: the simplest BodyReader (transfer_engine.h), to show
+// that the engine's one receive loop serves a framing it knows nothing of, as it serves
+// http/chunked_body.h's.
+class UntilCloseBody {
+ public:
+  std::size_t capacity() const noexcept { return kReceiveChunkBytes; }
+  bool done() const noexcept { return ended_; }
+  asio::awaitable<detail::Moved> read(detail::Transfer<Socket>& transfer,
+                                      std::span<std::byte> into) {
+    auto [ec, n] =
+        co_await asio::async_read(transfer.stream(), asio::buffer(into.data(), into.size()),
+                                  asio::as_tuple(asio::use_awaitable));
+    transfer.pace().note(n);
+    ended_ = ec == asio::error::eof;
+    co_return detail::Moved{!ec || ended_, n};
+  }
+  Error failure(const detail::Transfer<Socket>& transfer) const { return transfer.cut(0); }
+
+ private:
+  bool ended_ = false;
+};
+
+TEST_F(TransferEngineTest, ABodyThatFramesItselfGoesThroughTheSameLoopInWholeChunks) {
+  auto data = pattern(2 * kReceiveChunkBytes + kReceiveChunkBytes / 2);
+  MemorySink sink;
+  UntilCloseBody body;
+  auto result = run(receive_body(server_, body, sink, env()),
+                    send_paced(data, 64 * 1024, 1ms, /*close_after=*/true));
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  EXPECT_TRUE(sink.held == data);
+  EXPECT_EQ(sink.writes(), 3) << "two whole chunks, then what the body's end left";
 }
 
 TEST_F(TransferEngineTest, ASteadyBufferedDownloadSendsTheRange) {

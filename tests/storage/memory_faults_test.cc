@@ -82,6 +82,41 @@ TEST_F(MemoryFaults, ACrashBetweenDurableBytesAndRenameLeavesTheOldFileAndResume
   EXPECT_EQ(space_->partial_count(), 0U);
 }
 
+TEST_F(MemoryFaults, NoSpaceMidUnsizedUploadKeepsTheOldFileAndRemovesThePartial) {
+  auto sink = space_->begin_unsized_upload("f", kMaxUploadBytes);
+  ASSERT_TRUE(sink.ok());
+  ASSERT_TRUE((*sink)->write(bytes_of("new ")).ok());
+  backend_.faults().fail_write(1, StorageErrc::no_space);
+  auto failed = (*sink)->write(bytes_of("content"));
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.error().code, StorageErrc::no_space);
+  EXPECT_EQ(space_->partial_count(), 0U);
+  EXPECT_EQ(read_file(*space_, "f"), "old");
+  EXPECT_FALSE((*sink)->commit().ok()) << "the upload is over";
+  EXPECT_EQ(read_file(*space_, "f"), "old");
+}
+
+TEST_F(MemoryFaults, ACrashInAnUnsizedCommitLeavesTheOldFileAndAPartialTheSweepTakes) {
+  auto sink = space_->begin_unsized_upload("f", kMaxUploadBytes);
+  ASSERT_TRUE(sink.ok());
+  ASSERT_TRUE((*sink)->write(bytes_of("new")).ok());
+  backend_.faults().crash_before_publish();
+  auto crashed = (*sink)->commit();
+  ASSERT_FALSE(crashed.ok());
+  EXPECT_EQ(crashed.error().code, StorageErrc::io_error);
+  EXPECT_EQ(read_file(*space_, "f"), "old");
+  sink->reset();
+  auto again = space_->begin_unsized_upload("f", kMaxUploadBytes);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ((*again)->offset(), 0U) << "nothing names an unsized partial: it never resumes";
+  again->reset();
+  EXPECT_EQ(space_->partial_count(), 1U) << "the crashed one is left, as a killed process's is";
+  auto swept = backend_.sweep_partial_uploads(std::chrono::seconds(0));
+  ASSERT_TRUE(swept.ok());
+  EXPECT_EQ(*swept, 1U);
+  EXPECT_EQ(space_->partial_count(), 0U);
+}
+
 TEST_F(MemoryFaults, ReadAndListFailuresAreIoErrorsOnce) {
   auto file = space_->open_read("f");
   ASSERT_TRUE(file.ok());

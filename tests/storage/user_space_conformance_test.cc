@@ -332,6 +332,73 @@ TYPED_TEST(UserSpaceConformance, AResumableUploadResumesAndIsBusyWhileHeld) {
   EXPECT_EQ((*fresh)->offset(), 0U) << "discard removes even a resumable partial";
 }
 
+TYPED_TEST(UserSpaceConformance, AnUnsizedUploadPublishesWhatArrivedAtomically) {
+  auto& s = this->space();
+  ASSERT_TRUE(put(s, "f", "old").ok());
+  auto sink = s.begin_unsized_upload("f", 100);
+  ASSERT_TRUE(sink.ok()) << sink.error().message;
+  EXPECT_FALSE((*sink)->size_known());
+  EXPECT_FALSE((*sink)->resumable());
+  ASSERT_TRUE((*sink)->write(bytes_of("abc")).ok());
+  ASSERT_TRUE((*sink)->write(bytes_of("defg")).ok());
+  EXPECT_EQ((*sink)->offset(), 7U);
+  EXPECT_EQ(read_file(s, "f"), "old") << "nothing is visible before the commit";
+  EXPECT_EQ(this->names(""), std::vector<std::string>{"f"}) << "partials are never listed";
+  auto published = (*sink)->commit();
+  ASSERT_TRUE(published.ok()) << published.error().message;
+  EXPECT_EQ(published->checksum, xxh3_of("abcdefg"));
+  EXPECT_EQ(read_file(s, "f"), "abcdefg");
+  EXPECT_EQ(s.stat("f")->size, 7U);
+  EXPECT_EQ(s.target_state("f")->version, published->version);
+}
+
+TYPED_TEST(UserSpaceConformance, AnUnsizedUploadOfNothingPublishesAnEmptyFile) {
+  auto& s = this->space();
+  ASSERT_TRUE(put(s, "f", "old").ok());
+  auto sink = s.begin_unsized_upload("f", 100);
+  ASSERT_TRUE(sink.ok());
+  ASSERT_TRUE((*sink)->commit().ok());
+  EXPECT_EQ(read_file(s, "f"), "");
+}
+
+TYPED_TEST(UserSpaceConformance, AnUnsizedUploadStopsAtItsLimitAndIsNeverFoundAgain) {
+  auto& s = this->space();
+  ASSERT_TRUE(put(s, "f", "old").ok());
+  auto sink = s.begin_unsized_upload("f", 4);
+  ASSERT_TRUE(sink.ok());
+  ASSERT_TRUE((*sink)->write(bytes_of("abc")).ok());
+  this->expect_code((*sink)->write(bytes_of("de")), StorageErrc::size_mismatch, "over the limit");
+  EXPECT_EQ((*sink)->offset(), 3U) << "nothing of a refused write is kept";
+  sink->reset();  // dropped: an unsized partial is junk, not a resume point
+  auto fresh = s.begin_unsized_upload("f", 4);
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_EQ((*fresh)->offset(), 0U);
+  auto second = s.begin_unsized_upload("f", 4);
+  ASSERT_TRUE(second.ok()) << "two unsized uploads of one name each get their own partial";
+  ASSERT_TRUE((*second)->write(bytes_of("two")).ok());
+  ASSERT_TRUE((*fresh)->write(bytes_of("one")).ok());
+  ASSERT_TRUE((*second)->commit().ok());
+  ASSERT_TRUE((*fresh)->commit().ok());
+  EXPECT_EQ(read_file(s, "f"), "one") << "the last commit wins, whole";
+  ASSERT_TRUE(s.make_directory("d", false).ok());
+  this->expect_code(s.begin_unsized_upload("d", 4), StorageErrc::is_a_directory, "dir");
+  this->expect_code(s.begin_unsized_upload("missing/f", 4), StorageErrc::not_found, "parent");
+  this->expect_code(s.begin_unsized_upload("../f", 4), StorageErrc::bad_name, "bad name");
+}
+
+TYPED_TEST(UserSpaceConformance, AnUnsizedUploadHonoursItsConditionAtCommit) {
+  auto& s = this->space();
+  auto v1 = put(s, "f", "one");
+  ASSERT_TRUE(v1.ok());
+  ASSERT_TRUE(put(s, "f", "two").ok());
+  auto sink = s.begin_unsized_upload("f", 100);
+  ASSERT_TRUE(sink.ok());
+  ASSERT_TRUE((*sink)->write(bytes_of("three")).ok());
+  this->expect_code((*sink)->commit(require_version(v1->version)), StorageErrc::condition_failed,
+                    "stale version");
+  EXPECT_EQ(read_file(s, "f"), "two");
+}
+
 TYPED_TEST(UserSpaceConformance, ConditionsRunAtCommitAndRemove) {
   auto& s = this->space();
   auto v1 = put(s, "f", "one");

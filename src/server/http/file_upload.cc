@@ -1,8 +1,12 @@
 #include "server/http/file_upload.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstddef>
+#include <optional>
 #include <span>
+#include <string_view>
+#include <variant>
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
@@ -13,6 +17,7 @@
 
 #include "server/http/api_adapter.h"
 #include "server/http/auth.h"
+#include "server/http/chunked_body.h"
 #include "server/http/dav/write_gate.h"
 #include "server/http/exchange.h"
 #include "server/http/http_services.h"
@@ -35,26 +40,75 @@ asio::awaitable<void> refuse(Exchange& exchange, Error error) {
   co_await exchange.send_error(error);
 }
 
+// How the request frames its body, and the size it announces if any.
+struct Framing {
+  bool chunked = false;
+  std::optional<std::uint64_t> size;  // Content-Length, or X-Expected-Entity-Length if chunked
+};
+
+// A strict decimal count, as Content-Length is parsed: digits only, no sign, no overflow.
+std::optional<std::uint64_t> parse_count(std::string_view text) {
+  std::uint64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+// The body's framing, or the response that refuses it. A chunked body may announce its size
+// in X-Expected-Entity-Length (macOS Finder does); it is then held to it exactly.
+std::variant<Framing, StringResponse> read_framing(Exchange& exchange) {
+  auto& parser = exchange.parser();
+  auto coding = exchange.header(bhttp::field::transfer_encoding);
+  if (!coding.empty() && !beast::iequals(coding, "chunked")) {
+    // Beast would decode the chunked layer and leave, say, gzip bytes as the file.
+    return error_response(bhttp::status::not_implemented, Errc::bad_request,
+                          "only the chunked transfer coding is supported");
+  }
+  if (!parser.chunked()) {
+    if (!parser.content_length()) {
+      return error_response(bhttp::status::length_required, Errc::bad_request,
+                            "PUT needs a Content-Length or a chunked body");
+    }
+    return Framing{false, *parser.content_length()};
+  }
+  auto expected = exchange.header("X-Expected-Entity-Length");
+  if (expected.empty()) return Framing{true, std::nullopt};
+  auto size = parse_count(expected);
+  if (!size) {
+    return error_response(bhttp::status::bad_request, Errc::bad_request,
+                          "X-Expected-Entity-Length must be a byte count");
+  }
+  return Framing{true, size};
+}
+
 // Reads the body into `upload` through the transfer engine (transfer/transfer_engine.h), as
-// the TCP protocol reads an upload's stream: first the body bytes already in the connection's
-// buffer (read with the headers), then exactly the rest from the stream, so anything after the
-// body (a pipelined request) stays unread and the connection can go on. Paced by
-// --min-stream-rate, bounded by --http-body-timeout; a failed disk write ends it at once (the
-// exchange closes, so the unread rest does not matter).
+// the TCP protocol reads an upload's stream. A body with a length: first the bytes already in
+// the connection's buffer (read with the headers), then exactly the rest from the stream. A
+// chunked body: decoded by Beast's parser (chunked_body.h) from that buffer and the stream.
+// Either way anything after the body (a pipelined request) stays unread, so the connection can
+// go on. Paced by --min-stream-rate, bounded by --http-body-timeout; a failed disk write ends
+// it at once (the exchange closes, so the unread rest does not matter).
 asio::awaitable<Status> receive_body(Exchange& exchange, storage::UploadSink& upload,
-                                     std::uint64_t length) {
+                                     const Framing& framing) {
   auto& server = exchange.services().server;
-  auto& buffer = exchange.buffer();
-  auto buffered = static_cast<std::size_t>(std::min<std::uint64_t>(length, buffer.size()));
-  std::span<const std::byte> early(static_cast<const std::byte*>(buffer.data().data()), buffered);
   transfer::ActivityClock pace(server.config.http_body_timeout, server.config.min_stream_rate,
                                server.now);
   transfer::UploadTarget sink(upload);
+  auto env = exchange.transfer_env(pace);
   exchange.deadline().disarm();  // the transfer's own StallGuard times the body
-  auto received = co_await transfer::receive(exchange.stream(), early, sink, length,
-                                             exchange.transfer_env(pace),
-                                             transfer::OnSinkError::stop);
-  buffer.consume(buffered);  // only now: `early` pointed into it
+  Status received;
+  if (framing.chunked) {
+    ChunkedBody body(exchange.parser(), exchange.buffer());
+    received = co_await transfer::receive_body(exchange.stream(), body, sink, env,
+                                               transfer::OnSinkError::stop);
+  } else {
+    auto& buffer = exchange.buffer();
+    auto buffered = static_cast<std::size_t>(std::min<std::uint64_t>(*framing.size, buffer.size()));
+    std::span<const std::byte> early(static_cast<const std::byte*>(buffer.data().data()), buffered);
+    received = co_await transfer::receive(exchange.stream(), early, sink, *framing.size, env,
+                                          transfer::OnSinkError::stop);
+    buffer.consume(buffered);  // only now: `early` pointed into it
+  }
   if (received.ok()) exchange.mark_body_read();
   if (!received.ok() && received.error().code == Errc::timeout) {
     // A peer that stalled or trickled gets no answer, only the closed connection, as when
@@ -70,14 +124,13 @@ asio::awaitable<Status> receive_body(Exchange& exchange, storage::UploadSink& up
 asio::awaitable<void> serve_upload(Exchange& exchange, const Caller& caller,
                                    const std::string& path) {
   auto& server = exchange.services().server;
-  auto& header_parser = exchange.parser();
-  if (header_parser.chunked() || !header_parser.content_length()) {
+  auto framed = read_framing(exchange);
+  if (auto* refusal = std::get_if<StringResponse>(&framed)) {
     exchange.close_after();
-    co_await exchange.send(error_response(bhttp::status::length_required, Errc::bad_request,
-                                          "PUT needs a Content-Length"));
+    co_await exchange.send(std::move(*refusal));
     co_return;
   }
-  std::uint64_t size = *header_parser.content_length();
+  const auto framing = std::get<Framing>(framed);
   std::vector<dav::WriteTarget> targets{{path, false}};  // named: GCC 12 and braced lists
   if (!co_await dav::pass_write_gate(exchange, caller, path, std::move(targets))) co_return;
   auto conditions = read_preconditions(exchange.request());
@@ -85,7 +138,9 @@ asio::awaitable<void> serve_upload(Exchange& exchange, const Caller& caller,
   auto check = conditions.any() ? precondition_check(conditions) : storage::TargetCheck{};
   auto session = http_session(exchange, ops::Transport::http);
   session.assume_user(caller.username);
-  nlohmann::json announce = {{"path", path}, {"size", size}};
+  // No "size" for a chunked body that announces none: the op begins an unsized upload.
+  nlohmann::json announce = {{"path", path}};
+  if (framing.size) announce["size"] = *framing.size;
   ops::OpCall call{server, session, announce};
   call.target_check = std::move(check);
   const auto& upload_op = ops::files_op(ops::FilesRole::write);
@@ -101,7 +156,8 @@ asio::awaitable<void> serve_upload(Exchange& exchange, const Caller& caller,
     co_await refuse(exchange, std::move(error));
     co_return;
   }
-  nlohmann::json data = {{"stream", size}};
+  nlohmann::json data = nlohmann::json::object();
+  if (framing.size) data["stream"] = *framing.size;
   ops::OpCall data_call{server, session, data};
   const auto& data_op = ops::files_op(ops::FilesRole::write_data);
   auto streaming = co_await ops::dispatch(&data_op, data_op.name, data_call);
@@ -121,7 +177,7 @@ asio::awaitable<void> serve_upload(Exchange& exchange, const Caller& caller,
     }
   }
 
-  auto received = co_await receive_body(exchange, *stream_in.sink, size);
+  auto received = co_await receive_body(exchange, *stream_in.sink, framing);
   bool body_read = received.ok();
   if (!body_read) {
     spdlog::info("http: upload of {} by {} failed: {}", path, caller.username,

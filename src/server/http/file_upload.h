@@ -1,8 +1,11 @@
 // PUT /files/<path>: the raw request body becomes the file, streamed into a
 // storage::UploadSink (the local backend: a hidden partial file, fsync, atomic rename over the
 // target), so a reader sees the old or the new file, never a mix, and the body is never held
-// in memory. Needs a
-// Content-Length (411 otherwise); answers "Expect: 100-continue" only after the checks pass.
+// in memory. The body has a
+// Content-Length or is chunked (Transfer-Encoding: chunked, decoded by Beast: chunked_body.h);
+// a chunked body with X-Expected-Entity-Length must bring exactly that many bytes, one without
+// is an unsized upload that publishes what arrived. Neither resumes. 411 without either, 501
+// for another transfer coding; "Expect: 100-continue" is answered only after the checks pass.
 // The body moves through the transfer engine (transfer/transfer_engine.h), paced and written
 // on the blocking pool as a TCP upload's stream is. RFC 9110
 // preconditions (If-Match, If-None-Match: *, If-Unmodified-Since) are checked before the body

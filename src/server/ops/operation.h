@@ -47,13 +47,16 @@ struct StreamOut {
 };
 
 // An upload's data: the transport delivers exactly `length` bytes into `sink` (the session's
-// pending upload), then calls `finish` with how that went and sends what it returns.
+// pending upload), or with `until_body_end` all of a body its own framing ends (an HTTP
+// chunked body of unknown size; `length` is then 0), then calls `finish` with how that went
+// and sends what it returns.
 struct StreamIn {
   using Finish = boost::asio::awaitable<Result<OpReply>> (*)(OpCall&, Status received);
   storage::UploadSink* sink = nullptr;
   std::uint64_t length = 0;
   Finish finish = nullptr;
   bool target_existed = false;  // a file was at the target when the upload began
+  bool until_body_end = false;
 };
 
 struct OpReply {

@@ -40,7 +40,17 @@ boost::asio::awaitable<OpResult> finish_upload(OpCall& call, Status received) {
     co_return std::move(received).error();
   }
   auto& upload = *slot->upload;
-  if (upload.offset() < upload.size()) {
+  if (upload.size_known() && upload.offset() < upload.size()) {
+    if (slot->discard_on_failure) {
+      // An HTTP body that ended short of the size it announced (X-Expected-Entity-Length
+      // with a chunked body): it cannot resume, so nothing of it stays.
+      auto missing = upload.size() - upload.offset();
+      co_await run_blocking(call.server.blocking_pool, [&upload] { upload.discard(); });
+      slot.reset();
+      co_return make_error(
+          Errc::size_mismatch,
+          fmt::format("the body ended {} bytes before its announced size", missing));
+    }
     co_return reply_with({{"offset", upload.offset()}, {"done", false}});
   }
   auto finished = std::move(*slot);
@@ -105,19 +115,24 @@ boost::asio::awaitable<OpResult> upload(OpCall& call) {
   const auto& body = call.body;
   auto path = protocol::string_field(body, "path");
   if (!path) co_return std::move(path).error();
-  auto size = protocol::uint_field(body, "size");
+  // An HTTP PUT cannot resume: a body that breaks off leaves no partial behind.
+  bool one_shot = call.target_check.has_value();
+  auto size = protocol::optional_uint_field(body, "size");
   if (!size) co_return std::move(size).error();
+  if (!*size && !one_shot) {
+    // Only an HTTP body may leave it out (chunked framing ends it); the NetDisk protocol
+    // frames the upload's stream by it.
+    co_return make_error(Errc::bad_request, "missing field \"size\"");
+  }
   auto checksum = protocol::optional_string_field(body, "checksum");
   if (!checksum) co_return std::move(checksum).error();
   auto condition = call.target_check ? Result<storage::TargetCheck>(*call.target_check)
                                      : upload_condition(body);
   if (!condition) co_return std::move(condition).error();
   std::string target(*path);
-  std::uint64_t total = *size;
+  std::optional<std::uint64_t> total = *size;
   std::optional<std::string> expected;
   if (*checksum) expected = std::string(**checksum);
-  // An HTTP PUT cannot resume: a body that breaks off leaves no partial behind.
-  bool one_shot = call.target_check.has_value();
 
   auto& slot = call.session.upload();
   slot.reset();  // an abandoned upload in this session: a resumable partial stays
@@ -129,7 +144,9 @@ boost::asio::awaitable<OpResult> upload(OpCall& call) {
       if (!state) return wire_error(state.error());
       if (auto allowed = check(*state); !allowed) return wire_error(allowed.error());
     }
-    auto started = space.begin_upload(target, total, expected);
+    // Unsized: the server sets no maximum of its own, so the backend's is the limit.
+    auto started = total ? space.begin_upload(target, *total, expected)
+                         : space.begin_unsized_upload(target, storage::kMaxUploadBytes);
     if (!started) return wire_error(started.error());
     bool existed = false;
     if (one_shot) {
@@ -144,17 +161,25 @@ boost::asio::awaitable<OpResult> upload(OpCall& call) {
     std::uint64_t offset = (*started)->offset();
     slot.emplace(Session::PendingUpload{target, std::move(*started), std::move(check), existed,
                                         one_shot});
-    return reply_with({{"offset", offset}, {"size", total}});
+    json reply = {{"offset", offset}};
+    if (total) reply["size"] = *total;
+    return reply_with(std::move(reply));
   });
 }
 
 boost::asio::awaitable<OpResult> upload_data(OpCall& call) {
+  auto& slot = call.session.upload();
+  if (slot && !slot->upload->size_known()) {
+    // A body whose own framing ends it (HTTP chunked): there is no length to check here.
+    OpReply reply;
+    reply.stream_in = StreamIn{slot->upload.get(), 0, &finish_upload, slot->target_existed, true};
+    co_return reply;
+  }
   auto length = protocol::uint_field(call.body, "stream");
   if (!length) {
     // Without a readable length the rest of the connection cannot be framed.
     co_return make_error(Errc::size_mismatch, length.error().message);
   }
-  auto& slot = call.session.upload();
   if (!slot) co_return make_error(Errc::bad_request, "no upload in progress");
   auto& pending = *slot->upload;
   if (*length > pending.size() - pending.offset()) {

@@ -10,8 +10,11 @@
 namespace netdisk::server::ops {
 
 // Honours OpCall::target_check (HTTP PUT's preconditions) instead of if_version / if_absent.
+// Such a one-shot upload may leave out "size" (an HTTP chunked body): it is then unsized
+// (storage's begin_unsized_upload(), not resumable) and publishes what its body held.
 boost::asio::awaitable<OpResult> upload(OpCall& call);
-// The request's "stream" is the number of bytes that follow for the pending upload.
+// The request's "stream" is the number of bytes that follow for the pending upload; for an
+// unsized one it is not read, and the StreamIn says until_body_end.
 boost::asio::awaitable<OpResult> upload_data(OpCall& call);
 boost::asio::awaitable<OpResult> download(OpCall& call);
 

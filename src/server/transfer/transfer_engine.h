@@ -71,6 +71,15 @@ boost::asio::awaitable<Status> receive(Stream& stream, std::span<const std::byte
                                        ByteSink& sink, std::uint64_t length, TransferEnv env,
                                        OnSinkError on_error = OnSinkError::drain);
 
+// Reads a body whose end the stream's own framing tells (an HTTP chunked body: see
+// http/chunked_body.h) into `sink`, through the same pipeline as receive(). `body` is a
+// BodyReader (below); its errors (malformed framing, a body cut short) end the transfer, as do
+// the sink's.
+template <class Stream, class Body>
+boost::asio::awaitable<Status> receive_body(Stream& stream, Body& body, ByteSink& sink,
+                                            TransferEnv env,
+                                            OnSinkError on_error = OnSinkError::drain);
+
 // Reads and throws away `length` stream bytes (after the caller dropped its early ones).
 template <class Stream>
 boost::asio::awaitable<Status> discard(Stream& stream, std::uint64_t length, TransferEnv env);
@@ -87,6 +96,17 @@ boost::asio::awaitable<Status> send(Stream& stream, ByteSource& source, std::uin
 boost::asio::awaitable<Status> send_zero_copy(boost::asio::ip::tcp::socket& socket, int fd,
                                               std::uint64_t offset, std::uint64_t length,
                                               TransferEnv env);
+
+// A BodyReader is where a receive's bytes come from. The engine's one receive loop asks it to
+// fill each chunk buffer and writes the buffers to the sink, overlapped:
+//   std::size_t capacity() const          the chunk buffer to allocate (> 0)
+//   bool done() const                     the whole body has been read
+//   awaitable<detail::Moved> read(detail::Transfer<Stream>&, std::span<std::byte> into)
+//       fills `into` until it is full or the body ends; complete = false when the peer stopped,
+//       stalled or trickled, or the framing was bad (bytes = what did arrive)
+//   Error failure(const detail::Transfer<Stream>&) const   why a read was not complete
+// detail::LengthBody reads a known length off the raw stream; http/chunked_body.h decodes an
+// HTTP chunked body with Beast's parser.
 
 // ---- Implementation ----------------------------------------------------------------------
 
@@ -201,59 +221,74 @@ inline std::size_t next_piece(std::uint64_t left, std::size_t buffer) {
   return static_cast<std::size_t>(std::min<std::uint64_t>(left, buffer));
 }
 
+// A body of known length on the raw stream: each read is exactly the next piece of it.
 template <class Stream>
-asio::awaitable<Status> drain(Transfer<Stream>& transfer, std::uint64_t length) {
-  std::vector<std::byte> scratch(next_piece(length, kChunkBytes));
-  while (length > 0) {
-    auto want = next_piece(length, scratch.size());
-    auto read = co_await read_exactly(transfer, std::span(scratch.data(), want));
-    length -= read.bytes;
-    if (!read.complete) co_return transfer.cut(length);
+class LengthBody {
+ public:
+  explicit LengthBody(std::uint64_t length) : left_(length) {}
+  std::size_t capacity() const noexcept { return next_piece(left_, kReceiveChunkBytes); }
+  bool done() const noexcept { return left_ == 0; }
+  asio::awaitable<Moved> read(Transfer<Stream>& transfer, std::span<std::byte> into) {
+    auto read = co_await read_exactly(transfer, into.first(next_piece(left_, into.size())));
+    left_ -= read.bytes;
+    co_return read;
+  }
+  Error failure(const Transfer<Stream>& transfer) const { return transfer.cut(left_); }
+
+ private:
+  std::uint64_t left_;
+};
+
+template <class Stream, class Body>
+asio::awaitable<Status> drain(Transfer<Stream>& transfer, Body& body) {
+  std::vector<std::byte> scratch(std::min(body.capacity(), kChunkBytes));
+  while (!body.done()) {
+    auto read = co_await body.read(transfer, std::span(scratch));
+    if (!read.complete) co_return body.failure(transfer);
   }
   co_return Status{};
 }
 
-// A sink failed with `failure` while `left` bytes were still to come.
-template <class Stream>
-asio::awaitable<Status> after_sink_failure(Transfer<Stream>& transfer, Status failure,
-                                           std::uint64_t left, OnSinkError on_error) {
+// A sink failed with `failure` while the rest of `body` was still to come.
+template <class Stream, class Body>
+asio::awaitable<Status> after_sink_failure(Transfer<Stream>& transfer, Status failure, Body& body,
+                                           OnSinkError on_error) {
   if (on_error == OnSinkError::stop) co_return failure;
-  auto drained = co_await drain(transfer, left);
+  auto drained = co_await drain(transfer, body);
   co_return drained.ok() ? failure : drained;
 }
 
-template <class Stream>
-asio::awaitable<Status> receive_stream(Transfer<Stream>& transfer, ByteSink& sink,
-                                       std::uint64_t length, OnSinkError on_error) {
+// The one receive loop: while the pool writes one buffer to the sink, the body fills the other.
+template <class Stream, class Body>
+asio::awaitable<Status> receive_stream(Transfer<Stream>& transfer, Body& body, ByteSink& sink,
+                                       OnSinkError on_error) {
   using namespace asio::experimental::awaitable_operators;
   // Not zeroed: a buffer's pages are touched only as bytes arrive, so a slow upload holds
   // memory for what it sent, not two whole chunks from the start.
-  const std::size_t capacity = next_piece(length, kReceiveChunkBytes);
+  const std::size_t capacity = body.capacity();
   auto filling = std::make_unique_for_overwrite<std::byte[]>(capacity);
   auto writing = std::make_unique_for_overwrite<std::byte[]>(capacity);
-  auto first = co_await read_exactly(transfer, std::span(filling.get(), capacity));
+  auto first = co_await body.read(transfer, std::span(filling.get(), capacity));
   if (!first.complete) {
     // Keep what did arrive, so a resumed upload continues from the last byte received.
     co_await write_to_sink(transfer.pool(), sink, std::span(filling.get(), first.bytes));
-    co_return transfer.cut(length - first.bytes);
+    co_return body.failure(transfer);
   }
-  length -= first.bytes;
   std::size_t pending = first.bytes;
   while (true) {
     std::swap(filling, writing);  // `writing` now holds `pending` bytes for the disk
     std::span<const std::byte> out(writing.get(), pending);
-    if (length == 0) co_return co_await write_to_sink(transfer.pool(), sink, out);
-    std::span<std::byte> in(filling.get(), next_piece(length, capacity));
+    if (body.done()) co_return co_await write_to_sink(transfer.pool(), sink, out);
+    std::span<std::byte> in(filling.get(), capacity);
     auto [written, read] =
-        co_await (write_to_sink(transfer.pool(), sink, out) && read_exactly(transfer, in));
-    length -= read.bytes;
+        co_await (write_to_sink(transfer.pool(), sink, out) && body.read(transfer, in));
     if (!read.complete) {
       if (written.ok()) {
         co_await write_to_sink(transfer.pool(), sink, std::span(filling.get(), read.bytes));
       }
-      co_return transfer.cut(length);
+      co_return body.failure(transfer);
     }
-    if (!written.ok()) co_return co_await after_sink_failure(transfer, written, length, on_error);
+    if (!written.ok()) co_return co_await after_sink_failure(transfer, written, body, on_error);
     pending = read.bytes;
   }
 }
@@ -263,13 +298,13 @@ asio::awaitable<Status> receive_all(Transfer<Stream>& transfer, std::span<const 
                                     ByteSink& sink, std::uint64_t length, OnSinkError on_error) {
   // Bytes that arrived with the header come first.
   early = early.first(next_piece(length, early.size()));
+  LengthBody<Stream> rest(length - early.size());
   if (!early.empty()) {
-    length -= early.size();
     auto written = co_await write_to_sink(transfer.pool(), sink, early);
-    if (!written.ok()) co_return co_await after_sink_failure(transfer, written, length, on_error);
+    if (!written.ok()) co_return co_await after_sink_failure(transfer, written, rest, on_error);
   }
-  if (length == 0) co_return Status{};
-  co_return co_await receive_stream(transfer, sink, length, on_error);
+  if (rest.done()) co_return Status{};
+  co_return co_await receive_stream(transfer, rest, sink, on_error);
 }
 
 template <class Stream>
@@ -318,11 +353,20 @@ boost::asio::awaitable<Status> receive(Stream& stream, std::span<const std::byte
   co_return co_await detail::receive_all(transfer, early, sink, length, on_error);
 }
 
+template <class Stream, class Body>
+boost::asio::awaitable<Status> receive_body(Stream& stream, Body& body, ByteSink& sink,
+                                            TransferEnv env, OnSinkError on_error) {
+  env.pace.start();
+  detail::Transfer<Stream> transfer(stream, env);
+  co_return co_await detail::receive_stream(transfer, body, sink, on_error);
+}
+
 template <class Stream>
 boost::asio::awaitable<Status> discard(Stream& stream, std::uint64_t length, TransferEnv env) {
   env.pace.start();
   detail::Transfer<Stream> transfer(stream, env);
-  co_return co_await detail::drain(transfer, length);
+  detail::LengthBody<Stream> body(length);
+  co_return co_await detail::drain(transfer, body);
 }
 
 template <class Stream>
