@@ -1,8 +1,9 @@
 // End-to-end tests of WebDAV locking on /files/ (docs/HTTP.md, "WebDAV"; docs/SECURITY.md,
 // "WebDAV") against the real netdiskd, with curl as the client: a lock token is one user's
 // (another user's never unlocks nor counts as submitted), a malformed If header is refused
-// with nothing changed, and an expired lock stops blocking. litmus's locks suite (dav_test.cc)
-// covers the rest of RFC 4918's locking.
+// with nothing changed, an expired lock stops blocking, and an If header is read whole from
+// all its lines and may tag the top folder. litmus's locks suite (dav_test.cc) covers the rest
+// of RFC 4918's locking.
 #include <gtest/gtest.h>
 
 #include <poll.h>
@@ -149,6 +150,38 @@ TEST_F(DavLocksTest, ExpiredLockNoLongerBlocks) {
   EXPECT_EQ(read_file(home("alice") / "a.txt"), "three");
   auto found = curl(as("alice") + "-X PROPFIND -H 'Depth: 0' '" + url("/files/a.txt") + "'");
   EXPECT_NE(found.body.find("<D:lockdiscovery/>"), std::string::npos) << found.body;
+}
+
+TEST_F(DavLocksTest, AnIfHeaderSentOnSeveralLinesCountsEveryLine) {
+  ASSERT_EQ(put("alice", "/files/a.txt", "one").status, 201);
+  auto token = token_of(lock("alice", "/files/a.txt"));
+  ASSERT_FALSE(token.empty());
+  // The first line alone is false and submits no token of the lock: read together, the
+  // second line's list holds and submits it.
+  write_file(work_ / "put.bin", "two");
+  auto two_lines = curl(as("alice") + "-T '" + (work_ / "put.bin").string() +
+                        "' -H 'If: (<urn:uuid:not-a-lock>)' -H 'If: (<" + token + ">)' '" +
+                        url("/files/a.txt") + "'");
+  EXPECT_EQ(two_lines.status, 200) << two_lines.body;
+  EXPECT_EQ(read_file(home("alice") / "a.txt"), "two");
+  // Lines that mix untagged and tagged lists break the grammar, as one such line does.
+  auto mixed = curl(as("alice") + "-T '" + (work_ / "put.bin").string() + "' -H 'If: (<" + token +
+                    ">)' -H 'If: <" + url("/files/a.txt") + "> (<" + token + ">)' '" +
+                    url("/files/a.txt") + "'");
+  EXPECT_EQ(mixed.status, 400) << mixed.body;
+}
+
+TEST_F(DavLocksTest, ATaggedIfListMayNameTheTopFolder) {
+  ASSERT_EQ(put("alice", "/files/a.txt", "one").status, 201);
+  auto top = lock("alice", "/files/");  // depth infinity: every name of alice's
+  ASSERT_EQ(top.status, 200) << top.body;
+  auto token = token_of(top);
+  EXPECT_EQ(put("alice", "/files/a.txt", "x").status, 423);
+  for (const auto& tag : {url("/files/"), std::string("/files/")}) {
+    auto tagged = put("alice", "/files/a.txt", tag, "<" + tag + "> (<" + token + ">)");
+    EXPECT_EQ(tagged.status, 200) << tag << "\n" << tagged.body;
+    EXPECT_EQ(read_file(home("alice") / "a.txt"), tag);
+  }
 }
 
 TEST_F(DavLocksTest, LockOfAnUnmappedUrlCreatesAnEmptyLockedFile) {
