@@ -1,9 +1,9 @@
 // End-to-end tests of WebDAV locking on /files/ (docs/HTTP.md, "WebDAV"; docs/SECURITY.md,
 // "WebDAV") against the real netdiskd, with curl as the client: a lock token is one user's
 // (another user's never unlocks nor counts as submitted), a malformed If header is refused
-// with nothing changed, an expired lock stops blocking, and an If header is read whole from
-// all its lines and may tag the top folder. litmus's locks suite (dav_test.cc) covers the rest
-// of RFC 4918's locking.
+// with nothing changed, an expired lock stops blocking, an If header is read whole from all
+// its lines and may tag the top folder, and a lock binds the NetDisk protocol and /api too.
+// litmus's locks suite (dav_test.cc) covers the rest of RFC 4918's locking.
 #include <gtest/gtest.h>
 
 #include <poll.h>
@@ -178,6 +178,57 @@ TEST_F(DavLocksTest, ATaggedIfListMayNameTheTopFolder) {
     EXPECT_EQ(tagged.status, 200) << tag << "\n" << tagged.body;
     EXPECT_EQ(read_file(home("alice") / "a.txt"), tag);
   }
+}
+
+// A name locked over WebDAV is locked for every transport (docs/HTTP.md, "Locks and other
+// transports"): the NetDisk protocol and /api cannot change it, the lock's token in an If
+// header lets /api through, and the names are free again once unlocked.
+TEST_F(DavLocksTest, LocksBindTheTcpProtocolAndTheApi) {
+  ASSERT_EQ(put("alice", "/files/a.txt", "webdav").status, 201);
+  ASSERT_EQ(curl(as("alice") + "-X MKCOL '" + url("/files/d") + "'").status, 201);
+  auto file_token = token_of(lock("alice", "/files/a.txt"));
+  auto folder_token = token_of(lock("alice", "/files/d/"));
+  ASSERT_FALSE(file_token.empty());
+  ASSERT_FALSE(folder_token.empty());
+
+  auto alice = logged_in(*server_, "alice");
+  auto expect_locked = [](const protocol::Reply& reply, const std::string& what) {
+    EXPECT_FALSE(reply.ok) << what;
+    EXPECT_EQ(reply.error_code_name, "locked") << what;
+  };
+  expect_locked(upload(alice, "a.txt", "tcp", false), "upload over a locked file");
+  expect_locked(upload(alice, "d/new.txt", "tcp", false), "upload into a locked folder");
+  expect_locked(alice.call("rename", {{"from", "a.txt"}, {"to", "b.txt"}}), "rename");
+  expect_locked(alice.call("remove", {{"path", "a.txt"}}), "remove");
+  expect_locked(alice.call("remove", {{"path", "d"}}), "remove a locked folder");
+  expect_locked(alice.call("mkdir", {{"path", "d/sub"}}), "mkdir in a locked folder");
+
+  auto api = [&](const std::string& route, const std::string& json, const std::string& extra) {
+    return curl(as("alice") + "-X POST -H 'Content-Type: application/json' " + extra + "--data '" +
+                json + "' '" + url("/api/" + route) + "'");
+  };
+  auto renamed = api("rename", R"({"from":"a.txt","to":"b.txt"})", "");
+  EXPECT_EQ(renamed.status, 423) << renamed.body;
+  EXPECT_NE(renamed.body.find("\"locked\""), std::string::npos) << renamed.body;
+  EXPECT_EQ(api("mkdir", R"({"path":"d/sub"})", "").status, 423);
+  EXPECT_EQ(read_file(home("alice") / "a.txt"), "webdav");
+  EXPECT_FALSE(fs::exists(home("alice") / "b.txt"));
+  EXPECT_FALSE(fs::exists(home("alice") / "d" / "sub"));
+  EXPECT_FALSE(fs::exists(home("alice") / "d" / "new.txt"));
+
+  // The lock's token submitted in an If header: /api may go ahead.
+  EXPECT_EQ(api("mkdir", R"({"path":"d/sub"})", "-H 'If: (<" + folder_token + ">)' ").status, 201);
+  EXPECT_TRUE(fs::is_directory(home("alice") / "d" / "sub"));
+  // Unlocked: the NetDisk protocol writes again.
+  auto unlock = curl(as("alice") + "-X UNLOCK -H 'Lock-Token: <" + file_token + ">' '" +
+                     url("/files/a.txt") + "'");
+  ASSERT_EQ(unlock.status, 204);
+  auto replaced = upload(alice, "a.txt", "tcp", false);
+  EXPECT_TRUE(replaced.ok) << replaced.error_code_name;
+  EXPECT_EQ(read_file(home("alice") / "a.txt"), "tcp");
+  // Bob's names are not alice's: her locks never bind him.
+  auto bob = logged_in(*server_, "bob");
+  EXPECT_TRUE(bob.call("mkdir", {{"path", "d"}}).ok);
 }
 
 TEST_F(DavLocksTest, LockOfAnUnmappedUrlCreatesAnEmptyLockedFile) {
