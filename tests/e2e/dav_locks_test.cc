@@ -160,7 +160,7 @@ TEST_F(DavLocksTest, AnIfHeaderSentOnSeveralLinesCountsEveryLine) {
                         url("/files/a.txt") + "'");
   EXPECT_EQ(two_lines.status, 200) << two_lines.body;
   EXPECT_EQ(read_file(home("alice") / "a.txt"), "two");
-  // Lines that mix untagged and tagged lists break the grammar, as one such line does.
+  // A tagged line after an untagged one breaks the grammar, as it would on one line.
   auto mixed = curl(as("alice") + "-T '" + (work_ / "put.bin").string() + "' -H 'If: (<" + token +
                     ">)' -H 'If: <" + url("/files/a.txt") + "> (<" + token + ">)' '" +
                     url("/files/a.txt") + "'");

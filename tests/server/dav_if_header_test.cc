@@ -130,11 +130,15 @@ TEST_F(IfHeaderTest, AHeaderSentOnSeveralLinesReadsAsOneWithEveryList) {
   EXPECT_EQ(tagged->resources.size(), 2u);
 }
 
-TEST(IfHeaderParse, LinesMixingTaggedAndUntaggedListsAreRefused) {
+TEST(IfHeaderParse, ATaggedLineAfterAnUntaggedOneIsRefused) {
   EXPECT_FALSE(
       parse_if_header(combine_if_lines({"(<urn:a>)", "<http://h/files/b> (<urn:b>)"})).ok());
-  EXPECT_FALSE(
-      parse_if_header(combine_if_lines({"<http://h/files/b> (<urn:b>)", "(<urn:a>)"})).ok());
+  // The other way round the combined value is grammatical: the second line's list is one
+  // more alternative for the tagged resource, as it would be on one line.
+  auto joined = parse_if_header(combine_if_lines({"<http://h/files/b> (<urn:b>)", "(<urn:a>)"}));
+  ASSERT_TRUE(joined.ok());
+  ASSERT_EQ(joined->resources.size(), 1u);
+  EXPECT_EQ(joined->resources[0].lists.size(), 2u);
   // Commas separate lists, never conditions inside one, nor a tag from its list.
   EXPECT_FALSE(parse_if_header("(<urn:a>, <urn:b>)").ok());
   EXPECT_FALSE(parse_if_header("<http://h/files/b>, (<urn:b>)").ok());
