@@ -122,8 +122,9 @@ TEST_F(IfHeaderTest, AHeaderSentOnSeveralLinesReadsAsOneWithEveryList) {
   auto combined = combine_if_lines({"(<urn:uuid:other>)", std::string("(<") + kToken + ">)"});
   EXPECT_EQ(combined, std::string("(<urn:uuid:other>), (<") + kToken + ">)");
   EXPECT_TRUE(holds(combined));
-  EXPECT_EQ(parse_if_header(combined)->state_tokens(),
-            (std::vector<std::string>{"urn:uuid:other", kToken}));
+  auto parsed = parse_if_header(combined);
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed->state_tokens(), (std::vector<std::string>{"urn:uuid:other", kToken}));
   auto tagged = parse_if_header(
       combine_if_lines({"<http://h/files/a> (<urn:a>)", "<http://h/files/b> (<urn:b>)"}));
   ASSERT_TRUE(tagged.ok());
