@@ -6,6 +6,7 @@
 
 #include "protocol/json_parser.h"
 #include "server/http/cookies.h"
+#include "server/http/dav/write_gate.h"
 #include "server/http/exchange.h"
 #include "server/http/http_services.h"
 #include "server/http/responses.h"
