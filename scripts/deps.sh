@@ -15,6 +15,7 @@ build_packages=(
   mount e2fsprogs strace util-linux
   rclone python3-openpyxl
   litmus cadaver davfs2
+  gvfs-backends gvfs-daemons libglib2.0-bin dbus
 )
 browser_packages=(chromium)
 # Node.js and npm come from Debian only when the machine has none: a Node.js from elsewhere

@@ -44,6 +44,7 @@ constexpr std::array kErrcTable = {
     ErrcInfo{Errc::checksum_mismatch, "checksum_mismatch", false},
     ErrcInfo{Errc::size_mismatch, "size_mismatch", true},
     ErrcInfo{Errc::precondition_failed, "precondition_failed", false},
+    ErrcInfo{Errc::locked, "locked", false},
     ErrcInfo{Errc::message_too_large, "message_too_large", false},
     ErrcInfo{Errc::io_error, "io_error", false},
     ErrcInfo{Errc::internal_error, "internal_error", false},

@@ -43,6 +43,7 @@ enum class Errc {
   checksum_mismatch,
   size_mismatch,        // a byte stream was shorter or longer than declared
   precondition_failed,  // a conditional change found the name not in the state it expected
+  locked,               // a WebDAV lock covers the name and the request did not submit its token
   // Chat.
   message_too_large,
   // Anything else: a bug or an unexpected system error. The message says which.

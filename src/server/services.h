@@ -1,5 +1,6 @@
 // Services: what every connection and operation shares: the configuration, the blocking
-// pool, the data layout, the storage backend, the accounts, the chat room and the clock.
+// pool, the data layout, the storage backend, the accounts, the chat room, the WebDAV locks
+// and the clock.
 // Owned by Server, which outlives every connection; members are thread-safe or immutable.
 #pragma once
 
@@ -11,6 +12,7 @@
 #include "server/accounts/account_service.h"
 #include "server/chat/chat_room.h"
 #include "server/clock.h"
+#include "server/dav/lock_table.h"
 #include "server/server_config.h"
 #include "storage/data_layout.h"
 #include "storage/user_space.h"
@@ -37,6 +39,10 @@ struct Services {
   // The steady clock of every deadline and pace (server/deadlines.h). Set once, before the
   // first connection: tests put a hand-driven one here (tests/server/manual_clock.h).
   Now now = &steady_now;
+  // The WebDAV write locks (taken and refreshed over HTTP only), read at `now`. They live here
+  // rather than with HTTP because every operation that changes a name consults them, whatever
+  // the transport (ops/lock_check.h). In memory: a restart drops them.
+  dav::LockTable locks{[this] { return now(); }};
 };
 
 }  // namespace netdisk::server

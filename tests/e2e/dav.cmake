@@ -1,7 +1,8 @@
 # End-to-end tests of WebDAV on /files/ (docs/HTTP.md, "WebDAV"): methods and statuses with
-# curl and litmus, real clients (rclone, cadaver), confinement attacks, locks, dead properties,
-# and chunked PUT bodies (macOS Finder's).
-foreach(_name dav dav_clients dav_confinement dav_locks dav_props dav_chunked)
+# curl and litmus, real clients (rclone, cadaver, GNOME's gvfs), the replayed sequences of
+# clients that cannot run here (Windows' Mini-Redirector, macOS Finder), confinement attacks,
+# locks, dead properties, and chunked PUT bodies (macOS Finder's).
+foreach(_name dav dav_clients dav_confinement dav_locks dav_replay dav_gvfs dav_props dav_chunked)
   netdisk_test(e2e_${_name}_test SOURCES ${_name}_test.cc LIBS netdisk_http_fixture LABELS e2e)
   add_dependencies(e2e_${_name}_test netdiskd)
 endforeach()

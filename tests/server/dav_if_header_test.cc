@@ -117,6 +117,35 @@ TEST(IfHeaderParse, MalformedHeadersAreRefused) {
   }
 }
 
+TEST_F(IfHeaderTest, AHeaderSentOnSeveralLinesReadsAsOneWithEveryList) {
+  // The first line alone is false; the second line's list makes the whole header hold.
+  auto combined = combine_if_lines({"(<urn:uuid:other>)", std::string("(<") + kToken + ">)"});
+  EXPECT_EQ(combined, std::string("(<urn:uuid:other>), (<") + kToken + ">)");
+  EXPECT_TRUE(holds(combined));
+  auto parsed = parse_if_header(combined);
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed->state_tokens(), (std::vector<std::string>{"urn:uuid:other", kToken}));
+  auto tagged = parse_if_header(
+      combine_if_lines({"<http://h/files/a> (<urn:a>)", "<http://h/files/b> (<urn:b>)"}));
+  ASSERT_TRUE(tagged.ok());
+  EXPECT_EQ(tagged->resources.size(), 2u);
+}
+
+TEST(IfHeaderParse, ATaggedLineAfterAnUntaggedOneIsRefused) {
+  EXPECT_FALSE(
+      parse_if_header(combine_if_lines({"(<urn:a>)", "<http://h/files/b> (<urn:b>)"})).ok());
+  // The other way round the combined value is grammatical: the second line's list is one
+  // more alternative for the tagged resource, as it would be on one line.
+  auto joined = parse_if_header(combine_if_lines({"<http://h/files/b> (<urn:b>)", "(<urn:a>)"}));
+  ASSERT_TRUE(joined.ok());
+  ASSERT_EQ(joined->resources.size(), 1u);
+  EXPECT_EQ(joined->resources[0].lists.size(), 2u);
+  // Commas separate lists, never conditions inside one, nor a tag from its list.
+  EXPECT_FALSE(parse_if_header("(<urn:a>, <urn:b>)").ok());
+  EXPECT_FALSE(parse_if_header("<http://h/files/b>, (<urn:b>)").ok());
+  EXPECT_FALSE(parse_if_header(", ,").ok());
+}
+
 TEST(IfHeaderParse, HugeHeadersAreRefusedRatherThanEvaluated) {
   std::string many;
   for (int i = 0; i < 300; ++i) many += "(<urn:x>)";

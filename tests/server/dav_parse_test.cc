@@ -74,5 +74,20 @@ TEST(DavHeaders, DestinationIsConfinedToTheCallersFiles) {
   EXPECT_EQ(hdav::parse_destination("/files/%", "h").refusal, S::bad_request);
 }
 
+TEST(DavHeaders, AnIfHeaderResourceTagMayNameTheTopFolder) {
+  using S = http::bhttp::status;
+  for (const char* top : {"http://h:1/files/", "http://h:1/files", "/files/", "/files"}) {
+    auto url = hdav::parse_files_url(top, "h:1");
+    EXPECT_EQ(url.refusal, S::ok) << top;
+    EXPECT_EQ(url.path, "") << top;
+  }
+  EXPECT_EQ(hdav::parse_files_url("/files/a/", "h").path, "a");
+  for (const char* outside : {"/files//", "/files/../x", "/filesx", "/"}) {
+    EXPECT_EQ(hdav::parse_files_url(outside, "h").refusal, S::forbidden) << outside;
+  }
+  EXPECT_EQ(hdav::parse_files_url("http://other/files/", "h").refusal, S::bad_gateway);
+  EXPECT_EQ(hdav::parse_destination("/files", "h").refusal, S::forbidden);
+}
+
 }  // namespace
 }  // namespace netdisk::server

@@ -24,6 +24,13 @@ class IfParser {
   void skip_space() {
     while (pos_ < in_.size() && (in_[pos_] == ' ' || in_[pos_] == '\t')) ++pos_;
   }
+  // Between two lists or resources: white space, and the commas that join the field lines
+  // of an If header sent several times (RFC 9110 §5.3; combine_if_lines()).
+  void skip_separators() {
+    while (pos_ < in_.size() && (in_[pos_] == ' ' || in_[pos_] == '\t' || in_[pos_] == ',')) {
+      ++pos_;
+    }
+  }
   bool at(char c) {
     skip_space();
     return pos_ < in_.size() && in_[pos_] == c;
@@ -121,9 +128,9 @@ Status IfParser::add_list(IfHeader& header, bool tagged) {
 // If = ( 1*No-tag-list | 1*Tagged-list ): the first production decides which.
 Result<IfHeader> IfParser::parse() {
   IfHeader header;
-  skip_space();
+  skip_separators();
   const bool tagged = at('<');
-  while (skip_space(), pos_ < in_.size()) {
+  while (skip_separators(), pos_ < in_.size()) {
     if (at('<')) {
       if (!tagged) return malformed("a Resource-Tag after an untagged list");
       if (header.resources.size() >= kMaxResources) return malformed("too many resources");
@@ -179,6 +186,15 @@ std::vector<std::string> IfHeader::state_tokens() const {
 }
 
 Result<IfHeader> parse_if_header(std::string_view value) { return IfParser(value).parse(); }
+
+std::string combine_if_lines(const std::vector<std::string_view>& lines) {
+  std::string combined;
+  for (auto line : lines) {
+    if (!combined.empty()) combined += ", ";
+    combined += line;
+  }
+  return combined;
+}
 
 bool evaluate_if(const IfHeader& header, IfState& state) {
   for (const auto& resource : header.resources) {

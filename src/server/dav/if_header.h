@@ -38,7 +38,15 @@ struct IfHeader {
 
 // Parses the header's value. Fails (bad_request: the caller answers 400) on anything outside
 // the grammar: unbalanced brackets, an empty list, a list without a tag after a tagged one.
+// Commas between lists and resources are taken as white space (combine_if_lines()).
 Result<IfHeader> parse_if_header(std::string_view value);
+
+// The value of an If header sent as several field lines: the lines in order, joined with ", "
+// as RFC 9110 §5.3 combines field lines. The If grammar has no list syntax of its own, so the
+// parser reads those commas as separators and the result means what it would on one line: a
+// tagged line after an untagged one is malformed, an untagged line after a tagged one adds
+// alternatives for the last tagged resource.
+std::string combine_if_lines(const std::vector<std::string_view>& lines);
 
 // What evaluation asks of the server about one resource (nullopt tag: the request URI).
 class IfState {

@@ -6,6 +6,7 @@
 
 #include "protocol/json_parser.h"
 #include "server/http/cookies.h"
+#include "server/http/dav/write_gate.h"
 #include "server/http/exchange.h"
 #include "server/http/http_services.h"
 #include "server/http/responses.h"
@@ -62,8 +63,10 @@ StringResponse api_response(Exchange& exchange, const ops::ApiRoute& route,
 
 ops::Session http_session(Exchange& exchange, ops::Transport transport) {
   const auto& connection = exchange.connection();
+  // Any request may name WebDAV lock tokens in an If header; the ops' lock check reads them.
   return ops::Session(exchange.services().server, transport, connection.peer_address,
-                      fmt::format("http#{}", connection.connection_id));
+                      fmt::format("http#{}", connection.connection_id),
+                      dav::submitted_lock_tokens(exchange));
 }
 
 asio::awaitable<void> call_api(Exchange& exchange, const ops::OpInfo& op, ops::Session& session) {

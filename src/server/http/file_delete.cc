@@ -54,7 +54,6 @@ asio::awaitable<void> serve_delete(Exchange& exchange, const Caller& caller,
     co_return co_await refuse_file_as_folder(exchange);
   }
   if (!removed) co_return co_await exchange.send_error(removed.error());
-  exchange.services().locks.forget_tree(caller.username, path);
   StringResponse response{bhttp::status::no_content, 11};
   co_await exchange.send(std::move(response));
 }

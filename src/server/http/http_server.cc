@@ -111,7 +111,7 @@ void write_port_file(const std::string& path, std::uint16_t port) {
 struct HttpServer::State {
   State(Services& server, IoWorkers& io_workers)
       : workers(io_workers),
-        context{server, {}, server::dav::LockTable([&server] { return server.now(); })},
+        context{server, {}, server.locks},
         acceptor(io_workers.at(0).context),
         tls_acceptor(io_workers.at(0).context) {}
 

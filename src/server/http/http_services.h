@@ -1,6 +1,6 @@
 // HttpServices: what every HTTP connection shares: the server's services, the registry of live
-// connections and the WebDAV locks of /files/ (in memory: a restart drops them). Owned by
-// HttpServer, which outlives every connection.
+// connections and the WebDAV locks (the server's, Services::locks: in memory, a restart drops
+// them). Owned by HttpServer, which outlives every connection.
 #pragma once
 
 #include "server/dav/lock_table.h"
@@ -15,7 +15,7 @@ namespace netdisk::server::http {
 struct HttpServices {
   Services& server;
   ConnectionRegistry connections;
-  server::dav::LockTable locks;  // at Services::now; HttpServer sweeps it
+  server::dav::LockTable& locks;  // Services::locks; HttpServer sweeps it
 };
 
 }  // namespace netdisk::server::http

@@ -42,6 +42,8 @@ bhttp::status status_for(Errc code) {
       return S::range_not_satisfiable;
     case Errc::precondition_failed:
       return S::precondition_failed;
+    case Errc::locked:
+      return S::locked;
     case Errc::frame_too_large:
     case Errc::message_too_large:
       return S::payload_too_large;

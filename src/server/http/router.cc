@@ -150,6 +150,9 @@ asio::awaitable<void> route(Exchange& exchange) {
     co_return co_await route_files(exchange, "");
   }
   if (path.starts_with("/api/")) co_return co_await route_api(exchange, path.substr(5));
+  if (path == "/" && exchange.request().method() == Verb::options) {
+    co_return co_await dav::serve_options(exchange, "OPTIONS, GET, HEAD");  // Windows' probe
+  }
   if (path == "/ws/chat") {
     auto caller = co_await admit(exchange);
     if (caller) co_await serve_chat_socket(exchange, *caller);

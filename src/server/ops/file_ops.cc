@@ -3,6 +3,7 @@
 #include "protocol/encoded_fields.h"
 #include "protocol/fields.h"
 #include "server/listing.h"
+#include "server/ops/lock_check.h"
 #include "server/ops/session.h"
 #include "server/ops/storage_access.h"
 #include "server/storage_errors.h"
@@ -64,6 +65,9 @@ boost::asio::awaitable<OpResult> make_directory(OpCall& call) {
   if (!parents) co_return std::move(parents).error();
   std::string target(*path);
   bool with_parents = *parents;
+  if (auto unlocked = check_unlocked(call, target, false); !unlocked.ok()) {
+    co_return std::move(unlocked).error();
+  }
   co_return co_await with_space(call, [&target, with_parents](storage::UserSpace& space) -> OpResult {
     auto made = space.make_directory(target, with_parents);
     if (!made.ok()) return wire_error(made.error());
@@ -78,16 +82,22 @@ boost::asio::awaitable<OpResult> remove(OpCall& call) {
   if (!recursive) co_return std::move(recursive).error();
   std::string target(*path);
   bool tree = *recursive;
+  if (auto unlocked = check_unlocked(call, target, true); !unlocked.ok()) {
+    co_return std::move(unlocked).error();
+  }
   storage::TargetCheck check = call.target_check.value_or(storage::TargetCheck{});
-  co_return co_await with_space(call, [&target, &check, tree](storage::UserSpace& space) -> OpResult {
-    // A tree removal has no single step to check a precondition at: refuse the combination.
-    if (tree && check) {
-      return make_error(Errc::bad_request, "a recursive remove takes no precondition");
-    }
-    auto removed = tree ? space.remove_tree(target) : space.remove(target, check);
-    if (!removed.ok()) return wire_error(removed.error());
-    return reply_with(json::object());
-  });
+  auto result =
+      co_await with_space(call, [&target, &check, tree](storage::UserSpace& space) -> OpResult {
+        // A tree removal has no single step to check a precondition at: refuse the combination.
+        if (tree && check) {
+          return make_error(Errc::bad_request, "a recursive remove takes no precondition");
+        }
+        auto removed = tree ? space.remove_tree(target) : space.remove(target, check);
+        if (!removed.ok()) return wire_error(removed.error());
+        return reply_with(json::object());
+      });
+  if (result) forget_locks(call, target);  // only the caller's submitted locks were there
+  co_return result;
 }
 
 boost::asio::awaitable<OpResult> rename(OpCall& call) {
@@ -96,11 +106,17 @@ boost::asio::awaitable<OpResult> rename(OpCall& call) {
   auto to = protocol::string_field(call.body, "to");
   if (!to) co_return std::move(to).error();
   std::string source(*from), target(*to);
-  co_return co_await with_space(call, [&source, &target](storage::UserSpace& space) -> OpResult {
-    auto renamed = space.rename(source, target, storage::UserSpace::Replace::no);
-    if (!renamed.ok()) return wire_error(renamed.error());
-    return reply_with(json::object());
-  });
+  auto unlocked = check_unlocked(call, source, true);
+  if (unlocked.ok()) unlocked = check_unlocked(call, target, true);
+  if (!unlocked.ok()) co_return std::move(unlocked).error();
+  auto result =
+      co_await with_space(call, [&source, &target](storage::UserSpace& space) -> OpResult {
+        auto renamed = space.rename(source, target, storage::UserSpace::Replace::no);
+        if (!renamed.ok()) return wire_error(renamed.error());
+        return reply_with(json::object());
+      });
+  if (result) forget_locks(call, source);  // locks do not follow a move (RFC 4918 §7.7)
+  co_return result;
 }
 
 boost::asio::awaitable<OpResult> checksum(OpCall& call) {

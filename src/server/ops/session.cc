@@ -7,12 +7,13 @@
 
 namespace netdisk::server::ops {
 
-Session::Session(Services& server, Transport transport, std::string address,
-                 std::string label)
+Session::Session(Services& server, Transport transport, std::string address, std::string label,
+                 std::vector<std::string> lock_tokens)
     : server_(server),
       transport_(transport),
       address_(std::move(address)),
-      label_(std::move(label)) {}
+      label_(std::move(label)),
+      lock_tokens_(std::move(lock_tokens)) {}
 
 Session::~Session() { leave_chat(); }
 

@@ -28,8 +28,10 @@ class Session {
   using TimePoint = std::chrono::system_clock::time_point;
 
   // `address` is the peer's IP without the port (login throttling); `label` names the
-  // caller in the log ("conn#12").
-  Session(Services& server, Transport transport, std::string address, std::string label);
+  // caller in the log ("conn#12"); `lock_tokens` are the WebDAV lock tokens the caller
+  // submits (lock_tokens() below).
+  Session(Services& server, Transport transport, std::string address, std::string label,
+          std::vector<std::string> lock_tokens = {});
   ~Session();  // leaves the chat room if still in it
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -93,6 +95,11 @@ class Session {
   // The member that speaks for this caller; null if the transport supplied none.
   std::shared_ptr<ChatMember> chat_member() const { return chat_member_.lock(); }
 
+  // The WebDAV lock tokens this caller submits (an HTTP request's If header; none on TCP):
+  // ops/lock_check.h lets a write through a locked name only with the lock's token here.
+  void submit_lock_tokens(std::vector<std::string> tokens) { lock_tokens_ = std::move(tokens); }
+  const std::vector<std::string>& lock_tokens() const noexcept { return lock_tokens_; }
+
  private:
   Services& server_;
   Transport transport_;
@@ -105,6 +112,7 @@ class Session {
   UploadSlot upload_;
   std::weak_ptr<ChatMember> chat_member_;
   bool in_chat_ = false;
+  std::vector<std::string> lock_tokens_;
 };
 
 }  // namespace ops

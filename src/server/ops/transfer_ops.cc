@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "protocol/fields.h"
+#include "server/ops/lock_check.h"
 #include "server/ops/session.h"
 #include "server/ops/storage_access.h"
 #include "server/storage_errors.h"
@@ -31,6 +32,11 @@ Result<storage::TargetCheck> upload_condition(const json& body) {
 // needs to verify and later resume against: the published version and checksum.
 boost::asio::awaitable<OpResult> finish_upload(OpCall& call, Status received) {
   auto& slot = call.session.upload();
+  // A lock taken while the bytes came in binds too: the name is checked again right before
+  // it changes, and a refused upload is dropped as a failed one is.
+  if (received.ok() && slot && slot->upload->offset() >= slot->upload->size()) {
+    received = check_unlocked(call, slot->path, false);
+  }
   if (!received.ok()) {
     if (slot && slot->discard_on_failure) {
       auto& upload = *slot->upload;
@@ -133,6 +139,9 @@ boost::asio::awaitable<OpResult> upload(OpCall& call) {
   std::optional<std::uint64_t> total = *size;
   std::optional<std::string> expected;
   if (*checksum) expected = std::string(**checksum);
+  if (auto unlocked = check_unlocked(call, target, false); !unlocked.ok()) {
+    co_return std::move(unlocked).error();  // before a byte is sent for nothing
+  }
 
   auto& slot = call.session.upload();
   slot.reset();  // an abandoned upload in this session: a resumable partial stays

@@ -1,6 +1,7 @@
 #include "server/ops/tree_ops.h"
 
 #include "protocol/fields.h"
+#include "server/ops/lock_check.h"
 #include "server/ops/storage_access.h"
 #include "server/storage_errors.h"
 
@@ -65,30 +66,37 @@ storage::StorageStatus copy_shallow(UserSpace& space, const TreeRequest& request
   return space.make_directory(request.to, false);
 }
 
+// `moves`: the source's names go away too, so its locks bind and are forgotten after.
 template <typename Act>
-boost::asio::awaitable<OpResult> run_tree_op(OpCall& call, Act act) {
+boost::asio::awaitable<OpResult> run_tree_op(OpCall& call, bool moves, Act act) {
   auto request = read_request(call.body);
   if (!request) co_return std::move(request).error();
   TreeRequest req = std::move(*request);
-  co_return co_await with_space(call, [&req, act](UserSpace& space) -> OpResult {
+  // Everything at the target may be replaced, so locks below it bind as well.
+  auto unlocked = check_unlocked(call, req.to, true);
+  if (unlocked.ok() && moves) unlocked = check_unlocked(call, req.from, true);
+  if (!unlocked.ok()) co_return std::move(unlocked).error();
+  auto result = co_await with_space(call, [&req, act](UserSpace& space) -> OpResult {
     auto replaced = clear_target(space, req);
     if (!replaced) return wire_error(replaced.error());
     if (auto done = act(space, req); !done) return wire_error(done.error());
     return reply_with({{"replaced", *replaced}});
   });
+  if (result && moves) forget_locks(call, req.from);  // locks do not follow a move
+  co_return result;
 }
 
 }  // namespace
 
 boost::asio::awaitable<OpResult> copy_tree(OpCall& call) {
-  return run_tree_op(call, [](UserSpace& space, const TreeRequest& req) {
+  return run_tree_op(call, false, [](UserSpace& space, const TreeRequest& req) {
     if (req.shallow) return copy_shallow(space, req);
     return space.copy(req.from, req.to, UserSpace::Replace::yes);
   });
 }
 
 boost::asio::awaitable<OpResult> move_tree(OpCall& call) {
-  return run_tree_op(call, [](UserSpace& space, const TreeRequest& req) {
+  return run_tree_op(call, true, [](UserSpace& space, const TreeRequest& req) {
     return space.rename(req.from, req.to, UserSpace::Replace::yes);
   });
 }

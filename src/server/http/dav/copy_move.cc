@@ -92,7 +92,6 @@ asio::awaitable<void> serve_copy_move(Exchange& exchange, const Caller& caller,
     }
     co_return co_await exchange.send_error(error);
   }
-  if (move) exchange.services().locks.forget_tree(caller.username, path);
   bool replaced = done->fields.value("replaced", false);
   co_await exchange.send(
       StringResponse{replaced ? bhttp::status::no_content : bhttp::status::created, 11});

@@ -19,9 +19,9 @@ bool is_dav_method(Verb method) {
          method == Verb::unlock;
 }
 
-boost::asio::awaitable<void> serve_options(Exchange& exchange) {
+boost::asio::awaitable<void> serve_options(Exchange& exchange, std::string_view allow) {
   StringResponse response{bhttp::status::ok, 11};
-  response.set(bhttp::field::allow, kFilesAllow);
+  response.set(bhttp::field::allow, allow);
   response.set("DAV", "1, 2");  // class 2: LOCK and UNLOCK (dav/lock.h)
   response.set("MS-Author-Via", "DAV");
   co_await exchange.send(std::move(response));

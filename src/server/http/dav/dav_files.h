@@ -19,7 +19,10 @@ inline constexpr std::string_view kFilesAllow =
 bool is_dav_method(bhttp::verb method);
 
 // OPTIONS: 200 with DAV, MS-Author-Via and Allow; no login needed (clients probe first).
-boost::asio::awaitable<void> serve_options(Exchange& exchange);
+// `allow` is what the URL answers: /files/'s, or the site root's (Windows' Mini-Redirector
+// probes `OPTIONS /` before the folder it maps, and gives up when the root is no DAV server).
+boost::asio::awaitable<void> serve_options(Exchange& exchange,
+                                           std::string_view allow = kFilesAllow);
 
 // PROPFIND, PROPPATCH, MKCOL, COPY, MOVE, LOCK or UNLOCK of `path` (decoded, without a folder
 // URL's trailing slash).

@@ -47,8 +47,8 @@ std::optional<bool> parse_overwrite(std::string_view value, bool present) {
   return std::nullopt;
 }
 
-Destination parse_destination(std::string_view value, std::string_view host) {
-  if (value.empty()) return refuse(bhttp::status::bad_request, "COPY and MOVE need a Destination");
+Destination parse_files_url(std::string_view value, std::string_view host) {
+  if (value.empty()) return refuse(bhttp::status::bad_request, "the URL is empty");
   std::string_view path = value;
   for (std::string_view scheme : {"http://", "https://"}) {
     if (!starts_with_nocase(value, scheme)) continue;
@@ -64,16 +64,27 @@ Destination parse_destination(std::string_view value, std::string_view host) {
     return refuse(bhttp::status::bad_request, "the Destination is not a URL or an absolute path");
   }
   path = path.substr(0, path.find_first_of("?#"));
+  if (path == kFilesPrefix.substr(0, kFilesPrefix.size() - 1)) path = kFilesPrefix;  // "/files"
   if (!path.starts_with(kFilesPrefix)) {
     return refuse(bhttp::status::forbidden, "the Destination is outside your files");
   }
   auto decoded = percent_decode(path.substr(kFilesPrefix.size()));
   if (!decoded) return refuse(bhttp::status::bad_request, "the Destination is not a valid path");
-  if (!decoded->empty() && decoded->back() == '/') decoded->pop_back();
+  if (decoded->empty()) return Destination{"", bhttp::status::ok, ""};  // the top folder
+  if (decoded->back() == '/') decoded->pop_back();
   if (decoded->empty() || has_bad_segment(*decoded)) {
     return refuse(bhttp::status::forbidden, "the Destination is outside your files");
   }
   return Destination{std::move(*decoded), bhttp::status::ok, ""};
+}
+
+Destination parse_destination(std::string_view value, std::string_view host) {
+  if (value.empty()) return refuse(bhttp::status::bad_request, "COPY and MOVE need a Destination");
+  auto destination = parse_files_url(value, host);
+  if (destination.refusal == bhttp::status::ok && destination.path.empty()) {
+    return refuse(bhttp::status::forbidden, "the Destination is outside your files");
+  }
+  return destination;
 }
 
 bool is_inside(std::string_view path, std::string_view folder) {

@@ -30,6 +30,10 @@ struct Destination {
 // `value` is the Destination header, `host` the request's Host header.
 Destination parse_destination(std::string_view value, std::string_view host);
 
+// The same rules for any URL naming a resource of the caller's (an If header's Resource-Tag),
+// except that the top folder (`/files/`, `/files`) is allowed: its path is "".
+Destination parse_files_url(std::string_view value, std::string_view host);
+
 // True when `path` is `folder` or lies under it (client paths, no trailing slash).
 bool is_inside(std::string_view path, std::string_view folder);
 

@@ -74,11 +74,15 @@ asio::awaitable<void> refresh(Exchange& exchange, const Caller& caller, const st
 }
 
 // Creates an empty file at `path` through the upload op, only if nothing is there yet.
+// `token` is the lock just taken there, which the op's lock check must see submitted.
 asio::awaitable<Status> create_empty(Exchange& exchange, const Caller& caller,
-                                     const std::string& path) {
+                                     const std::string& path, const std::string& token) {
   auto& server = exchange.services().server;
   auto session = http_session(exchange, ops::Transport::http);
   session.assume_user(caller.username);
+  auto tokens = session.lock_tokens();  // the If header's, and the new lock's
+  tokens.push_back(token);
+  session.submit_lock_tokens(std::move(tokens));
   nlohmann::json announce = {{"path", path}, {"size", std::uint64_t{0}}};
   ops::OpCall call{server, session, announce};
   call.target_check = storage::require_absent();
@@ -136,7 +140,7 @@ asio::awaitable<void> serve_lock(Exchange& exchange, const Caller& caller,
   if (!lock) co_return co_await send_failure(exchange, lock.error());
   if (*there) co_return co_await send_lock(exchange, bhttp::status::ok, *lock, true);
   // An unmapped URL: RFC 4918 §7.3 makes it an empty resource, here an empty file.
-  auto created = co_await create_empty(exchange, caller, path);
+  auto created = co_await create_empty(exchange, caller, path, lock->token);
   bool raced = !created.ok() && (created.error().code == Errc::already_exists ||
                                  created.error().code == Errc::precondition_failed);
   if (!created.ok() && !raced) {

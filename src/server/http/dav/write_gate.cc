@@ -75,7 +75,7 @@ asio::awaitable<std::map<std::optional<std::string>, Known>> look_up(
     if (!resource.tag) {
       entry.path = path;
     } else {
-      auto tagged = parse_destination(*resource.tag, exchange.header(bhttp::field::host));
+      auto tagged = parse_files_url(*resource.tag, exchange.header(bhttp::field::host));
       if (tagged.refusal == bhttp::status::ok) entry.path = std::move(tagged.path);
     }
     bool wants_etag = false;
@@ -102,11 +102,27 @@ std::string token_submitted_body(std::string_view root) {
 
 }  // namespace
 
+std::optional<std::string> if_header_of(Exchange& exchange) {
+  std::vector<std::string_view> lines;
+  for (auto [it, end] = exchange.request().equal_range("If"); it != end; ++it) {
+    lines.emplace_back(it->value().data(), it->value().size());
+  }
+  if (lines.empty()) return std::nullopt;
+  return server::dav::combine_if_lines(lines);
+}
+
+std::vector<std::string> submitted_lock_tokens(Exchange& exchange) {
+  auto value = if_header_of(exchange);
+  if (!value) return {};
+  auto header = server::dav::parse_if_header(*value);
+  return header ? header->state_tokens() : std::vector<std::string>{};
+}
+
 asio::awaitable<std::optional<std::vector<std::string>>> check_if_header(
     Exchange& exchange, const Caller& caller, const std::string& path) {
-  const auto& headers = exchange.request();
-  if (headers.find("If") == headers.end()) co_return std::vector<std::string>{};
-  auto header = server::dav::parse_if_header(exchange.header("If"));
+  auto value = if_header_of(exchange);
+  if (!value) co_return std::vector<std::string>{};
+  auto header = server::dav::parse_if_header(*value);
   if (!header) {
     if (has_body(exchange)) exchange.close_after();
     co_await send_refusal(exchange, bhttp::status::bad_request, header.error());

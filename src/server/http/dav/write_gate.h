@@ -21,6 +21,13 @@ struct WriteTarget {
   bool subtree = false;
 };
 
+// The request's If header with its field lines combined (RFC 9110 §5.3), nullopt without one.
+std::optional<std::string> if_header_of(Exchange& exchange);
+
+// Every state token of the request's If header (none when it has none, or a malformed one):
+// the lock tokens it submits to the op layer's lock check (ops::Session::lock_tokens).
+std::vector<std::string> submitted_lock_tokens(Exchange& exchange);
+
 // The lock tokens the request submits (every state token of its If header), or nullopt after
 // a refusal was sent (400 malformed, 412 false). `path` is the request URI's.
 boost::asio::awaitable<std::optional<std::vector<std::string>>> check_if_header(
