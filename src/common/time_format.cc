@@ -33,4 +33,37 @@ std::string format_utc(std::chrono::system_clock::time_point time) {
 
 std::string format_utc_now() { return format_utc(std::chrono::system_clock::now()); }
 
+CivilTime civil_utc(std::int64_t seconds) {
+  std::int64_t days = seconds / 86400, in_day = seconds % 86400;
+  if (in_day < 0) {
+    in_day += 86400;
+    days -= 1;
+  }
+  // Days to a civil date (H. Hinnant, "chrono-Compatible Low-Level Date Algorithms").
+  std::int64_t z = days + 719468;
+  std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  std::int64_t doe = z - era * 146097;
+  std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  std::int64_t mp = (5 * doy + 2) / 153;
+  CivilTime civil;
+  civil.day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  civil.month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  civil.year = yoe + era * 400 + (civil.month <= 2 ? 1 : 0);
+  std::int64_t weekday = (days + 4) % 7;  // 1970-01-01 was a Thursday
+  civil.weekday = static_cast<int>(weekday < 0 ? weekday + 7 : weekday);
+  civil.hour = static_cast<int>(in_day / 3600);
+  civil.minute = static_cast<int>(in_day / 60 % 60);
+  civil.second = static_cast<int>(in_day % 60);
+  return civil;
+}
+
+void append_time_of_day(std::string& out, const CivilTime& time) {
+  char text[] = {
+      static_cast<char>('0' + time.hour / 10),   static_cast<char>('0' + time.hour % 10),   ':',
+      static_cast<char>('0' + time.minute / 10), static_cast<char>('0' + time.minute % 10), ':',
+      static_cast<char>('0' + time.second / 10), static_cast<char>('0' + time.second % 10)};
+  out.append(text, sizeof text);
+}
+
 }  // namespace netdisk

@@ -13,6 +13,7 @@
 #include "protocol/frame.h"
 #include "protocol/message.h"
 #include "server/io_workers.h"
+#include "server/listing.h"
 #include "server/ops/op_table.h"
 #include "server/services.h"
 #include "server/stream_io.h"
@@ -343,7 +344,7 @@ asio::awaitable<Result<std::optional<nlohmann::json>>> Connection::apply_reply(
     if (!finished) co_return std::move(finished).error();
     co_return std::optional<nlohmann::json>(std::move(finished->fields));
   }
-  if (!reply.stream_out) co_return std::optional<nlohmann::json>(std::move(reply.fields));
+  if (!reply.stream_out) co_return std::optional<nlohmann::json>(frame_fields(std::move(reply)));
   auto frame = protocol::encode_reply(call.id, std::move(reply.fields));
   auto& out = *reply.stream_out;
   bool whole =

@@ -1,6 +1,7 @@
 #include "server/listing.h"
 
 #include "common/time_format.h"
+#include "protocol/encoded_fields.h"
 #include "server/listing_json.h"
 #include "server/storage_errors.h"
 
@@ -25,23 +26,19 @@ Result<ListPage> list_page(const storage::UserSpace& space, std::string_view dir
   return page;
 }
 
-nlohmann::json list_fields(const ListPage& page, bool versions) {
-  auto entries = nlohmann::json::array();
-  for (const auto& entry : page.entries) {
-    entries.push_back(entry_json(entry));
-    if (versions && !entry.is_directory) entries.back()["version"] = entry.version;
-  }
-  return {{"entries", std::move(entries)}, {"more", page.more}};
-}
-
 std::string list_fields_text(const ListPage& page) {
   std::string text;
   // Most entries take under 100 bytes; one reservation covers a typical page.
   text.reserve(32 + page.entries.size() * 100);
   text += "\"entries\":";
-  append_entries_json(text, page.entries);
+  append_entries_json(text, page.entries, page.versions);
   text += page.more ? ",\"more\":true" : ",\"more\":false";
   return text;
+}
+
+nlohmann::json frame_fields(ops::OpReply&& reply) {
+  if (reply.listing) return protocol::encoded_fields(list_fields_text(*reply.listing));
+  return std::move(reply.fields);
 }
 
 }  // namespace netdisk::server

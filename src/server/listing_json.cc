@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/time_format.h"
+
 namespace netdisk::server {
 namespace {
 
@@ -106,33 +108,15 @@ void append_utc_ns(std::string& out, std::int64_t ns_since_epoch) {
     fraction += 1'000'000'000;
     seconds -= 1;
   }
-  std::int64_t days = seconds / 86400, in_day = seconds % 86400;
-  if (in_day < 0) {
-    in_day += 86400;
-    days -= 1;
-  }
-  // Days to a civil date (H. Hinnant, "chrono-Compatible Low-Level Date Algorithms").
-  std::int64_t z = days + 719468;
-  std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  std::int64_t doe = z - era * 146097;
-  std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  std::int64_t mp = (5 * doy + 2) / 153;
-  std::int64_t day = doy - (153 * mp + 2) / 5 + 1;
-  std::int64_t month = mp < 10 ? mp + 3 : mp - 9;
-  std::int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  auto civil = civil_utc(seconds);
   // int64 nanoseconds reach only the years 1677 to 2262: always four digits.
-  append_digits(out, year, 4);
+  append_digits(out, civil.year, 4);
   out += '-';
-  append_digits(out, month, 2);
+  append_digits(out, civil.month, 2);
   out += '-';
-  append_digits(out, day, 2);
+  append_digits(out, civil.day, 2);
   out += 'T';
-  append_digits(out, in_day / 3600, 2);
-  out += ':';
-  append_digits(out, in_day / 60 % 60, 2);
-  out += ':';
-  append_digits(out, in_day % 60, 2);
+  append_time_of_day(out, civil);
   if (fraction != 0) {
     int width = 9;
     while (fraction % 10 == 0) {
@@ -145,7 +129,7 @@ void append_utc_ns(std::string& out, std::int64_t ns_since_epoch) {
   out += 'Z';
 }
 
-void append_entry_json(std::string& out, const storage::DirEntry& entry) {
+void append_entry_json(std::string& out, const storage::DirEntry& entry, bool version) {
   // Keys in nlohmann's (sorted) order, so the text is the DOM's byte for byte.
   out += "{\"mtime\":\"";
   append_utc_ns(out, entry.mtime_ns);
@@ -153,14 +137,20 @@ void append_entry_json(std::string& out, const storage::DirEntry& entry) {
   append_json_string(out, entry.name);
   out += ",\"size\":";
   append_uint(out, entry.size);
-  out += entry.is_directory ? ",\"type\":\"dir\"}" : ",\"type\":\"file\"}";
+  out += entry.is_directory ? ",\"type\":\"dir\"" : ",\"type\":\"file\"";
+  if (version && !entry.is_directory) {
+    out += ",\"version\":";
+    append_json_string(out, entry.version);
+  }
+  out += '}';
 }
 
-void append_entries_json(std::string& out, std::span<const storage::DirEntry> entries) {
+void append_entries_json(std::string& out, std::span<const storage::DirEntry> entries,
+                         bool versions) {
   out += '[';
   for (std::size_t i = 0; i < entries.size(); ++i) {
     if (i != 0) out += ',';
-    append_entry_json(out, entries[i]);
+    append_entry_json(out, entries[i], versions);
   }
   out += ']';
 }

@@ -21,10 +21,12 @@ void append_json_string(std::string& out, std::string_view text);
 // Appends format_utc_ns(ns) (common/time_format.h), without its allocations and gmtime_r.
 void append_utc_ns(std::string& out, std::int64_t ns_since_epoch);
 
-// Appends entry_json(entry).dump(): {"mtime":...,"name":...,"size":...,"type":...}.
-void append_entry_json(std::string& out, const storage::DirEntry& entry);
+// Appends entry_json(entry).dump(): {"mtime":...,"name":...,"size":...,"type":...}; with
+// `version`, a file's entry ends with its "version" too.
+void append_entry_json(std::string& out, const storage::DirEntry& entry, bool version = false);
 
 // Appends a JSON array of append_entry_json() values.
-void append_entries_json(std::string& out, std::span<const storage::DirEntry> entries);
+void append_entries_json(std::string& out, std::span<const storage::DirEntry> entries,
+                         bool versions = false);
 
 }  // namespace netdisk::server

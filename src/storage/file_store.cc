@@ -50,6 +50,31 @@ Result<struct ::stat> stat_servable(int dirfd, const std::string& name, std::str
   return st;
 }
 
+// The first `limit` servable entries among `names`, in byte order of name. Sorts and stats
+// only as far as the page needs: a folder of 10,000 read in pages of 1,000 would otherwise
+// stat 55,000 times (every name after the page's start, on every page) and sort them all.
+std::vector<DirEntry> stat_in_order(int dirfd, std::vector<DirectoryName>& names,
+                                    std::size_t limit) {
+  auto by_name = [](const DirectoryName& a, const DirectoryName& b) { return a.name < b.name; };
+  std::vector<DirEntry> entries;
+  entries.reserve(std::min(limit, names.size()));
+  auto next = names.begin();
+  while (entries.size() < limit && next != names.end()) {
+    // Sort just enough names for the entries still missing; a name that vanished meanwhile
+    // or is a symlink, FIFO, ... is skipped, and then the next few names are sorted.
+    auto wanted = static_cast<std::ptrdiff_t>(std::min<std::size_t>(
+        limit - entries.size(), static_cast<std::size_t>(names.end() - next)));
+    auto sorted_end = next + wanted;
+    std::partial_sort(next, sorted_end, names.end(), by_name);
+    for (; next != sorted_end; ++next) {
+      auto st = stat_entry(dirfd, next->name);
+      if (!st || !is_servable(*st)) continue;
+      entries.push_back(entry_from_stat(std::move(next->name), *st));
+    }
+  }
+  return entries;
+}
+
 }  // namespace
 
 struct FileStore::Parent {
@@ -95,24 +120,11 @@ Result<std::vector<DirEntry>> FileStore::list(std::string_view dir_path,
   if (!dir) return std::move(dir).error();
   auto names = read_directory(dir->get());
   if (!names) return std::move(names).error();
-  std::vector<DirEntry> entries;
-  entries.reserve(names->size());
-  for (auto& name : *names) {
-    if (!after_name.empty() && name.name <= after_name) continue;
-    if (!validate_name(name.name)) continue;  // ours (reserved) or not addressable by a client
-    auto st = stat_entry(dir->get(), name.name);
-    if (!st || !is_servable(*st)) continue;  // vanished meanwhile, or a symlink, FIFO, ...
-    entries.push_back(entry_from_stat(std::move(name.name), *st));
-  }
-  auto by_name = [](const DirEntry& a, const DirEntry& b) { return a.name < b.name; };
-  if (limit < entries.size()) {
-    std::partial_sort(entries.begin(), entries.begin() + static_cast<std::ptrdiff_t>(limit),
-                      entries.end(), by_name);
-    entries.resize(limit);
-  } else {
-    std::sort(entries.begin(), entries.end(), by_name);
-  }
-  return entries;
+  std::erase_if(*names, [after_name](const DirectoryName& name) {
+    // Ours (reserved), not addressable by a client, or on an earlier page.
+    return (!after_name.empty() && name.name <= after_name) || !validate_name(name.name);
+  });
+  return stat_in_order(dir->get(), *names, limit);
 }
 
 Result<DirEntry> FileStore::stat(std::string_view path) const {

@@ -48,7 +48,7 @@ class FileStore {
   Result<std::vector<DirEntry>> list(std::string_view dir_path) const;
 
   // One page of list(): the first `limit` entries whose names sort after `after_name` ("" for
-  // the first page). Still reads the whole folder, but returns only the page.
+  // the first page). Still reads the whole folder's names, but stats only the page's entries.
   Result<std::vector<DirEntry>> list(std::string_view dir_path, std::string_view after_name,
                                      std::size_t limit) const;
 

@@ -1,8 +1,8 @@
 // End-to-end tests of WebDAV on /files/ (docs/HTTP.md, "WebDAV") against the real netdiskd:
 // litmus's five suites (basic, copymove, props, locks, http) with zero failures, and the
 // statuses and bodies of OPTIONS, PROPFIND (live properties, percent-encoded hrefs, a folder
-// of thousands of entries streamed), MKCOL, DELETE of a tree, COPY and MOVE, with curl as the
-// client.
+// of thousands of entries streamed in bounded server memory), MKCOL, DELETE of a tree, COPY
+// and MOVE, with curl as the client.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -10,6 +10,7 @@
 #include <string>
 
 #include "tests/e2e/cli_runner.h"
+#include "tests/e2e/helpers.h"
 #include "tests/e2e/http_fixture.h"
 
 namespace netdisk::e2e {
@@ -148,6 +149,27 @@ TEST_F(DavTest, PropfindOfAFolderOfThousandsStreamsEveryEntryInChunks) {
   EXPECT_EQ(count_of(got.body, "<D:response>"), 2501u);
   EXPECT_NE(got.body.find("<D:href>/files/big/f2499</D:href>"), std::string::npos);
   EXPECT_NE(got.body.rfind("</D:multistatus>"), std::string::npos);
+}
+
+// The answer is written a listing page (1,000 entries) at a time: the server's peak memory
+// grows by a few pages, not by the body (over 8 MiB for 20,000 entries), whatever the size.
+TEST_F(DavTest, PropfindOfTwentyThousandEntriesStreamsInBoundedServerMemory) {
+  fs::create_directories(home() / "huge");
+  std::string long_tail(100, 'n');  // long names make a big body for few files
+  for (int i = 0; i < 20000; ++i) {
+    write_file(home() / "huge" / ("f" + std::to_string(100000 + i) + long_tail), "");
+  }
+  ASSERT_EQ(propfind("/files/", "1").status, 207);  // warm: the session, buffers, the pools
+  long before = status_kib(server_->server_pid(), "VmHWM");
+  auto got = propfind("/files/huge/", "1");
+  long after = status_kib(server_->server_pid(), "VmHWM");
+  ASSERT_EQ(got.status, 207);
+  EXPECT_EQ(count_of(got.body, "<D:response>"), 20001u);
+  ASSERT_GT(got.body.size(), 8u << 20);
+  ASSERT_GT(before, 0);
+  EXPECT_LT(after - before, static_cast<long>(got.body.size() / 1024 / 4))
+      << "the server's peak grew by " << (after - before) << " KiB for a " << got.body.size() / 1024
+      << " KiB answer";
 }
 
 TEST_F(DavTest, MkcolAnswers201Then405And409And415) {

@@ -171,4 +171,13 @@ int listen_loopback(int backlog, std::uint16_t& port) {
   return fd;
 }
 
+long status_kib(pid_t pid, std::string_view field) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string prefix = std::string(field) + ":";
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind(prefix, 0) == 0) return std::stol(line.substr(prefix.size()));
+  }
+  return -1;
+}
+
 }  // namespace netdisk::e2e

@@ -73,4 +73,8 @@ std::vector<std::string> reserved_entries(const std::filesystem::path& dir);
 // that the server has taken part of an upload.
 std::uint64_t partial_upload_bytes(const std::filesystem::path& dir);
 
+// A memory figure of process `pid` from /proc/<pid>/status in KiB ("VmRSS", or "VmHWM" for the
+// peak); -1 if it cannot be read.
+long status_kib(pid_t pid, std::string_view field);
+
 }  // namespace netdisk::e2e

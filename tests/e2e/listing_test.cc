@@ -1,6 +1,6 @@
-// End-to-end tests of folder listings (issue #17: the TCP `list` reply and the JSON folder
-// listing are written as JSON text without a DOM). HTTP /api/list still builds its reply with
-// nlohmann's DOM, so it is the oracle: the TCP pages and the /files/ JSON must carry exactly
+// End-to-end tests of folder listings (issue #17: the list op returns a typed page and every
+// transport writes it as JSON text without a DOM). The /api/list body must be what nlohmann's
+// dump() of it gives, byte for byte, and the TCP pages and the /files/ JSON must carry exactly
 // its entries, for hostile names and across pages.
 #include <gtest/gtest.h>
 
@@ -55,6 +55,8 @@ class ListingText : public HttpTest {
                "' " + url("/api/list"));
       EXPECT_EQ(got.status, 200) << got.body;
       auto body = json::parse(got.body);
+      EXPECT_EQ(got.body, body.dump(-1, ' ', false, json::error_handler_t::replace))
+          << "not the DOM's text";
       for (auto& entry : body["entries"]) all.push_back(entry);
       if (!body["more"].get<bool>()) return all;
       after = all.back()["name"].get<std::string>();

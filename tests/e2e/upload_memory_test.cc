@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
-#include <fstream>
 #include <string>
 #include <vector>
 
@@ -16,14 +15,6 @@
 
 namespace netdisk::e2e {
 namespace {
-
-long rss_kib(pid_t pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  for (std::string line; std::getline(status, line);) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
-  }
-  return -1;
-}
 
 // Bytes waiting unread in the server's end of the loopback connection `fd`; -1 if it is gone.
 long server_unread_bytes(int fd) {
@@ -54,14 +45,14 @@ TEST(UploadMemory, ManyUploadsThatSentLittleHoldLittleMemory) {
         "upload", {{"path", "slow" + std::to_string(i) + ".bin"}, {"size", kDeclared}});
     ASSERT_TRUE(begun.ok) << begun.error_code_name;
   }
-  long before = rss_kib(server.pid());
+  long before = status_kib(server.pid(), "VmRSS");
   for (auto& connection : connections) connection.send("upload.data", {{"stream", kDeclared}});
   // Two rounds of 4 KiB: the first may be read with the frame, the second can only be read
   // by the transfer engine into its chunk buffer, so every upload's buffers exist by then.
   auto piece = random_bytes(4096, 7);
   send_to_all(connections, piece);
   send_to_all(connections, piece);
-  long after = rss_kib(server.pid());
+  long after = status_kib(server.pid(), "VmRSS");
   ASSERT_GT(before, 0);
   // Zeroed buffers cost 2 MiB per upload (64 MiB here); touched as bytes arrive, a few KiB.
   EXPECT_LT(after - before, kUploads * 512) << "the server grew by " << (after - before)

@@ -3,7 +3,11 @@
 // the cross-site request rule, HTTP dates, and the Errc -> status mapping that every error response goes through.
 #include <gtest/gtest.h>
 
+#include <time.h>
+
+#include <random>
 #include <string>
+#include <vector>
 
 #include "server/http/cookies.h"
 #include "server/http/csrf.h"
@@ -92,6 +96,32 @@ TEST(HttpDate, FormatsImfFixdateAndParsesItBack) {
   EXPECT_FALSE(parse_http_date("Sun Nov  6 08:49:37 1994"));
   EXPECT_FALSE(parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT x"));
   EXPECT_FALSE(parse_http_date(""));
+}
+
+TEST(HttpDate, IsWhatStrftimeWritesForAnyTimeAndAppends) {
+  std::vector<std::int64_t> times = {0,
+                                     -1,
+                                     951782400 /* 2000-02-29 */,
+                                     4107542399 /* 2100 */,
+                                     -11644473600 /* 1601 */,
+                                     253402300799 /* 9999-12-31 */,
+                                     253402300800 /* year 10000 */,
+                                     -62135596800 /* year 1 */};
+  std::mt19937_64 random(18);
+  for (int i = 0; i < 20000; ++i) {
+    times.push_back(static_cast<std::int64_t>(random() % 40'000'000'000) - 20'000'000'000);
+  }
+  for (auto seconds : times) {
+    time_t t = static_cast<time_t>(seconds);
+    tm utc{};
+    gmtime_r(&t, &utc);
+    char text[64];
+    auto n = strftime(text, sizeof text, "%a, %d %b %Y %H:%M:%S GMT", &utc);
+    ASSERT_EQ(http_date(seconds), std::string(text, n)) << seconds;
+  }
+  std::string out = "x";
+  append_http_date(out, 784111777);
+  EXPECT_EQ(out, "xSun, 06 Nov 1994 08:49:37 GMT");
 }
 
 TEST(Url, SplitTargetSeparatesThePathFromTheQuery) {

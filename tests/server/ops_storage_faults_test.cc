@@ -16,26 +16,15 @@
 #include <string_view>
 #include <vector>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
 #include <nlohmann/json.hpp>
 
-#include "protocol/encoded_fields.h"
-#include "server/ops/op_table.h"
-#include "server/ops/operation.h"
-#include "server/ops/session.h"
-#include "server/server_config.h"
-#include "server/services.h"
 #include "server/transfer/byte_ends.h"
 #include "storage/checksum.h"
-#include "storage/memory_space.h"
+#include "tests/server/ops_harness.h"
 
 namespace netdisk::server {
 namespace {
 
-namespace asio = boost::asio;
 using json = nlohmann::json;
 using ops::OpResult;
 
@@ -49,47 +38,8 @@ std::string xxh3_of(std::string_view text) {
   return hasher.hex_digest();
 }
 
-// Runs `work` on `io` until it is done; run_blocking hops to the blocking pool and back, so the
-// context must keep running (a work guard keeps run_one waiting) until the future is ready.
-// The guard's release at the end stops the context, hence the restart.
-template <typename T>
-T run(asio::io_context& io, asio::awaitable<T> work) {
-  io.restart();
-  auto guard = asio::make_work_guard(io);
-  auto done = asio::co_spawn(io, std::move(work), asio::use_future);
-  while (done.wait_for(std::chrono::seconds(0)) != std::future_status::ready) io.run_one();
-  return done.get();
-}
-
-class OpsStorageFaults : public ::testing::Test {
+class OpsStorageFaults : public test::OpsTest {
  protected:
-  void SetUp() override {
-    std::string dir = (std::filesystem::temp_directory_path() / "ops-faults-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(dir.data()), nullptr);
-    data_dir_ = dir;
-    ServerConfig cfg;
-    cfg.data_dir = data_dir_;
-    cfg.blocking_threads = 2;
-    cfg.hash_threads = 1;
-    auto backend = std::make_unique<storage::MemoryBackend>();
-    backend_ = backend.get();
-    backend_->create_space("alice");
-    services_ = std::make_unique<Services>(cfg, std::move(backend));
-    session_ = std::make_unique<ops::Session>(*services_, ops::Transport::tcp, "127.0.0.1", "test");
-    session_->assume_user("alice");
-  }
-  void TearDown() override {
-    session_.reset();
-    services_.reset();
-    std::error_code ignored;
-    std::filesystem::remove_all(data_dir_, ignored);
-  }
-
-  OpResult call(std::string_view name, const json& body) {
-    ops::OpCall op_call{*services_, *session_, body, 1};
-    return run(io_, ops::dispatch(ops::find_op(name), name, op_call));
-  }
-
   // An upload as the TCP transport does it: "upload", then one "upload.data" whose bytes go
   // into the sink in 4-byte chunks, stopping at the first error, then the stream's finish.
   // `arm` runs after the upload began (write faults count from there).
@@ -113,7 +63,7 @@ class OpsStorageFaults : public ::testing::Test {
     }
     json none = json::object();
     ops::OpCall finish_call{*services_, *session_, none, 2};
-    return run(io_, stream_in.finish(finish_call, std::move(received)));
+    return test::run(io_, stream_in.finish(finish_call, std::move(received)));
   }
 
   // The whole file as "download" streams it.
@@ -135,20 +85,13 @@ class OpsStorageFaults : public ::testing::Test {
     auto reply = call("list", json::object());
     EXPECT_TRUE(reply.ok());
     if (!reply) return -1;
-    // The TCP list reply is JSON text (protocol/encoded_fields.h): parsed back here, into a
-    // local (a temporary's member would not outlive the range-for's initializer).
-    auto fields = protocol::decoded_fields(reply->fields);
-    for (const auto& entry : fields.at("entries")) {
-      if (entry.at("name") == name) return entry.at("size").get<std::int64_t>();
+    EXPECT_TRUE(reply->listing.has_value());
+    if (!reply->listing) return -1;
+    for (const auto& entry : reply->listing->entries) {
+      if (entry.name == name) return static_cast<std::int64_t>(entry.size);
     }
     return -1;
   }
-
-  std::filesystem::path data_dir_;
-  asio::io_context io_;
-  storage::MemoryBackend* backend_ = nullptr;
-  std::unique_ptr<Services> services_;
-  std::unique_ptr<ops::Session> session_;
 };
 
 TEST_F(OpsStorageFaults, NoSpaceMidUploadIsDiskFullAndTheOldFileStays) {

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <array>
-#include <vector>
+#include <charconv>
 
 #include "server/dav/lock_body.h"
 
@@ -31,38 +31,59 @@ bool has_live(const Resource& resource, std::string_view name) {
   return false;
 }
 
-// The value of a live property `name` the resource has, as XML content.
-std::string live_value(const Resource& resource, std::string_view name) {
-  if (name == "resourcetype") return resource.collection ? "<D:collection/>" : "";
-  if (name == "displayname") return xml_escape(resource.display_name);
-  if (name == "creationdate") return xml_escape(resource.created);
-  if (name == "getlastmodified") return xml_escape(resource.last_modified);
-  if (name == "getcontentlength") return std::to_string(resource.size);
-  if (name == "getcontenttype") return xml_escape(resource.content_type);
-  if (name == "lockdiscovery") return resource.active_locks;  // XML already
-  if (name == "supportedlock") return lockentries_xml();
-  return xml_escape(resource.etag);  // getetag
+void append_uint(std::string& out, std::uint64_t value) {
+  char digits[20];
+  auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+  out.append(digits, end);
 }
 
-void append_element(std::string& out, const PropName& name, std::string_view value) {
-  if (name.ns == "DAV:") {
-    out += "<D:";
-    out += name.local;
+// Appends the value of a live property `name` the resource has, as XML content. Written
+// straight into the response: a 10,000-entry PROPFIND makes 50,000 of these.
+void append_live_value(std::string& out, const Resource& resource, std::string_view name) {
+  if (name == "resourcetype") {
+    if (resource.collection) out += "<D:collection/>";
+  } else if (name == "displayname") {
+    append_xml_escaped(out, resource.display_name);
+  } else if (name == "creationdate") {
+    append_xml_escaped(out, resource.created);
+  } else if (name == "getlastmodified") {
+    append_xml_escaped(out, resource.last_modified);
+  } else if (name == "getcontentlength") {
+    append_uint(out, resource.size);
+  } else if (name == "getcontenttype") {
+    append_xml_escaped(out, resource.content_type);
+  } else if (name == "lockdiscovery") {
+    out += resource.active_locks;  // XML already
+  } else if (name == "supportedlock") {
+    static const std::string entries = lockentries_xml();  // the same for every resource
+    out += entries;
   } else {
-    out += "<X:";
-    out += name.local;
+    append_xml_escaped(out, resource.etag);  // getetag
+  }
+}
+
+// Appends <D:local/> or <X:local xmlns:X="ns"/>, or with `resource` the element holding the
+// resource's value of live property `local` (an empty value gives the empty element).
+void append_element(std::string& out, std::string_view ns, std::string_view local,
+                    const Resource* resource = nullptr) {
+  bool dav = ns == "DAV:";
+  out += dav ? "<D:" : "<X:";
+  out += local;
+  if (!dav) {
     out += " xmlns:X=\"";
-    out += xml_escape(name.ns, true);
+    append_xml_escaped(out, ns, true);
     out += '"';
   }
-  if (value.empty()) {
-    out += "/>";
+  std::size_t open_end = out.size();
+  out += '>';
+  if (resource != nullptr) append_live_value(out, *resource, local);
+  if (out.size() == open_end + 1) {
+    out.back() = '/';
+    out += '>';
     return;
   }
-  out += '>';
-  out += value;
-  out += name.ns == "DAV:" ? "</D:" : "</X:";
-  out += name.local;
+  out += dav ? "</D:" : "</X:";
+  out += local;
   out += '>';
 }
 
@@ -73,29 +94,98 @@ const Resource::StoredProperty* dead_named(const Resource& resource, const PropN
   return nullptr;
 }
 
-void append_propstat(std::string& out, std::string_view props, std::string_view status) {
-  out += "<D:propstat><D:prop>";
-  out += props;
+constexpr std::string_view kPropstatOpen = "<D:propstat><D:prop>";
+
+void close_propstat(std::string& out, std::string_view status) {
   out += "</D:prop><D:status>HTTP/1.1 ";
   out += status;
   out += "</D:status></D:propstat>";
 }
 
+// The propstat of the properties the resource has (its values unless `names_only`); nothing
+// when it has none of them.
+void append_found(std::string& out, const Resource& resource, const PropfindRequest& request) {
+  using Kind = PropfindRequest::Kind;
+  std::size_t mark = out.size();
+  out += kPropstatOpen;
+  std::size_t first = out.size();
+  if (request.kind == Kind::prop) {
+    for (const auto& name : request.props) {
+      if (name.ns == "DAV:" && has_live(resource, name.local)) {
+        append_element(out, name.ns, name.local, &resource);
+      } else if (const auto* dead = dead_named(resource, name)) {
+        out += dead->element;  // stored self-contained (proppatch_body.h)
+      }
+    }
+  } else {
+    const Resource* values = request.kind == Kind::propname ? nullptr : &resource;
+    for (auto local : kLive) {
+      if (has_live(resource, local)) append_element(out, "DAV:", local, values);
+    }
+    for (const auto& dead : resource.dead) {
+      if (values == nullptr) append_element(out, dead.name.ns, dead.name.local);
+      if (values != nullptr) out += dead.element;
+    }
+  }
+  if (out.size() == first) {
+    out.resize(mark);
+    return;
+  }
+  close_propstat(out, "200 OK");
+}
+
+// The 404 propstat of the named properties the resource does not have; nothing when none.
+void append_missing(std::string& out, const Resource& resource, const PropfindRequest& request) {
+  if (request.kind != PropfindRequest::Kind::prop) return;
+  std::size_t mark = out.size();
+  out += kPropstatOpen;
+  std::size_t first = out.size();
+  for (const auto& name : request.props) {
+    bool live = name.ns == "DAV:" && has_live(resource, name.local);
+    if (!live && dead_named(resource, name) == nullptr) append_element(out, name.ns, name.local);
+  }
+  if (out.size() == first) {
+    out.resize(mark);
+    return;
+  }
+  close_propstat(out, "404 Not Found");
+}
+
 }  // namespace
+
+void append_xml_escaped(std::string& out, std::string_view text, bool attribute) {
+  std::size_t plain = 0;  // start of the run not yet copied
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    std::string_view entity;
+    switch (text[i]) {
+      case '&':
+        entity = "&amp;";
+        break;
+      case '<':
+        entity = "&lt;";
+        break;
+      case '>':
+        entity = "&gt;";
+        break;
+      // Quotes stay as they are in text: an ETag reads "v1" there, as RFC 4918 shows it.
+      case '"':
+        entity = attribute ? "&quot;" : "";
+        break;
+      default:
+        break;
+    }
+    if (entity.empty()) continue;
+    out.append(text.data() + plain, i - plain);
+    out += entity;
+    plain = i + 1;
+  }
+  out.append(text.data() + plain, text.size() - plain);
+}
 
 std::string xml_escape(std::string_view text, bool attribute) {
   std::string out;
   out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      // Quotes stay as they are in text: an ETag reads "v1" there, as RFC 4918 shows it.
-      case '"': out += attribute ? "&quot;" : "\""; break;
-      default: out += c;
-    }
-  }
+  append_xml_escaped(out, text, attribute);
   return out;
 }
 
@@ -114,7 +204,7 @@ bool needs_dead_properties(const PropfindRequest& request) {
 
 std::string empty_property(const PropName& name) {
   std::string out;
-  append_element(out, name, "");
+  append_element(out, name.ns, name.local);
   return out;
 }
 
@@ -125,36 +215,22 @@ std::string multistatus_open() {
 std::string multistatus_close() { return "</D:multistatus>\n"; }
 
 void append_response(std::string& out, const Resource& resource, const PropfindRequest& request) {
-  using Kind = PropfindRequest::Kind;
   out += "<D:response><D:href>";
-  out += xml_escape(resource.href);
+  append_xml_escaped(out, resource.href);
   out += "</D:href>";
-  std::string found, missing;
-  if (request.kind == Kind::prop) {
-    for (const auto& name : request.props) {
-      if (name.ns == "DAV:" && has_live(resource, name.local)) {
-        append_element(found, name, live_value(resource, name.local));
-      } else if (const auto* dead = dead_named(resource, name)) {
-        found += dead->element;
-      } else {
-        append_element(missing, name, "");
-      }
-    }
-  } else {
-    bool names_only = request.kind == Kind::propname;
-    for (auto local : kLive) {
-      if (!has_live(resource, local)) continue;
-      PropName name{"DAV:", std::string(local)};
-      append_element(found, name, names_only ? "" : live_value(resource, local));
-    }
-    for (const auto& dead : resource.dead) {
-      if (names_only) append_element(found, dead.name, "");
-      if (!names_only) found += dead.element;
-    }
-  }
-  if (!found.empty()) append_propstat(out, found, "200 OK");
-  if (!missing.empty()) append_propstat(out, missing, "404 Not Found");
+  append_found(out, resource, request);
+  append_missing(out, resource, request);
   out += "</D:response>";
+}
+
+bool asks_for(const PropfindRequest& request, std::string_view dav_name) {
+  using Kind = PropfindRequest::Kind;
+  if (request.kind == Kind::propname) return false;
+  if (request.kind == Kind::allprop) return true;
+  for (const auto& name : request.props) {
+    if (name.ns == "DAV:" && name.local == dav_name) return true;
+  }
+  return false;
 }
 
 std::string status_response(std::string_view href, std::string_view status) {

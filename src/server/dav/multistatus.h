@@ -52,6 +52,10 @@ std::string multistatus_close();
 // Appends the <D:response> for `resource` as `request` asks.
 void append_response(std::string& out, const Resource& resource, const PropfindRequest& request);
 
+// Whether answering `request` needs the value of the live property DAV:`dav_name` (allprop, or
+// named): lets the caller skip computing what nobody asked for (lockdiscovery).
+bool asks_for(const PropfindRequest& request, std::string_view dav_name);
+
 // A 207 body with one <D:response> whose status line is `status` ("HTTP/1.1 424 ..."): for a
 // COPY or MOVE failing on a member, and for refusals that want a body.
 std::string status_response(std::string_view href, std::string_view status);
@@ -61,5 +65,7 @@ std::string error_body(std::string_view condition);
 
 // Escapes &, < and > for XML text; with `attribute`, " too (for a value in double quotes).
 std::string xml_escape(std::string_view text, bool attribute = false);
+// The same, appended to `out`.
+void append_xml_escaped(std::string& out, std::string_view text, bool attribute = false);
 
 }  // namespace netdisk::server::dav

@@ -11,6 +11,7 @@
 #include "server/http/http_services.h"
 #include "server/http/responses.h"
 #include "server/http/url.h"
+#include "server/listing.h"
 
 namespace netdisk::server::http {
 namespace {
@@ -40,13 +41,29 @@ asio::awaitable<Result<json>> read_input(Exchange& exchange, const ops::ApiRoute
   co_return protocol::parse_json_object(*body);
 }
 
-// The reply as the route answers it: the login token travels only in the cookie.
+// The reply's JSON text as the route answers it: the login token travels only in the cookie.
+// A listing is written without a DOM (server/listing.h); its keys come in the order a DOM's
+// dump() gives them ("entries" < "more" < "path"), so the text is the same either way.
+std::string api_body(const ops::ApiRoute& route, const json& input, ops::OpReply reply) {
+  json path = route.echoes_path && input.contains("path") ? input.at("path") : json("");
+  if (!reply.listing) {
+    if (route.echoes_path) reply.fields["path"] = std::move(path);
+    if (route.cookie == Cookie::issue) reply.fields.erase("token");
+    return reply.fields.dump(-1, ' ', false, json::error_handler_t::replace);
+  }
+  std::string body = "{" + list_fields_text(*reply.listing);
+  if (route.echoes_path) {
+    body += ",\"path\":";
+    body += path.dump(-1, ' ', false, json::error_handler_t::replace);
+  }
+  body += '}';
+  return body;
+}
+
 StringResponse api_response(Exchange& exchange, const ops::ApiRoute& route,
-                            const ops::Session& session, const json& input, json fields) {
-  if (route.echoes_path) fields["path"] = input.contains("path") ? input.at("path") : json("");
+                            const ops::Session& session, std::string body) {
   std::string cookie;
   if (route.cookie == Cookie::issue) {
-    fields.erase("token");
     auto expires = session.token_expires().value_or(std::chrono::system_clock::now());
     auto remaining = std::chrono::duration_cast<std::chrono::seconds>(
         expires - std::chrono::system_clock::now());
@@ -54,7 +71,7 @@ StringResponse api_response(Exchange& exchange, const ops::ApiRoute& route,
   } else if (route.cookie == Cookie::clear) {
     cookie = cleared_session_cookie(exchange.secure());
   }
-  auto response = json_response(static_cast<bhttp::status>(route.status), fields);
+  auto response = json_text_response(static_cast<bhttp::status>(route.status), std::move(body));
   if (!cookie.empty()) response.set(bhttp::field::set_cookie, cookie);
   return response;
 }
@@ -75,7 +92,8 @@ asio::awaitable<void> call_api(Exchange& exchange, const ops::OpInfo& op, ops::S
   ops::OpCall call{exchange.services().server, session, *input};
   auto reply = co_await ops::dispatch(&op, op.name, call);
   if (!reply) co_return co_await exchange.send_error(reply.error());
-  auto response = api_response(exchange, op.api, session, *input, std::move(reply->fields));
+  auto body = api_body(op.api, *input, std::move(*reply));
+  auto response = api_response(exchange, op.api, session, std::move(body));
   co_await exchange.send(std::move(response));
 }
 

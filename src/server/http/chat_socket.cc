@@ -22,6 +22,7 @@
 #include "server/http/exchange.h"
 #include "server/http/http_services.h"
 #include "server/http/responses.h"
+#include "server/listing.h"
 #include "server/ops/op_table.h"
 #include "server/ops/session.h"
 #include "server/services.h"
@@ -145,7 +146,7 @@ asio::awaitable<SharedFrame> handle(ops::Session& session, std::string_view text
   ops::OpCall call{session.server(), session, *request, id};
   auto reply = co_await ops::dispatch(ops::find_op(*name), *name, call);
   if (!reply) co_return encode(protocol::encode_error(id, reply.error()));
-  co_return encode(protocol::encode_reply(id, std::move(reply->fields)));
+  co_return encode(protocol::encode_reply(id, frame_fields(std::move(*reply))));
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <array>
 #include <cstring>
 
+#include "common/time_format.h"
 #include "server/version.h"
 
 namespace netdisk::server::http {
@@ -66,10 +67,15 @@ bhttp::status status_for(Errc code) {
 }
 
 StringResponse json_response(bhttp::status status, const nlohmann::json& body) {
+  // Invalid UTF-8 in a message (for example an echoed name) is replaced, never thrown about.
+  return json_text_response(status,
+                            body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+StringResponse json_text_response(bhttp::status status, std::string body) {
   StringResponse response{status, 11};
   response.set(bhttp::field::content_type, "application/json; charset=utf-8");
-  // Invalid UTF-8 in a message (for example an echoed name) is replaced, never thrown about.
-  response.body() = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  response.body() = std::move(body);
   return response;
 }
 
@@ -91,13 +97,50 @@ void add_common_headers(bhttp::response_header<>& header) {
   }
 }
 
-std::string http_date(std::int64_t seconds) {
+namespace {
+
+std::string strftime_http_date(std::int64_t seconds) {
   time_t t = static_cast<time_t>(seconds);
   tm utc{};
   gmtime_r(&t, &utc);
   std::array<char, 64> text{};
   auto n = strftime(text.data(), text.size(), "%a, %d %b %Y %H:%M:%S GMT", &utc);
   return std::string(text.data(), n);
+}
+
+void append_two_digits(std::string& out, int value) {
+  out += static_cast<char>('0' + value / 10);
+  out += static_cast<char>('0' + value % 10);
+}
+
+}  // namespace
+
+void append_http_date(std::string& out, std::int64_t seconds) {
+  auto civil = civil_utc(seconds);
+  // Outside four-digit years strftime's widths differ: let it write those (never in practice).
+  if (civil.year < 1000 || civil.year > 9999) {
+    out += strftime_http_date(seconds);
+    return;
+  }
+  static constexpr std::string_view kDays = "SunMonTueWedThuFriSat";
+  static constexpr std::string_view kMonths = "JanFebMarAprMayJunJulAugSepOctNovDec";
+  out += kDays.substr(static_cast<std::size_t>(civil.weekday) * 3, 3);
+  out += ", ";
+  append_two_digits(out, civil.day);
+  out += ' ';
+  out += kMonths.substr(static_cast<std::size_t>(civil.month - 1) * 3, 3);
+  out += ' ';
+  append_two_digits(out, static_cast<int>(civil.year / 100));
+  append_two_digits(out, static_cast<int>(civil.year % 100));
+  out += ' ';
+  append_time_of_day(out, civil);
+  out += " GMT";
+}
+
+std::string http_date(std::int64_t seconds) {
+  std::string out;
+  append_http_date(out, seconds);
+  return out;
 }
 
 std::optional<std::int64_t> parse_http_date(std::string_view text) {

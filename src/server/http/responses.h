@@ -15,6 +15,8 @@ bhttp::status status_for(Errc code);
 
 // A JSON response; `body` is serialised compactly, Content-Type is application/json.
 StringResponse json_response(bhttp::status status, const nlohmann::json& body);
+// The same with a body already written as JSON text (a listing, written without a DOM).
+StringResponse json_text_response(bhttp::status status, std::string body);
 
 // {"error":{"code":"<errc name>","message":"..."}} with status_for(error.code).
 StringResponse error_response(const Error& error);
@@ -26,6 +28,8 @@ void add_common_headers(bhttp::response_header<>& header);
 
 // RFC 7231 IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") for seconds since the epoch, and back.
 std::string http_date(std::int64_t seconds);
+// The same, appended to `out`, without gmtime_r (a PROPFIND formats one per entry).
+void append_http_date(std::string& out, std::int64_t seconds);
 std::optional<std::int64_t> parse_http_date(std::string_view text);
 
 }  // namespace netdisk::server::http

@@ -48,9 +48,7 @@ bool is_utf8(std::string_view s) {
 
 constexpr std::string_view kHex = "0123456789ABCDEF";
 
-std::string encode_except(std::string_view text, std::string_view keep) {
-  std::string out;
-  out.reserve(text.size());
+void append_encoded_except(std::string& out, std::string_view text, std::string_view keep) {
   for (char c : text) {
     auto u = static_cast<unsigned char>(c);
     bool plain = (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') ||
@@ -63,8 +61,16 @@ std::string encode_except(std::string_view text, std::string_view keep) {
       out.push_back(kHex[u & 15]);
     }
   }
+}
+
+std::string encode_except(std::string_view text, std::string_view keep) {
+  std::string out;
+  out.reserve(text.size());
+  append_encoded_except(out, text, keep);
   return out;
 }
+
+constexpr std::string_view kPathKeeps = "/-._~";
 
 }  // namespace
 
@@ -118,6 +124,10 @@ std::string percent_encode_rfc5987(std::string_view text) {
   return encode_except(text, "!#$&+-.^_`|~");
 }
 
-std::string percent_encode_path(std::string_view text) { return encode_except(text, "/-._~"); }
+std::string percent_encode_path(std::string_view text) { return encode_except(text, kPathKeeps); }
+
+void append_percent_encoded_path(std::string& out, std::string_view text) {
+  append_encoded_except(out, text, kPathKeeps);
+}
 
 }  // namespace netdisk::server::http

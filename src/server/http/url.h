@@ -30,5 +30,7 @@ std::string percent_encode_rfc5987(std::string_view text);
 
 // Percent-encodes a path for use in a URL (keeps '/' and unreserved characters).
 std::string percent_encode_path(std::string_view text);
+// The same, appended to `out` (for a listing's hrefs, without a string per entry).
+void append_percent_encoded_path(std::string& out, std::string_view text);
 
 }  // namespace netdisk::server::http

@@ -1,6 +1,5 @@
 #include "server/ops/file_ops.h"
 
-#include "protocol/encoded_fields.h"
 #include "protocol/fields.h"
 #include "server/listing.h"
 #include "server/ops/lock_check.h"
@@ -24,19 +23,16 @@ boost::asio::awaitable<OpResult> list(OpCall& call) {
   if (!versions) co_return std::move(versions).error();
   std::string dir(path->value_or(""));
   std::string start(after->value_or(""));
-  // TCP and the WebSocket only pass the fields to protocol::encode_reply, so they get them as
-  // text written without a DOM (protocol/encoded_fields.h); any other transport (HTTP /api
-  // edits and dumps them itself), and a request for versions (WebDAV's), gets the DOM.
-  auto transport = call.session.transport();
   bool with_versions = *versions;
-  bool as_text =
-      !with_versions && (transport == Transport::tcp || transport == Transport::websocket);
+  // A typed page: each transport writes it in its own format (OpReply::listing).
   co_return co_await with_space(
-      call, [&dir, &start, as_text, with_versions](storage::UserSpace& space) -> OpResult {
+      call, [&dir, &start, with_versions](storage::UserSpace& space) -> OpResult {
         auto page = list_page(space, dir, start);
         if (!page) return std::move(page).error();
-        if (!as_text) return reply_with(list_fields(*page, with_versions));
-        return reply_with(protocol::encoded_fields(list_fields_text(*page)));
+        page->versions = with_versions;
+        OpReply reply;
+        reply.listing = std::move(*page);
+        return reply;
       });
 }
 

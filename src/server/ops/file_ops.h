@@ -7,7 +7,8 @@
 
 namespace netdisk::server::ops {
 
-// With "versions": true each file entry also carries its "version" (WebDAV's getetag).
+// A page of a folder's entries as OpReply::listing (no fields): each adapter renders it. With
+// "versions": true the JSON renderings give each file's "version" too.
 boost::asio::awaitable<OpResult> list(OpCall& call);
 boost::asio::awaitable<OpResult> stat(OpCall& call);
 boost::asio::awaitable<OpResult> make_directory(OpCall& call);

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 #include <boost/asio/awaitable.hpp>
 #include <nlohmann/json.hpp>
@@ -59,8 +60,18 @@ struct StreamIn {
   bool until_body_end = false;
 };
 
+// One page of a folder's entries (the list op's answer), typed: each adapter writes it in its
+// own format (JSON text on TCP, the WebSocket and /api; XML for WebDAV), so neither the op nor
+// a transport that never needs one builds a JSON DOM of thousands of entries.
+struct Listing {
+  std::vector<storage::DirEntry> entries;  // sorted by name (bytes)
+  bool more = false;      // another page follows: ask again with "after" = the last name
+  bool versions = false;  // the request asked for each file's "version" in JSON renderings
+};
+
 struct OpReply {
   nlohmann::json fields = nlohmann::json::object();
+  std::optional<Listing> listing;  // list: the page, in place of fields (left empty then)
   std::optional<StreamOut> stream_out;
   std::optional<StreamIn> stream_in;
   // Effects on the transport, returned as data for the adapter to apply:

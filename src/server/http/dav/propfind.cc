@@ -17,6 +17,7 @@
 #include "server/http/http_services.h"
 #include "server/http/responses.h"
 #include "server/http/url.h"
+#include "server/listing_json.h"
 #include "server/services.h"
 #include "storage/iso_time.h"
 
@@ -38,7 +39,16 @@ std::string rfc1123_of(const std::string& iso) {
       std::chrono::duration_cast<std::chrono::seconds>(when->time_since_epoch()).count());
 }
 
-// `entry` is a list or stat reply entry (type, size, mtime, and a file's version).
+// A file's GET-visible fields: its size, the ETag GET gives, the type GET says.
+void set_file_fields(Resource& resource, std::uint64_t size, std::string_view version) {
+  resource.size = size;
+  resource.etag.assign(1, '"');
+  resource.etag += version;
+  resource.etag += '"';
+  resource.content_type = kFileType;
+}
+
+// `entry` is the stat reply (type, size, mtime, and a file's version).
 Resource resource_of(const json& entry, std::string href, std::string name) {
   Resource resource;
   resource.collection = entry.value("type", "") == "dir";
@@ -47,11 +57,33 @@ Resource resource_of(const json& entry, std::string href, std::string name) {
   resource.created = entry.value("mtime", "");
   resource.last_modified = rfc1123_of(resource.created);
   if (!resource.collection) {
-    resource.size = entry.value("size", std::uint64_t{0});
-    resource.etag = "\"" + entry.value("version", "") + "\"";  // the ETag GET gives
-    resource.content_type = kFileType;
+    set_file_fields(resource, entry.value("size", std::uint64_t{0}), entry.value("version", ""));
   }
   return resource;
+}
+
+// `member` describes `entry` of the folder at `folder_href`. One Resource serves a whole
+// folder: assigning into its strings reuses their capacity, so a page of 1,000 members costs
+// no allocation per entry, and the dates are written from the integer mtime.
+void fill_member(Resource& member, const std::string& folder_href, const storage::DirEntry& entry) {
+  member.collection = entry.is_directory;
+  member.href.assign(folder_href);
+  append_percent_encoded_path(member.href, entry.name);
+  if (entry.is_directory) member.href += '/';
+  member.display_name.assign(entry.name);
+  member.created.clear();
+  append_utc_ns(member.created, entry.mtime_ns);
+  member.last_modified.clear();
+  std::int64_t seconds = entry.mtime_ns / 1'000'000'000;
+  if (entry.mtime_ns % 1'000'000'000 < 0) seconds -= 1;  // floor, as the ISO form rounds
+  append_http_date(member.last_modified, seconds);
+  if (entry.is_directory) {
+    member.size = 0;
+    member.etag.clear();
+    member.content_type.clear();
+  } else {
+    set_file_fields(member, entry.size, entry.version);
+  }
 }
 
 // The <D:activelock> elements of the locks covering `path` (lockdiscovery's value).
@@ -62,23 +94,30 @@ std::string active_locks_of(Exchange& exchange, const std::string& user, std::st
   return server::dav::activelocks_xml(locks, href_of, exchange.services().server.now());
 }
 
+using DeadProperties = std::vector<Resource::StoredProperty>;
+
 // Dead properties are read only when the request shows them (needs_dead_properties), in one
 // props.get call per listing page: the common PROPFIND of live names pays nothing for them.
-asio::awaitable<Status> add_dead_properties(Exchange& exchange, ops::Session& session,
-                                            const std::vector<std::string>& paths,
-                                            std::vector<Resource>& resources) {
+// One list per path, in order (empty for a name gone since it was listed).
+asio::awaitable<Result<std::vector<DeadProperties>>> dead_properties_of(
+    Exchange& exchange, ops::Session& session, const std::vector<std::string>& paths) {
   json ask = {{"paths", paths}};
   auto got = co_await call_op(exchange, session, ops::FilesRole::properties, ask);
   if (!got) co_return std::move(got).error();
   const auto& all = got->fields["properties"];
-  for (std::size_t i = 0; i < resources.size() && i < all.size(); ++i) {
+  std::vector<DeadProperties> lists(paths.size());
+  for (std::size_t i = 0; i < lists.size() && i < all.size(); ++i) {
     if (!all[i].is_array()) continue;  // gone since it was listed
     for (const auto& property : all[i]) {
-      resources[i].dead.push_back(
+      lists[i].push_back(
           {{property.value("ns", ""), property.value("name", "")}, property.value("value", "")});
     }
   }
-  co_return Status{};
+  co_return lists;
+}
+
+std::string member_path_of(const std::string& folder, const std::string& name) {
+  return folder.empty() ? name : folder + "/" + name;
 }
 
 std::string_view base_name(std::string_view path) {
@@ -95,40 +134,50 @@ asio::awaitable<void> stream_folder(Exchange& exchange, ops::Session& session,
   if (!co_await writer.start()) co_return;
   std::string out = server::dav::multistatus_open();
   server::dav::append_response(out, self, request);
-  std::string after;
+  bool locks_asked = server::dav::asks_for(request, "lockdiscovery");
+  bool dead_asked = server::dav::needs_dead_properties(request);
+  Resource member;
+  std::string member_path, after;
   for (bool more = true; more;) {
-    json ask = {{"path", path}, {"after", after}, {"versions", true}};
+    json ask = {{"path", path}, {"after", after}};
     auto page = co_await call_op(exchange, session, ops::FilesRole::list, ask);
-    if (!page) {
+    if (!page || !page->listing) {
       // The 207 is under way: only a cut body can tell the client it is incomplete.
-      spdlog::warn("http: PROPFIND listing failed midway: {}", page.error().message);
+      spdlog::warn("http: PROPFIND listing failed midway: {}",
+                   page ? "no listing in the reply" : page.error().message);
       exchange.close_after();
       co_return;
     }
-    const auto& entries = page->fields["entries"];
-    std::vector<Resource> members;
-    std::vector<std::string> member_paths;
-    for (const auto& entry : entries) {
-      std::string name = entry.value("name", "");
-      std::string href = self.href + percent_encode_path(name);
-      if (entry.value("type", "") == "dir") href += '/';
-      members.push_back(resource_of(entry, std::move(href), name));
-      member_paths.push_back(path.empty() ? name : path + "/" + name);
-      members.back().active_locks = active_locks_of(exchange, user, member_paths.back());
-    }
-    if (!members.empty() && server::dav::needs_dead_properties(request)) {
-      auto added = co_await add_dead_properties(exchange, session, member_paths, members);
-      if (!added) {
-        spdlog::warn("http: PROPFIND properties failed midway: {}", added.error().message);
+    const auto& entries = page->listing->entries;
+    std::vector<DeadProperties> dead;
+    if (dead_asked && !entries.empty()) {
+      std::vector<std::string> paths;
+      for (const auto& entry : entries) paths.push_back(member_path_of(path, entry.name));
+      auto read = co_await dead_properties_of(exchange, session, paths);
+      if (!read) {
+        spdlog::warn("http: PROPFIND properties failed midway: {}", read.error().message);
         exchange.close_after();
         co_return;
       }
+      dead = std::move(*read);
     }
-    for (const auto& member : members) server::dav::append_response(out, member, request);
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      const auto& entry = entries[i];
+      fill_member(member, self.href, entry);
+      if (locks_asked) {
+        member_path.assign(path);
+        if (!path.empty()) member_path += '/';
+        member_path += entry.name;
+        member.active_locks = active_locks_of(exchange, user, member_path);
+      }
+      member.dead.clear();
+      if (i < dead.size()) member.dead = std::move(dead[i]);
+      server::dav::append_response(out, member, request);
+    }
     if (!co_await writer.write(out)) co_return;
     out.clear();
-    more = page->fields.value("more", false) && !entries.empty();
-    if (more) after = entries.back().value("name", "");
+    more = page->listing->more && !entries.empty();
+    if (more) after = entries.back().name;
   }
   if (!co_await writer.write(server::dav::multistatus_close())) co_return;
   co_await writer.finish();
@@ -163,11 +212,10 @@ asio::awaitable<void> serve_propfind(Exchange& exchange, const Caller& caller,
   auto self = resource_of(stat->fields, std::move(stat->href), std::string(base_name(path)));
   self.active_locks = active_locks_of(exchange, caller.username, path);
   if (server::dav::needs_dead_properties(*request)) {
-    std::vector<Resource> one{std::move(self)};
     std::vector<std::string> paths{path};
-    auto added = co_await add_dead_properties(exchange, session, paths, one);
-    if (!added) co_return co_await exchange.send_error(added.error());
-    self = std::move(one.front());
+    auto read = co_await dead_properties_of(exchange, session, paths);
+    if (!read) co_return co_await exchange.send_error(read.error());
+    self.dead = std::move(read->front());
   }
   if (folder && *depth == Depth::one) {
     co_return co_await stream_folder(exchange, session, caller.username, path, self, *request);
