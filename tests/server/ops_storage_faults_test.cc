@@ -75,7 +75,7 @@ class OpsStorageFaults : public ::testing::Test {
     backend_ = backend.get();
     backend_->create_space("alice");
     services_ = std::make_unique<Services>(cfg, std::move(backend));
-    session_ = std::make_unique<ops::Session>(*services_, ops::Transport::tcp, "127.0.0.1", "test");
+    session_ = std::make_unique<ops::Session>(*services_, ops::Transport::tcp, "127.0.0.1", 1);
     session_->assume_user("alice");
   }
   void TearDown() override {

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <functional>
 #include <string>
 #include <vector>
@@ -96,6 +97,29 @@ TEST(Outbox, StopDuringAWriteDropsTheQueueAndTheWriterExits) {
   EXPECT_TRUE(writer_done);
   EXPECT_FALSE(outbox.writing());
   EXPECT_EQ(writer.written, (std::vector<std::string>{"first"}));
+  EXPECT_EQ(outbox.queued_bytes(), 0u);
+}
+
+// An idle connection keeps no queue block: whether its frames went out in one write or, as a
+// burst, in several, the queue's memory is given back once they are written.
+TEST(Outbox, KeepsNoQueueBlockOnceEverythingQueuedIsWritten) {
+  asio::io_context io;
+  RecordingWriter writer(io);
+  Outbox outbox(writer);
+  auto owner = std::make_shared<int>(0);
+  outbox.set_owner(owner);
+  outbox.push(frame("reply"));
+  io.run();
+  EXPECT_EQ(writer.written.size(), 1u);
+  EXPECT_EQ(outbox.queue_capacity(), 0u);
+  std::vector<std::string> burst;
+  for (int i = 0; i < 300; ++i) burst.push_back("event " + std::to_string(i));
+  for (const auto& text : burst) outbox.push(frame(text));
+  io.restart();
+  io.run();
+  ASSERT_EQ(writer.written.size(), 301u);
+  EXPECT_TRUE(std::equal(burst.begin(), burst.end(), writer.written.begin() + 1));
+  EXPECT_EQ(outbox.queue_capacity(), 0u);
   EXPECT_EQ(outbox.queued_bytes(), 0u);
 }
 

@@ -63,7 +63,7 @@ StringResponse api_response(Exchange& exchange, const ops::ApiRoute& route,
 ops::Session http_session(Exchange& exchange, ops::Transport transport) {
   const auto& connection = exchange.connection();
   return ops::Session(exchange.services().server, transport, connection.peer_address,
-                      fmt::format("http#{}", connection.connection_id));
+                      connection.connection_id);
 }
 
 asio::awaitable<void> call_api(Exchange& exchange, const ops::OpInfo& op, ops::Session& session) {
