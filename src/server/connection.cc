@@ -36,13 +36,13 @@ constexpr auto kLingerTime = std::chrono::seconds(2);
 // At most this much is read and thrown away while lingering.
 constexpr std::size_t kLingerDiscardBytes = 1024 * 1024;
 
-std::string peer_address_of(const asio::ip::tcp::socket& socket) {
+std::string peer_address_of(const TcpSocket& socket) {
   boost::system::error_code ec;
   auto endpoint = socket.remote_endpoint(ec);
   return ec ? std::string("?") : endpoint.address().to_string();
 }
 
-std::string describe_peer(const asio::ip::tcp::socket& socket) {
+std::string describe_peer(const TcpSocket& socket) {
   boost::system::error_code ec;
   auto endpoint = socket.remote_endpoint(ec);
   if (ec) return "?";
@@ -56,14 +56,12 @@ bool opens_connection(std::string_view op) {
 
 }  // namespace
 
-Connection::Connection(asio::ip::tcp::socket socket, IoWorker& worker, Services& server,
-                       std::uint64_t serial)
+Connection::Connection(TcpSocket socket, IoWorker& worker, Services& server, std::uint64_t serial)
     : socket_(std::move(socket)),
       worker_(worker),
       server_(server),
       serial_(serial),
-      session_(server, ops::Transport::tcp, peer_address_of(socket_),
-               fmt::format("conn#{}", serial)),
+      session_(server, ops::Transport::tcp, peer_address_of(socket_), serial),
       last_progress_(server.now()),
       deadline_(last_progress_ + server.config.handshake_timeout),
       frame_writer_(socket_),
@@ -72,11 +70,16 @@ Connection::Connection(asio::ip::tcp::socket socket, IoWorker& worker, Services&
   server_.open_connections.fetch_add(1, std::memory_order_relaxed);
 }
 
-Connection::~Connection() { server_.open_connections.fetch_sub(1, std::memory_order_relaxed); }
+Connection::~Connection() {
+  unregister();
+  server_.open_connections.fetch_sub(1, std::memory_order_relaxed);
+}
 
 void Connection::start(std::shared_ptr<Connection> connection) {
   auto& self = *connection;
-  self.registration_.emplace(self.worker_, &self, &self);
+  self.worker_.connections.insert(&self);
+  self.worker_.deadlines.add(&self);
+  self.registered_ = true;
   self.session_.attach_chat_member(connection);
   boost::system::error_code ignored;
   self.socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
@@ -148,6 +151,15 @@ void Connection::check_deadline(TimePoint now) {
 
 Deadlines& Connection::deadlines() noexcept { return worker_.deadlines; }
 
+// Inline rather than an RAII member: an idle connection would carry its 48 bytes of
+// references to what the Connection already knows.
+void Connection::unregister() noexcept {
+  if (!registered_) return;
+  registered_ = false;
+  worker_.connections.erase(this);
+  worker_.deadlines.remove(this);
+}
+
 void Connection::request_shutdown() {
   shutdown_requested_ = true;
   if (waiting_for_request_) {
@@ -165,7 +177,7 @@ void Connection::force_close() {
 }
 
 boost::asio::any_io_executor Connection::chat_executor() const {
-  return const_cast<asio::ip::tcp::socket&>(socket_).get_executor();
+  return const_cast<TcpSocket&>(socket_).get_executor();
 }
 
 bool Connection::chat_deliver(const SharedFrame& frame) {
@@ -394,7 +406,7 @@ asio::awaitable<void> Connection::close_with(std::optional<Error> error) {
     }
   }
   force_close();
-  registration_.reset();
+  unregister();
   auto lifetime = std::chrono::duration<double>(server_.now() - opened_at_).count();
   spdlog::info("conn#{} closed after {:.1f}s, {} requests", serial_, lifetime, requests_);
 }

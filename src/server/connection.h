@@ -18,7 +18,6 @@
 #include <string_view>
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/ip/tcp.hpp>
 
 #include "common/result.h"
 #include "protocol/frame_decoder.h"
@@ -29,7 +28,7 @@
 #include "server/ops/operation.h"
 #include "server/ops/session.h"
 #include "server/outbox.h"
-#include "server/worker_registration.h"
+#include "server/tcp_socket.h"
 
 namespace netdisk::server {
 
@@ -38,13 +37,13 @@ struct Services;
 
 class Connection : public std::enable_shared_from_this<Connection>, public ChatMember, public Timed {
  public:
-  Connection(boost::asio::ip::tcp::socket socket, IoWorker& worker, Services& server,
-             std::uint64_t serial);
+  Connection(TcpSocket socket, IoWorker& worker, Services& server, std::uint64_t serial);
   ~Connection() override;
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  // Registers with the worker and spawns the read loop. Worker thread only.
+  // Registers with the worker (its connection set and deadline sweep, until the connection
+  // closes or is destroyed) and spawns the read loop. Worker thread only.
   static void start(std::shared_ptr<Connection> connection);
 
   // Called by the worker's sweep (server/deadlines.h): closes the connection with `timeout`
@@ -68,7 +67,7 @@ class Connection : public std::enable_shared_from_this<Connection>, public ChatM
 
   // For raw byte streams (src/server/stream_io.h): the socket and the bytes already read past
   // the last frame.
-  boost::asio::ip::tcp::socket& socket() noexcept { return socket_; }
+  TcpSocket& socket() noexcept { return socket_; }
   std::span<const char> take_buffered(std::size_t max) { return decoder().take_raw(max); }
   // While a stream runs, the transfer engine times it with its own clock (the idle timeout,
   // paced by --min-stream-rate; transfer/activity_clock.h) and the sweep leaves it alone;
@@ -130,13 +129,14 @@ class Connection : public std::enable_shared_from_this<Connection>, public ChatM
   // Sends one last error frame (if any), flushes, and closes gracefully.
   boost::asio::awaitable<void> close_with(std::optional<Error> error);
   void refresh_deadline();
+  // Leaves the worker's connection set and deadline sweep (once; start() joined them).
+  void unregister() noexcept;
 
-  boost::asio::ip::tcp::socket socket_;
+  TcpSocket socket_;
   IoWorker& worker_;
   Services& server_;
   std::uint64_t serial_;
   ops::Session session_;
-  std::optional<WorkerRegistration> registration_;
   std::unique_ptr<protocol::FrameDecoder> decoder_;  // only while a request is being read
   TimePoint last_progress_;  // last whole frame in, or the paced clock of a stream
   TimePoint deadline_;
@@ -153,6 +153,7 @@ class Connection : public std::enable_shared_from_this<Connection>, public ChatM
   bool closing_ = false;
   bool closed_ = false;
   bool streaming_ = false;
+  bool registered_ = false;  // in the worker's connections and deadlines
 };
 
 }  // namespace netdisk::server

@@ -16,6 +16,7 @@
 #include "server/connection.h"
 #include "server/io_workers.h"
 #include "server/services.h"
+#include "server/tcp_socket.h"
 
 namespace netdisk::server {
 namespace {
@@ -26,7 +27,7 @@ constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable);
 
 // Sends the refusal and closes. The frame is tiny, so it fits the socket buffer at once; a
 // peer that never reads cannot hold us up.
-asio::awaitable<void> refuse(tcp::socket socket, std::shared_ptr<const std::string> frame) {
+asio::awaitable<void> refuse(TcpSocket socket, std::shared_ptr<const std::string> frame) {
   co_await asio::async_write(socket, asio::buffer(*frame), kAsTuple);
   boost::system::error_code ignored;
   socket.shutdown(tcp::socket::shutdown_both, ignored);
@@ -49,6 +50,7 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, IoWorkers& workers,
   auto last_fd_warning = std::chrono::steady_clock::time_point{};
   while (acceptor.is_open()) {
     IoWorker& worker = workers.next();
+    // Accepted onto the worker's io_context: the socket is a TcpSocket, typed on its executor.
     auto [ec, socket] = co_await acceptor.async_accept(worker.context, kAsTuple);
     if (ec == asio::error::operation_aborted || !acceptor.is_open()) break;
     if (ec) {

@@ -1,6 +1,9 @@
 #include "server/outbox.h"
 
+#include <algorithm>
 #include <cassert>
+#include <iterator>
+#include <utility>
 #include <vector>
 
 #include <boost/asio/as_tuple.hpp>
@@ -51,26 +54,39 @@ asio::awaitable<void> Outbox::wait_for_writer() {
   if (--waiters_ == 0) writer_ended_.reset();  // an idle connection keeps no timer
 }
 
-void Outbox::pop_written(std::size_t count) {
-  for (std::size_t i = 0; i < count; ++i) {
-    queued_bytes_ -= queue_[head_]->size();
-    queue_[head_++].reset();
+void Outbox::take_batch(std::vector<SharedFrame>& batch) {
+  if (head_ == 0 && queue_.size() <= kMaxFramesPerWrite) {
+    // The usual case (a reply, a few events): the queue itself becomes the batch, and frames
+    // pushed during the write start a new block, so none is kept once the writer ends.
+    batch = std::exchange(queue_, {});
+    return;
   }
+  // A burst: one write's worth off the front. The taken front is dropped now and then, since
+  // under a steady flow the queue may never empty.
+  auto first = queue_.begin() + static_cast<std::ptrdiff_t>(head_);
+  std::size_t count = std::min(queue_size(), kMaxFramesPerWrite);
+  batch.assign(std::make_move_iterator(first),
+               std::make_move_iterator(first + static_cast<std::ptrdiff_t>(count)));
+  head_ += count;
   if (queue_empty()) {
-    clear_queue();
+    queue_ = {};
+    head_ = 0;
   } else if (head_ >= kMaxFramesPerWrite && head_ * 2 >= queue_.size()) {
-    // Under a steady flow the queue may never empty: drop the written front now and then.
     queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(head_));
     head_ = 0;
   }
 }
 
+// Only after a write that succeeded: a failure has cleared the count already.
+void Outbox::written(std::vector<SharedFrame>& batch) {
+  for (const auto& frame : batch) queued_bytes_ -= frame->size();
+  batch = {};
+}
+
 void Outbox::clear_queue() noexcept {
-  queue_.clear();
+  queue_ = {};  // gives the block back (a chat flood's too): an idle connection keeps none
   head_ = 0;
   queued_bytes_ = 0;
-  // A burst (a chat flood) may have grown the vector: give that memory back once it is over.
-  if (queue_.capacity() > kMaxFramesPerWrite) queue_.shrink_to_fit();
 }
 
 bool Outbox::push(SharedFrame frame, std::size_t limit) {
@@ -97,18 +113,16 @@ void Outbox::start_writer() {
 asio::awaitable<void> Outbox::write_queued() {
   std::vector<SharedFrame> batch;
   while (!queue_empty() && !exclusive_ && !failed_) {
-    std::size_t count = std::min(queue_size(), kMaxFramesPerWrite);
-    auto first = queue_.begin() + static_cast<std::ptrdiff_t>(head_);
-    batch.assign(first, first + static_cast<std::ptrdiff_t>(count));
+    take_batch(batch);
     auto ec = co_await writer_.write(batch);
-    batch.clear();
     if (ec || failed_) {  // failed_: stop() or abandon() came while the write was in flight
       failed_ = true;
+      batch = {};
       clear_queue();
       break;
     }
+    written(batch);
     last_write_ = now_();
-    pop_written(count);
   }
   writing_ = false;
   notify();

@@ -18,10 +18,10 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include "server/clock.h"
+#include "server/tcp_socket.h"
 
 namespace netdisk::server {
 
@@ -42,13 +42,13 @@ class FrameWriter {
 // The NetDisk TCP protocol: frames as they are, gathered into one write.
 class SocketFrameWriter final : public FrameWriter {
  public:
-  explicit SocketFrameWriter(boost::asio::ip::tcp::socket& socket) : socket_(socket) {}
+  explicit SocketFrameWriter(TcpSocket& socket) : socket_(socket) {}
   boost::asio::any_io_executor executor() override { return socket_.get_executor(); }
   boost::asio::awaitable<boost::system::error_code> write(
       const std::vector<SharedFrame>& frames) override;
 
  private:
-  boost::asio::ip::tcp::socket& socket_;
+  TcpSocket& socket_;
 };
 
 class Outbox {
@@ -97,6 +97,8 @@ class Outbox {
   bool failed() const noexcept { return failed_; }
   // True while a writer coroutine exists (a write in flight or about to start).
   bool writing() const noexcept { return writing_; }
+  // Frame slots the queue holds allocated: none once everything queued is written.
+  std::size_t queue_capacity() const noexcept { return queue_.capacity(); }
 
  private:
   // Spawns the writer if there is work and nothing stops it.
@@ -112,10 +114,14 @@ class Outbox {
   const Now& now_;  // a reference: an idle connection should not carry a std::function
   TimePoint last_write_{};
   // The queue is queue_[head_...]: a vector, not a deque, because an empty std::deque still
-  // holds a 512-byte block, which every idle connection would carry.
+  // holds a 512-byte block, which every idle connection would carry. A queue that fits one
+  // write moves whole into the writer's batch, so an idle connection keeps no block at all.
   bool queue_empty() const noexcept { return head_ == queue_.size(); }
   std::size_t queue_size() const noexcept { return queue_.size() - head_; }
-  void pop_written(std::size_t count);
+  // Fills `batch` with the next frames to write, at most one write's worth.
+  void take_batch(std::vector<SharedFrame>& batch);
+  // After `batch` was written: its bytes leave the count, its block is freed.
+  void written(std::vector<SharedFrame>& batch);
   void clear_queue() noexcept;
   std::vector<SharedFrame> queue_;
   std::size_t head_ = 0;

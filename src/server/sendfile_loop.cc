@@ -8,12 +8,15 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "server/tcp_socket.h"
+
 namespace netdisk::server {
 
 namespace asio = boost::asio;
 
-asio::awaitable<Status> sendfile_to_socket(asio::ip::tcp::socket& socket, int fd,
-                                           std::uint64_t offset, std::uint64_t length,
+template <class Socket>
+asio::awaitable<Status> sendfile_to_socket(Socket& socket, int fd, std::uint64_t offset,
+                                           std::uint64_t length,
                                            const std::function<bool(std::size_t)>& on_progress) {
   socket.native_non_blocking(true);
   auto position = static_cast<off_t>(offset);
@@ -40,5 +43,11 @@ asio::awaitable<Status> sendfile_to_socket(asio::ip::tcp::socket& socket, int fd
   }
   co_return Status{};
 }
+
+template asio::awaitable<Status> sendfile_to_socket(asio::ip::tcp::socket&, int, std::uint64_t,
+                                                    std::uint64_t,
+                                                    const std::function<bool(std::size_t)>&);
+template asio::awaitable<Status> sendfile_to_socket(TcpSocket&, int, std::uint64_t, std::uint64_t,
+                                                    const std::function<bool(std::size_t)>&);
 
 }  // namespace netdisk::server

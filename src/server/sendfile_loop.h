@@ -23,8 +23,11 @@ namespace netdisk::server {
 // caller's pacing gave up). Errors end the transfer: size_mismatch when the file shrank under
 // us or the peer went away (EPIPE/ECONNRESET; the process ignores SIGPIPE, see main.cc), or when
 // the wait for writability was cancelled (a caller's deadline). Never throws for I/O errors.
+// `Socket` is an HTTP connection's tcp::socket or a NetDisk connection's TcpSocket (both
+// instantiated in sendfile_loop.cc).
+template <class Socket>
 boost::asio::awaitable<Status> sendfile_to_socket(
-    boost::asio::ip::tcp::socket& socket, int fd, std::uint64_t offset, std::uint64_t length,
+    Socket& socket, int fd, std::uint64_t offset, std::uint64_t length,
     const std::function<bool(std::size_t)>& on_progress);
 
 }  // namespace netdisk::server

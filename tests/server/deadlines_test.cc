@@ -147,12 +147,12 @@ class DeadlineSweep : public ::testing::Test {
 
   // A client socket connected to a server socket accepted here; reads on it give up after
   // 30 s of silence, so a missing close fails the test instead of hanging it.
-  std::pair<tcp::socket, tcp::socket> connect() {
+  std::pair<tcp::socket, TcpSocket> connect() {
     tcp::socket client(client_io_);
     client.connect(acceptor_.local_endpoint());
     timeval limit{30, 0};
     ::setsockopt(client.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
-    tcp::socket accepted(worker_.context);
+    TcpSocket accepted(worker_.context);
     acceptor_.accept(accepted);
     return {std::move(client), std::move(accepted)};
   }
@@ -170,8 +170,8 @@ class DeadlineSweep : public ::testing::Test {
     auto [client, accepted] = connect();
     on_worker([this, &accepted] {
       asio::co_spawn(worker_.context,
-                     http::serve_connection(http::Stream::plain(std::move(accepted)), *http_,
-                                            worker_.deadlines),
+                     http::serve_connection(http::Stream::plain(tcp::socket(std::move(accepted))),
+                                            *http_, worker_.deadlines),
                      asio::detached);
     });
     return std::move(client);

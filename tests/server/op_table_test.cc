@@ -38,7 +38,7 @@ class OpTable : public ::testing::Test {
   // Why admit() refuses `name` for a caller on `transport`, logged in or not; nullopt when it
   // lets the call through.
   std::optional<Errc> refusal(std::string_view name, Transport transport, bool logged_in) {
-    Session session(*server_, transport, "127.0.0.1", "test");
+    Session session(*server_, transport, "127.0.0.1", 1);
     if (logged_in) session.assume_user("alice");
     nlohmann::json body = nlohmann::json::object();
     OpCall call{*server_, session, body};

@@ -67,7 +67,7 @@ class OpsTest : public ::testing::Test {
 
   // Alice, logged in over `transport`.
   std::unique_ptr<ops::Session> session_for(ops::Transport transport) {
-    auto session = std::make_unique<ops::Session>(*services_, transport, "127.0.0.1", "test");
+    auto session = std::make_unique<ops::Session>(*services_, transport, "127.0.0.1", 1);
     session->assume_user("alice");
     return session;
   }

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <functional>
 #include <string>
 #include <vector>
@@ -50,6 +51,15 @@ class RecordingWriter final : public FrameWriter {
 
  private:
   asio::steady_timer gate_;
+};
+
+// An Outbox over a RecordingWriter, owned by a stand-in for its connection.
+struct OwnedOutbox {
+  OwnedOutbox() { outbox.set_owner(owner); }
+  asio::io_context io;
+  RecordingWriter writer{io};
+  Outbox outbox{writer};
+  std::shared_ptr<int> owner = std::make_shared<int>(0);
 };
 
 TEST(Outbox, WritesFramesInOrderAndRefusesWhatWouldExceedTheLimit) {
@@ -97,6 +107,25 @@ TEST(Outbox, StopDuringAWriteDropsTheQueueAndTheWriterExits) {
   EXPECT_FALSE(outbox.writing());
   EXPECT_EQ(writer.written, (std::vector<std::string>{"first"}));
   EXPECT_EQ(outbox.queued_bytes(), 0u);
+}
+
+// An idle connection keeps no queue block: whether its frames went out in one write or, as a
+// burst, in several, the queue's memory is given back once they are written.
+TEST(Outbox, KeepsNoQueueBlockOnceEverythingQueuedIsWritten) {
+  OwnedOutbox rig;
+  rig.outbox.push(frame("reply"));
+  rig.io.run();
+  EXPECT_EQ(rig.writer.written.size(), 1u);
+  EXPECT_EQ(rig.outbox.queue_capacity(), 0u);
+  std::vector<std::string> burst;
+  for (int i = 0; i < 300; ++i) burst.push_back("event " + std::to_string(i));
+  for (const auto& text : burst) rig.outbox.push(frame(text));
+  rig.io.restart();
+  rig.io.run();
+  ASSERT_EQ(rig.writer.written.size(), 301u);
+  EXPECT_TRUE(std::equal(burst.begin(), burst.end(), rig.writer.written.begin() + 1));
+  EXPECT_EQ(rig.outbox.queue_capacity(), 0u);
+  EXPECT_EQ(rig.outbox.queued_bytes(), 0u);
 }
 
 // What an idle connection costs: once its queue is written, no writer coroutine is left, and

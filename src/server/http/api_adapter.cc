@@ -82,8 +82,7 @@ ops::Session http_session(Exchange& exchange, ops::Transport transport) {
   const auto& connection = exchange.connection();
   // Any request may name WebDAV lock tokens in an If header; the ops' lock check reads them.
   return ops::Session(exchange.services().server, transport, connection.peer_address,
-                      fmt::format("http#{}", connection.connection_id),
-                      dav::submitted_lock_tokens(exchange));
+                      connection.connection_id, dav::submitted_lock_tokens(exchange));
 }
 
 asio::awaitable<void> call_api(Exchange& exchange, const ops::OpInfo& op, ops::Session& session) {

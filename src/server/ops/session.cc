@@ -1,5 +1,6 @@
 #include "server/ops/session.h"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "server/chat/chat_member.h"
@@ -7,27 +8,38 @@
 
 namespace netdisk::server::ops {
 
-Session::Session(Services& server, Transport transport, std::string address, std::string label,
+Session::Session(Services& server, Transport transport, std::string address, std::uint64_t serial,
                  std::vector<std::string> lock_tokens)
-    : server_(server),
-      transport_(transport),
-      address_(std::move(address)),
-      label_(std::move(label)),
-      lock_tokens_(std::move(lock_tokens)) {}
+    : server_(server), transport_(transport), address_(std::move(address)), serial_(serial) {
+  if (!lock_tokens.empty()) submit_lock_tokens(std::move(lock_tokens));
+}
+
+std::string Session::label() const {
+  return fmt::format("{}#{}", transport_ == Transport::tcp ? "conn" : "http", serial_);
+}
+
+void Session::submit_lock_tokens(std::vector<std::string> tokens) {
+  lock_tokens_ = std::make_unique<std::vector<std::string>>(std::move(tokens));
+}
+
+const std::vector<std::string>& Session::lock_tokens() const noexcept {
+  static const std::vector<std::string> none;
+  return lock_tokens_ ? *lock_tokens_ : none;
+}
 
 Session::~Session() { leave_chat(); }
 
 void Session::log_in(std::string user, std::string token, std::optional<TimePoint> expires) {
   if (user_ && *user_ != user) log_out();
-  spdlog::info("{} logged in as {}", label_, user);
+  spdlog::info("{} logged in as {}", label(), user);
   user_ = std::move(user);
-  token_ = std::move(token);
+  token_.assign(token);
   token_expires_ = expires;
 }
 
 void Session::log_out() {
   leave_chat();
-  if (user_) spdlog::info("{} logged out ({})", label_, *user_);
+  if (user_) spdlog::info("{} logged out ({})", label(), *user_);
   user_.reset();
   token_.clear();
   token_expires_.reset();

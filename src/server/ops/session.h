@@ -6,11 +6,14 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "server/ops/session_token.h"
 #include "storage/target_check.h"
 #include "storage/user_space.h"
 
@@ -27,10 +30,10 @@ class Session {
  public:
   using TimePoint = std::chrono::system_clock::time_point;
 
-  // `address` is the peer's IP without the port (login throttling); `label` names the
-  // caller in the log ("conn#12"); `lock_tokens` are the WebDAV lock tokens the caller
-  // submits (lock_tokens() below).
-  Session(Services& server, Transport transport, std::string address, std::string label,
+  // `address` is the peer's IP without the port (login throttling); `serial` numbers the
+  // carrying connection, which the log calls "conn#12" (TCP) or "http#12" (HTTP, WebSocket);
+  // `lock_tokens` are the WebDAV lock tokens the caller submits (lock_tokens() below).
+  Session(Services& server, Transport transport, std::string address, std::uint64_t serial,
           std::vector<std::string> lock_tokens = {});
   ~Session();  // leaves the chat room if still in it
   Session(const Session&) = delete;
@@ -39,19 +42,20 @@ class Session {
   Services& server() const noexcept { return server_; }
   Transport transport() const noexcept { return transport_; }
   const std::string& address() const noexcept { return address_; }
-  const std::string& label() const noexcept { return label_; }
+  // The caller's name in the log, made when asked: an idle connection keeps no string for it.
+  std::string label() const;
 
   // The logged-in user, if any, and the login token it came with (empty when the transport
   // authenticated the caller itself, or after log_out).
   const std::optional<std::string>& user() const noexcept { return user_; }
-  const std::string& token() const noexcept { return token_; }
+  std::string token() const { return token_.str(); }
   const std::optional<TimePoint>& token_expires() const noexcept { return token_expires_; }
   // A login by the login op. Logging in as someone else logs the other user out first.
   void log_in(std::string user, std::string token, std::optional<TimePoint> expires = {});
   // For a transport that authenticated the caller itself (HTTP cookie or Basic).
   void assume_user(std::string user) { user_ = std::move(user); }
   // For a transport that holds a login token it has not checked (HTTP logout's cookie).
-  void assume_token(std::string token) { token_ = std::move(token); }
+  void assume_token(std::string_view token) { token_.assign(token); }
   // Leaves the chat room and forgets the user, the token, the storage handle and the upload.
   void log_out();
 
@@ -97,22 +101,23 @@ class Session {
 
   // The WebDAV lock tokens this caller submits (an HTTP request's If header; none on TCP):
   // ops/lock_check.h lets a write through a locked name only with the lock's token here.
-  void submit_lock_tokens(std::vector<std::string> tokens) { lock_tokens_ = std::move(tokens); }
-  const std::vector<std::string>& lock_tokens() const noexcept { return lock_tokens_; }
+  void submit_lock_tokens(std::vector<std::string> tokens);
+  const std::vector<std::string>& lock_tokens() const noexcept;
 
  private:
   Services& server_;
   Transport transport_;
   std::string address_;
-  std::string label_;
+  std::uint64_t serial_;
   std::optional<std::string> user_;
-  std::string token_;
+  SessionToken token_;
   std::optional<TimePoint> token_expires_;
   std::shared_ptr<storage::UserSpace> space_;
   UploadSlot upload_;
   std::weak_ptr<ChatMember> chat_member_;
   bool in_chat_ = false;
-  std::vector<std::string> lock_tokens_;
+  // Only an HTTP request that submits tokens has them: an idle TCP session pays one pointer.
+  std::unique_ptr<std::vector<std::string>> lock_tokens_;
 };
 
 }  // namespace ops

@@ -87,15 +87,17 @@ boost::asio::awaitable<Status> discard(Stream& stream, std::uint64_t length, Tra
 // Sends `length` bytes of `source` from `offset`. With `zero_copy` (the TCP socket under the
 // stream, when bytes written to it reach the peer as they are) and a source that has a native
 // descriptor, with sendfile(2); otherwise buffered: pread on the pool, then stream writes.
-template <class Stream>
+// `ZeroCopySocket` is an HTTP connection's tcp::socket or a NetDisk connection's TcpSocket.
+template <class Stream, class ZeroCopySocket = boost::asio::ip::tcp::socket>
 boost::asio::awaitable<Status> send(Stream& stream, ByteSource& source, std::uint64_t offset,
                                     std::uint64_t length, TransferEnv env,
-                                    boost::asio::ip::tcp::socket* zero_copy = nullptr);
+                                    ZeroCopySocket* zero_copy = nullptr);
 
-// The sendfile(2) path of send(), for a plain TCP socket and a descriptor.
-boost::asio::awaitable<Status> send_zero_copy(boost::asio::ip::tcp::socket& socket, int fd,
-                                              std::uint64_t offset, std::uint64_t length,
-                                              TransferEnv env);
+// The sendfile(2) path of send(), for a plain TCP socket and a descriptor (instantiated for
+// both socket types in transfer_engine.cc).
+template <class Socket>
+boost::asio::awaitable<Status> send_zero_copy(Socket& socket, int fd, std::uint64_t offset,
+                                              std::uint64_t length, TransferEnv env);
 
 // A BodyReader is where a receive's bytes come from. The engine's one receive loop asks it to
 // fill each chunk buffer and writes the buffers to the sink, overlapped:
@@ -369,10 +371,10 @@ boost::asio::awaitable<Status> discard(Stream& stream, std::uint64_t length, Tra
   co_return co_await detail::drain(transfer, body);
 }
 
-template <class Stream>
+template <class Stream, class ZeroCopySocket>
 boost::asio::awaitable<Status> send(Stream& stream, ByteSource& source, std::uint64_t offset,
                                     std::uint64_t length, TransferEnv env,
-                                    boost::asio::ip::tcp::socket* zero_copy) {
+                                    ZeroCopySocket* zero_copy) {
   if (length == 0) co_return Status{};
   if (zero_copy != nullptr && source.native_fd() >= 0) {
     co_return co_await send_zero_copy(*zero_copy, source.native_fd(), offset, length, env);
