@@ -10,9 +10,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ops_harness.h"
 #include "protocol/encoded_fields.h"
 #include "server/listing.h"
-#include "tests/server/ops_harness.h"
 
 namespace netdisk::server {
 namespace {
@@ -38,7 +38,7 @@ class ListOp : public test::OpsTest {
     std::string after;
     for (pages = 1;; ++pages) {
       auto reply = call("list", {{"after", after}}, &session);
-      EXPECT_TRUE(reply.ok());
+      EXPECT_TRUE(reply.ok()) << (reply ? "" : reply.error().message);
       if (!reply || !reply->listing) return all;
       EXPECT_EQ(reply->fields, json::object()) << "a listing reply carries no fields";
       const auto& page = *reply->listing;
@@ -50,13 +50,13 @@ class ListOp : public test::OpsTest {
   }
 };
 
-TEST_F(ListOp, EveryTransportGetsTheSameTypedPagesAndNoFields) {
+TEST_F(ListOp, TcpAndHttpGetTheSameTypedPagesAndNoFields) {
   for (int i = 0; i < 2500; ++i) {
     ASSERT_TRUE(call("mkdir", {{"path", "d" + std::to_string(10000 + i)}}).ok());
   }
   put_file("a.txt", 3);
   std::vector<std::vector<storage::DirEntry>> seen;
-  for (auto transport : {ops::Transport::tcp, ops::Transport::http, ops::Transport::websocket}) {
+  for (auto transport : {ops::Transport::tcp, ops::Transport::http}) {  // list's transports
     auto session = session_for(transport);
     int pages = 0;
     seen.push_back(all_pages(*session, pages));
@@ -72,7 +72,7 @@ TEST_F(ListOp, EveryTransportGetsTheSameTypedPagesAndNoFields) {
            a.mtime_ns == b.mtime_ns && a.version == b.version;
   };
   for (std::size_t i = 0; i < seen[0].size(); ++i) {
-    ASSERT_TRUE(same(seen[0][i], seen[1][i]) && same(seen[0][i], seen[2][i])) << i;
+    ASSERT_TRUE(same(seen[0][i], seen[1][i])) << i;
   }
 }
 

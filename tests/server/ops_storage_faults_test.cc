@@ -20,7 +20,7 @@
 
 #include "server/transfer/byte_ends.h"
 #include "storage/checksum.h"
-#include "tests/server/ops_harness.h"
+#include "ops_harness.h"
 
 namespace netdisk::server {
 namespace {
