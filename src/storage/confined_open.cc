@@ -108,24 +108,33 @@ Result<struct ::stat> stat_entry(int dirfd, const std::string& name) {
   return st;
 }
 
-Result<std::vector<DirectoryName>> read_directory(int dirfd) {
+Status for_each_directory_name(int dirfd,
+                               const std::function<void(std::string_view, unsigned char)>& visit) {
   auto fresh = open_directory_beneath(dirfd, ".");
   if (!fresh) return std::move(fresh).error();
   std::unique_ptr<DIR, int (*)(DIR*)> dir(::fdopendir(fresh->get()), &::closedir);
   if (!dir) return error_from_errno(errno, "read folder");
   fresh->release();  // now owned by `dir`
-  std::vector<DirectoryName> names;
   while (true) {
     errno = 0;
     const dirent* entry = ::readdir(dir.get());
     if (entry == nullptr) {
       if (errno != 0) return error_from_errno(errno, "read folder");
-      return names;
+      return {};
     }
     std::string_view name = entry->d_name;
     if (name == "." || name == "..") continue;
-    names.push_back(DirectoryName{std::string(name), entry->d_type});
+    visit(name, entry->d_type);
   }
+}
+
+Result<std::vector<DirectoryName>> read_directory(int dirfd) {
+  std::vector<DirectoryName> names;
+  auto walked = for_each_directory_name(dirfd, [&names](std::string_view name, unsigned char type) {
+    names.push_back(DirectoryName{std::string(name), type});
+  });
+  if (!walked) return std::move(walked).error();
+  return names;
 }
 
 }  // namespace netdisk::storage

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,10 @@ struct DirectoryName {
 // The names in directory `dirfd` (without "." and ".."), in no particular order. Reads through
 // a fresh descriptor, so `dirfd`'s own position is untouched. io_error if reading fails.
 Result<std::vector<DirectoryName>> read_directory(int dirfd);
+
+// The same walk, handing each name to `visit` instead of keeping them all.
+Status for_each_directory_name(int dirfd,
+                               const std::function<void(std::string_view, unsigned char)>& visit);
 
 // What a client may see: regular files and directories. Symlinks, FIFOs, devices are not.
 inline bool is_servable(const struct ::stat& st) noexcept {

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 
 #include <fmt/format.h>
 
@@ -50,27 +51,54 @@ Result<struct ::stat> stat_servable(int dirfd, const std::string& name, std::str
   return st;
 }
 
-// The first `limit` servable entries among `names`, in byte order of name. Sorts and stats
-// only as far as the page needs: a folder of 10,000 read in pages of 1,000 would otherwise
-// stat 55,000 times (every name after the page's start, on every page) and sort them all.
-std::vector<DirEntry> stat_in_order(int dirfd, std::vector<DirectoryName>& names,
-                                    std::size_t limit) {
-  auto by_name = [](const DirectoryName& a, const DirectoryName& b) { return a.name < b.name; };
-  std::vector<DirEntry> entries;
-  entries.reserve(std::min(limit, names.size()));
-  auto next = names.begin();
-  while (entries.size() < limit && next != names.end()) {
-    // Sort just enough names for the entries still missing; a name that vanished meanwhile
-    // or is a symlink, FIFO, ... is skipped, and then the next few names are sorted.
-    auto wanted = static_cast<std::ptrdiff_t>(std::min<std::size_t>(
-        limit - entries.size(), static_cast<std::size_t>(names.end() - next)));
-    auto sorted_end = next + wanted;
-    std::partial_sort(next, sorted_end, names.end(), by_name);
-    for (; next != sorted_end; ++next) {
-      auto st = stat_entry(dirfd, next->name);
-      if (!st || !is_servable(*st)) continue;
-      entries.push_back(entry_from_stat(std::move(next->name), *st));
+// The `count` smallest names after `after` that a client may address, in byte order, and
+// whether any such name was left out. A bounded max-heap over one walk of the folder: the
+// memory is the page's, not the folder's (a 20,000-entry folder read a page at a time used to
+// hold every name once per page, on each pool thread's allocator arena).
+struct NameWindow {
+  std::vector<std::string> names;
+  bool more = false;
+};
+Result<NameWindow> names_after(int dirfd, std::string_view after, std::size_t count) {
+  NameWindow window;
+  std::vector<std::string>& heap = window.names;  // a max-heap while walking
+  auto walked = for_each_directory_name(dirfd, [&](std::string_view name, unsigned char) {
+    // Ours (reserved), not addressable by a client, or on an earlier page.
+    if ((!after.empty() && name <= after) || !validate_name(name)) return;
+    if (heap.size() == count) {
+      window.more = true;
+      if (count == 0 || name >= heap.front()) return;
+      std::pop_heap(heap.begin(), heap.end());
+      heap.back().assign(name);
+    } else {
+      heap.emplace_back(name);
     }
+    std::push_heap(heap.begin(), heap.end());
+  });
+  if (!walked) return std::move(walked).error();
+  std::sort_heap(heap.begin(), heap.end());
+  return window;
+}
+
+// The first `limit` servable entries after `after`, in byte order of name. A name that
+// vanished meanwhile or is a symlink, FIFO, ... is skipped, and the page still fills: a short
+// window is followed by another walk from its last name.
+Result<std::vector<DirEntry>> page_after(int dirfd, std::string after, std::size_t limit) {
+  constexpr std::size_t kSlack = 16;  // room for a few skipped names without a second walk
+  std::vector<DirEntry> entries;
+  while (entries.size() < limit) {
+    std::size_t missing = limit - entries.size();
+    std::size_t count = missing > SIZE_MAX - kSlack ? SIZE_MAX : missing + kSlack;
+    auto window = names_after(dirfd, after, count);
+    if (!window) return std::move(window).error();
+    for (auto& name : window->names) {
+      if (entries.size() == limit) return entries;
+      auto st = stat_entry(dirfd, name);
+      if (!st || !is_servable(*st)) continue;
+      entries.push_back(entry_from_stat(name, *st));
+    }
+    if (!window->more || window->names.empty()) break;
+    after = std::move(window->names.back());
   }
   return entries;
 }
@@ -118,13 +146,7 @@ Result<std::vector<DirEntry>> FileStore::list(std::string_view dir_path,
   if (!components) return std::move(components).error();
   auto dir = open_directory_beneath(root_.get(), join_components(*components));
   if (!dir) return std::move(dir).error();
-  auto names = read_directory(dir->get());
-  if (!names) return std::move(names).error();
-  std::erase_if(*names, [after_name](const DirectoryName& name) {
-    // Ours (reserved), not addressable by a client, or on an earlier page.
-    return (!after_name.empty() && name.name <= after_name) || !validate_name(name.name);
-  });
-  return stat_in_order(dir->get(), *names, limit);
+  return page_after(dir->get(), std::string(after_name), limit);
 }
 
 Result<DirEntry> FileStore::stat(std::string_view path) const {

@@ -163,6 +163,24 @@ TEST_F(FileStoreTest, APageSkipsUnservableEntriesAndStillFillsUp) {
   EXPECT_EQ(paged, (std::vector<std::string>{"e00", "e03", "e06", "e09", "e12", "e15", "e18"}));
 }
 
+// More unservable names before the page's first entry than one walk's window holds: the
+// page is still filled, by walking on from the window's last name.
+TEST_F(FileStoreTest, APageFillsPastMoreUnservableNamesThanOneWindowHolds) {
+  for (int i = 0; i < 40; ++i) fs::create_symlink("b0", root_ / fmt::format("a{:02}", i));
+  write_file("b0", "x");
+  write_file("b1", "y");
+  write_file("b2", "z");
+  auto page = store_->list("", "", 2);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->size(), 2u);
+  EXPECT_EQ((*page)[0].name, "b0");
+  EXPECT_EQ((*page)[1].name, "b1");
+  auto rest = store_->list("", "b1", 2);
+  ASSERT_TRUE(rest.ok());
+  ASSERT_EQ(rest->size(), 1u);
+  EXPECT_EQ(rest->front().name, "b2");
+}
+
 TEST_F(FileStoreTest, StatDescribesOneEntryOrTheRoot) {
   write_file("f", "abc");
   auto file = store_->stat("f");
