@@ -36,6 +36,18 @@ TEST(DavPropfindBody, MalformedDoctypeAndForeignBodiesAreBadRequest) {
   }
 }
 
+// Found by fuzz_dav_request: a namespace URI holding a CR (sent as &#13;) was written raw into
+// an xmlns attribute, where a parser reads it back as a space, and a property in no namespace
+// was written with an empty xmlns:X, which no parser accepts.
+TEST(DavMultistatus, ControlCharactersInNamesAndTextReadBackAsSent) {
+  EXPECT_EQ(dav::xml_escape("u\rr\nn\tz\"", true), "u&#13;r&#10;n&#9;z&quot;");
+  EXPECT_EQ(dav::xml_escape("a\rb\nc\td\""), "a&#13;b\nc\td\"");
+  std::string empty = dav::empty_property({"u\rrn:z", "c"});
+  EXPECT_EQ(empty, "<X:c xmlns:X=\"u&#13;rn:z\"/>");
+  // A property in no namespace: no prefix, since an empty xmlns:X is not well-formed.
+  EXPECT_EQ(dav::empty_property({"", "plain"}), "<plain/>");
+}
+
 TEST(DavMultistatus, UnknownPropsGo404AndTextIsEscaped) {
   dav::Resource file{"/files/a%26b", false, 3, "Mon, 01 Jan 2024 00:00:00 GMT",
                      "2024-01-01T00:00:00Z", "\"v1\"", "a&b", "application/octet-stream", "", {}};

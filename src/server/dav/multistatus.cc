@@ -66,10 +66,14 @@ void append_live_value(std::string& out, const Resource& resource, std::string_v
 // resource's value of live property `local` (an empty value gives the empty element).
 void append_element(std::string& out, std::string_view ns, std::string_view local,
                     const Resource* resource = nullptr) {
-  bool dav = ns == "DAV:";
-  out += dav ? "<D:" : "<X:";
+  // DAV: names use the document's D: prefix; a name in no namespace takes no prefix (an empty
+  // xmlns:X would undeclare a prefix, which XML 1.0 namespaces forbid; the multistatus has no
+  // default namespace); any other declares X on the element itself.
+  std::string_view prefix = ns == "DAV:" ? "D:" : ns.empty() ? "" : "X:";
+  out += '<';
+  out += prefix;
   out += local;
-  if (!dav) {
+  if (prefix == "X:") {
     out += " xmlns:X=\"";
     append_xml_escaped(out, ns, true);
     out += '"';
@@ -82,7 +86,8 @@ void append_element(std::string& out, std::string_view ns, std::string_view loca
     out += '>';
     return;
   }
-  out += dav ? "</D:" : "</X:";
+  out += "</";
+  out += prefix;
   out += local;
   out += '>';
 }
@@ -170,6 +175,18 @@ void append_xml_escaped(std::string& out, std::string_view text, bool attribute)
       // Quotes stay as they are in text: an ETag reads "v1" there, as RFC 4918 shows it.
       case '"':
         entity = attribute ? "&quot;" : "";
+        break;
+      // A parser turns a raw CR into LF in text, and CR, LF and tab into spaces in an
+      // attribute (a namespace URI may hold any of them, as character references): written
+      // as references, they read back as they were.
+      case '\r':
+        entity = "&#13;";
+        break;
+      case '\n':
+        entity = attribute ? "&#10;" : "";
+        break;
+      case '\t':
+        entity = attribute ? "&#9;" : "";
         break;
       default:
         break;

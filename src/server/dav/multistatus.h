@@ -63,7 +63,8 @@ std::string status_response(std::string_view href, std::string_view status);
 // <D:error><D:NAME/></D:error>: a precondition's body (RFC 4918, section 16).
 std::string error_body(std::string_view condition);
 
-// Escapes &, < and > for XML text; with `attribute`, " too (for a value in double quotes).
+// Escapes &, < and > and CR for XML text; with `attribute`, ", LF and tab too (for a value in
+// double quotes), so that a parser reads back exactly `text`.
 std::string xml_escape(std::string_view text, bool attribute = false);
 // The same, appended to `out`.
 void append_xml_escaped(std::string& out, std::string_view text, bool attribute = false);
