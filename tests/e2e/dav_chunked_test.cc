@@ -23,7 +23,7 @@
 
 #include "tests/e2e/cli_runner.h"
 #include "tests/e2e/http_fixture.h"
-#include "tests/e2e/loop_mount.h"
+#include "tests/e2e/small_disk_test.h"
 #include "tests/e2e/wait_until.h"
 
 namespace netdisk::e2e {
@@ -341,27 +341,14 @@ TEST_F(DavChunked, AnotherTransferCodingIsNotImplemented) {
 }
 
 // A real full disk under a chunked body: the data folder on a small loop-mounted ext4.
-class DavChunkedDiskFull : public ::testing::Test {
+class DavChunkedDiskFull : public SmallDiskTest {
  protected:
   void SetUp() override {
-    std::string why;
-    disk_ = LoopMount::create(32ull << 20, why);
-    if (!disk_) GTEST_SKIP() << "cannot mount a small disk: " << why;
-    ServerProcess::Launch launch;
-    launch.args = {"--password-hash-memory", "1", "--password-hash-ops", "1"};
-    launch.data_dir = disk_->root() / "data";
-    launch.http = true;
-    server_.emplace(std::move(launch));
+    start_on_small_disk(true);
+    if (IsSkipped()) return;
     create_user(*server_, "alice");
   }
-  void TearDown() override {
-    server_.reset();  // stop the server before the disk goes
-    disk_.reset();
-  }
   fs::path home() const { return server_->data_dir() / "home" / "alice"; }
-
-  std::unique_ptr<LoopMount> disk_;
-  std::optional<ServerProcess> server_;
 };
 
 TEST_F(DavChunkedDiskFull, AChunkedPutThatRunsOutOfSpaceGets507AndKeepsTheOldFile) {

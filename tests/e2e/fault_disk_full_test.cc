@@ -10,35 +10,19 @@
 #include <set>
 #include <string>
 
-#include "tests/e2e/loop_mount.h"
-#include "tests/e2e/server_process.h"
 #include "tests/e2e/helpers.h"
+#include "tests/e2e/small_disk_test.h"
 
 namespace netdisk::e2e {
 namespace {
 
 namespace fs = std::filesystem;
 
-class DiskFull : public ::testing::Test {
+class DiskFull : public SmallDiskTest {
  protected:
-  void SetUp() override {
-    std::string why;
-    disk_ = LoopMount::create(32ull << 20, why);
-    if (!disk_) GTEST_SKIP() << "cannot mount a small disk: " << why;
-    ServerProcess::Launch launch;
-    launch.args = {"--password-hash-memory", "1", "--password-hash-ops", "1"};
-    launch.data_dir = disk_->root() / "data";
-    server_.emplace(std::move(launch));
-  }
-  void TearDown() override {
-    server_.reset();  // stop the server before the disk goes
-    disk_.reset();
-  }
+  void SetUp() override { start_on_small_disk(false); }
   fs::path filler() const { return disk_->root() / "filler"; }
   fs::path home(const std::string& user) const { return server_->data_dir() / "home" / user; }
-
-  std::unique_ptr<LoopMount> disk_;
-  std::optional<ServerProcess> server_;
 };
 
 TEST_F(DiskFull, AnUploadThatRunsOutOfSpaceGetsDiskFullKeepsTheOldVersionAndServingGoesOn) {
