@@ -113,12 +113,18 @@ async function register() {
     setStatus($('#auth-status'), 'Choose a user name and a password first.', true);
     return;
   }
+  const invite = $('#auth-invite').value.trim();
   setStatus($('#auth-status'), 'Registering…');
   try {
-    await api('POST', '/api/register', { username, password });
+    await api('POST', '/api/register', invite ? { username, password, invite } : { username, password });
     setStatus($('#auth-status'), 'Registered. Logging in…');
     await logIn(new Event('submit'));
   } catch (error) {
+    // Registration by invitation: show the code's field, the server's message says why.
+    if (error.code === 'invite_required' || error.code === 'invalid_invite') {
+      $('#auth-invite-row').hidden = false;
+      $('#auth-invite').focus();
+    }
     setStatus($('#auth-status'), error.message, true);
   }
 }

@@ -29,6 +29,9 @@ enum class Errc {
   user_exists,
   session_expired,
   rate_limited,
+  registration_closed,  // the administrator closed registration (netdiskd admin registration)
+  invite_required,      // registration is by invitation and the request carried no code
+  invalid_invite,       // the invitation code is unknown, expired or used up
   // Files.
   invalid_path,
   not_found,

@@ -8,6 +8,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "server/admin/admin_command.h"
 #include "server/server.h"
 #include "server/version.h"
 
@@ -21,6 +22,8 @@ int main(int argc, char** argv) {
                "netdiskd"};
   app.set_version_flag("--version", fmt::format("netdiskd {}", kNetdiskVersion));
   add_server_options(app, config);
+  std::function<int()> admin_command;  // set when `netdiskd admin ...` was chosen
+  add_admin_commands(app, config, admin_command);
   CLI11_PARSE(app, argc, argv);
 
   auto logger = spdlog::stderr_color_mt("netdiskd");
@@ -30,6 +33,11 @@ int main(int argc, char** argv) {
 
   try {
     validate_server_config(config);
+    if (admin_command) {
+      // The tool speaks for itself; only the server's warnings (a damaged workbook) show.
+      if (config.log_level == "info") spdlog::set_level(spdlog::level::warn);
+      return admin_command();
+    }
     Server server(config);
     server.run();
   } catch (const std::exception& ex) {

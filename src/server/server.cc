@@ -21,6 +21,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "server/admin/admin_socket.h"
 #include "server/connection.h"
 #include "server/discovery.h"
 #include "server/version.h"
@@ -29,6 +30,7 @@
 #include "server/listener.h"
 #include "server/blocking.h"
 #include "server/services.h"
+#include "storage/data_lock.h"
 
 namespace netdisk::server {
 namespace {
@@ -85,12 +87,21 @@ asio::awaitable<void> sweep_partial_uploads(Services& context) {
   }
 }
 
+// Taken before anything in the folder is read or written: a second netdiskd, or `netdiskd
+// admin` changing a stopped server's files, must not run against the same data folder.
+storage::DataLock lock_data_folder(const ServerConfig& config) {
+  auto lock = storage::DataLock::acquire(config.data_dir);
+  if (!lock) throw std::runtime_error(lock.error().message);
+  return std::move(*lock);
+}
+
 }  // namespace
 
 struct Server::State {
   explicit State(ServerConfig config)
-      : context(config), workers(io_thread_count(context.config)) {}
+      : lock(lock_data_folder(config)), context(config), workers(io_thread_count(context.config)) {}
 
+  storage::DataLock lock;
   Services context;
   IoWorkers workers;
 };
@@ -146,6 +157,8 @@ void Server::run() {
   }
 
   asio::co_spawn(main_context, accept_loop(acceptor, workers, context), asio::detached);
+  AdminSocket admin(main_context, context);
+  admin.start();
   // LAN discovery answers on UDP at the same address and port number as the TCP listener.
   asio::ip::udp::socket discovery(main_context);
   const DiscoveryInfo discovery_info{config.name, kNetdiskVersion, bound.port()};
@@ -178,6 +191,7 @@ void Server::run() {
     boost::system::error_code ignored;
     acceptor.close(ignored);
     discovery.close(ignored);
+    admin.stop();
     workers.for_each([](IoWorker& worker) {
       for (Connection* connection : worker.connections) connection->request_shutdown();
     });

@@ -24,6 +24,12 @@ AccountOptions account_options(const ServerConfig& config) {
   return options;
 }
 
+std::unique_ptr<RegistrationPolicy> open_registration(const storage::DataLayout& layout) {
+  auto policy = RegistrationPolicy::open(layout.data_dir() / kRegistrationFile);
+  if (!policy) throw std::runtime_error(policy.error().message);
+  return std::move(*policy);
+}
+
 }  // namespace
 
 Services::Services(const ServerConfig& cfg) : Services(cfg, nullptr) {}
@@ -34,6 +40,7 @@ Services::Services(const ServerConfig& cfg, std::unique_ptr<storage::Backend> ba
       layout(prepare_layout(cfg)),
       backend(backend_given ? std::move(backend_given)
                       : std::make_unique<storage::LocalBackend>(layout.home_dir())),
-      accounts(layout, account_options(cfg), blocking_pool) {}
+      accounts(layout, account_options(cfg), blocking_pool),
+      registration(open_registration(layout)) {}
 
 }  // namespace netdisk::server

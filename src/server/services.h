@@ -10,6 +10,7 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include "server/accounts/account_service.h"
+#include "server/accounts/registration_policy.h"
 #include "server/chat/chat_room.h"
 #include "server/clock.h"
 #include "server/dav/lock_table.h"
@@ -33,6 +34,9 @@ struct Services {
   // (storage::LocalBackend) unless a test hands in another one.
   std::unique_ptr<storage::Backend> backend;
   AccountService accounts;
+  // Who may register (open, closed, by invitation): <data>/registration.json, set by the
+  // administrator through `netdiskd admin` (server/admin/).
+  std::unique_ptr<RegistrationPolicy> registration;
   ChatRoom chat;
   std::atomic<std::size_t> open_connections{0};
   std::atomic<bool> shutting_down{false};

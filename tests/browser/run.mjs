@@ -4,7 +4,7 @@
 // client (times, member count), that log out leaves nothing of the user in the page, and the
 // layout on a phone-sized screen. Screenshots go to build/. Prints
 // "N passed, N failed" last and exits non-zero on any failure.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -362,10 +362,35 @@ try {
     await page.screenshot({ path: path.join(root, 'build/browser-screenshot-phone.png'), fullPage: true });
   });
 
+  await step('registration by invitation: the page asks for the code and registers with it', async () => {
+    const dataDir = path.join(work, 'data');
+    const admin = (...args) => {
+      const run = spawnSync(binary, ['admin', '--json', '--data', dataDir, ...args], { encoding: 'utf8' });
+      if (run.status !== 0) throw new Error(`netdiskd admin ${args.join(' ')}: ${run.stderr}`);
+      return JSON.parse(run.stdout);
+    };
+    check(admin('registration', 'invite').mode === 'invite', 'registration mode not set');
+    const { code } = admin('invite', 'create', '--uses', '1');
+    await page.click('#logout');
+    await page.waitForSelector('#auth:not([hidden])');
+    check(await page.isHidden('#auth-invite-row'), 'the invitation field showed before it was needed');
+    await page.fill('#auth-user', 'erin');
+    await page.fill('#auth-pass', 'password1');
+    await page.click('#register');
+    await page.waitForSelector('#auth-invite-row:not([hidden])', { timeout: 10000 });
+    check((await page.textContent('#auth-status')).includes('invitation'), 'no reason given');
+    await page.fill('#auth-invite', code);
+    await page.click('#register');
+    await page.waitForSelector('#workspace:not([hidden])', { timeout: 10000 });
+    check((await page.textContent('#username')) === 'erin', 'the invited user is not logged in');
+    check(admin('registration', 'open').mode === 'open', 'registration not reopened');
+  });
+
   await step('the page logged no errors', async () => {
     // The 401 of the first /api/me (nobody logged in yet) is how the page learns that; the
-    // 409 is the upload refused on purpose in the log-out step.
-    const expected = ['status of 401', 'status of 409'];
+    // 409 is the upload refused on purpose in the log-out step; the 403 is the registration
+    // without its invitation code.
+    const expected = ['status of 401', 'status of 409', 'status of 403'];
     const unexpected = consoleErrors.filter((text) => !expected.some((known) => text.includes(known)));
     check(unexpected.length === 0, unexpected.join('; '));
   });

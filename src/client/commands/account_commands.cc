@@ -1,19 +1,41 @@
 #include "client/commands/account_commands.h"
 
+#include <cstdlib>
 #include <iostream>
 
 #include "client/busy_retry.h"
 #include "client/password_prompt.h"
+#include "client/terminal.h"
 
 namespace netdisk::client {
 
-int register_command(Connector& connector, const std::string& username) {
+int register_command(Connector& connector, const std::string& username, std::string invite) {
   auto& link = connector.link();
+  if (invite.empty()) {
+    if (const char* from_env = std::getenv("NETDISK_INVITE")) invite = from_env;
+  }
   std::string password = read_new_password("New password for " + username + ": ");
+  auto attempt = [&] {
+    nlohmann::json fields = {{"username", username}, {"password", password}};
+    if (!invite.empty()) fields["invite"] = invite;
+    return link.call("register", fields);
+  };
   // server_busy means nothing was registered (the hashing queue was full): safe to repeat.
-  auto reply = retry_while_busy([&] {
-    return link.call("register", {{"username", username}, {"password", password}});
-  });
+  nlohmann::json reply;
+  try {
+    reply = retry_while_busy(attempt);
+  } catch (const ServerError& error) {
+    // Registration by invitation: a person at the terminal is asked for the code once.
+    if (error.code() != "invite_required" || !invite.empty()) throw;
+    if (!is_interactive()) {
+      throw ServerError(error.code(), std::string(error.what()) +
+                                          "; pass it with --invite CODE or $NETDISK_INVITE");
+    }
+    std::cerr << "Invitation code: " << std::flush;
+    std::getline(std::cin, invite);
+    if (invite.empty()) throw;
+    reply = retry_while_busy(attempt);
+  }
   std::cout << "registered " << reply.value("username", username) << " on "
             << connector.options().server.to_string() << "; log in with `"
             << command_hint(connector.options().mode, "login " + username) << "`\n";

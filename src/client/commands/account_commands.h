@@ -9,7 +9,9 @@
 
 namespace netdisk::client {
 
-int register_command(Connector& connector, const std::string& username);
+// `invite`: the invitation code (--invite), for a server where registration is by invitation;
+// empty: $NETDISK_INVITE, or asked for at the terminal when the server wants one.
+int register_command(Connector& connector, const std::string& username, std::string invite);
 int login_command(Connector& connector, const std::string& username);
 int logout_command(Connector& connector);
 int whoami_command(Connector& connector);

@@ -36,12 +36,21 @@ void add_transfer_flags(CLI::App* command, TransferFlags& flags) {
                       "Keep each transfer under RATE bytes per second (e.g. 500K, 10M)");
 }
 
+struct RegisterOptions {
+  std::string name;
+  std::string invite;
+};
+
 void add_account_commands(CLI::App& app, CommandAction& chosen) {
   auto name = std::make_shared<std::string>();
+  auto registration = std::make_shared<RegisterOptions>();
   auto* reg = app.add_subcommand("register", "Create an account (asks for a password)");
-  reg->add_option("NAME", *name, "Username: 1-32 letters, digits, _ - .")->required();
-  on_parse(reg, chosen, name,
-           [](Connector& c, const std::string& n) { return register_command(c, n); });
+  reg->add_option("NAME", registration->name, "Username: 1-32 letters, digits, _ - .")->required();
+  reg->add_option("--invite", registration->invite,
+                  "Invitation code, where the server's registration is by invitation");
+  on_parse(reg, chosen, registration, [](Connector& c, const RegisterOptions& o) {
+    return register_command(c, o.name, o.invite);
+  });
   auto* login = app.add_subcommand("login", "Log in and save the session for later commands");
   login->add_option("NAME", *name, "Username")->required();
   on_parse(login, chosen, name,

@@ -267,4 +267,12 @@ Result<std::string> AccountService::resume(std::string_view token) {
   return make_error(Errc::auth_failed, "unknown session token; log in again");
 }
 
+std::vector<storage::UserRecord> AccountService::users() const {
+  std::vector<storage::UserRecord> out;
+  for (const auto& name : registry_->names()) {
+    if (auto record = registry_->find(name)) out.push_back(std::move(*record));
+  }
+  return out;
+}
+
 }  // namespace netdisk::server

@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_set>
+#include <vector>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -80,6 +81,8 @@ class AccountService {
 
   const storage::DataLayout& layout() const noexcept { return layout_; }
   std::size_t user_count() const { return registry_->size(); }
+  // Every account as the registry holds it now, in workbook order (the administrator's list).
+  std::vector<storage::UserRecord> users() const;
   // Writes pending login times and waits for hashing work to finish. Call once, after the I/O
   // threads have stopped.
   void shutdown();

@@ -28,6 +28,9 @@ bhttp::status status_for(Errc code) {
     case Errc::handshake_required:
       return S::unauthorized;
     case Errc::permission_denied:
+    case Errc::registration_closed:
+    case Errc::invite_required:
+    case Errc::invalid_invite:
       return S::forbidden;
     case Errc::not_found:
     case Errc::unknown_op:

@@ -2,6 +2,7 @@
 
 #include "common/time_format.h"
 #include "protocol/fields.h"
+#include "server/blocking.h"
 #include "server/ops/session.h"
 #include "server/services.h"
 
@@ -12,9 +13,25 @@ boost::asio::awaitable<OpResult> register_user(OpCall& call) {
   if (!username) co_return std::move(username).error();
   auto password = protocol::string_field(call.body, "password");
   if (!password) co_return std::move(password).error();
+  auto invite = protocol::optional_string_field(call.body, "invite");
+  if (!invite) co_return std::move(invite).error();
+  auto& server = call.server;
+  // The policy first: with registration closed nothing else is looked at, and in invite mode
+  // the code's use is taken (durably) before the account exists, so a code's last use cannot
+  // admit two racing registrations. It goes back if the registration fails.
+  std::string code(invite->value_or(std::string_view{}));
+  auto ticket = co_await run_blocking(server.blocking_pool,
+                                      [&server, &code] { return server.registration->admit(code); });
+  if (!ticket) co_return std::move(ticket).error();
   std::string name(*username);
-  auto registered = co_await call.server.accounts.register_user(name, std::string(*password));
-  if (!registered.ok()) co_return std::move(registered).error();
+  auto registered = co_await server.accounts.register_user(name, std::string(*password));
+  if (!registered.ok()) {
+    if (!ticket->digest.empty()) {
+      co_await run_blocking(server.blocking_pool,
+                            [&server, &ticket] { server.registration->refund(*ticket); });
+    }
+    co_return std::move(registered).error();
+  }
   co_return reply_with({{"username", name}});
 }
 

@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "server/ops/account_ops.h"
+#include "server/ops/admin_ops.h"
 #include "server/ops/basic_ops.h"
 #include "server/ops/chat_ops.h"
 #include "server/ops/file_ops.h"
@@ -27,6 +28,7 @@ constexpr TransportSet kTcp = transport_bit(Transport::tcp);
 constexpr TransportSet kHttp = transport_bit(Transport::http);
 constexpr TransportSet kWebSocket = transport_bit(Transport::websocket);
 constexpr TransportSet kChat = kTcp | kWebSocket;
+constexpr TransportSet kAdmin = transport_bit(Transport::admin);
 
 // Every op the server knows. A new op is one row here (docs/ARCHITECTURE.md).
 // name, function, login, stream, transports, /api route, /files role.
@@ -64,6 +66,10 @@ const std::array kOps = {
     OpInfo{"chat.private", &chat_private, true, false, kChat, {}},
     OpInfo{"chat.who", &chat_who, true, false, kChat, {}},
     OpInfo{"chat.leave", &chat_leave, true, false, kChat, {}},
+    // The administrator's (server/admin/): the local socket's permissions authenticate.
+    OpInfo{"admin.users", &admin_users, false, false, kAdmin, {}},
+    OpInfo{"admin.registration", &admin_registration, false, false, kAdmin, {}},
+    OpInfo{"admin.invite", &admin_invite, false, false, kAdmin, {}},
 };
 
 // Over HTTP an anonymous route skips authentication: logout ends whatever token the cookie

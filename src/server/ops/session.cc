@@ -15,7 +15,10 @@ Session::Session(Services& server, Transport transport, std::string address, std
 }
 
 std::string Session::label() const {
-  return fmt::format("{}#{}", transport_ == Transport::tcp ? "conn" : "http", serial_);
+  std::string_view kind = transport_ == Transport::tcp     ? "conn"
+                          : transport_ == Transport::admin ? "admin"
+                                                           : "http";
+  return fmt::format("{}#{}", kind, serial_);
 }
 
 void Session::submit_lock_tokens(std::vector<std::string> tokens) {

@@ -24,7 +24,8 @@ struct Services;
 
 namespace ops {
 
-enum class Transport { tcp, http, websocket };
+// admin: the administrator's local socket (server/admin/), or `netdiskd admin` in-process.
+enum class Transport { tcp, http, websocket, admin };
 
 class Session {
  public:
