@@ -29,6 +29,7 @@ enum class Errc {
   user_exists,
   session_expired,
   rate_limited,
+  account_disabled,  // the administrator disabled the account in users.xlsx
   // Files.
   invalid_path,
   not_found,

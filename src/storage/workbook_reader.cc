@@ -209,7 +209,7 @@ class SheetHandler : public XmlHandler {
       return fail(fmt::format("row {} is out of order", number));
     }
     row_number_ = static_cast<std::uint32_t>(number);
-    row_ = SheetRow{row_number_, {}, std::nullopt};
+    row_ = SheetRow{row_number_, {}, {}, std::nullopt};
     column_ = 0;
   }
   void end_row() {
@@ -238,6 +238,7 @@ class SheetHandler : public XmlHandler {
   void end_cell() {
     in_cell_ = false;
     std::string text;
+    CellKind kind = CellKind::text;
     if (type_ == "s") {
       auto index = parse_index(value_);
       if (!index || *index >= shared_.size()) {
@@ -251,8 +252,10 @@ class SheetHandler : public XmlHandler {
     } else if (type_ == "n" && is_date_) {
       // A date the way Excel keeps one; text that is not a serial date stays as stored.
       text = excel_serial_to_iso8601(value_, dates_.date1904).value_or(value_);
+      kind = CellKind::date;
     } else {
       text = value_;  // a number, boolean or error code: its stored text
+      kind = type_ == "n" ? CellKind::number : CellKind::other;
     }
     if (text.empty()) return;
     if (cell_column_ >= limits_.max_columns) {
@@ -261,8 +264,12 @@ class SheetHandler : public XmlHandler {
       }
       return;
     }
-    if (row_.cells.size() <= cell_column_) row_.cells.resize(cell_column_ + 1);
+    if (row_.cells.size() <= cell_column_) {
+      row_.cells.resize(cell_column_ + 1);
+      row_.kinds.resize(cell_column_ + 1, CellKind::text);
+    }
     row_.cells[cell_column_] = std::move(text);
+    row_.kinds[cell_column_] = kind;
   }
 
   const std::vector<std::string>& shared_;
@@ -307,15 +314,16 @@ Result<std::string> locate_sheet(ZipReader& zip, std::string_view sheet_name,
   return damaged("the workbook has no worksheet");
 }
 
+Status read_relations(ZipReader& zip, const WorkbookLimits& limits, RelationsHandler& rels) {
+  constexpr std::string_view kRels = "xl/_rels/workbook.xml.rels";
+  if (!zip.contains(kRels)) return {};
+  return parse_zip_entry(zip, kRels, limits.max_entry_bytes, rels);
+}
+
 Result<std::vector<SheetRow>> read_sheet(ZipReader& zip, std::string_view sheet_name,
                                          const WorkbookLimits& limits) {
   RelationsHandler rels;
-  constexpr std::string_view kRels = "xl/_rels/workbook.xml.rels";
-  if (zip.contains(kRels)) {
-    if (auto parsed = parse_zip_entry(zip, kRels, limits.max_entry_bytes, rels); !parsed) {
-      return std::move(parsed).error();
-    }
-  }
+  if (auto parsed = read_relations(zip, limits, rels); !parsed) return std::move(parsed).error();
   DateStyles dates;
   auto sheet_entry = locate_sheet(zip, sheet_name, rels, limits, dates.date1904);
   if (!sheet_entry) return std::move(sheet_entry).error();
@@ -377,6 +385,14 @@ std::optional<char16_t> escape_at(std::string_view text) {
 }
 
 }  // namespace
+
+Result<std::string> find_sheet_entry(ZipReader& zip, std::string_view sheet_name,
+                                     const WorkbookLimits& limits) {
+  RelationsHandler rels;
+  if (auto parsed = read_relations(zip, limits, rels); !parsed) return std::move(parsed).error();
+  bool date1904 = false;
+  return locate_sheet(zip, sheet_name, rels, limits, date1904);
+}
 
 std::string unescape_xlsx_text(std::string_view text) {
   if (text.find("_x") == std::string_view::npos) return std::string(text);

@@ -28,6 +28,7 @@ bhttp::status status_for(Errc code) {
     case Errc::handshake_required:
       return S::unauthorized;
     case Errc::permission_denied:
+    case Errc::account_disabled:
       return S::forbidden;
     case Errc::not_found:
     case Errc::unknown_op:
