@@ -32,6 +32,7 @@ constexpr std::array kErrcTable = {
     ErrcInfo{Errc::session_expired, "session_expired", false},
     ErrcInfo{Errc::rate_limited, "rate_limited", false},
     ErrcInfo{Errc::account_disabled, "account_disabled", false},
+    ErrcInfo{Errc::workbook_invalid, "workbook_invalid", false},
     ErrcInfo{Errc::invalid_path, "invalid_path", false},
     ErrcInfo{Errc::not_found, "not_found", false},
     ErrcInfo{Errc::already_exists, "already_exists", false},

@@ -30,6 +30,7 @@ enum class Errc {
   session_expired,
   rate_limited,
   account_disabled,  // the administrator disabled the account in users.xlsx
+  workbook_invalid,  // users.xlsx has an error the administrator must fix; no account changes
   // Files.
   invalid_path,
   not_found,

@@ -281,7 +281,7 @@ void UserRegistry::commit_batch(std::unique_lock<std::mutex>& lock) {
 
 Status UserRegistry::write_batch(std::unique_lock<std::mutex>& lock, std::vector<Waiter*>& batch) {
   if (auto reloaded = reload_if_changed(lock); !reloaded) {
-    return make_error(Errc::io_error,
+    return make_error(Errc::workbook_invalid,
                       fmt::format("the accounts workbook has an error, and the server "
                                   "administrator must fix it: {}",
                                   reloaded.error().message));

@@ -74,7 +74,8 @@ class UserRegistry {
   // invalid_password (empty hash), user_exists (case-insensitive, also against registrations
   // queued in the same batch and against a row the administrator added meanwhile), disk_full
   // or io_error (the user is not added; memory matches the disk), io_error when kMaxUsers is
-  // reached or when the edited workbook has an error (the message names the row).
+  // reached, workbook_invalid when the edited workbook has an error (the message names the
+  // row; it is reported once, see set_reporter).
   Status add(UserRecord record);
 
   // Records a login time in memory; it is written with the next rewrite or flush(). Unknown
@@ -82,7 +83,8 @@ class UserRegistry {
   void note_login(std::string_view name, std::chrono::system_clock::time_point when);
 
   // Rewrites the workbook if login times are pending (group-committed with other writers).
-  // On failure the login times stay pending for the next rewrite.
+  // On failure (workbook_invalid, disk_full, io_error) the login times stay pending for the
+  // next rewrite.
   Status flush();
 
   // What check_for_edits() found: the users the administrator added and removed, by name.

@@ -245,7 +245,7 @@ TEST(StatusMapping, EveryErrorCodeHasTheStatusDocsHttpMdPromises) {
       {Errc::bad_json, S::bad_request},          {Errc::invalid_path, S::bad_request},
       {Errc::not_logged_in, S::unauthorized},    {Errc::auth_failed, S::unauthorized},
       {Errc::permission_denied, S::forbidden},   {Errc::not_found, S::not_found},
-      {Errc::account_disabled, S::forbidden},
+      {Errc::account_disabled, S::forbidden},    {Errc::workbook_invalid, S::service_unavailable},
       {Errc::already_exists, S::conflict},       {Errc::not_empty, S::conflict},
       {Errc::version_mismatch, S::conflict},     {Errc::offset_out_of_range, S::range_not_satisfiable},
       {Errc::message_too_large, S::payload_too_large}, {Errc::timeout, S::request_timeout},

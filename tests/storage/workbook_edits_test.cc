@@ -314,7 +314,7 @@ TEST(WorkbookEdits, AnInvalidEditKeepsServingRefusesToWriteAndIsReportedOnceUnti
   for (int attempt = 0; attempt < 3; ++attempt) {
     auto added = registry->add(user("bob"));
     ASSERT_FALSE(added.ok());
-    EXPECT_EQ(added.error().code, Errc::io_error);
+    EXPECT_EQ(added.error().code, Errc::workbook_invalid);
     EXPECT_NE(added.error().message.find("the server administrator must fix it"), std::string::npos);
     EXPECT_NE(added.error().message.find("row 3"), std::string::npos) << added.error().message;
     EXPECT_FALSE(registry->check_for_edits().ok());

@@ -275,7 +275,9 @@ void AccountService::schedule_login_flush() {
   login_flush_timer_.expires_after(kLoginFlushDelay);
   login_flush_timer_.async_wait([this](const boost::system::error_code&) {
     login_flush_scheduled_ = false;
-    if (auto flushed = registry_->flush(); !flushed.ok()) {
+    // A workbook with an error was reported once by the registry; not again per login.
+    if (auto flushed = registry_->flush();
+        !flushed.ok() && flushed.error().code != Errc::workbook_invalid) {
       spdlog::warn("recording login times: {}", flushed.error().message);
     }
   });

@@ -56,6 +56,7 @@ bhttp::status status_for(Errc code) {
       return S::too_many_requests;
     case Errc::server_busy:
     case Errc::shutting_down:
+    case Errc::workbook_invalid:
       return S::service_unavailable;
     case Errc::disk_full:
       return S::insufficient_storage;
