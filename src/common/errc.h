@@ -23,7 +23,7 @@ enum class Errc {
   server_busy,           // try again later (for example, too many password hashes queued)
   // Accounts.
   not_logged_in,
-  auth_failed,        // wrong username or password, deliberately indistinguishable
+  auth_failed,  // wrong username or password, deliberately indistinguishable
   invalid_username,
   invalid_password,
   user_exists,

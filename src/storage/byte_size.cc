@@ -18,13 +18,13 @@ constexpr std::array kUnits = {
     Unit{"", 1},
     Unit{"b", 1},
     Unit{"kb", kKilo},
-    Unit{"mb", kKilo * kKilo},
-    Unit{"gb", kKilo * kKilo * kKilo},
-    Unit{"tb", kKilo * kKilo * kKilo * kKilo},
+    Unit{"mb", kKilo* kKilo},
+    Unit{"gb", kKilo* kKilo* kKilo},
+    Unit{"tb", kKilo* kKilo* kKilo* kKilo},
     Unit{"kib", kKibi},
-    Unit{"mib", kKibi * kKibi},
-    Unit{"gib", kKibi * kKibi * kKibi},
-    Unit{"tib", kKibi * kKibi * kKibi * kKibi},
+    Unit{"mib", kKibi* kKibi},
+    Unit{"gib", kKibi* kKibi* kKibi},
+    Unit{"tib", kKibi* kKibi* kKibi* kKibi},
 };
 constexpr std::uint64_t kMaxBytes = std::uint64_t{1} << 63;
 
@@ -63,7 +63,8 @@ std::optional<std::uint64_t> parse_byte_size(std::string_view text) {
   if (!unit) return std::nullopt;
   if (whole > kMaxBytes / *unit) return std::nullopt;
   // unit * fraction could pass 2^64 for TiB, so it is split at 10^9.
-  std::uint64_t part = (*unit / 1000000000) * fraction + (*unit % 1000000000) * fraction / 1000000000;
+  std::uint64_t part =
+      (*unit / 1000000000) * fraction + (*unit % 1000000000) * fraction / 1000000000;
   std::uint64_t bytes = whole * *unit + part;
   if (bytes > kMaxBytes) return std::nullopt;
   return bytes;

@@ -76,8 +76,8 @@ Result<std::unique_ptr<UserRegistry>> UserRegistry::open(fs::path workbook_path,
     sheet = std::move((*found)->first);
     identity = (*found)->second;
   }
-  return std::unique_ptr<UserRegistry>(new UserRegistry(std::move(workbook_path), std::move(write),
-                                                        std::move(sheet), identity));
+  return std::unique_ptr<UserRegistry>(
+      new UserRegistry(std::move(workbook_path), std::move(write), std::move(sheet), identity));
 }
 
 UserRegistry::UserRegistry(fs::path path, WriteFn write, UsersSheet sheet,
@@ -216,11 +216,12 @@ Result<UserRegistry::Edits> UserRegistry::reload_if_changed(std::unique_lock<std
   if (!found || !*found) {
     // Reported once per version of the file; every rewrite fails until it is fixed.
     broken_ = *now;
-    broken_message_ = found ? std::string("the workbook disappeared while it was read")
-                            : found.error().message;
-    report(fmt::format("{}; the server keeps the users it had and will not rewrite the file "
-                       "until it is fixed",
-                       broken_message_));
+    broken_message_ =
+        found ? std::string("the workbook disappeared while it was read") : found.error().message;
+    report(
+        fmt::format("{}; the server keeps the users it had and will not rewrite the file "
+                    "until it is fixed",
+                    broken_message_));
     return make_error(Errc::io_error, broken_message_);
   }
   if (broken_) report(fmt::format("{} is valid again", path_.filename().string()));
@@ -292,8 +293,8 @@ Status UserRegistry::write_batch(std::unique_lock<std::mutex>& lock, std::vector
   for (Waiter* waiter : batch) {
     if (!waiter->record || waiter->done) continue;
     if (index_.contains(waiter->key)) {  // the administrator added that name meanwhile
-      waiter->status =
-          make_error(Errc::user_exists, fmt::format("user \"{}\" already exists", waiter->record->name));
+      waiter->status = make_error(Errc::user_exists,
+                                  fmt::format("user \"{}\" already exists", waiter->record->name));
       waiter->done = true;
       continue;
     }

@@ -27,8 +27,8 @@
 #include <vector>
 
 #include "common/result.h"
-#include "storage/user_table.h"
 #include "storage/file_identity.h"
+#include "storage/user_table.h"
 #include "storage/workbook_patcher.h"
 #include "storage/workbook_writer.h"
 

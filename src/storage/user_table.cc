@@ -16,15 +16,6 @@ constexpr std::size_t column_index(UserColumn column) { return static_cast<std::
 constexpr std::array kRequired = {UserColumn::username, UserColumn::password_hash,
                                   UserColumn::registered_at};
 
-// The column letters of 0-based `column` ("A", "E", "AA").
-std::string column_name(std::size_t column) {
-  std::string name;
-  for (++column; column > 0; column = (column - 1) / 26) {
-    name.insert(name.begin(), static_cast<char>('A' + (column - 1) % 26));
-  }
-  return name;
-}
-
 Error row_problem(std::uint32_t row, std::string what) {
   return make_error(Errc::io_error, fmt::format("row {}: {}", row, what));
 }
@@ -49,7 +40,7 @@ class RowView {
   // "row 7, cell B7 (password_hash)"
   std::string where(UserColumn column) const {
     return fmt::format("row {}, cell {}{} ({})", row_.number,
-                       column_name(*layout_.columns[column_index(column)]), row_.number,
+                       column_letters(*layout_.columns[column_index(column)]), row_.number,
                        kUserColumnNames[column_index(column)]);
   }
   std::uint32_t number() const { return row_.number; }
@@ -78,7 +69,7 @@ Status check_text_cell(const RowView& row, UserColumn column) {
 // A time cell: ISO 8601 as the server writes it, a date cell (read as that text, see
 // read_workbook_sheet) or a date typed as text (parse_typed_time).
 Result<std::chrono::system_clock::time_point> parse_time_cell(const RowView& row,
-                                                               UserColumn column) {
+                                                              UserColumn column) {
   auto text = row.text(column);
   if (auto when = parse_typed_time(text)) return *when;
   return cell_problem(row.where(column),
@@ -153,8 +144,8 @@ Result<UsersSheetLayout> read_header(const std::vector<SheetRow>& rows) {
     auto& column = layout.columns[static_cast<std::size_t>(name - kUserColumnNames.begin())];
     if (column) {
       return row_problem(header.number, fmt::format("cells {}{} and {}{} are both named {}",
-                                                    column_name(*column), header.number,
-                                                    column_name(at), header.number, *name));
+                                                    column_letters(*column), header.number,
+                                                    column_letters(at), header.number, *name));
     }
     column = at;
   }
@@ -171,7 +162,8 @@ Result<UsersSheetLayout> read_header(const std::vector<SheetRow>& rows) {
 UsersSheetLayout UsersSheetLayout::fresh(std::size_t users) {
   UsersSheetLayout layout;
   for (std::size_t i = 0; i < kUserColumns; ++i) layout.columns[i] = i;
-  for (std::size_t i = 0; i < users; ++i) layout.user_rows.push_back(static_cast<std::uint32_t>(i + 2));
+  for (std::size_t i = 0; i < users; ++i)
+    layout.user_rows.push_back(static_cast<std::uint32_t>(i + 2));
   layout.last_row = static_cast<std::uint32_t>(users + 1);
   return layout;
 }
@@ -208,14 +200,14 @@ SheetPatch users_to_patch(const UsersSheetLayout& layout, std::span<const UserRe
   for (const auto& column : layout.columns) patch.columns.push_back(column);
   patch.column_names.assign(kUserColumnNames.begin(), kUserColumnNames.end());
   patch.rows.push_back({layout.header_row, {kUserColumnNames.begin(), kUserColumnNames.end()}});
-  for (std::size_t i = 0; i < users.size(); ++i) patch.rows.push_back({rows[i], user_cells(users[i])});
+  for (std::size_t i = 0; i < users.size(); ++i)
+    patch.rows.push_back({rows[i], user_cells(users[i])});
   std::sort(patch.rows.begin(), patch.rows.end(),
             [](const auto& a, const auto& b) { return a.number < b.number; });
   return patch;
 }
 
-Result<UsersSheet> users_from_sheet(const std::vector<SheetRow>& rows,
-                                    std::string_view file_name) {
+Result<UsersSheet> users_from_sheet(const std::vector<SheetRow>& rows, std::string_view file_name) {
   auto damaged = [&](const Error& error) {
     return make_error(Errc::io_error, fmt::format("{} is damaged: {}", file_name, error.message));
   };
@@ -228,8 +220,8 @@ Result<UsersSheet> users_from_sheet(const std::vector<SheetRow>& rows,
     if (!user) return damaged(user.error());
     auto [at, inserted] = seen.emplace(username_key(user->name), rows[i].number);
     if (!inserted) {
-      return damaged(row_problem(rows[i].number, fmt::format("user {:?} is already on row {}",
-                                                             user->name, at->second)));
+      return damaged(row_problem(
+          rows[i].number, fmt::format("user {:?} is already on row {}", user->name, at->second)));
     }
     sheet.users.push_back(std::move(*user));
     sheet.layout.user_rows.push_back(rows[i].number);

@@ -19,26 +19,6 @@ namespace {
 
 constexpr std::size_t kNone = std::string_view::npos;
 
-// The 0-based column of a reference like "C5"; nullopt if malformed.
-std::optional<std::size_t> column_of(std::string_view ref) {
-  std::size_t column = 0;
-  std::size_t letters = 0;
-  for (; letters < ref.size() && letters < 3 && ref[letters] >= 'A' && ref[letters] <= 'Z';
-       ++letters) {
-    column = column * 26 + static_cast<std::size_t>(ref[letters] - 'A' + 1);
-  }
-  if (letters == 0 || column > 16384) return std::nullopt;
-  return column - 1;
-}
-
-std::string column_name(std::size_t column) {
-  std::string name;
-  for (++column; column > 0; column = (column - 1) / 26) {
-    name.insert(name.begin(), static_cast<char>('A' + (column - 1) % 26));
-  }
-  return name;
-}
-
 struct RawCell {
   std::size_t column = 0;
   std::size_t begin = 0;
@@ -101,10 +81,13 @@ class SheetScan : public XmlHandler {
   void start_row(const XmlAttributes& attrs, std::size_t tag_end) {
     std::uint32_t number = rows.empty() ? 1 : rows.back().number + 1;
     if (auto r = attrs.get("r")) {
-      std::uint64_t parsed = 0;
-      for (char c : *r) parsed = c >= '0' && c <= '9' && parsed < 10000000 ? parsed * 10 + (c - '0') : 0;
-      if (parsed == 0) return fail(fmt::format("bad row number \"{}\"", *r));
-      number = static_cast<std::uint32_t>(parsed);
+      std::uint32_t parsed = 0;
+      for (char c : *r) {
+        if (c < '0' || c > '9' || parsed > 1048576) return fail(fmt::format("bad row \"{}\"", *r));
+        parsed = parsed * 10 + static_cast<std::uint32_t>(c - '0');
+      }
+      if (parsed == 0) return fail(fmt::format("bad row \"{}\"", *r));
+      number = parsed;
     }
     if (!rows.empty() && number <= rows.back().number) {
       return fail(fmt::format("row {} is out of order", number));
@@ -115,7 +98,7 @@ class SheetScan : public XmlHandler {
   void start_cell(const XmlAttributes& attrs, std::size_t tag_end) {
     std::size_t column = next_column_;
     if (auto r = attrs.get("r")) {
-      auto parsed = column_of(*r);
+      auto parsed = column_of_reference(*r);
       if (!parsed) return fail(fmt::format("bad cell reference \"{}\"", *r));
       column = *parsed;
     }
@@ -139,10 +122,17 @@ std::string xml_escape(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -169,7 +159,8 @@ class RowWriter {
     for (const auto& cell : row.cells) {
       auto owned = std::find(columns_.begin(), columns_.end(), cell.column);
       if (owned == columns_.end()) {
-        cells.emplace_back(cell.column, std::string(xml_.substr(cell.begin, cell.end - cell.begin)));
+        cells.emplace_back(cell.column,
+                           std::string(xml_.substr(cell.begin, cell.end - cell.begin)));
       } else if (cell.formula) {
         return formula_error(cell, row.number, static_cast<std::size_t>(owned - columns_.begin()));
       } else {
@@ -209,11 +200,13 @@ class RowWriter {
     std::string s = style == styles_.end() || style->second.empty()
                         ? std::string()
                         : fmt::format(" s=\"{}\"", xml_escape(style->second));
-    std::string ref = column_name(column) + std::to_string(row);
-    if (value.empty()) return s.empty() ? std::string() : fmt::format("<{}c r=\"{}\"{}/>", prefix_, ref, s);
-    return fmt::format("<{0}c r=\"{1}\"{2} t=\"inlineStr\"><{0}is><{0}t xml:space=\"preserve\">{3}"
-                       "</{0}t></{0}is></{0}c>",
-                       prefix_, ref, s, xml_escape(escape_xlsx_text(value)));
+    std::string ref = column_letters(column) + std::to_string(row);
+    if (value.empty())
+      return s.empty() ? std::string() : fmt::format("<{}c r=\"{}\"{}/>", prefix_, ref, s);
+    return fmt::format(
+        "<{0}c r=\"{1}\"{2} t=\"inlineStr\"><{0}is><{0}t xml:space=\"preserve\">{3}"
+        "</{0}t></{0}is></{0}c>",
+        prefix_, ref, s, xml_escape(escape_xlsx_text(value)));
   }
   // The row's start tag without spans= (a hint that new cells could make wrong) and open.
   static std::string start_tag(std::string_view tag) {
@@ -232,7 +225,7 @@ class RowWriter {
                       fmt::format("cell {}{} holds a formula, but the server writes the {} "
                                   "column: replace the formula by its value, or move it to a "
                                   "column of your own",
-                                  column_name(cell.column), row, name));
+                                  column_letters(cell.column), row, name));
   }
 
   std::string_view xml_;
@@ -396,8 +389,8 @@ Result<WrittenWorkbook> patch_workbook(const std::filesystem::path& path,
   if (auto same = same_version(path, expected); !same) return std::move(same).error();
   auto zip = ZipReader::open(path);
   auto damaged = [&](const Error& error) {
-    return make_error(Errc::io_error, fmt::format("{} is damaged: {}", path.filename().string(),
-                                                  error.message));
+    return make_error(Errc::io_error,
+                      fmt::format("{} is damaged: {}", path.filename().string(), error.message));
   };
   if (!zip) return damaged(zip.error());
   // What was read is the version expected only if the file did not change during the read.
@@ -422,7 +415,9 @@ Result<WrittenWorkbook> patch_workbook(const std::filesystem::path& path,
   }
   auto identity = publish_workbook(*file, dirfd.get());
   if (!identity) return std::move(identity).error();
-  return WrittenWorkbook{*identity, resolve_columns(patch, scan.any_cell ? std::optional<std::size_t>(scan.max_column) : std::nullopt)};
+  return WrittenWorkbook{
+      *identity, resolve_columns(patch, scan.any_cell ? std::optional<std::size_t>(scan.max_column)
+                                                      : std::nullopt)};
 }
 
 }  // namespace netdisk::storage

@@ -29,7 +29,7 @@ struct SheetPatch {
     std::uint32_t number;            // 1-based; a row the sheet lacks is inserted
     std::vector<std::string> cells;  // parallel to `columns`; empty: a blank cell
   };
-  std::vector<Row> rows;  // in ascending row order
+  std::vector<Row> rows;                  // in ascending row order
   std::vector<std::string> column_names;  // for error messages, parallel to `columns`
 };
 
@@ -51,8 +51,8 @@ struct WrittenWorkbook {
 // version_mismatch, io_error (as patch_sheet_xml, or a damaged file), disk_full,
 // permission_denied.
 Result<WrittenWorkbook> patch_workbook(const std::filesystem::path& path,
-                                      std::string_view sheet_name, const SheetPatch& patch,
-                                      const FileIdentity& expected);
+                                       std::string_view sheet_name, const SheetPatch& patch,
+                                       const FileIdentity& expected);
 
 // The owned columns `patch` ends up in, in a sheet whose rightmost cell is in `max_column`
 // (nullopt: no cell).

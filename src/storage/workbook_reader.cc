@@ -35,22 +35,6 @@ std::optional<std::uint64_t> parse_index(std::string_view text) {
   return value;
 }
 
-// The 0-based column of a reference like "C5" or "AB12"; nullopt if malformed.
-std::optional<std::size_t> column_of(std::string_view ref) {
-  std::size_t column = 0;
-  std::size_t letters = 0;
-  for (; letters < ref.size() && letters < 4; ++letters) {
-    char c = ref[letters];
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    if (c < 'A' || c > 'Z') break;
-    column = column * 26 + static_cast<std::size_t>(c - 'A' + 1);
-  }
-  if (letters == 0 || column > kMaxColumnNumber || !parse_index(ref.substr(letters))) {
-    return std::nullopt;
-  }
-  return column - 1;
-}
-
 // Resolves a relationship target from xl/_rels/workbook.xml.rels to a zip entry name.
 std::string resolve_target(std::string_view target) {
   if (target.starts_with('/')) return std::string(target.substr(1));
@@ -222,7 +206,7 @@ class SheetHandler : public XmlHandler {
     if (row_number_ == 0) return fail("a cell outside any row");
     std::size_t column = column_;
     if (auto r = attrs.get("r")) {
-      auto parsed = column_of(*r);
+      auto parsed = column_of_reference(*r);
       if (!parsed) return fail(fmt::format("bad cell reference \"{}\"", *r));
       column = *parsed;
     }
@@ -385,6 +369,29 @@ std::optional<char16_t> escape_at(std::string_view text) {
 }
 
 }  // namespace
+
+std::optional<std::size_t> column_of_reference(std::string_view ref) {
+  std::size_t column = 0;
+  std::size_t letters = 0;
+  for (; letters < ref.size() && letters < 4; ++letters) {
+    char c = ref[letters];
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    if (c < 'A' || c > 'Z') break;
+    column = column * 26 + static_cast<std::size_t>(c - 'A' + 1);
+  }
+  if (letters == 0 || column > kMaxColumnNumber || !parse_index(ref.substr(letters))) {
+    return std::nullopt;
+  }
+  return column - 1;
+}
+
+std::string column_letters(std::size_t column) {
+  std::string name;
+  for (++column; column > 0; column = (column - 1) / 26) {
+    name.insert(name.begin(), static_cast<char>('A' + (column - 1) % 26));
+  }
+  return name;
+}
 
 Result<std::string> find_sheet_entry(ZipReader& zip, std::string_view sheet_name,
                                      const WorkbookLimits& limits) {

@@ -48,6 +48,13 @@ Result<std::vector<SheetRow>> read_workbook_sheet(const std::filesystem::path& p
                                                   std::string_view sheet_name,
                                                   const WorkbookLimits& limits = {});
 
+// The 0-based column of a cell reference such as "C5" or "ab12" (Excel's limit of 16,384
+// columns); nullopt when it is malformed.
+std::optional<std::size_t> column_of_reference(std::string_view reference);
+
+// The letters of 0-based `column`: "A", "E", "AA".
+std::string column_letters(std::size_t column);
+
 class ZipReader;
 
 // The zip entry of the sheet read_workbook_sheet() would read (for workbook_patcher). Errors as

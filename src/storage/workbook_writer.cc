@@ -166,8 +166,8 @@ Result<FileIdentity> publish_workbook(AtomicFile& file, int dirfd) {
   return identity;
 }
 
-Result<FileIdentity> create_workbook(const std::filesystem::path& path,
-                                     std::string_view sheet_name, const SheetRows& rows) {
+Result<FileIdentity> create_workbook(const std::filesystem::path& path, std::string_view sheet_name,
+                                     const SheetRows& rows) {
   std::filesystem::path dir = path.parent_path().empty() ? "." : path.parent_path();
   UniqueFd dirfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!dirfd) return error_from_errno(errno, "open workbook directory");

@@ -28,8 +28,8 @@ Status write_workbook(const std::filesystem::path& path, std::string_view sheet_
                       const SheetRows& rows);
 
 // write_workbook() that returns the identity of the file it published.
-Result<FileIdentity> create_workbook(const std::filesystem::path& path,
-                                     std::string_view sheet_name, const SheetRows& rows);
+Result<FileIdentity> create_workbook(const std::filesystem::path& path, std::string_view sheet_name,
+                                     const SheetRows& rows);
 
 class AtomicFile;
 // The last steps of writing a workbook by name into `file` (a temporary file inside `dirfd`):

@@ -24,8 +24,8 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-const std::vector<std::string> kArgs = {"--password-hash-memory", "1", "--password-hash-ops", "1",
-                                        "--workbook-check-interval", "1"};
+const std::vector<std::string> kArgs = {
+    "--password-hash-memory", "1", "--password-hash-ops", "1", "--workbook-check-interval", "1"};
 
 protocol::Reply try_login(const ServerProcess& server, const std::string& user) {
   auto connection = greeted(server);
@@ -113,9 +113,9 @@ TEST(WorkbookEdits, AUserDisabledInTheWorkbookIsRefusedWithAccountDisabled) {
   auto state = edit_workbook(server, {"column-of", "state"});
   ASSERT_EQ(state, "E\n");
   edit_workbook(server, {"set-text", "alice", "E", "disabled"});
-  EXPECT_TRUE(wait_until(
-      [&] { return try_login(server, "alice").error_code_name == "account_disabled"; }, 30s,
-      100ms));
+  EXPECT_TRUE(
+      wait_until([&] { return try_login(server, "alice").error_code_name == "account_disabled"; },
+                 30s, 100ms));
   auto refused = try_login(server, "alice");
   ASSERT_TRUE(refused.error.has_value());
   EXPECT_NE(refused.error->message.find("disabled"), std::string::npos);
@@ -128,8 +128,8 @@ TEST(WorkbookEdits, AnInvalidEditKeepsTheServerServingAndTheFileUntouchedUntilFi
   create_user(server, "bob");
   edit_workbook(server, {"set-text", "bob", "A", "bad name"});
   auto broken = read_file(server.data_dir() / "users.xlsx");
-  EXPECT_TRUE(wait_until([&] { return server.log().find("row 3") != std::string::npos; }, 30s,
-                         100ms))
+  EXPECT_TRUE(
+      wait_until([&] { return server.log().find("row 3") != std::string::npos; }, 30s, 100ms))
       << server.log();
   auto refused = try_register(server, "carol");
   ASSERT_FALSE(refused.ok);
@@ -142,7 +142,8 @@ TEST(WorkbookEdits, AnInvalidEditKeepsTheServerServingAndTheFileUntouchedUntilFi
   EXPECT_FALSE(try_register(server, "dave").ok);
   EXPECT_EQ(read_file(server.data_dir() / "users.xlsx"), broken) << "never rewritten";
   EXPECT_EQ(count(server.log(), "\"bad name\": username may not contain spaces"), 1u)
-      << "logged once, not per attempt:\n" << server.log();
+      << "logged once, not per attempt:\n"
+      << server.log();
 
   edit_workbook(server, {"set-text", "bad name", "A", "bob"});
   EXPECT_TRUE(wait_until([&] { return try_register(server, "carol").ok; }, 30s, 100ms));

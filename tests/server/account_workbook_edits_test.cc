@@ -16,6 +16,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_future.hpp>
 
+#include "account_test_util.h"
 #include "server/accounts/account_service.h"
 #include "storage/workbook_reader.h"
 #include "storage/workbook_writer.h"
@@ -28,9 +29,7 @@ namespace fs = std::filesystem;
 class WorkbookEdits : public ::testing::Test {
  protected:
   void SetUp() override {
-    char pattern[] = "/tmp/netdisk-workbook-edits-XXXXXX";
-    ASSERT_NE(::mkdtemp(pattern), nullptr);
-    dir_ = pattern;
+    dir_ = testing::make_scratch_dir("netdisk-workbook-edits");
     AccountOptions options;
     options.hash_cost = storage::HashCost::cheapest();
     options.workbook_check_interval = std::chrono::milliseconds(0);  // the test calls it
@@ -50,10 +49,7 @@ class WorkbookEdits : public ::testing::Test {
 
   template <typename T>
   T run(boost::asio::awaitable<T> task) {
-    auto done = boost::asio::co_spawn(io_, std::move(task), boost::asio::use_future);
-    io_.restart();
-    io_.run();
-    return done.get();
+    return testing::run_to_end(io_, std::move(task));
   }
 
   // Rewrites users.xlsx through `edit` (rows as read, header first), saved beside and renamed.

@@ -34,8 +34,8 @@ UserRecord user(std::string name) {
                     Clock::time_point{} + 20000 * 24h + 1500ms, std::nullopt};
 }
 
-std::unique_ptr<UserRegistry> open_registry(const std::filesystem::path& path,
-                                            UserRegistry::WriteFn write = UserRegistry::save_workbook) {
+std::unique_ptr<UserRegistry> open_registry(
+    const std::filesystem::path& path, UserRegistry::WriteFn write = UserRegistry::save_workbook) {
   auto registry = UserRegistry::open(path, std::move(write));
   EXPECT_TRUE(registry.ok()) << registry.error().message;
   return registry.ok() ? std::move(registry).value() : nullptr;

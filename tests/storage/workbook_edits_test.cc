@@ -32,7 +32,8 @@ const std::string kSharedXml =
 const std::string kNotesXml =
     R"(<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>the admin's notes</t></is></c></row></sheetData></worksheet>)";
 
-std::string text_cell(const std::string& ref, const std::string& text, const std::string& style = "") {
+std::string text_cell(const std::string& ref, const std::string& text,
+                      const std::string& style = "") {
   return "<c r=\"" + ref + "\"" + (style.empty() ? "" : " s=\"" + style + "\"") +
          " t=\"inlineStr\"><is><t>" + text + "</t></is></c>";
 }
@@ -49,7 +50,8 @@ std::string users_sheet(const std::string& rows, const std::string& after = "") 
 std::string with_state_and_quota(const std::string& rows) {
   std::string sheet = users_sheet(rows);
   auto header_end = sheet.find("</row>");
-  return sheet.replace(header_end, 6, text_cell("F1", "state") + text_cell("G1", "quota") + "</row>");
+  return sheet.replace(header_end, 6,
+                       text_cell("F1", "state") + text_cell("G1", "quota") + "</row>");
 }
 
 std::string user_row(int n, const std::string& name, const std::string& extra = "") {
@@ -75,10 +77,12 @@ std::string entry(const std::filesystem::path& path, const std::string& name) {
   EXPECT_TRUE(zip.ok());
   std::string out;
   if (!zip) return out;
-  EXPECT_TRUE(zip->read(name, 1 << 20, [&](std::string_view chunk) {
-                   out.append(chunk);
-                   return Status{};
-                 }).ok());
+  EXPECT_TRUE(zip->read(name, 1 << 20,
+                        [&](std::string_view chunk) {
+                          out.append(chunk);
+                          return Status{};
+                        })
+                  .ok());
   return out;
 }
 
@@ -141,7 +145,8 @@ TEST(WorkbookColumns, ABadStateOrQuotaIsAnErrorNamingTheCell) {
     return registry ? std::string("accepted") : registry.error().message;
   };
   EXPECT_EQ(message(text_cell("F2", "active") + text_cell("G2", "500 MB")), "accepted");
-  EXPECT_NE(message(text_cell("F2", "on hold")).find("row 2, cell F2 (state): \"on hold\" is not a state"),
+  EXPECT_NE(message(text_cell("F2", "on hold"))
+                .find("row 2, cell F2 (state): \"on hold\" is not a state"),
             std::string::npos);
   EXPECT_NE(message(text_cell("G2", "lots")).find("row 2, cell G2 (quota): \"lots\" is not a size"),
             std::string::npos);
@@ -150,9 +155,9 @@ TEST(WorkbookColumns, ABadStateOrQuotaIsAnErrorNamingTheCell) {
 TEST(WorkbookNames, ANumberWhereANameShouldBeIsAnErrorNamingTheRowNotALockOut) {
   ScratchDir dir;
   auto path = dir / "users.xlsx";
-  save_as_admin(path, users_sheet(user_row(2, "alice") +
-                                  "<row r=\"3\"><c r=\"A3\"><v>7</v></c>" + text_cell("B3", kHash) +
-                                  text_cell("C3", "2026-11-23T10:04:05Z") + "</row>"));
+  save_as_admin(path, users_sheet(user_row(2, "alice") + "<row r=\"3\"><c r=\"A3\"><v>7</v></c>" +
+                                  text_cell("B3", kHash) + text_cell("C3", "2026-11-23T10:04:05Z") +
+                                  "</row>"));
   auto registry = UserRegistry::open(path);
   ASSERT_FALSE(registry.ok());
   EXPECT_NE(registry.error().message.find(
@@ -178,18 +183,19 @@ TEST(WorkbookPatcher, EverythingTheAdministratorAddedSurvivesARewriteByteForByte
   ScratchDir dir;
   auto path = dir / "users.xlsx";
   std::string after = R"(<mergeCells count="1"><mergeCell ref="H1:I1"/></mergeCells>)";
-  save_as_admin(path, users_sheet(user_row(2, "alice", text_cell("E2", "paid", "3") +
-                                                           "<c r=\"H2\" t=\"s\"><v>1</v></c>"),
-                                  after));
+  save_as_admin(
+      path, users_sheet(user_row(2, "alice",
+                                 text_cell("E2", "paid", "3") + "<c r=\"H2\" t=\"s\"><v>1</v></c>"),
+                        after));
   auto registry = open_registry(path);
   ASSERT_NE(registry, nullptr);
   registry->note_login("alice", Clock::time_point{} + 20001 * 24h);
   ASSERT_TRUE(registry->add(user("bob")).ok());
-  for (const auto& [name, bytes] : std::vector<std::pair<std::string, std::string>>{
-           {"xl/workbook.xml", kWorkbookXml},
-           {"xl/_rels/workbook.xml.rels", kRelsXml},
-           {"xl/sharedStrings.xml", kSharedXml},
-           {"xl/worksheets/sheet2.xml", kNotesXml}}) {
+  for (const auto& [name, bytes] :
+       std::vector<std::pair<std::string, std::string>>{{"xl/workbook.xml", kWorkbookXml},
+                                                        {"xl/_rels/workbook.xml.rels", kRelsXml},
+                                                        {"xl/sharedStrings.xml", kSharedXml},
+                                                        {"xl/worksheets/sheet2.xml", kNotesXml}}) {
     EXPECT_EQ(entry(path, name), bytes) << name << " must be copied unchanged";
   }
   auto sheet = entry(path, "xl/worksheets/sheet1.xml");
@@ -211,21 +217,21 @@ TEST(WorkbookPatcher, EverythingTheAdministratorAddedSurvivesARewriteByteForByte
 TEST(WorkbookPatcher, FindsTheOwnedColumnsWhereverTheAdministratorMovedThem) {
   ScratchDir dir;
   auto path = dir / "users.xlsx";
-  std::string sheet = R"(<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">)" +
-                      text_cell("A1", "team") + text_cell("B1", "password_hash") +
-                      text_cell("C1", "username") + text_cell("D1", "registered_at") +
-                      "</row><row r=\"2\">" + text_cell("A2", "red") + text_cell("B2", kHash) +
-                      text_cell("C2", "alice") + text_cell("D2", "2026-11-23T10:04:05Z") +
-                      "</row></sheetData></worksheet>";
+  std::string sheet =
+      R"(<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">)" +
+      text_cell("A1", "team") + text_cell("B1", "password_hash") + text_cell("C1", "username") +
+      text_cell("D1", "registered_at") + "</row><row r=\"2\">" + text_cell("A2", "red") +
+      text_cell("B2", kHash) + text_cell("C2", "alice") + text_cell("D2", "2026-11-23T10:04:05Z") +
+      "</row></sheetData></worksheet>";
   save_as_admin(path, sheet);
   auto registry = open_registry(path);
   ASSERT_NE(registry, nullptr);
   ASSERT_TRUE(registry->add(user("bob")).ok());
   auto rows = read_workbook_sheet(path, kUsersSheet);
   ASSERT_TRUE(rows.ok());
-  EXPECT_EQ(rows->at(0).cells, (std::vector<std::string>{"team", "password_hash", "username",
-                                                         "registered_at", "last_login", "state",
-                                                         "quota"}));
+  EXPECT_EQ(rows->at(0).cells,
+            (std::vector<std::string>{"team", "password_hash", "username", "registered_at",
+                                      "last_login", "state", "quota"}));
   EXPECT_EQ(rows->at(1).cells.at(0), "red");
   EXPECT_EQ(rows->at(1).cells.at(2), "alice");
   EXPECT_EQ(rows->at(2).cells.at(2), "bob");
@@ -239,10 +245,13 @@ TEST(WorkbookPatcher, AFormulaOrATableInTheUsersSheetIsRefusedSayingWhatToMoveAn
     std::string says;
   };
   std::vector<Case> cases = {
-      {users_sheet("<row r=\"2\">" + text_cell("A2", "alice") + text_cell("B2", kHash) +
-                   "<c r=\"C2\" t=\"str\"><f>TEXT(NOW(),\"yyyy-mm-dd\")</f><v>2026-11-23</v></c></row>"),
+      {users_sheet(
+           "<row r=\"2\">" + text_cell("A2", "alice") + text_cell("B2", kHash) +
+           "<c r=\"C2\" t=\"str\"><f>TEXT(NOW(),\"yyyy-mm-dd\")</f><v>2026-11-23</v></c></row>"),
        "cell C2 holds a formula, but the server writes the registered_at column"},
-      {users_sheet(user_row(2, "alice"), R"(<tableParts count="1"><tablePart r:id="rId9" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"/></tableParts>)"),
+      {users_sheet(
+           user_row(2, "alice"),
+           R"(<tableParts count="1"><tablePart r:id="rId9" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"/></tableParts>)"),
        "Convert to Range"},
   };
   for (const auto& c : cases) {
@@ -269,7 +278,8 @@ TEST(WorkbookEdits, AnEditWhileRunningIsReadBeforeTheNextRewriteAndNeverOverwrit
   registry->note_login("bob", Clock::time_point{} + 20001 * 24h);    // bob is then deleted
   registry->note_login("alice", Clock::time_point{} + 20002 * 24h);  // alice stays
   // The administrator deletes bob and adds carol, while the server runs.
-  save_as_admin(path, users_sheet(user_row(2, "alice") + user_row(3, "carol", text_cell("E3", "new"))));
+  save_as_admin(path,
+                users_sheet(user_row(2, "alice") + user_row(3, "carol", text_cell("E3", "new"))));
   auto again = registry->add(user("Carol"));
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().code, Errc::user_exists) << "carol was added by hand meanwhile";
@@ -315,7 +325,8 @@ TEST(WorkbookEdits, AnInvalidEditKeepsServingRefusesToWriteAndIsReportedOnceUnti
     auto added = registry->add(user("bob"));
     ASSERT_FALSE(added.ok());
     EXPECT_EQ(added.error().code, Errc::workbook_invalid);
-    EXPECT_NE(added.error().message.find("the server administrator must fix it"), std::string::npos);
+    EXPECT_NE(added.error().message.find("the server administrator must fix it"),
+              std::string::npos);
     EXPECT_NE(added.error().message.find("row 3"), std::string::npos) << added.error().message;
     EXPECT_FALSE(registry->check_for_edits().ok());
   }
