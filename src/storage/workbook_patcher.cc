@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "common/markup_escape.h"
 #include "storage/atomic_file.h"
 #include "storage/workbook_reader.h"
 #include "storage/workbook_writer.h"
@@ -117,27 +118,6 @@ class SheetScan : public XmlHandler {
   std::size_t cell_tag_end_ = 0;
 };
 
-std::string xml_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 // Writes new rows and cells in the namespace prefix the sheet uses ("x:" when it says
 // <x:sheetData>), so they land in the same namespace as the rows around them.
 class RowWriter {
@@ -199,14 +179,14 @@ class RowWriter {
     auto style = styles_.find(column);
     std::string s = style == styles_.end() || style->second.empty()
                         ? std::string()
-                        : fmt::format(" s=\"{}\"", xml_escape(style->second));
+                        : fmt::format(" s=\"{}\"", markup_escape(style->second));
     std::string ref = column_letters(column) + std::to_string(row);
     if (value.empty())
       return s.empty() ? std::string() : fmt::format("<{}c r=\"{}\"{}/>", prefix_, ref, s);
     return fmt::format(
         "<{0}c r=\"{1}\"{2} t=\"inlineStr\"><{0}is><{0}t xml:space=\"preserve\">{3}"
         "</{0}t></{0}is></{0}c>",
-        prefix_, ref, s, xml_escape(escape_xlsx_text(value)));
+        prefix_, ref, s, markup_escape(escape_xlsx_text(value)));
   }
   // The row's start tag without spans= (a hint that new cells could make wrong) and open.
   static std::string start_tag(std::string_view tag) {
