@@ -196,12 +196,17 @@ Result<UserRegistry::Edits> UserRegistry::check_for_edits() {
   writing_ = true;
   auto edits = reload_if_changed(lock);
   writing_ = false;
+  ++finished_writes_;  // wakes a flush() that waited for this turn to end
   changed_.notify_all();
   return edits;
 }
 
 Result<UserRegistry::Edits> UserRegistry::reload_if_changed(std::unique_lock<std::mutex>& lock) {
+  // Even a stat runs unlocked: find() is called from I/O threads and must never wait on the
+  // disk. The state read after it is stable, as this caller is the one writer (writing_).
+  lock.unlock();
   auto now = identity_of(path_);
+  lock.lock();
   if (!now) return std::move(now).error();
   if (!*now) {
     // A workbook removed by hand is written again, from memory, at the next rewrite.

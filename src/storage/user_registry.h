@@ -149,7 +149,7 @@ class UserRegistry {
   ReportFn report_;
   bool writing_ = false;  // a rewrite or a check is under way (one at a time)
   std::uint64_t rewrites_ = 0;
-  std::uint64_t finished_writes_ = 0;  // successful or not
+  std::uint64_t finished_writes_ = 0;  // rewrites (successful or not) and checks
 };
 
 }  // namespace netdisk::storage
