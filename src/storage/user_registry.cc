@@ -323,6 +323,12 @@ Status UserRegistry::write_batch(std::unique_lock<std::mutex>& lock, std::vector
   lock.lock();
   if (!done) {
     for (auto& [key, when] : carried) pending_logins_.try_emplace(key, when);
+    // Content the server cannot carry (a formula in its columns, a table): said once per
+    // version of the file, as a file with an error is.
+    if (done.error().code == Errc::workbook_invalid && unwritable_ != identity_) {
+      unwritable_ = identity_;
+      report(done.error().message);
+    }
     return std::move(done).error();
   }
   bool fresh = !identity_;

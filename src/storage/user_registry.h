@@ -75,7 +75,8 @@ class UserRegistry {
   // queued in the same batch and against a row the administrator added meanwhile), disk_full
   // or io_error (the user is not added; memory matches the disk), io_error when kMaxUsers is
   // reached, workbook_invalid when the edited workbook has an error (the message names the
-  // row; it is reported once, see set_reporter).
+  // row) or content a rewrite cannot carry (a formula in an owned column, a table); either is
+  // reported once per version of the file (set_reporter).
   Status add(UserRecord record);
 
   // Records a login time in memory; it is written with the next rewrite or flush(). Unknown
@@ -142,6 +143,7 @@ class UserRegistry {
   std::optional<FileIdentity> identity_;  // the version last read or written; none: no file
   std::optional<FileIdentity> broken_;    // a version found to have an error
   std::string broken_message_;
+  std::optional<FileIdentity> unwritable_;  // a version the patcher refused to rewrite
   std::unordered_map<std::string, std::size_t> index_;  // username_key -> position in users_
   std::unordered_map<std::string, std::chrono::system_clock::time_point> pending_logins_;
   std::vector<Waiter*> queue_;                   // waiting for the next rewrite

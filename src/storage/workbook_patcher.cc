@@ -201,8 +201,8 @@ class RowWriter {
   }
   Error formula_error(const RawCell& cell, std::uint32_t row, std::size_t owned) const {
     std::string name = owned < patch_.column_names.size() ? patch_.column_names[owned] : "";
-    return make_error(Errc::io_error,
-                      fmt::format("cell {}{} holds a formula, but the server writes the {} "
+    return make_error(Errc::workbook_invalid,
+                      fmt::format("users.xlsx cannot be rewritten: cell {}{} holds a formula, but the server writes the {} "
                                   "column: replace the formula by its value, or move it to a "
                                   "column of your own",
                                   column_letters(cell.column), row, name));
@@ -253,8 +253,8 @@ Result<std::string> patch_sheet_xml(std::string_view xml, const SheetPatch& patc
   if (auto parsed = parse_xml_text(xml, "the users sheet", scan); !parsed) return parsed.error();
   if (scan.data_begin == kNone) return make_error(Errc::io_error, "the users sheet has no cells");
   if (scan.has_table) {
-    return make_error(Errc::io_error,
-                      "the users sheet holds a table (Format as Table), and the server adds rows "
+    return make_error(Errc::workbook_invalid,
+                      "users.xlsx cannot be rewritten: the users sheet holds a table (Format as Table), and the server adds rows "
                       "that would fall outside it: convert it to a normal range (Table > "
                       "Convert to Range), or move the table to a sheet of its own");
   }

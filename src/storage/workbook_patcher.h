@@ -34,9 +34,9 @@ struct SheetPatch {
 };
 
 // The sheet XML `xml` with `patch` applied. Owned cells are written as inline strings and keep
-// the cell's style (s=). Errors: io_error, saying what to move where, when the sheet holds a
-// formula in an owned column or a table (whose range the new rows would leave behind), or when
-// `xml` is not a well-formed sheet.
+// the cell's style (s=). Errors: workbook_invalid, saying what to move where, when the sheet
+// holds a formula in an owned column or a table (whose range the new rows would leave behind);
+// io_error when `xml` is not a well-formed sheet.
 Result<std::string> patch_sheet_xml(std::string_view xml, const SheetPatch& patch);
 
 // A workbook just published: its identity and where the owned columns ended up.
@@ -48,8 +48,8 @@ struct WrittenWorkbook {
 // Applies `patch` to the sheet named `sheet_name` (or the first sheet) of the workbook at
 // `path`, which must still be the version `expected` (else version_mismatch, nothing written).
 // Returns the identity of the file published. On failure the old file is untouched. Errors:
-// version_mismatch, io_error (as patch_sheet_xml, or a damaged file), disk_full,
-// permission_denied.
+// version_mismatch, workbook_invalid (as patch_sheet_xml), io_error (a damaged file),
+// disk_full, permission_denied.
 Result<WrittenWorkbook> patch_workbook(const std::filesystem::path& path,
                                        std::string_view sheet_name, const SheetPatch& patch,
                                        const FileIdentity& expected);
