@@ -14,6 +14,7 @@
 
 #include "tests/e2e/cli_runner.h"
 #include "tests/e2e/helpers.h"
+#include "tests/e2e/http_fixture.h"
 #include "tests/e2e/server_process.h"
 #include "tests/e2e/wait_until.h"
 #include "tests/e2e/workbook_edit.h"
@@ -149,6 +150,34 @@ TEST(WorkbookEdits, AnInvalidEditKeepsTheServerServingAndTheFileUntouchedUntilFi
   EXPECT_TRUE(wait_until([&] { return try_register(server, "carol").ok; }, 30s, 100ms));
   EXPECT_EQ(workbook_users(server.data_dir() / "users.xlsx"),
             (std::set<std::string>{"alice", "bob", "carol"}));
+}
+
+// HTTP Basic, the web login and a session cookie issued before the edit all refuse a user the
+// administrator disabled, with 403 account_disabled.
+class WorkbookEditsHttp : public HttpTest {
+ protected:
+  void SetUp() override { start({"--workbook-check-interval", "1"}); }
+};
+
+TEST_F(WorkbookEditsHttp, ADisabledUserIsRefusedWith403OverBasicTheWebLoginAndACookie) {
+  ASSERT_EQ(curl("-u alice:password1 '" + url("/api/me") + "'").status, 200);
+  std::string jar = (work_ / "jar").string();
+  std::string login_body =
+      "-X POST -H 'Content-Type: application/json' -H 'X-NetDisk-CSRF: 1' --data "
+      "'{\"username\":\"alice\",\"password\":\"password1\"}' '" +
+      url("/api/login") + "'";
+  ASSERT_EQ(curl("-c '" + jar + "' " + login_body).status, 200);
+  edit_workbook(*server_, {"set-text", "alice", "E", "disabled"});
+  EXPECT_TRUE(
+      wait_until([&] { return curl("-u alice:password1 '" + url("/api/me") + "'").status == 403; },
+                 30s, 100ms));
+  auto basic = curl("-u alice:password1 '" + url("/api/me") + "'");
+  EXPECT_NE(basic.body.find("account_disabled"), std::string::npos) << basic.body;
+  auto web = curl(login_body);
+  EXPECT_EQ(web.status, 403) << web.body;
+  auto cookie = curl("-b '" + jar + "' '" + url("/api/me") + "'");
+  EXPECT_EQ(cookie.status, 403) << "a session cookie issued before the edit: " << cookie.body;
+  EXPECT_EQ(curl("-u bob:password1 '" + url("/api/me") + "'").status, 200);
 }
 
 }  // namespace
