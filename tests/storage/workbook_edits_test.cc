@@ -301,6 +301,29 @@ TEST(WorkbookEdits, AnEditWhileRunningIsReadBeforeTheNextRewriteAndNeverOverwrit
   EXPECT_EQ(rows->at(3).cells.at(0), "dave");
 }
 
+// The administrator saves after the registry's check but before its rewrite is published: the
+// patcher sees another version (version_mismatch), and the registry reads it and tries again.
+TEST(WorkbookEdits, ASaveBetweenTheCheckAndTheRewriteIsReadAndKept) {
+  ScratchDir dir;
+  auto path = dir / "users.xlsx";
+  save_as_admin(path, users_sheet(user_row(2, "alice")));
+  int writes = 0;
+  auto racing = [&](const std::filesystem::path& target, const UserRegistry::WorkbookWrite& write) {
+    if (++writes == 1)
+      save_as_admin(target, users_sheet(user_row(2, "alice") + user_row(3, "carol")));
+    return UserRegistry::save_workbook(target, write);
+  };
+  auto registry = UserRegistry::open(path, racing);
+  ASSERT_TRUE(registry.ok());
+  ASSERT_TRUE((*registry)->add(user("bob")).ok());
+  EXPECT_EQ(writes, 2);
+  auto rows = read_workbook_sheet(path, kUsersSheet);
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 4u);
+  EXPECT_EQ(rows->at(2).cells.at(0), "carol") << "the administrator's save is kept";
+  EXPECT_EQ(rows->at(3).cells.at(0), "bob");
+}
+
 TEST(WorkbookEdits, ThePeriodicCheckReportsWhoWasAddedAndRemoved) {
   ScratchDir dir;
   auto path = dir / "users.xlsx";
