@@ -34,6 +34,8 @@ constexpr std::array kErrcTable = {
     ErrcInfo{Errc::registration_closed, "registration_closed", false},
     ErrcInfo{Errc::invite_required, "invite_required", false},
     ErrcInfo{Errc::invalid_invite, "invalid_invite", false},
+    ErrcInfo{Errc::account_disabled, "account_disabled", false},
+    ErrcInfo{Errc::workbook_invalid, "workbook_invalid", false},
     ErrcInfo{Errc::invalid_path, "invalid_path", false},
     ErrcInfo{Errc::not_found, "not_found", false},
     ErrcInfo{Errc::already_exists, "already_exists", false},

@@ -23,7 +23,7 @@ enum class Errc {
   server_busy,           // try again later (for example, too many password hashes queued)
   // Accounts.
   not_logged_in,
-  auth_failed,        // wrong username or password, deliberately indistinguishable
+  auth_failed,  // wrong username or password, deliberately indistinguishable
   invalid_username,
   invalid_password,
   user_exists,
@@ -32,6 +32,8 @@ enum class Errc {
   registration_closed,  // the administrator closed registration (netdiskd admin registration)
   invite_required,      // registration is by invitation and the request carried no code
   invalid_invite,       // the invitation code is unknown, expired or used up
+  account_disabled,  // the administrator disabled the account in users.xlsx
+  workbook_invalid,  // users.xlsx has an error the administrator must fix; no account changes
   // Files.
   invalid_path,
   not_found,

@@ -131,6 +131,11 @@ void add_server_options(CLI::App& app, ServerConfig& config) {
       "Seconds a password that passed Argon2id is remembered (under a keyed hash) for HTTP "
       "Basic requests; 0 hashes every request (default 300)",
       0u, 3600u);
+  add_seconds_option(
+      app, "--workbook-check-interval", config.workbook_check_interval,
+      "Seconds between checks of the users workbook for an administrator's edits; 0 checks "
+      "only before each rewrite (default 3)",
+      0u, 3600u);
   app.add_option("--chat-queue-bytes", config.chat_queue_bytes,
                  "Bytes of chat events queued for a member that is not reading before it is "
                  "dropped from the room (default 262144)")

@@ -49,6 +49,7 @@ struct ServerConfig {
   unsigned long long password_hash_ops = 2;
   // How long a password Argon2id accepted is remembered for HTTP Basic (0: never).
   std::chrono::seconds credential_cache_ttl{300};
+  std::chrono::seconds workbook_check_interval{3};  // 0: only before each rewrite
   std::string port_file;
   // Chat: the most bytes queued for one member before it is dropped from the room.
   std::size_t chat_queue_bytes = 256 * 1024;

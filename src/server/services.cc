@@ -21,6 +21,7 @@ AccountOptions account_options(const ServerConfig& config) {
   options.max_pending_hashes = config.max_pending_hashes;
   options.session_lifetime = config.session_ttl;
   options.credential_cache.ttl = config.credential_cache_ttl;
+  options.workbook_check_interval = config.workbook_check_interval;
   return options;
 }
 

@@ -4,7 +4,10 @@ target_sources(netdisk_storage PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/password_hasher.cc
   ${CMAKE_CURRENT_LIST_DIR}/iso_time.cc
   ${CMAKE_CURRENT_LIST_DIR}/excel_date.cc
+  ${CMAKE_CURRENT_LIST_DIR}/byte_size.cc
+  ${CMAKE_CURRENT_LIST_DIR}/file_identity.cc
   ${CMAKE_CURRENT_LIST_DIR}/workbook_writer.cc
+  ${CMAKE_CURRENT_LIST_DIR}/workbook_patcher.cc
   ${CMAKE_CURRENT_LIST_DIR}/xlsx_xml.cc
   ${CMAKE_CURRENT_LIST_DIR}/zip_memory_source.cc
   ${CMAKE_CURRENT_LIST_DIR}/workbook_reader.cc

@@ -2,12 +2,14 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <system_error>
 
 #include <fmt/format.h>
 
 #include "storage/atomic_file.h"
+#include "storage/file_identity.h"
 #include "storage/username.h"
 
 namespace netdisk::storage {
@@ -29,7 +31,33 @@ void remove_stale_temps(const fs::path& dir) {
   }
 }
 
+// The users in the workbook at `path` as it is now, and its identity; nullopt when missing.
+Result<std::optional<std::pair<UsersSheet, FileIdentity>>> read_users(const fs::path& path) {
+  using Found = std::optional<std::pair<UsersSheet, FileIdentity>>;
+  auto identity = identity_of(path);
+  if (!identity) return std::move(identity).error();
+  if (!*identity) return Found{};
+  auto rows = read_workbook_sheet(path, kUsersSheet);
+  if (!rows) {
+    if (rows.error().code == Errc::not_found) return Found{};
+    return std::move(rows).error();
+  }
+  auto sheet = users_from_sheet(*rows, path.filename().string());
+  if (!sheet) return std::move(sheet).error();
+  return Found{std::pair{std::move(*sheet), **identity}};
+}
+
 }  // namespace
+
+Result<WrittenWorkbook> UserRegistry::save_workbook(const fs::path& path,
+                                                    const WorkbookWrite& write) {
+  if (write.base) return patch_workbook(path, write.sheet_name, *write.patch, *write.base);
+  auto identity = create_workbook(path, write.sheet_name, *write.rows);
+  if (!identity) return std::move(identity).error();
+  std::vector<std::size_t> columns;
+  for (std::size_t i = 0; i < kUserColumns; ++i) columns.push_back(i);
+  return WrittenWorkbook{*identity, std::move(columns)};
+}
 
 Result<std::unique_ptr<UserRegistry>> UserRegistry::open(fs::path workbook_path, WriteFn write) {
   fs::path dir = workbook_path.parent_path().empty() ? "." : workbook_path.parent_path();
@@ -40,22 +68,40 @@ Result<std::unique_ptr<UserRegistry>> UserRegistry::open(fs::path workbook_path,
   }
   remove_stale_temps(dir);
 
-  std::vector<UserRecord> users;
-  auto rows = read_workbook_sheet(workbook_path, kUsersSheet);
-  if (rows) {
-    auto loaded = users_from_rows(*rows, workbook_path.filename().string());
-    if (!loaded) return std::move(loaded).error();
-    users = std::move(*loaded);
-  } else if (rows.error().code != Errc::not_found) {
-    return std::move(rows).error();
+  auto found = read_users(workbook_path);
+  if (!found) return std::move(found).error();
+  UsersSheet sheet{{}, UsersSheetLayout::fresh(0)};
+  std::optional<FileIdentity> identity;
+  if (*found) {
+    sheet = std::move((*found)->first);
+    identity = (*found)->second;
   }
   return std::unique_ptr<UserRegistry>(
-      new UserRegistry(std::move(workbook_path), std::move(write), std::move(users)));
+      new UserRegistry(std::move(workbook_path), std::move(write), std::move(sheet), identity));
 }
 
-UserRegistry::UserRegistry(fs::path path, WriteFn write, std::vector<UserRecord> users)
-    : path_(std::move(path)), write_(std::move(write)), users_(std::move(users)) {
+UserRegistry::UserRegistry(fs::path path, WriteFn write, UsersSheet sheet,
+                           std::optional<FileIdentity> identity)
+    : path_(std::move(path)),
+      write_(std::move(write)),
+      users_(std::move(sheet.users)),
+      layout_(std::move(sheet.layout)),
+      identity_(identity) {
+  rebuild_index();
+}
+
+void UserRegistry::rebuild_index() {
+  index_.clear();
   for (std::size_t i = 0; i < users_.size(); ++i) index_.emplace(username_key(users_[i].name), i);
+}
+
+void UserRegistry::set_reporter(ReportFn report) {
+  std::lock_guard lock(mutex_);
+  report_ = std::move(report);
+}
+
+void UserRegistry::report(std::string message) {
+  if (report_) report_(message);
 }
 
 std::optional<UserRecord> UserRegistry::find(std::string_view name) const {
@@ -95,13 +141,13 @@ void UserRegistry::note_login(std::string_view name, std::chrono::system_clock::
   auto at = index_.find(key);
   if (at == index_.end()) return;
   users_[at->second].last_login = floor<seconds>(when);
-  logins_pending_ = true;
+  pending_logins_[key] = floor<seconds>(when);
 }
 
 Status UserRegistry::flush() {
   std::unique_lock lock(mutex_);
   for (;;) {
-    if (logins_pending_) {
+    if (!pending_logins_.empty()) {
       Waiter waiter;
       queue_.push_back(&waiter);
       return wait_for_commit(lock, waiter);
@@ -144,39 +190,166 @@ Status UserRegistry::wait_for_commit(std::unique_lock<std::mutex>& lock, Waiter&
   return waiter.status;
 }
 
+Result<UserRegistry::Edits> UserRegistry::check_for_edits() {
+  std::unique_lock lock(mutex_);
+  changed_.wait(lock, [&] { return !writing_; });
+  writing_ = true;
+  auto edits = reload_if_changed(lock);
+  writing_ = false;
+  ++finished_writes_;  // wakes a flush() that waited for this turn to end
+  changed_.notify_all();
+  return edits;
+}
+
+Result<UserRegistry::Edits> UserRegistry::reload_if_changed(std::unique_lock<std::mutex>& lock) {
+  // Even a stat runs unlocked: find() is called from I/O threads and must never wait on the
+  // disk. The state read after it is stable, as this caller is the one writer (writing_).
+  lock.unlock();
+  auto now = identity_of(path_);
+  lock.lock();
+  if (!now) return std::move(now).error();
+  if (!*now) {
+    // A workbook removed by hand is written again, from memory, at the next rewrite.
+    identity_.reset();
+    return Edits{};
+  }
+  if (*now == identity_) return Edits{};
+  if (*now == broken_) return make_error(Errc::io_error, broken_message_);
+  lock.unlock();
+  auto found = read_users(path_);
+  lock.lock();
+  if (!found || !*found) {
+    // Reported once per version of the file; every rewrite fails until it is fixed.
+    broken_ = *now;
+    broken_message_ =
+        found ? std::string("the workbook disappeared while it was read") : found.error().message;
+    report(
+        fmt::format("{}; the server keeps the users it had and will not rewrite the file "
+                    "until it is fixed",
+                    broken_message_));
+    return make_error(Errc::io_error, broken_message_);
+  }
+  if (broken_) report(fmt::format("{} is valid again", path_.filename().string()));
+  broken_.reset();
+  Edits edits;
+  adopt(std::move((*found)->first), (*found)->second, edits);
+  return edits;
+}
+
+void UserRegistry::adopt(UsersSheet sheet, FileIdentity identity, Edits& edits) {
+  edits.reloaded = true;
+  std::unordered_set<std::string> now;
+  for (const auto& user : sheet.users) {
+    auto key = username_key(user.name);
+    if (!index_.contains(key)) edits.added.push_back(user.name);
+    now.insert(std::move(key));
+  }
+  for (const auto& user : users_) {
+    if (!now.contains(username_key(user.name))) edits.removed.push_back(user.name);
+  }
+  users_ = std::move(sheet.users);
+  layout_ = std::move(sheet.layout);
+  identity_ = identity;
+  rebuild_index();
+  // Login times not yet written go on top; those of users the administrator removed go.
+  for (auto at = pending_logins_.begin(); at != pending_logins_.end();) {
+    auto user = index_.find(at->first);
+    if (user == index_.end()) {
+      at = pending_logins_.erase(at);
+      continue;
+    }
+    users_[user->second].last_login = at->second;
+    ++at;
+  }
+}
+
 void UserRegistry::commit_batch(std::unique_lock<std::mutex>& lock) {
   writing_ = true;
   std::vector<Waiter*> batch = std::exchange(queue_, {});
-  std::vector<UserRecord> snapshot = users_;
-  for (const Waiter* waiter : batch) {
-    if (waiter->record) snapshot.push_back(*waiter->record);
+  // The administrator may save the file between our check and our rename; the patcher then
+  // refuses (version_mismatch) and the next attempt reads their version first.
+  constexpr int kAttempts = 3;
+  Status written;
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    written = write_batch(lock, batch);
+    if (written || written.error().code != Errc::version_mismatch) break;
   }
-  bool carried_logins = std::exchange(logins_pending_, false);
-
-  // The slow part runs unlocked: finds, logins and new registrations go on meanwhile.
-  lock.unlock();
-  Status written = write_(path_, kUsersSheet, users_to_rows(snapshot));
-  lock.lock();
-
   writing_ = false;
   ++finished_writes_;
-  if (written) {
-    ++rewrites_;
-  } else if (carried_logins) {
-    logins_pending_ = true;
-  }
+  if (written) ++rewrites_;
   for (Waiter* waiter : batch) {
-    if (waiter->record) {
-      if (written) {
-        index_.emplace(waiter->key, users_.size());
-        users_.push_back(std::move(*waiter->record));
-      }
-      queued_keys_.erase(waiter->key);
-    }
-    waiter->status = written;
+    if (waiter->record) queued_keys_.erase(waiter->key);
+    if (!waiter->done) waiter->status = written;
     waiter->done = true;
   }
   changed_.notify_all();
+}
+
+Status UserRegistry::write_batch(std::unique_lock<std::mutex>& lock, std::vector<Waiter*>& batch) {
+  if (auto reloaded = reload_if_changed(lock); !reloaded) {
+    return make_error(Errc::workbook_invalid,
+                      fmt::format("the accounts workbook has an error, and the server "
+                                  "administrator must fix it: {}",
+                                  reloaded.error().message));
+  }
+  std::vector<UserRecord> snapshot = users_;
+  std::vector<std::uint32_t> rows = layout_.user_rows;
+  std::vector<Waiter*> adding;
+  for (Waiter* waiter : batch) {
+    if (!waiter->record || waiter->done) continue;
+    if (index_.contains(waiter->key)) {  // the administrator added that name meanwhile
+      waiter->status = make_error(Errc::user_exists,
+                                  fmt::format("user \"{}\" already exists", waiter->record->name));
+      waiter->done = true;
+      continue;
+    }
+    snapshot.push_back(*waiter->record);
+    rows.push_back(static_cast<std::uint32_t>(layout_.last_row + 1 + adding.size()));
+    adding.push_back(waiter);
+  }
+  auto carried = std::exchange(pending_logins_, {});
+  SheetRows whole;
+  SheetPatch patch;
+  if (identity_) {
+    patch = users_to_patch(layout_, snapshot, rows);
+  } else {
+    whole = users_to_rows(snapshot);
+  }
+  WorkbookWrite write{kUsersSheet, &whole, &patch, identity_};
+
+  // The slow part runs unlocked: finds, logins and new registrations go on meanwhile.
+  lock.unlock();
+  auto done = write_(path_, write);
+  lock.lock();
+  if (!done) {
+    for (auto& [key, when] : carried) pending_logins_.try_emplace(key, when);
+    // Content the server cannot carry (a formula in its columns, a table): said once per
+    // version of the file, as a file with an error is.
+    if (done.error().code == Errc::workbook_invalid && unwritable_ != identity_) {
+      unwritable_ = identity_;
+      report(done.error().message);
+    }
+    return std::move(done).error();
+  }
+  bool fresh = !identity_;
+  identity_ = done->identity;
+  std::size_t before = users_.size();
+  for (Waiter* waiter : adding) {
+    index_.emplace(waiter->key, users_.size());
+    users_.push_back(std::move(*waiter->record));
+    waiter->done = true;
+    waiter->status = {};
+  }
+  if (fresh) {
+    layout_ = UsersSheetLayout::fresh(users_.size());
+  } else {
+    for (std::size_t i = before; i < users_.size(); ++i) layout_.user_rows.push_back(rows[i]);
+    if (!rows.empty()) layout_.last_row = std::max(layout_.last_row, rows.back());
+  }
+  for (std::size_t i = 0; i < kUserColumns && i < done->columns.size(); ++i) {
+    layout_.columns[i] = done->columns[i];
+  }
+  return {};
 }
 
 }  // namespace netdisk::storage

@@ -35,22 +35,6 @@ std::optional<std::uint64_t> parse_index(std::string_view text) {
   return value;
 }
 
-// The 0-based column of a reference like "C5" or "AB12"; nullopt if malformed.
-std::optional<std::size_t> column_of(std::string_view ref) {
-  std::size_t column = 0;
-  std::size_t letters = 0;
-  for (; letters < ref.size() && letters < 4; ++letters) {
-    char c = ref[letters];
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    if (c < 'A' || c > 'Z') break;
-    column = column * 26 + static_cast<std::size_t>(c - 'A' + 1);
-  }
-  if (letters == 0 || column > kMaxColumnNumber || !parse_index(ref.substr(letters))) {
-    return std::nullopt;
-  }
-  return column - 1;
-}
-
 // Resolves a relationship target from xl/_rels/workbook.xml.rels to a zip entry name.
 std::string resolve_target(std::string_view target) {
   if (target.starts_with('/')) return std::string(target.substr(1));
@@ -209,7 +193,7 @@ class SheetHandler : public XmlHandler {
       return fail(fmt::format("row {} is out of order", number));
     }
     row_number_ = static_cast<std::uint32_t>(number);
-    row_ = SheetRow{row_number_, {}, std::nullopt};
+    row_ = SheetRow{row_number_, {}, {}, std::nullopt};
     column_ = 0;
   }
   void end_row() {
@@ -222,7 +206,7 @@ class SheetHandler : public XmlHandler {
     if (row_number_ == 0) return fail("a cell outside any row");
     std::size_t column = column_;
     if (auto r = attrs.get("r")) {
-      auto parsed = column_of(*r);
+      auto parsed = column_of_reference(*r);
       if (!parsed) return fail(fmt::format("bad cell reference \"{}\"", *r));
       column = *parsed;
     }
@@ -238,6 +222,7 @@ class SheetHandler : public XmlHandler {
   void end_cell() {
     in_cell_ = false;
     std::string text;
+    CellKind kind = CellKind::text;
     if (type_ == "s") {
       auto index = parse_index(value_);
       if (!index || *index >= shared_.size()) {
@@ -251,8 +236,10 @@ class SheetHandler : public XmlHandler {
     } else if (type_ == "n" && is_date_) {
       // A date the way Excel keeps one; text that is not a serial date stays as stored.
       text = excel_serial_to_iso8601(value_, dates_.date1904).value_or(value_);
+      kind = CellKind::date;
     } else {
       text = value_;  // a number, boolean or error code: its stored text
+      kind = type_ == "n" ? CellKind::number : CellKind::other;
     }
     if (text.empty()) return;
     if (cell_column_ >= limits_.max_columns) {
@@ -261,8 +248,12 @@ class SheetHandler : public XmlHandler {
       }
       return;
     }
-    if (row_.cells.size() <= cell_column_) row_.cells.resize(cell_column_ + 1);
+    if (row_.cells.size() <= cell_column_) {
+      row_.cells.resize(cell_column_ + 1);
+      row_.kinds.resize(cell_column_ + 1, CellKind::text);
+    }
     row_.cells[cell_column_] = std::move(text);
+    row_.kinds[cell_column_] = kind;
   }
 
   const std::vector<std::string>& shared_;
@@ -307,15 +298,16 @@ Result<std::string> locate_sheet(ZipReader& zip, std::string_view sheet_name,
   return damaged("the workbook has no worksheet");
 }
 
+Status read_relations(ZipReader& zip, const WorkbookLimits& limits, RelationsHandler& rels) {
+  constexpr std::string_view kRels = "xl/_rels/workbook.xml.rels";
+  if (!zip.contains(kRels)) return {};
+  return parse_zip_entry(zip, kRels, limits.max_entry_bytes, rels);
+}
+
 Result<std::vector<SheetRow>> read_sheet(ZipReader& zip, std::string_view sheet_name,
                                          const WorkbookLimits& limits) {
   RelationsHandler rels;
-  constexpr std::string_view kRels = "xl/_rels/workbook.xml.rels";
-  if (zip.contains(kRels)) {
-    if (auto parsed = parse_zip_entry(zip, kRels, limits.max_entry_bytes, rels); !parsed) {
-      return std::move(parsed).error();
-    }
-  }
+  if (auto parsed = read_relations(zip, limits, rels); !parsed) return std::move(parsed).error();
   DateStyles dates;
   auto sheet_entry = locate_sheet(zip, sheet_name, rels, limits, dates.date1904);
   if (!sheet_entry) return std::move(sheet_entry).error();
@@ -377,6 +369,37 @@ std::optional<char16_t> escape_at(std::string_view text) {
 }
 
 }  // namespace
+
+std::optional<std::size_t> column_of_reference(std::string_view ref) {
+  std::size_t column = 0;
+  std::size_t letters = 0;
+  for (; letters < ref.size() && letters < 4; ++letters) {
+    char c = ref[letters];
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    if (c < 'A' || c > 'Z') break;
+    column = column * 26 + static_cast<std::size_t>(c - 'A' + 1);
+  }
+  if (letters == 0 || column > kMaxColumnNumber || !parse_index(ref.substr(letters))) {
+    return std::nullopt;
+  }
+  return column - 1;
+}
+
+std::string column_letters(std::size_t column) {
+  std::string name;
+  for (++column; column > 0; column = (column - 1) / 26) {
+    name.insert(name.begin(), static_cast<char>('A' + (column - 1) % 26));
+  }
+  return name;
+}
+
+Result<std::string> find_sheet_entry(ZipReader& zip, std::string_view sheet_name,
+                                     const WorkbookLimits& limits) {
+  RelationsHandler rels;
+  if (auto parsed = read_relations(zip, limits, rels); !parsed) return std::move(parsed).error();
+  bool date1904 = false;
+  return locate_sheet(zip, sheet_name, rels, limits, date1904);
+}
 
 std::string unescape_xlsx_text(std::string_view text) {
   if (text.find("_x") == std::string_view::npos) return std::string(text);

@@ -17,9 +17,14 @@
 
 namespace netdisk::storage {
 
+// What a cell held before it became text: a name must be text, since a spreadsheet turns a
+// typed "007" into the number 7.
+enum class CellKind : std::uint8_t { text, number, date, other };
+
 struct SheetRow {
   std::uint32_t number = 0;        // 1-based, as the spreadsheet shows it
   std::vector<std::string> cells;  // column A first; blank cells are empty strings
+  std::vector<CellKind> kinds;     // the kind of each cell in `cells` (blank ones: text)
   // The leftmost non-blank cell right of WorkbookLimits::max_columns (0-based), which `cells`
   // leaves out; a row holding only such cells is still returned, with no cells.
   std::optional<std::size_t> ignored_column;
@@ -28,7 +33,7 @@ struct SheetRow {
 struct WorkbookLimits {
   std::size_t max_entry_bytes = std::size_t{64} << 20;  // uncompressed, per zip entry
   std::size_t max_rows = 200000;                        // rows holding at least one cell
-  std::size_t max_columns = 8;  // cells further right are left out (see ignored_column)
+  std::size_t max_columns = 16;  // cells further right are left out (see ignored_column)
 };
 
 // Reads the sheet named `sheet_name` or, when there is none by that name, the first sheet.
@@ -42,6 +47,20 @@ struct WorkbookLimits {
 Result<std::vector<SheetRow>> read_workbook_sheet(const std::filesystem::path& path,
                                                   std::string_view sheet_name,
                                                   const WorkbookLimits& limits = {});
+
+// The 0-based column of a cell reference such as "C5" or "ab12" (Excel's limit of 16,384
+// columns); nullopt when it is malformed.
+std::optional<std::size_t> column_of_reference(std::string_view reference);
+
+// The letters of 0-based `column`: "A", "E", "AA".
+std::string column_letters(std::size_t column);
+
+class ZipReader;
+
+// The zip entry of the sheet read_workbook_sheet() would read (for workbook_patcher). Errors as
+// read_workbook_sheet's, without the file name.
+Result<std::string> find_sheet_entry(ZipReader& zip, std::string_view sheet_name,
+                                     const WorkbookLimits& limits = {});
 
 // Decodes the "_xHHHH_" escapes Office Open XML uses for characters XML cannot carry (the
 // inverse of escape_xlsx_text). UTF-16 surrogate pairs are joined; a lone surrogate becomes

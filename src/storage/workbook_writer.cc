@@ -152,6 +152,22 @@ std::string escape_xlsx_text(std::string_view text) {
 
 Status write_workbook(const std::filesystem::path& path, std::string_view sheet_name,
                       const SheetRows& rows) {
+  auto created = create_workbook(path, sheet_name, rows);
+  if (!created) return std::move(created).error();
+  return {};
+}
+
+Result<FileIdentity> publish_workbook(AtomicFile& file, int dirfd) {
+  if (auto same = check_same_file(file, dirfd); !same) return std::move(same).error();
+  // rename(2) keeps the inode, size and mtime: this is the identity of the published file.
+  auto identity = identity_of_fd(file.fd());
+  if (!identity) return identity;
+  if (auto committed = file.commit(); !committed) return std::move(committed).error();
+  return identity;
+}
+
+Result<FileIdentity> create_workbook(const std::filesystem::path& path, std::string_view sheet_name,
+                                     const SheetRows& rows) {
   std::filesystem::path dir = path.parent_path().empty() ? "." : path.parent_path();
   UniqueFd dirfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!dirfd) return error_from_errno(errno, "open workbook directory");
@@ -164,12 +180,11 @@ Status write_workbook(const std::filesystem::path& path, std::string_view sheet_
   std::string name(sheet_name);
   lxw_worksheet* sheet = ::workbook_add_worksheet(book.get(), name.c_str());
   if (sheet == nullptr) return make_error(Errc::io_error, "write workbook: bad sheet name");
-  if (auto filled = fill_sheet(sheet, rows); !filled) return filled;
+  if (auto filled = fill_sheet(sheet, rows); !filled) return std::move(filled).error();
   if (auto [result, errnum] = book.close(); result != LXW_NO_ERROR) {
     return lxw_failure("save", result, errnum);
   }
-  if (auto same = check_same_file(*file, dirfd.get()); !same) return same;
-  return file->commit();
+  return publish_workbook(*file, dirfd.get());
 }
 
 }  // namespace netdisk::storage

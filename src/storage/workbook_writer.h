@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "storage/file_identity.h"
 
 namespace netdisk::storage {
 
@@ -25,6 +26,16 @@ inline constexpr std::size_t kMaxSheetRows = 1048576;
 // a cell that is not UTF-8 or is longer than kMaxCellChars once escaped).
 Status write_workbook(const std::filesystem::path& path, std::string_view sheet_name,
                       const SheetRows& rows);
+
+// write_workbook() that returns the identity of the file it published.
+Result<FileIdentity> create_workbook(const std::filesystem::path& path, std::string_view sheet_name,
+                                     const SheetRows& rows);
+
+class AtomicFile;
+// The last steps of writing a workbook by name into `file` (a temporary file inside `dirfd`):
+// checks that the bytes went into that very file, then publishes it (AtomicFile::commit).
+// Returns the identity of the published file.
+Result<FileIdentity> publish_workbook(AtomicFile& file, int dirfd);
 
 // The Office Open XML escape for text that XML 1.0 cannot carry: each control character other
 // than tab and newline, and U+FFFE and U+FFFF, becomes "_xHHHH_" (its code in hex); an

@@ -34,14 +34,23 @@ void stop_if_failed(ParseContext& context) {
   if (!context.handler->failure().empty()) XML_StopParser(context.parser, XML_FALSE);
 }
 
+void note_position(ParseContext& context) {
+  auto offset = XML_GetCurrentByteIndex(context.parser);
+  auto length = XML_GetCurrentByteCount(context.parser);
+  context.handler->set_event_position(static_cast<std::size_t>(offset < 0 ? 0 : offset),
+                                      static_cast<std::size_t>(length < 0 ? 0 : length));
+}
+
 void on_start(void* data, const XML_Char* name, const XML_Char** attrs) {
   auto& context = *static_cast<ParseContext*>(data);
+  note_position(context);
   context.handler->start(local_name(name), XmlAttributes(attrs));
   stop_if_failed(context);
 }
 
 void on_end(void* data, const XML_Char* name) {
   auto& context = *static_cast<ParseContext*>(data);
+  note_position(context);
   context.handler->end(local_name(name));
   stop_if_failed(context);
 }
@@ -117,8 +126,10 @@ Status ZipReader::index_entries() {
     }
     // A name longer than the buffer is cut short by minizip; no workbook part is that long,
     // and a cut name can only fail to match.
-    entries_.try_emplace(std::string(name, ::strnlen(name, sizeof name)),
-                         EntryPosition{position.pos_in_zip_directory, position.num_of_file});
+    auto [entry, added] =
+        entries_.try_emplace(std::string(name, ::strnlen(name, sizeof name)),
+                             EntryPosition{position.pos_in_zip_directory, position.num_of_file});
+    if (added) order_.push_back(entry->first);
   }
   return {};
 }
@@ -170,23 +181,49 @@ Status ZipReader::read(std::string_view entry, std::size_t max_bytes,
   return status;
 }
 
-Status parse_zip_entry(ZipReader& zip, std::string_view entry, std::size_t max_bytes,
-                       XmlHandler& handler) {
-  std::unique_ptr<XML_ParserStruct, ParserFree> parser(
-      XML_ParserCreateNS(nullptr, kNamespaceSeparator));
-  if (!parser) return make_error(Errc::internal_error, "out of memory creating an XML parser");
-  ParseContext context{parser.get(), &handler};
+namespace {
+
+using ParserPtr = std::unique_ptr<XML_ParserStruct, ParserFree>;
+
+ParserPtr make_parser(ParseContext& context) {
+  ParserPtr parser(XML_ParserCreateNS(nullptr, kNamespaceSeparator));
+  if (!parser) return parser;
+  context.parser = parser.get();
   XML_SetUserData(parser.get(), &context);
   XML_SetElementHandler(parser.get(), on_start, on_end);
   XML_SetCharacterDataHandler(parser.get(), on_text);
   XML_SetStartDoctypeDeclHandler(parser.get(), on_doctype);
+  return parser;
+}
 
-  auto failed = [&]() -> Error {
-    if (!handler.failure().empty()) return damaged(fmt::format("{}: {}", entry, handler.failure()));
-    return damaged(fmt::format("{}: bad XML at line {}: {}", entry,
-                               XML_GetCurrentLineNumber(parser.get()),
-                               XML_ErrorString(XML_GetErrorCode(parser.get()))));
-  };
+Error parse_failure(XML_Parser parser, std::string_view what, const XmlHandler& handler) {
+  if (!handler.failure().empty()) return damaged(fmt::format("{}: {}", what, handler.failure()));
+  return damaged(fmt::format("{}: bad XML at line {}: {}", what, XML_GetCurrentLineNumber(parser),
+                             XML_ErrorString(XML_GetErrorCode(parser))));
+}
+
+}  // namespace
+
+Status parse_xml_text(std::string_view xml, std::string_view what, XmlHandler& handler) {
+  ParseContext context{nullptr, &handler};
+  auto parser = make_parser(context);
+  if (!parser) return make_error(Errc::internal_error, "out of memory creating an XML parser");
+  // One call with the whole text, so byte offsets are offsets into `xml`.
+  if (xml.size() > static_cast<std::size_t>(INT32_MAX) ||
+      XML_Parse(parser.get(), xml.data(), static_cast<int>(xml.size()), XML_TRUE) !=
+          XML_STATUS_OK) {
+    return parse_failure(parser.get(), what, handler);
+  }
+  return {};
+}
+
+Status parse_zip_entry(ZipReader& zip, std::string_view entry, std::size_t max_bytes,
+                       XmlHandler& handler) {
+  ParseContext context{nullptr, &handler};
+  auto parser = make_parser(context);
+  if (!parser) return make_error(Errc::internal_error, "out of memory creating an XML parser");
+
+  auto failed = [&] { return parse_failure(parser.get(), entry, handler); };
   auto fed = zip.read(entry, max_bytes, [&](std::string_view chunk) -> Status {
     if (XML_Parse(parser.get(), chunk.data(), static_cast<int>(chunk.size()), XML_FALSE) !=
         XML_STATUS_OK) {

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <map>
 #include <utility>
+#include <vector>
 
 #include "common/result.h"
 
@@ -46,8 +47,19 @@ class XmlHandler {
   }
   const std::string& failure() const noexcept { return failure_; }
 
+  // Where the event being handled sits in the document: its first byte and its length (0 for
+  // the end of an empty element such as <c/>, whose bytes its start event covers).
+  std::size_t event_offset() const noexcept { return event_offset_; }
+  std::size_t event_length() const noexcept { return event_length_; }
+  void set_event_position(std::size_t offset, std::size_t length) noexcept {
+    event_offset_ = offset;
+    event_length_ = length;
+  }
+
  private:
   std::string failure_;
+  std::size_t event_offset_ = 0;
+  std::size_t event_length_ = 0;
 };
 
 // A zip archive read whole into memory (at most kMaxArchiveBytes) with its central directory
@@ -65,6 +77,8 @@ class ZipReader {
   ~ZipReader();
 
   bool contains(std::string_view entry) const;
+  // Every entry's name, in the order of the central directory.
+  const std::vector<std::string>& names() const noexcept { return order_; }
 
   // Streams the uncompressed bytes of `entry` to `sink` in chunks. Fails (io_error, message
   // naming the entry) when it is missing, larger than `max_bytes`, or fails its CRC check.
@@ -84,11 +98,15 @@ class ZipReader {
   std::unique_ptr<ZipMemorySource> source_;  // outlives zip_, which reads from it
   std::unique_ptr<void, Closer> zip_;
   std::map<std::string, EntryPosition, std::less<>> entries_;  // first entry of each name
+  std::vector<std::string> order_;                             // entries_' names, in order
 };
 
 // Parses the XML in `entry` into `handler`. io_error for a read failure, malformed XML, a
 // DOCTYPE, or a failure the handler reported; the message names the entry.
 Status parse_zip_entry(ZipReader& zip, std::string_view entry, std::size_t max_bytes,
                        XmlHandler& handler);
+
+// Parses the XML document `xml` into `handler`, with the same rules; `what` names it in errors.
+Status parse_xml_text(std::string_view xml, std::string_view what, XmlHandler& handler);
 
 }  // namespace netdisk::storage

@@ -14,11 +14,20 @@ Usage:
   edit_workbook.py BOOK set-text NAME COLUMN TEXT
                                                a text cell in COLUMN
   edit_workbook.py BOOK get NAME COLUMN        prints "date ISO" or "text VALUE" or "empty"
+  edit_workbook.py BOOK delete-row NAME        removes NAME's row (the rows below move up)
+  edit_workbook.py BOOK add-column HEADER NAME VALUE
+                                               a new column right of the others, 25 wide,
+                                               with HEADER and VALUE in NAME's row
+  edit_workbook.py BOOK add-sheet TITLE TEXT   a second sheet with TEXT in A1
+  edit_workbook.py BOOK column-of HEADER       prints the letter of the column named HEADER
+  edit_workbook.py BOOK describe               prints the sheet names and, for the users
+                                               sheet, each column's header and width
 """
 import datetime
 import sys
 
 import openpyxl
+import openpyxl.utils
 
 
 def row_of(sheet, name):
@@ -61,6 +70,29 @@ def main():
             print("empty")
         else:
             print(f"text {value}")
+        return
+    elif command == "delete-row":
+        (name,) = args
+        sheet.delete_rows(row_of(sheet, name))
+    elif command == "add-column":
+        header, name, value = args
+        column = sheet.max_column + 1
+        sheet.cell(1, column).value = header
+        sheet.cell(row_of(sheet, name), column).value = value
+        letter = openpyxl.utils.get_column_letter(column)
+        sheet.column_dimensions[letter].width = 25
+    elif command == "add-sheet":
+        title, text = args
+        book.create_sheet(title)["A1"] = text
+    elif command in ("column-of", "describe"):
+        for cell in sheet[1]:
+            if command == "describe":
+                width = sheet.column_dimensions[cell.column_letter].width
+                print(f"{cell.column_letter} {cell.value} {width}")
+            elif cell.value == args[0]:
+                print(cell.column_letter)
+        if command == "describe":
+            print("sheets " + " ".join(book.sheetnames))
         return
     else:
         raise SystemExit(f"unknown command {command}")

@@ -11,3 +11,8 @@ add_dependencies(e2e_server_paths_test netdiskd)
 netdisk_test(e2e_workbook_dates_test SOURCES workbook_dates_test.cc LIBS netdisk_e2e_harness
   LABELS e2e)
 add_dependencies(e2e_workbook_dates_test netdiskd)
+
+# users.xlsx edited while the server runs (openpyxl, LibreOffice Calc headless).
+netdisk_test(e2e_workbook_edits_test SOURCES workbook_edits_test.cc LIBS netdisk_http_fixture
+  LABELS e2e)
+add_dependencies(e2e_workbook_edits_test netdiskd)

@@ -17,6 +17,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_future.hpp>
 
+#include "account_test_util.h"
 #include "server/accounts/account_service.h"
 
 namespace netdisk::server {
@@ -27,11 +28,7 @@ using namespace std::chrono_literals;
 
 class PasswordCheck : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/netdisk-password-check-XXXXXX";
-    ASSERT_NE(::mkdtemp(pattern), nullptr);
-    dir_ = pattern;
-  }
+  void SetUp() override { dir_ = testing::make_scratch_dir("netdisk-password-check"); }
   void TearDown() override {
     // As the server does: the login-time flush that shutdown() triggers runs on the blocking
     // pool, so the pool is drained before the service goes away.
@@ -57,10 +54,7 @@ class PasswordCheck : public ::testing::Test {
 
   template <typename T>
   T run(boost::asio::awaitable<T> task) {
-    auto done = boost::asio::co_spawn(io_, std::move(task), boost::asio::use_future);
-    io_.restart();
-    io_.run();
-    return done.get();
+    return testing::run_to_end(io_, std::move(task));
   }
 
   Result<std::string> check(const std::string& user, const std::string& password) {

@@ -242,14 +242,24 @@ TEST(Csrf, ACookieRequestWithoutTheHeaderIsRefusedAndBasicNeedsNone) {
 TEST(StatusMapping, EveryErrorCodeHasTheStatusDocsHttpMdPromises) {
   using S = bhttp::status;
   const std::pair<Errc, S> expected[] = {
-      {Errc::bad_json, S::bad_request},          {Errc::invalid_path, S::bad_request},
-      {Errc::not_logged_in, S::unauthorized},    {Errc::auth_failed, S::unauthorized},
-      {Errc::permission_denied, S::forbidden},   {Errc::not_found, S::not_found},
-      {Errc::already_exists, S::conflict},       {Errc::not_empty, S::conflict},
-      {Errc::version_mismatch, S::conflict},     {Errc::offset_out_of_range, S::range_not_satisfiable},
-      {Errc::message_too_large, S::payload_too_large}, {Errc::timeout, S::request_timeout},
-      {Errc::rate_limited, S::too_many_requests}, {Errc::server_busy, S::service_unavailable},
-      {Errc::disk_full, S::insufficient_storage}, {Errc::internal_error, S::internal_server_error},
+      {Errc::bad_json, S::bad_request},
+      {Errc::invalid_path, S::bad_request},
+      {Errc::not_logged_in, S::unauthorized},
+      {Errc::auth_failed, S::unauthorized},
+      {Errc::permission_denied, S::forbidden},
+      {Errc::not_found, S::not_found},
+      {Errc::account_disabled, S::forbidden},
+      {Errc::workbook_invalid, S::service_unavailable},
+      {Errc::already_exists, S::conflict},
+      {Errc::not_empty, S::conflict},
+      {Errc::version_mismatch, S::conflict},
+      {Errc::offset_out_of_range, S::range_not_satisfiable},
+      {Errc::message_too_large, S::payload_too_large},
+      {Errc::timeout, S::request_timeout},
+      {Errc::rate_limited, S::too_many_requests},
+      {Errc::server_busy, S::service_unavailable},
+      {Errc::disk_full, S::insufficient_storage},
+      {Errc::internal_error, S::internal_server_error},
   };
   for (auto [code, status] : expected) {
     EXPECT_EQ(status_for(code), status) << errc_name(code);

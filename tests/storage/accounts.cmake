@@ -19,3 +19,7 @@ target_compile_definitions(accounts_zip_regression_test PRIVATE
 # Dates typed into users.xlsx by an administrator (Excel serial dates, dates as text).
 netdisk_test(accounts_workbook_dates_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/workbook_dates_test.cc
   LIBS netdisk_storage PkgConfig::MINIZIP LABELS unit)
+# users.xlsx as the administrator's file: new columns, numeric names, the patcher, edits while
+# the registry runs.
+netdisk_test(accounts_workbook_edits_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/workbook_edits_test.cc
+  LIBS netdisk_storage PkgConfig::MINIZIP LABELS unit)

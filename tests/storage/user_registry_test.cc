@@ -34,8 +34,8 @@ UserRecord user(std::string name) {
                     Clock::time_point{} + 20000 * 24h + 1500ms, std::nullopt};
 }
 
-std::unique_ptr<UserRegistry> open_registry(const std::filesystem::path& path,
-                                            UserRegistry::WriteFn write = write_workbook) {
+std::unique_ptr<UserRegistry> open_registry(
+    const std::filesystem::path& path, UserRegistry::WriteFn write = UserRegistry::save_workbook) {
   auto registry = UserRegistry::open(path, std::move(write));
   EXPECT_TRUE(registry.ok()) << registry.error().message;
   return registry.ok() ? std::move(registry).value() : nullptr;
@@ -154,8 +154,7 @@ TEST(UserRegistry, OneRewriteCarriesEveryRegistrationQueuedMeanwhile) {
   // A slow disk: everyone arriving during the first write must share the second one. The
   // first write holds until every follower has queued (seen through queued()), however long
   // thread start-up takes on a loaded machine.
-  auto slow = [&](const std::filesystem::path& path, std::string_view sheet,
-                  const SheetRows& rows) {
+  auto slow = [&](const std::filesystem::path& path, const UserRegistry::WorkbookWrite& write) {
     if (++writes == 1) {
       auto deadline = std::chrono::steady_clock::now() + 60s;
       while (observed.load()->queued() < kFollowers &&
@@ -163,7 +162,7 @@ TEST(UserRegistry, OneRewriteCarriesEveryRegistrationQueuedMeanwhile) {
         std::this_thread::sleep_for(1ms);
       }
     }
-    return write_workbook(path, sheet, rows);
+    return UserRegistry::save_workbook(path, write);
   };
   auto registry = open_registry(dir / "users.xlsx", slow);
   observed = registry.get();
@@ -184,9 +183,9 @@ TEST(UserRegistry, OneRewriteCarriesEveryRegistrationQueuedMeanwhile) {
 
 TEST(UserRegistry, RefusesADuplicateQueuedInTheSameBatch) {
   ScratchDir dir;
-  auto slow = [](const std::filesystem::path& path, std::string_view sheet, const SheetRows& rows) {
+  auto slow = [](const std::filesystem::path& path, const UserRegistry::WorkbookWrite& write) {
     std::this_thread::sleep_for(100ms);
-    return write_workbook(path, sheet, rows);
+    return UserRegistry::save_workbook(path, write);
   };
   auto registry = open_registry(dir / "users.xlsx", slow);
   std::atomic<int> ok{0};
@@ -207,10 +206,10 @@ TEST(UserRegistry, RefusesADuplicateQueuedInTheSameBatch) {
 TEST(UserRegistry, RollsBackABatchWhoseRewriteFails) {
   ScratchDir dir;
   std::atomic<bool> fail{false};
-  auto flaky = [&](const std::filesystem::path& path, std::string_view sheet,
-                   const SheetRows& rows) -> Status {
+  auto flaky = [&](const std::filesystem::path& path,
+                   const UserRegistry::WorkbookWrite& write) -> Result<WrittenWorkbook> {
     if (fail) return make_error(Errc::disk_full, "write workbook: disk full");
-    return write_workbook(path, sheet, rows);
+    return UserRegistry::save_workbook(path, write);
   };
   auto registry = open_registry(dir / "users.xlsx", flaky);
   ASSERT_TRUE(registry->add(user("kept")).ok());

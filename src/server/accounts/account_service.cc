@@ -26,6 +26,11 @@ Error busy() {
 
 Error wrong_credentials() { return make_error(Errc::auth_failed, "wrong username or password"); }
 
+Error disabled(std::string_view name) {
+  return make_error(Errc::account_disabled,
+                    fmt::format("the account {} is disabled; ask the server administrator", name));
+}
+
 void log_invalid_name(std::string_view username, std::string_view address) {
   // Escaped (no forged lines, no terminal escapes) and clipped: a frame-sized name must not
   // become a frame-sized log line.
@@ -49,18 +54,41 @@ AccountService::AccountService(const storage::DataLayout& layout, AccountOptions
       tokens_(options.session_lifetime),
       throttle_(options.throttle),
       credentials_(options.credential_cache),
-      login_flush_timer_(blocking_pool) {
+      login_flush_timer_(blocking_pool),
+      workbook_timer_(blocking_pool) {
   auto registry = storage::UserRegistry::open(layout_.users_file());
   if (!registry) {
     throw std::runtime_error(fmt::format("cannot load {}: {}", layout_.users_file().string(),
                                          registry.error().message));
   }
   registry_ = std::move(*registry);
+  registry_->set_reporter([](const std::string& problem) { spdlog::error("{}", problem); });
   auto hasher = storage::PasswordHasher::create(options.hash_cost);
   if (!hasher) throw std::runtime_error(hasher.error().message);
   hasher_ = std::make_unique<storage::PasswordHasher>(std::move(*hasher));
   spdlog::info("{} users in {}", registry_->size(), layout_.users_file().string());
   ensure_every_folder();
+  schedule_workbook_check();
+}
+
+void AccountService::schedule_workbook_check() {
+  if (options_.workbook_check_interval.count() == 0 || stopping_) return;
+  // The timer runs on the blocking pool: reading the workbook never holds up an I/O thread.
+  workbook_timer_.expires_after(options_.workbook_check_interval);
+  workbook_timer_.async_wait([this](const boost::system::error_code& error) {
+    if (error || stopping_) return;
+    check_workbook();
+    schedule_workbook_check();
+  });
+}
+
+void AccountService::check_workbook() {
+  auto edits = registry_->check_for_edits();
+  if (!edits || !edits->reloaded) return;  // an error was reported by the registry, once
+  spdlog::info("{} changed: {} users added, {} removed", layout_.users_file().filename().string(),
+               edits->added.size(), edits->removed.size());
+  for (const auto& name : edits->added) (void)ensure_folder(name);
+  for (const auto& name : edits->removed) tokens_.revoke_user(name);
 }
 
 void AccountService::ensure_every_folder() {
@@ -169,6 +197,8 @@ boost::asio::awaitable<Result<storage::UserRecord>> AccountService::verify_passw
     co_return wrong_credentials();
   }
   throttle_.record_success(key);
+  // Said only to a caller who knows the password, so it tells a guesser nothing.
+  if (user->state == storage::AccountState::disabled) co_return disabled(user->name);
   // The folder may have been removed while the server runs: every accepted login has one.
   const std::string& name = user->name;
   auto folder =
@@ -194,7 +224,11 @@ std::optional<std::string> AccountService::cached_check(const std::string& user_
                                                         std::string_view username,
                                                         std::string_view password) {
   auto user = registry_->find(username);
-  if (!user || !credentials_.verified(user_key, password, user->password_hash)) return {};
+  // A disabled user misses, so the full check gives the account_disabled answer.
+  if (!user || user->state == storage::AccountState::disabled ||
+      !credentials_.verified(user_key, password, user->password_hash)) {
+    return {};
+  }
   credential_cache_hits_.fetch_add(1, std::memory_order_relaxed);
   throttle_.record_success(user_key);
   return std::move(user->name);
@@ -241,24 +275,40 @@ void AccountService::schedule_login_flush() {
   login_flush_timer_.expires_after(kLoginFlushDelay);
   login_flush_timer_.async_wait([this](const boost::system::error_code&) {
     login_flush_scheduled_ = false;
-    if (auto flushed = registry_->flush(); !flushed.ok()) {
+    // A workbook with an error was reported once by the registry; not again per login.
+    if (auto flushed = registry_->flush();
+        !flushed.ok() && flushed.error().code != Errc::workbook_invalid) {
       spdlog::warn("recording login times: {}", flushed.error().message);
     }
   });
 }
 
 void AccountService::shutdown() {
+  stopping_ = true;
+  workbook_timer_.cancel();
   login_flush_timer_.cancel();  // its handler still runs, and flushes
   hash_pool_.join();
   spdlog::info("password checks: {} Argon2id verifications, {} from the credential cache",
                argon2_verifications(), credential_cache_hits());
 }
 
+Result<std::string> AccountService::still_allowed(const std::string& username,
+                                                  std::string_view token) {
+  // The administrator may have removed or disabled the user in users.xlsx since the login.
+  auto user = registry_->find(username);
+  if (!user) {
+    tokens_.revoke(token);
+    return make_error(Errc::auth_failed, "this account no longer exists");
+  }
+  if (user->state == storage::AccountState::disabled) return disabled(user->name);
+  return username;
+}
+
 Result<std::string> AccountService::resume(std::string_view token) {
   auto found = tokens_.lookup(token);
   switch (found.check) {
     case LoginTokens::Check::valid:
-      return found.username;
+      return still_allowed(found.username, token);
     case LoginTokens::Check::expired:
       return make_error(Errc::session_expired, "the session has expired; log in again");
     case LoginTokens::Check::unknown:

@@ -40,6 +40,9 @@ struct AccountOptions {
   std::chrono::seconds session_lifetime{7 * 24 * 3600};
   LoginThrottle::Policy throttle;
   CredentialCache::Policy credential_cache;  // ttl 0: every check_password runs Argon2id
+  // How often users.xlsx is checked for an administrator's edits (on the blocking pool); 0:
+  // only before each rewrite.
+  std::chrono::milliseconds workbook_check_interval{3000};
 };
 
 class AccountService {
@@ -60,7 +63,7 @@ class AccountService {
     std::chrono::system_clock::time_point expires;
   };
   // Errors: auth_failed (the same for a wrong name and a wrong password), rate_limited,
-  // server_busy.
+  // server_busy, account_disabled (only once the password is right).
   boost::asio::awaitable<Result<Login>> login(std::string username, std::string password,
                                                 std::string address);
   // Checks a password sent with every request (HTTP Basic) and issues no token. The same rules
@@ -70,7 +73,8 @@ class AccountService {
   boost::asio::awaitable<Result<std::string>> check_password(std::string username,
                                                              std::string password,
                                                              std::string address);
-  // Errors: auth_failed (unknown token), session_expired.
+  // Errors: auth_failed (unknown token, or a user the administrator removed from users.xlsx:
+  // the token is revoked), session_expired, account_disabled.
   Result<std::string> resume(std::string_view token);
   void logout(std::string_view token) { tokens_.revoke(token); }
 
@@ -86,6 +90,11 @@ class AccountService {
   // Writes pending login times and waits for hashing work to finish. Call once, after the I/O
   // threads have stopped.
   void shutdown();
+
+  // Reads users.xlsx again if the administrator changed it: added users get their folders,
+  // removed ones lose their tokens. Blocks on disk; the periodic check runs it on the
+  // blocking pool.
+  void check_workbook();
 
  private:
   // Throttle, name and password rules, one Argon2id verification, the user's folder: the
@@ -106,6 +115,9 @@ class AccountService {
   Status ensure_folder(const std::string& name);
   void ensure_every_folder();
   void schedule_login_flush();
+  void schedule_workbook_check();
+  // A valid token's user, unless the administrator removed or disabled them meanwhile.
+  Result<std::string> still_allowed(const std::string& username, std::string_view token);
   void release(const std::string& key);
 
   storage::DataLayout layout_;
@@ -123,6 +135,8 @@ class AccountService {
   static constexpr auto kLoginFlushDelay = std::chrono::seconds(2);
   boost::asio::steady_timer login_flush_timer_;
   std::atomic<bool> login_flush_scheduled_{false};
+  boost::asio::steady_timer workbook_timer_;
+  std::atomic<bool> stopping_{false};
   std::mutex claims_mutex_;
   std::unordered_set<std::string> claims_;
 };

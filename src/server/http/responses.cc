@@ -31,6 +31,7 @@ bhttp::status status_for(Errc code) {
     case Errc::registration_closed:
     case Errc::invite_required:
     case Errc::invalid_invite:
+    case Errc::account_disabled:
       return S::forbidden;
     case Errc::not_found:
     case Errc::unknown_op:
@@ -58,6 +59,7 @@ bhttp::status status_for(Errc code) {
       return S::too_many_requests;
     case Errc::server_busy:
     case Errc::shutting_down:
+    case Errc::workbook_invalid:
       return S::service_unavailable;
     case Errc::disk_full:
       return S::insufficient_storage;
