@@ -83,8 +83,21 @@ Status UserRegistry::add(UserRecord record) {
     return make_error(Errc::io_error,
                       fmt::format("the user registry is full ({} users)", kMaxUsers));
   }
-  Waiter waiter{std::move(record), key, false, {}};
+  Waiter waiter{std::move(record), key, {}, false, {}};
   queued_keys_.insert(std::move(key));
+  queue_.push_back(&waiter);
+  return wait_for_commit(lock, waiter);
+}
+
+Status UserRegistry::set_password(std::string_view name, std::string password_hash) {
+  if (password_hash.empty()) {
+    return make_error(Errc::invalid_password, "a user needs a password hash");
+  }
+  std::unique_lock lock(mutex_);
+  Waiter waiter{std::nullopt, username_key(name), std::move(password_hash), false, {}};
+  if (!index_.contains(waiter.key)) {
+    return make_error(Errc::not_found, fmt::format("no user \"{}\"", name));
+  }
   queue_.push_back(&waiter);
   return wait_for_commit(lock, waiter);
 }
@@ -150,6 +163,8 @@ void UserRegistry::commit_batch(std::unique_lock<std::mutex>& lock) {
   std::vector<UserRecord> snapshot = users_;
   for (const Waiter* waiter : batch) {
     if (waiter->record) snapshot.push_back(*waiter->record);
+    // Users are never removed while the server runs, so the index still holds the position.
+    if (waiter->new_hash) snapshot[index_.at(waiter->key)].password_hash = *waiter->new_hash;
   }
   bool carried_logins = std::exchange(logins_pending_, false);
 
@@ -172,6 +187,8 @@ void UserRegistry::commit_batch(std::unique_lock<std::mutex>& lock) {
         users_.push_back(std::move(*waiter->record));
       }
       queued_keys_.erase(waiter->key);
+    } else if (waiter->new_hash && written) {
+      users_[index_.at(waiter->key)].password_hash = std::move(*waiter->new_hash);
     }
     waiter->status = written;
     waiter->done = true;

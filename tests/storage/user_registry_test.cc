@@ -230,6 +230,34 @@ TEST(UserRegistry, RollsBackABatchWhoseRewriteFails) {
   EXPECT_EQ(reopened->find("kept")->last_login, when);
 }
 
+TEST(UserRegistry, SetPasswordIsDurableAndAFailedRewriteKeepsTheOldHash) {
+  ScratchDir dir;
+  std::atomic<bool> fail{false};
+  auto flaky = [&](const std::filesystem::path& path, std::string_view sheet,
+                   const SheetRows& rows) -> Status {
+    if (fail) return make_error(Errc::disk_full, "write workbook: disk full");
+    return write_workbook(path, sheet, rows);
+  };
+  auto registry = open_registry(dir / "users.xlsx", flaky);
+  ASSERT_TRUE(registry->add(user("Alice")).ok());
+  ASSERT_TRUE(registry->add(user("bob")).ok());
+  const std::string old_hash = registry->find("alice")->password_hash;
+  fail = true;
+  auto refused = registry->set_password("alice", "$argon2id$never-written");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, Errc::disk_full);
+  EXPECT_EQ(registry->find("alice")->password_hash, old_hash);
+  fail = false;
+  ASSERT_TRUE(registry->set_password("ALICE", "$argon2id$the-new-one").ok());
+  EXPECT_EQ(registry->find("alice")->password_hash, "$argon2id$the-new-one");
+  EXPECT_EQ(registry->set_password("nobody", "$argon2id$x").error().code, Errc::not_found);
+  EXPECT_EQ(registry->set_password("bob", "").error().code, Errc::invalid_password);
+  auto reopened = open_registry(dir / "users.xlsx");
+  EXPECT_EQ(reopened->find("alice")->password_hash, "$argon2id$the-new-one");
+  EXPECT_EQ(reopened->find("alice")->name, "Alice");
+  EXPECT_EQ(reopened->find("bob")->password_hash, old_hash);
+}
+
 TEST(UserRegistry, RemovesStaleTemporaryFilesBesideTheWorkbook) {
   ScratchDir dir;
   write_file(dir / (std::string(kTempPrefix) + "0123456789abcdef"), "half a workbook");
