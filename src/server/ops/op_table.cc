@@ -15,6 +15,7 @@
 #include "server/ops/session.h"
 #include "server/ops/transfer_ops.h"
 #include "server/ops/tree_ops.h"
+#include "server/services.h"
 
 namespace netdisk::server::ops {
 namespace {
@@ -33,22 +34,49 @@ constexpr TransportSet kChat = kTcp | kWebSocket;
 const std::array kOps = {
     OpInfo{"hello", &hello, false, false, kTcp, {}, FilesRole::none, true},
     OpInfo{"ping", &ping, false, false, kTcp, {}},
-    OpInfo{"register", &register_user, false, false, kTcp | kHttp,
+    OpInfo{"register",
+           &register_user,
+           false,
+           false,
+           kTcp | kHttp,
            {"register", Method::post, 201, Input::json, true}},
-    OpInfo{"login", &login, false, false, kTcp | kHttp,
+    OpInfo{"login",
+           &login,
+           false,
+           false,
+           kTcp | kHttp,
            {"login", Method::post, 200, Input::json, true, Cookie::issue}},
-    OpInfo{"logout", &logout, true, false, kTcp | kHttp,
+    OpInfo{"logout",
+           &logout,
+           true,
+           false,
+           kTcp | kHttp,
            {"logout", Method::post, 200, Input::none, true, Cookie::clear}},
+    OpInfo{"passwd",
+           &change_password,
+           true,
+           false,
+           kTcp | kHttp,
+           {"passwd", Method::post, 200, Input::json}},
     OpInfo{"whoami", &whoami, true, false, kTcp | kHttp, {"me", Method::get}},
-    OpInfo{"list", &list, true, false, kTcp | kHttp,
+    OpInfo{"list",
+           &list,
+           true,
+           false,
+           kTcp | kHttp,
            {"list", Method::get, 200, Input::query, false, Cookie::none, true, {"path", "after"}},
            FilesRole::list},
     OpInfo{"stat", &stat, true, false, kTcp | kHttp, {}, FilesRole::stat},
-    OpInfo{"mkdir", &make_directory, true, false, kTcp | kHttp,
-           {"mkdir", Method::post, 201, Input::json}, FilesRole::make_folder},
+    OpInfo{"mkdir",
+           &make_directory,
+           true,
+           false,
+           kTcp | kHttp,
+           {"mkdir", Method::post, 201, Input::json},
+           FilesRole::make_folder},
     OpInfo{"remove", &remove, true, false, kTcp | kHttp, {}, FilesRole::remove},
-    OpInfo{"rename", &rename, true, false, kTcp | kHttp,
-           {"rename", Method::post, 200, Input::json}},
+    OpInfo{
+        "rename", &rename, true, false, kTcp | kHttp, {"rename", Method::post, 200, Input::json}},
     OpInfo{"checksum", &checksum, true, false, kTcp, {}},
     // WebDAV's COPY and MOVE (/files/, docs/HTTP.md); not on the TCP protocol yet.
     OpInfo{"copy", &copy_tree, true, false, kHttp, {}, FilesRole::copy},
@@ -96,7 +124,28 @@ const OpInfo& files_op(FilesRole role) {
   throw std::logic_error("no op for this /files role");  // a row is missing: a bug
 }
 
+namespace {
+
+// A connection that logged in with a token ends with that token: when any login has been
+// ended since this session last looked (logout --all, passwd), its token is checked again and
+// an ended one logs the session out. One atomic load per request otherwise. HTTP checks its
+// cookie on every request anyway.
+void drop_ended_login(Session& session) {
+  if (session.transport() == Transport::http) return;
+  auto& accounts = session.server().accounts;
+  auto revocations = accounts.revocations();
+  if (session.revocations_seen() == revocations) return;
+  session.set_revocations_seen(revocations);
+  if (!session.user() || !session.has_token()) return;
+  auto still = accounts.resume(session.token());
+  // An expired token keeps its connection, as it always has; only an ended one is dropped.
+  if (!still && still.error().code == Errc::auth_failed) session.log_out();
+}
+
+}  // namespace
+
 Status admit(const OpInfo* op, std::string_view name, const OpCall& call) {
+  drop_ended_login(call.session);
   if (op == nullptr || (op->transports & transport_bit(call.session.transport())) == 0) {
     return make_error(Errc::unknown_op, fmt::format("unknown op \"{}\"", name));
   }
