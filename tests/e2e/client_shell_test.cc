@@ -152,7 +152,7 @@ TEST_F(ClientShell, OneShotGetAndRmMatchAQuotedPatternAgainstTheServerListing) {
   EXPECT_EQ(names_in(home()), (std::vector<std::string>{"a.txt", "b.txt", "c.jpg", "star*.md"}));
 }
 
-TEST_F(ClientShell, AfterAServerRestartTheNextCommandSaysTheSessionEndedOnceAndLoginWorks) {
+TEST_F(ClientShell, AfterAServerRestartTheShellGoesOnWithItsLoginUnlessTheServerLostIt) {
   put_remote("notes.txt", "kept\n");
   auto shell = open_shell();
   server_.stop();
@@ -161,8 +161,17 @@ TEST_F(ClientShell, AfterAServerRestartTheNextCommandSaysTheSessionEndedOnceAndL
   EXPECT_NE(down.find("cannot connect"), std::string::npos) << down;
   EXPECT_EQ(down.find("cannot connect"), down.rfind("cannot connect")) << down;
   server_.restart();
+  // Sessions survive a restart: the next command reconnects quietly with the same login.
+  auto resumed = shell->run("ls\n", prompt());
+  EXPECT_NE(resumed.find("notes.txt"), std::string::npos) << resumed;
+  // A server that lost the session (here its sessions file is gone, as if it had expired)
+  // says so once, and a new login works.
+  server_.stop();
+  ASSERT_TRUE(wait_for_close_by_server(server_.port()));
+  std::filesystem::remove(server_.data_dir() / "sessions.txt");
+  server_.restart();
   auto ended = shell->run("ls\n", anonymous_prompt());
-  EXPECT_NE(ended.find("the server restarted and your session ended: log in again with `login "
+  EXPECT_NE(ended.find("the server no longer knows your session: log in again with `login "
                        "alice`"),
             std::string::npos)
       << ended;
