@@ -98,6 +98,12 @@ class SessionBookTest : public ::testing::Test {
     return std::make_unique<SessionBook>(std::make_unique<storage::SessionFile>(file()), 3600s,
                                          clock_.reader());
   }
+  // A book over a FaultyStore on file(), and that store.
+  std::pair<std::unique_ptr<SessionBook>, FaultyStore*> open_faulty_book() {
+    auto store = std::make_unique<FaultyStore>(file());
+    auto* faulty = store.get();
+    return {std::make_unique<SessionBook>(std::move(store), 3600s, clock_.reader()), faulty};
+  }
   std::vector<fs::path> set_aside_files() const {
     std::vector<fs::path> found;
     for (const auto& entry : fs::directory_iterator(dir_)) {
@@ -198,9 +204,8 @@ TEST_F(SessionBookTest, AMissingFileIsNoSessions) {
 }
 
 TEST_F(SessionBookTest, AFailedWriteRefusesTheLoginAndKeepsNothingOfIt) {
-  auto store = std::make_unique<FaultyStore>(file());
-  auto* faulty = store.get();
-  SessionBook book(std::move(store), 3600s, clock_.reader());
+  auto [book_owner, faulty] = open_faulty_book();
+  auto& book = *book_owner;
   auto kept = book.issue("alice").value().token;
   faulty->fail_ = true;
   auto refused = book.issue("alice");
@@ -209,15 +214,14 @@ TEST_F(SessionBookTest, AFailedWriteRefusesTheLoginAndKeepsNothingOfIt) {
   EXPECT_EQ(book.size(), 1u) << "a login whose token nobody received must not stay";
   faulty->fail_ = false;
   book.issue("bob").value();
-  SessionBook restarted(std::make_unique<storage::SessionFile>(file()), 3600s, clock_.reader());
-  EXPECT_EQ(restarted.size(), 2u);
-  EXPECT_EQ(restarted.lookup(kept).check, LoginTokens::Check::valid);
+  auto restarted = open_book();
+  EXPECT_EQ(restarted->size(), 2u);
+  EXPECT_EQ(restarted->lookup(kept).check, LoginTokens::Check::valid);
 }
 
 TEST_F(SessionBookTest, AFailedLogoutWriteIsReportedAndRecordedByTheNextRewrite) {
-  auto store = std::make_unique<FaultyStore>(file());
-  auto* faulty = store.get();
-  SessionBook book(std::move(store), 3600s, clock_.reader());
+  auto [book_owner, faulty] = open_faulty_book();
+  auto& book = *book_owner;
   auto token = book.issue("alice").value().token;
   faulty->fail_ = true;
   auto ended = book.revoke(token);
@@ -226,14 +230,12 @@ TEST_F(SessionBookTest, AFailedLogoutWriteIsReportedAndRecordedByTheNextRewrite)
   EXPECT_EQ(book.lookup(token).check, LoginTokens::Check::unknown) << "ended in memory at once";
   faulty->fail_ = false;
   book.issue("bob").value();
-  SessionBook restarted(std::make_unique<storage::SessionFile>(file()), 3600s, clock_.reader());
-  EXPECT_EQ(restarted.lookup(token).check, LoginTokens::Check::unknown);
+  EXPECT_EQ(open_book()->lookup(token).check, LoginTokens::Check::unknown);
 }
 
 TEST_F(SessionBookTest, ALoginStormIsGroupCommittedIntoAFewRewrites) {
-  auto store = std::make_unique<FaultyStore>(file());
-  auto* faulty = store.get();
-  SessionBook book(std::move(store), 3600s, clock_.reader());
+  auto [book_owner, faulty] = open_faulty_book();
+  auto& book = *book_owner;
   faulty->hold();  // the first rewrite waits until every login is queued behind it
   constexpr int kLogins = 50;
   std::vector<std::string> tokens(kLogins);
@@ -247,9 +249,9 @@ TEST_F(SessionBookTest, ALoginStormIsGroupCommittedIntoAFewRewrites) {
   faulty->release();
   for (auto& thread : threads) thread.join();
   EXPECT_LE(book.rewrites(), 2u);
-  SessionBook restarted(std::make_unique<storage::SessionFile>(file()), 3600s, clock_.reader());
+  auto restarted = open_book();
   for (const auto& token : tokens) {
-    EXPECT_EQ(restarted.lookup(token).check, LoginTokens::Check::valid);
+    EXPECT_EQ(restarted->lookup(token).check, LoginTokens::Check::valid);
   }
 }
 

@@ -41,6 +41,15 @@ std::unique_ptr<UserRegistry> open_registry(const std::filesystem::path& path,
   return registry.ok() ? std::move(registry).value() : nullptr;
 }
 
+// write_workbook, except that it fails with disk_full while `fail` is set.
+UserRegistry::WriteFn full_disk_while(std::atomic<bool>& fail) {
+  return [&fail](const std::filesystem::path& path, std::string_view sheet,
+                 const SheetRows& rows) -> Status {
+    if (fail) return make_error(Errc::disk_full, "write workbook: disk full");
+    return write_workbook(path, sheet, rows);
+  };
+}
+
 TEST(UserRegistry, StartsEmptyWhenTheWorkbookDoesNotExist) {
   ScratchDir dir;
   auto registry = open_registry(dir / "users.xlsx");
@@ -207,12 +216,7 @@ TEST(UserRegistry, RefusesADuplicateQueuedInTheSameBatch) {
 TEST(UserRegistry, RollsBackABatchWhoseRewriteFails) {
   ScratchDir dir;
   std::atomic<bool> fail{false};
-  auto flaky = [&](const std::filesystem::path& path, std::string_view sheet,
-                   const SheetRows& rows) -> Status {
-    if (fail) return make_error(Errc::disk_full, "write workbook: disk full");
-    return write_workbook(path, sheet, rows);
-  };
-  auto registry = open_registry(dir / "users.xlsx", flaky);
+  auto registry = open_registry(dir / "users.xlsx", full_disk_while(fail));
   ASSERT_TRUE(registry->add(user("kept")).ok());
   auto when = Clock::time_point{} + 20600 * 24h;
   registry->note_login("kept", when);
@@ -233,12 +237,7 @@ TEST(UserRegistry, RollsBackABatchWhoseRewriteFails) {
 TEST(UserRegistry, SetPasswordIsDurableAndAFailedRewriteKeepsTheOldHash) {
   ScratchDir dir;
   std::atomic<bool> fail{false};
-  auto flaky = [&](const std::filesystem::path& path, std::string_view sheet,
-                   const SheetRows& rows) -> Status {
-    if (fail) return make_error(Errc::disk_full, "write workbook: disk full");
-    return write_workbook(path, sheet, rows);
-  };
-  auto registry = open_registry(dir / "users.xlsx", flaky);
+  auto registry = open_registry(dir / "users.xlsx", full_disk_while(fail));
   ASSERT_TRUE(registry->add(user("Alice")).ok());
   ASSERT_TRUE(registry->add(user("bob")).ok());
   const std::string old_hash = registry->find("alice")->password_hash;

@@ -1,8 +1,9 @@
-// AccountService: registration, login, logout and password changes as coroutines, shared by the TCP
-// handlers and the web side. It validates at the edge, runs Argon2id on a bounded hashing pool and
-// registry writes on the blocking pool, so no I/O thread ever waits on a hash or the disk;
-// passwords sent with every request are checked against a CredentialCache first. Owned by the
-// server and shared by every connection: all members are thread-safe.
+// AccountService: registration, login, logout and password changes as coroutines, shared by
+// the TCP handlers and the web side. It validates at the edge, runs Argon2id on a bounded
+// hashing pool and registry and session writes on the blocking pool, so no I/O thread ever
+// waits on a hash or the disk; passwords sent with every request are checked against a
+// CredentialCache first. Owned by the server and shared by every connection: all members are
+// thread-safe.
 #pragma once
 
 #include <atomic>
@@ -46,8 +47,8 @@ class AccountService {
  public:
   // Opens the registry at layout.users_file() and the login sessions at
   // layout.sessions_file() (a damaged sessions file is set aside, not fatal). Throws
-  // std::runtime_error with a message for the administrator when the workbook is damaged (the file
-  // is left untouched).
+  // std::runtime_error with a message for the administrator when the workbook is damaged
+  // (the file is left untouched).
   AccountService(const storage::DataLayout& layout, AccountOptions options,
                  boost::asio::thread_pool& blocking_pool);
   ~AccountService();
