@@ -189,6 +189,30 @@ TEST_F(ClientShell, AfterAServerRestartTheShellGoesOnWithItsLoginUnlessTheServer
   EXPECT_EQ(shell->quit(), 0);
 }
 
+TEST_F(ClientShell, PasswdAsksOnTheTerminalWithoutEchoAndTheShellStaysLoggedIn) {
+  put_remote("notes.txt", "kept\n");
+  const std::string next = "the next password";
+  auto shell = open_shell();
+  shell->write("passwd\n");
+  shell->expect("Current password for alice@");
+  shell->write(std::string(kPassword) + "\n");
+  shell->expect("New password for alice@");
+  shell->write(next + "\n");
+  shell->expect("Repeat the password: ");
+  shell->write(next + "\n");
+  auto changed = shell->expect(prompt());
+  EXPECT_NE(changed.find("changed the password of alice@"), std::string::npos) << changed;
+  EXPECT_EQ(shell->transcript().find(next), std::string::npos) << "a password was echoed";
+  EXPECT_EQ(shell->transcript().find(kPassword), std::string::npos) << "a password was echoed";
+  auto listed = shell->run("ls\n", prompt());  // this session goes on
+  EXPECT_NE(listed.find("notes.txt"), std::string::npos) << listed;
+  EXPECT_EQ(shell->quit(), 0);
+  auto old_one = netdisk({"--user", "alice", "whoami"}, {{"NETDISK_PASSWORD", kPassword}});
+  EXPECT_EQ(old_one.exit_code, 1) << old_one.err;
+  auto new_one = netdisk({"--user", "alice", "whoami"}, {{"NETDISK_PASSWORD", next}});
+  EXPECT_EQ(new_one.exit_code, 0) << new_one.err;
+}
+
 TEST_F(ClientShell, AConnectionTheServerTimedOutIsReopenedWithTheStillValidToken) {
   // Cheap hashing: a login that hashed for over a second would itself hit the idle timeout.
   std::vector<std::string> args = kCheapHashing;
