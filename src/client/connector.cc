@@ -18,9 +18,8 @@ ServerLink& Connector::authenticated() {
       throw;
     std::string again = command_hint(options_.mode, "login " + lost_user_);
     lost_user_.clear();  // said once; from now on it is plainly "not logged in"
-    throw ServerError(
-        error.code(),
-        "the server restarted and your session ended: log in again with `" + again + "`");
+    throw ServerError(error.code(),
+                      "the server no longer knows your session: log in again with `" + again + "`");
   }
   lost_user_.clear();
   std::lock_guard lock(token_mutex_);

@@ -23,7 +23,8 @@ class Connector {
   // The connection, opened (and greeted) on first use. Throws std::runtime_error.
   ServerLink& link();
   // link(), logged in (ServerLink::authenticate()). Throws ServerError; after a lost
-  // connection whose login the server no longer knows (it restarted), one that says so.
+  // connection whose login the server no longer knows (it expired or was ended), one that
+  // says so.
   ServerLink& authenticated();
   // A new connection logged in with the token of authenticated(). Thread-safe.
   std::unique_ptr<ServerLink> open_sibling() const;

@@ -56,8 +56,8 @@ std::string read_password(const std::string& prompt) {
   return prompt_terminal(prompt);
 }
 
-std::string read_new_password(const std::string& prompt) {
-  if (const char* from_env = std::getenv("NETDISK_PASSWORD")) return from_env;
+std::string read_new_password(const std::string& prompt, const char* variable) {
+  if (const char* from_env = std::getenv(variable)) return from_env;
   std::string first = prompt_terminal(prompt);
   std::string second = prompt_terminal("Repeat the password: ");
   if (first != second) throw std::runtime_error("the two passwords differ");

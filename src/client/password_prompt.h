@@ -10,8 +10,9 @@ namespace netdisk::client {
 // Throws std::runtime_error when no password can be read.
 std::string read_password(const std::string& prompt);
 
-// Asks twice on a terminal and insists the two agree (for register). Uses $NETDISK_PASSWORD
-// without asking when set.
-std::string read_new_password(const std::string& prompt);
+// Asks twice on a terminal and insists the two agree (for register and passwd). Uses the
+// environment variable `variable` without asking when set ($NETDISK_PASSWORD for register,
+// $NETDISK_NEW_PASSWORD for passwd, whose $NETDISK_PASSWORD is the old password).
+std::string read_new_password(const std::string& prompt, const char* variable = "NETDISK_PASSWORD");
 
 }  // namespace netdisk::client

@@ -129,8 +129,21 @@ Status UserRegistry::add(UserRecord record) {
     return make_error(Errc::io_error,
                       fmt::format("the user registry is full ({} users)", kMaxUsers));
   }
-  Waiter waiter{std::move(record), key, false, {}};
+  Waiter waiter{std::move(record), key, {}, false, {}};
   queued_keys_.insert(std::move(key));
+  queue_.push_back(&waiter);
+  return wait_for_commit(lock, waiter);
+}
+
+Status UserRegistry::set_password(std::string_view name, std::string password_hash) {
+  if (password_hash.empty()) {
+    return make_error(Errc::invalid_password, "a user needs a password hash");
+  }
+  std::unique_lock lock(mutex_);
+  Waiter waiter{std::nullopt, username_key(name), std::move(password_hash), false, {}};
+  if (!index_.contains(waiter.key)) {
+    return make_error(Errc::not_found, fmt::format("no user \"{}\"", name));
+  }
   queue_.push_back(&waiter);
   return wait_for_commit(lock, waiter);
 }
@@ -295,8 +308,21 @@ Status UserRegistry::write_batch(std::unique_lock<std::mutex>& lock, std::vector
   std::vector<UserRecord> snapshot = users_;
   std::vector<std::uint32_t> rows = layout_.user_rows;
   std::vector<Waiter*> adding;
+  std::vector<Waiter*> changing;  // changes to users already on file (a new password)
   for (Waiter* waiter : batch) {
-    if (!waiter->record || waiter->done) continue;
+    if (waiter->done) continue;
+    if (waiter->new_hash) {
+      auto at = index_.find(waiter->key);
+      if (at == index_.end()) {  // the administrator removed the user meanwhile
+        waiter->status = make_error(Errc::not_found, "the user is no longer in the workbook");
+        waiter->done = true;
+        continue;
+      }
+      snapshot[at->second].password_hash = *waiter->new_hash;
+      changing.push_back(waiter);
+      continue;
+    }
+    if (!waiter->record) continue;
     if (index_.contains(waiter->key)) {  // the administrator added that name meanwhile
       waiter->status = make_error(Errc::user_exists,
                                   fmt::format("user \"{}\" already exists", waiter->record->name));
@@ -333,6 +359,11 @@ Status UserRegistry::write_batch(std::unique_lock<std::mutex>& lock, std::vector
   }
   bool fresh = !identity_;
   identity_ = done->identity;
+  for (Waiter* waiter : changing) {
+    users_[index_.at(waiter->key)].password_hash = std::move(*waiter->new_hash);
+    waiter->done = true;
+    waiter->status = {};
+  }
   std::size_t before = users_.size();
   for (Waiter* waiter : adding) {
     index_.emplace(waiter->key, users_.size());

@@ -79,6 +79,11 @@ class UserRegistry {
   // reported once per version of the file (set_reporter).
   Status add(UserRecord record);
 
+  // Replaces a user's password hash; returns only once a workbook holding it is durably on
+  // disk (the same group commit as add()). Errors: not_found (no such user), invalid_password
+  // (empty hash), disk_full or io_error (the old hash stays, in memory and on disk).
+  Status set_password(std::string_view name, std::string password_hash);
+
   // Records a login time in memory; it is written with the next rewrite or flush(). Unknown
   // names are ignored.
   void note_login(std::string_view name, std::chrono::system_clock::time_point when);
@@ -111,10 +116,12 @@ class UserRegistry {
   const std::filesystem::path& path() const noexcept { return path_; }
 
  private:
-  // One caller waiting for a rewrite: a registration, or a flush when `record` is empty.
+  // One caller waiting for a rewrite: a registration, a new password hash (for the user of
+  // `key`), or a flush when both are empty.
   struct Waiter {
     std::optional<UserRecord> record;
     std::string key;
+    std::optional<std::string> new_hash;
     bool done = false;
     Status status;
   };

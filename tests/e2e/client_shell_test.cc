@@ -152,7 +152,7 @@ TEST_F(ClientShell, OneShotGetAndRmMatchAQuotedPatternAgainstTheServerListing) {
   EXPECT_EQ(names_in(home()), (std::vector<std::string>{"a.txt", "b.txt", "c.jpg", "star*.md"}));
 }
 
-TEST_F(ClientShell, AfterAServerRestartTheNextCommandSaysTheSessionEndedOnceAndLoginWorks) {
+TEST_F(ClientShell, AfterAServerRestartTheShellGoesOnWithItsLoginUnlessTheServerLostIt) {
   put_remote("notes.txt", "kept\n");
   auto shell = open_shell();
   server_.stop();
@@ -161,8 +161,17 @@ TEST_F(ClientShell, AfterAServerRestartTheNextCommandSaysTheSessionEndedOnceAndL
   EXPECT_NE(down.find("cannot connect"), std::string::npos) << down;
   EXPECT_EQ(down.find("cannot connect"), down.rfind("cannot connect")) << down;
   server_.restart();
+  // Sessions survive a restart: the next command reconnects quietly with the same login.
+  auto resumed = shell->run("ls\n", prompt());
+  EXPECT_NE(resumed.find("notes.txt"), std::string::npos) << resumed;
+  // A server that lost the session (here its sessions file is gone, as if it had expired)
+  // says so once, and a new login works.
+  server_.stop();
+  ASSERT_TRUE(wait_for_close_by_server(server_.port()));
+  std::filesystem::remove(server_.data_dir() / "sessions.txt");
+  server_.restart();
   auto ended = shell->run("ls\n", anonymous_prompt());
-  EXPECT_NE(ended.find("the server restarted and your session ended: log in again with `login "
+  EXPECT_NE(ended.find("the server no longer knows your session: log in again with `login "
                        "alice`"),
             std::string::npos)
       << ended;
@@ -178,6 +187,30 @@ TEST_F(ClientShell, AfterAServerRestartTheNextCommandSaysTheSessionEndedOnceAndL
   auto listed = shell->run("ls\n", prompt());
   EXPECT_NE(listed.find("notes.txt"), std::string::npos) << listed;
   EXPECT_EQ(shell->quit(), 0);
+}
+
+TEST_F(ClientShell, PasswdAsksOnTheTerminalWithoutEchoAndTheShellStaysLoggedIn) {
+  put_remote("notes.txt", "kept\n");
+  const std::string next = "the next password";
+  auto shell = open_shell();
+  shell->write("passwd\n");
+  shell->expect("Current password for alice@");
+  shell->write(std::string(kPassword) + "\n");
+  shell->expect("New password for alice@");
+  shell->write(next + "\n");
+  shell->expect("Repeat the password: ");
+  shell->write(next + "\n");
+  auto changed = shell->expect(prompt());
+  EXPECT_NE(changed.find("changed the password of alice@"), std::string::npos) << changed;
+  EXPECT_EQ(shell->transcript().find(next), std::string::npos) << "a password was echoed";
+  EXPECT_EQ(shell->transcript().find(kPassword), std::string::npos) << "a password was echoed";
+  auto listed = shell->run("ls\n", prompt());  // this session goes on
+  EXPECT_NE(listed.find("notes.txt"), std::string::npos) << listed;
+  EXPECT_EQ(shell->quit(), 0);
+  auto old_one = netdisk({"--user", "alice", "whoami"}, {{"NETDISK_PASSWORD", kPassword}});
+  EXPECT_EQ(old_one.exit_code, 1) << old_one.err;
+  auto new_one = netdisk({"--user", "alice", "whoami"}, {{"NETDISK_PASSWORD", next}});
+  EXPECT_EQ(new_one.exit_code, 0) << new_one.err;
 }
 
 TEST_F(ClientShell, AConnectionTheServerTimedOutIsReopenedWithTheStillValidToken) {

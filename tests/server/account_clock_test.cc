@@ -26,7 +26,7 @@ struct ManualClock {
 TEST(SessionTokensClock, ATokenIsValidUntilItsLifetimeEndsAndThenExpiredOnce) {
   ManualClock<LoginTokens::Clock> clock;
   LoginTokens tokens(60s, clock.reader());
-  auto issued = tokens.issue("alice");
+  auto issued = tokens.issue("alice").value();
   EXPECT_EQ(issued.expires, clock.now + 60s);
   clock.now += 59s;
   auto lookup = tokens.lookup(issued.token);
@@ -41,9 +41,9 @@ TEST(SessionTokensClock, ATokenIsValidUntilItsLifetimeEndsAndThenExpiredOnce) {
 TEST(SessionTokensClock, RevokingEndsOneTokenOrEveryTokenOfAUser) {
   ManualClock<LoginTokens::Clock> clock;
   LoginTokens tokens(60s, clock.reader());
-  auto first = tokens.issue("alice");
-  auto second = tokens.issue("alice");
-  auto other = tokens.issue("bob");
+  auto first = *tokens.issue("alice");
+  auto second = *tokens.issue("alice");
+  auto other = *tokens.issue("bob");
   tokens.revoke(first.token);
   EXPECT_EQ(tokens.lookup(first.token).check, LoginTokens::Check::unknown);
   EXPECT_EQ(tokens.lookup(second.token).check, LoginTokens::Check::valid);

@@ -65,10 +65,11 @@ TEST(OpsLayering, NoFileOfTheOperationLayerIncludesASocketOrHttpHeader) {
 
 TEST(OpsLayering, EveryOperationNameAppearsOnlyInTheOpTable) {
   const std::vector<std::string> names = {
-      "hello",  "ping",     "register", "login",       "logout",    "whoami",       "list",
-      "stat",   "mkdir",    "remove",   "rename",      "checksum",  "upload",       "upload.data",
-      "download", "chat.join", "chat.send", "chat.private", "chat.who", "chat.leave", "copy", "move",
-      "props.get", "props.patch"};
+      "hello",     "ping",      "register",     "login",       "logout",
+      "whoami",    "list",      "stat",         "mkdir",       "remove",
+      "rename",    "checksum",  "upload",       "upload.data", "download",
+      "chat.join", "chat.send", "chat.private", "chat.who",    "chat.leave",
+      "copy",      "move",      "props.get",    "props.patch", "passwd"};
   const auto table = kServer / "ops" / "op_table.cc";
   ASSERT_TRUE(fs::exists(table));
   auto table_text = read_all(table);

@@ -41,6 +41,15 @@ std::unique_ptr<UserRegistry> open_registry(
   return registry.ok() ? std::move(registry).value() : nullptr;
 }
 
+// save_workbook, except that it fails with disk_full while `fail` is set.
+UserRegistry::WriteFn full_disk_while(std::atomic<bool>& fail) {
+  return [&fail](const std::filesystem::path& path,
+                 const UserRegistry::WorkbookWrite& write) -> Result<WrittenWorkbook> {
+    if (fail) return make_error(Errc::disk_full, "write workbook: disk full");
+    return UserRegistry::save_workbook(path, write);
+  };
+}
+
 TEST(UserRegistry, StartsEmptyWhenTheWorkbookDoesNotExist) {
   ScratchDir dir;
   auto registry = open_registry(dir / "users.xlsx");
@@ -206,12 +215,7 @@ TEST(UserRegistry, RefusesADuplicateQueuedInTheSameBatch) {
 TEST(UserRegistry, RollsBackABatchWhoseRewriteFails) {
   ScratchDir dir;
   std::atomic<bool> fail{false};
-  auto flaky = [&](const std::filesystem::path& path,
-                   const UserRegistry::WorkbookWrite& write) -> Result<WrittenWorkbook> {
-    if (fail) return make_error(Errc::disk_full, "write workbook: disk full");
-    return UserRegistry::save_workbook(path, write);
-  };
-  auto registry = open_registry(dir / "users.xlsx", flaky);
+  auto registry = open_registry(dir / "users.xlsx", full_disk_while(fail));
   ASSERT_TRUE(registry->add(user("kept")).ok());
   auto when = Clock::time_point{} + 20600 * 24h;
   registry->note_login("kept", when);
@@ -227,6 +231,29 @@ TEST(UserRegistry, RollsBackABatchWhoseRewriteFails) {
   auto reopened = open_registry(dir / "users.xlsx");
   EXPECT_EQ(reopened->size(), 2u);
   EXPECT_EQ(reopened->find("kept")->last_login, when);
+}
+
+TEST(UserRegistry, SetPasswordIsDurableAndAFailedRewriteKeepsTheOldHash) {
+  ScratchDir dir;
+  std::atomic<bool> fail{false};
+  auto registry = open_registry(dir / "users.xlsx", full_disk_while(fail));
+  ASSERT_TRUE(registry->add(user("Alice")).ok());
+  ASSERT_TRUE(registry->add(user("bob")).ok());
+  const std::string old_hash = registry->find("alice")->password_hash;
+  fail = true;
+  auto refused = registry->set_password("alice", "$argon2id$never-written");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, Errc::disk_full);
+  EXPECT_EQ(registry->find("alice")->password_hash, old_hash);
+  fail = false;
+  ASSERT_TRUE(registry->set_password("ALICE", "$argon2id$the-new-one").ok());
+  EXPECT_EQ(registry->find("alice")->password_hash, "$argon2id$the-new-one");
+  EXPECT_EQ(registry->set_password("nobody", "$argon2id$x").error().code, Errc::not_found);
+  EXPECT_EQ(registry->set_password("bob", "").error().code, Errc::invalid_password);
+  auto reopened = open_registry(dir / "users.xlsx");
+  EXPECT_EQ(reopened->find("alice")->password_hash, "$argon2id$the-new-one");
+  EXPECT_EQ(reopened->find("alice")->name, "Alice");
+  EXPECT_EQ(reopened->find("bob")->password_hash, old_hash);
 }
 
 TEST(UserRegistry, RemovesStaleTemporaryFilesBesideTheWorkbook) {

@@ -57,7 +57,7 @@ int login_command(Connector& connector, const std::string& username) {
   return 0;
 }
 
-int logout_command(Connector& connector) {
+int logout_command(Connector& connector, bool all) {
   std::string server = connector.options().server.to_string();
   SavedLogins saved_logins;
   auto saved = saved_logins.load(server);
@@ -69,13 +69,34 @@ int logout_command(Connector& connector) {
   try {
     auto& link = connector.link();
     if (!link.username()) link.call("login", {{"token", saved->token}});
-    link.call("logout");
-  } catch (const ServerError&) {
-    // An expired or unknown token is as good as revoked.
+    link.call("logout", all ? nlohmann::json{{"all", true}} : nlohmann::json::object());
+  } catch (const ServerError& error) {
+    // An expired or unknown token is as good as revoked; but --all that did not reach the
+    // server has ended nothing, and must say so.
+    if (all) {
+      saved_logins.forget(server);
+      connector.drop();
+      throw;
+    }
   }
   saved_logins.forget(server);
   connector.drop();  // the next command starts from a connection that is not logged in
-  std::cout << "logged out " << who << " from " << server << "\n";
+  std::cout << "logged out " << who << " from " << server
+            << (all ? ", and ended every other session of " + who : std::string()) << "\n";
+  return 0;
+}
+
+int passwd_command(Connector& connector) {
+  auto& link = connector.authenticated();
+  std::string who = link.username().value_or("?") + "@" + connector.options().server.to_string();
+  std::string old_password = read_password("Current password for " + who + ": ");
+  std::string new_password =
+      read_new_password("New password for " + who + ": ", "NETDISK_NEW_PASSWORD");
+  // server_busy means the new hash was not made and nothing changed: safe to repeat.
+  retry_while_busy([&] {
+    return link.call("passwd", {{"old_password", old_password}, {"new_password", new_password}});
+  });
+  std::cout << "changed the password of " << who << "; your other sessions were ended\n";
   return 0;
 }
 

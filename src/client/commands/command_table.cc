@@ -55,8 +55,14 @@ void add_account_commands(CLI::App& app, CommandAction& chosen) {
   login->add_option("NAME", *name, "Username")->required();
   on_parse(login, chosen, name,
            [](Connector& c, const std::string& n) { return login_command(c, n); });
-  on_parse(app.add_subcommand("logout", "End the saved session"), chosen, name,
-           [](Connector& c, const std::string&) { return logout_command(c); });
+  auto all = std::make_shared<bool>(false);
+  auto* logout = app.add_subcommand("logout", "End the saved session");
+  logout->add_flag("--all", *all, "End every session of your user, on every device");
+  on_parse(logout, chosen, all, [](Connector& c, bool every) { return logout_command(c, every); });
+  on_parse(app.add_subcommand("passwd",
+                              "Change your password (asks for the current one) and end your "
+                              "other sessions"),
+           chosen, name, [](Connector& c, const std::string&) { return passwd_command(c); });
   on_parse(app.add_subcommand("whoami", "Show who you are logged in as"), chosen, name,
            [](Connector& c, const std::string&) { return whoami_command(c); });
   on_parse(app.add_subcommand("ping", "Check that the server answers"), chosen, name,
@@ -191,7 +197,7 @@ void add_chat(CLI::App& app, CommandAction& chosen) {
 
 // Every command, in the order `--help` lists them.
 constexpr CommandRow kCommands[] = {
-    {"account", add_account_commands},  // register, login, logout, whoami, ping
+    {"account", add_account_commands},  // register, login, logout, passwd, whoami, ping
     {"ls", add_ls},
     {"put", add_put},
     {"get", add_get},

@@ -51,7 +51,8 @@ AccountService::AccountService(const storage::DataLayout& layout, AccountOptions
       options_(options),
       blocking_pool_(blocking_pool),
       hash_pool_(options.hash_threads, options.max_pending_hashes),
-      tokens_(options.session_lifetime),
+      sessions_(std::make_unique<storage::SessionFile>(layout.sessions_file()),
+                options.session_lifetime),
       throttle_(options.throttle),
       credentials_(options.credential_cache),
       login_flush_timer_(blocking_pool),
@@ -214,10 +215,13 @@ boost::asio::awaitable<Result<AccountService::Login>> AccountService::login(
   // present), and every one still costs an Argon2id verification, as it always has.
   auto user = co_await verify_password(username, password, address);
   if (!user) co_return std::move(user).error();
-  auto issued = tokens_.issue(user->name);
+  const std::string& name = user->name;
+  auto issued =
+      co_await run_blocking(blocking_pool_, [this, &name] { return sessions_.issue(name); });
+  if (!issued) co_return std::move(issued).error();
   registry_->note_login(user->name, std::chrono::system_clock::now());
   schedule_login_flush();
-  co_return Login{user->name, std::move(issued.token), issued.expires};
+  co_return Login{user->name, std::move(issued->token), issued->expires};
 }
 
 std::optional<std::string> AccountService::cached_check(const std::string& user_key,
@@ -305,7 +309,7 @@ Result<std::string> AccountService::still_allowed(const std::string& username,
 }
 
 Result<std::string> AccountService::resume(std::string_view token) {
-  auto found = tokens_.lookup(token);
+  auto found = sessions_.lookup(token);
   switch (found.check) {
     case LoginTokens::Check::valid:
       return still_allowed(found.username, token);
@@ -323,6 +327,59 @@ std::vector<storage::UserRecord> AccountService::users() const {
     if (auto record = registry_->find(name)) out.push_back(std::move(*record));
   }
   return out;
+}
+
+}  // namespace netdisk::server
+
+namespace netdisk::server {
+
+boost::asio::awaitable<Status> AccountService::logout(std::string token) {
+  co_return co_await run_blocking(blocking_pool_,
+                                  [this, &token] { return sessions_.revoke(token); });
+}
+
+boost::asio::awaitable<Status> AccountService::logout_everywhere(std::string username) {
+  co_return co_await run_blocking(blocking_pool_,
+                                  [this, &username] { return sessions_.revoke_user(username); });
+}
+
+boost::asio::awaitable<Status> AccountService::change_password(std::string username,
+                                                               std::string old_password,
+                                                               std::string new_password,
+                                                               std::string address,
+                                                               std::string keep_token) {
+  Wipe wipe_old{old_password};
+  Wipe wipe_new{new_password};
+  // The old password first: a caller who cannot give it learns nothing about the new one.
+  auto user = co_await verify_password(username, old_password, address);
+  if (!user) {
+    if (user.error().code != Errc::auth_failed) co_return std::move(user).error();
+    co_return make_error(Errc::auth_failed, "wrong password");  // the name is the caller's own
+  }
+  if (auto valid = storage::validate_password(new_password); !valid.ok()) co_return valid;
+  auto hashed =
+      co_await hash_pool_.run([this, &new_password] { return hasher_->hash(new_password); });
+  if (!hashed) co_return busy();
+  if (!hashed->ok()) co_return hashed->error();
+  const std::string& name = user->name;
+  auto& hash = **hashed;
+  auto changed = co_await run_blocking(blocking_pool_, [this, &name, &hash, &keep_token] {
+    if (auto stored = registry_->set_password(name, std::move(hash)); !stored.ok()) return stored;
+    // The new hash is durable: from here the old password no longer logs anyone in. The
+    // other logins are ended in memory even if recording that fails.
+    auto ended = sessions_.revoke_user(name, keep_token);
+    if (ended.ok()) return ended;
+    return Status(make_error(ended.error().code,
+                             "the password was changed, but ending your other sessions could "
+                             "not be recorded: " +
+                                 ended.error().message));
+  });
+  // Entries verified against the old hash are refused anyway (the hash they were checked
+  // against has changed); forgetting them frees their room now. A verification still in
+  // flight lands an entry bound to the old hash, refused the same way.
+  credentials_.forget_user(storage::username_key(name));
+  if (changed.ok()) spdlog::info("user {:?} changed their password from {}", name, address);
+  co_return changed;
 }
 
 }  // namespace netdisk::server

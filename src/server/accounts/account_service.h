@@ -1,8 +1,9 @@
-// AccountService: registration, login and logout as coroutines, shared by the TCP handlers and
-// the web side. It validates at the edge, runs Argon2id on a bounded hashing pool and registry
-// writes on the blocking pool, so no I/O thread ever waits on a hash or the disk; passwords
-// sent with every request are checked against a CredentialCache first. Owned by the server
-// and shared by every connection: all members are thread-safe.
+// AccountService: registration, login, logout and password changes as coroutines, shared by
+// the TCP handlers and the web side. It validates at the edge, runs Argon2id on a bounded
+// hashing pool and registry and session writes on the blocking pool, so no I/O thread ever
+// waits on a hash or the disk; passwords sent with every request are checked against a
+// CredentialCache first. Owned by the server and shared by every connection: all members are
+// thread-safe.
 #pragma once
 
 #include <atomic>
@@ -25,6 +26,7 @@
 #include "server/accounts/credential_cache.h"
 #include "server/accounts/login_throttle.h"
 #include "server/accounts/login_tokens.h"
+#include "server/accounts/session_book.h"
 #include "server/accounts/verification_flights.h"
 #include "server/bounded_pool.h"
 #include "storage/data_layout.h"
@@ -47,8 +49,10 @@ struct AccountOptions {
 
 class AccountService {
  public:
-  // Opens the registry at layout.users_file(). Throws std::runtime_error with a message for the
-  // administrator when the workbook is damaged (the file is left untouched).
+  // Opens the registry at layout.users_file() and the login sessions at
+  // layout.sessions_file() (a damaged sessions file is set aside, not fatal). Throws
+  // std::runtime_error with a message for the administrator when the workbook is damaged
+  // (the file is left untouched).
   AccountService(const storage::DataLayout& layout, AccountOptions options,
                  boost::asio::thread_pool& blocking_pool);
   ~AccountService();
@@ -62,8 +66,9 @@ class AccountService {
     std::string token;
     std::chrono::system_clock::time_point expires;
   };
-  // Errors: auth_failed (the same for a wrong name and a wrong password), rate_limited,
-  // server_busy, account_disabled (only once the password is right).
+  // The token is durable (it survives a restart) before this returns. Errors: auth_failed (the
+  // same for a wrong name and a wrong password), rate_limited, server_busy, account_disabled
+  // (only once the password is right), disk_full, io_error.
   boost::asio::awaitable<Result<Login>> login(std::string username, std::string password,
                                                 std::string address);
   // Checks a password sent with every request (HTTP Basic) and issues no token. The same rules
@@ -76,7 +81,21 @@ class AccountService {
   // Errors: auth_failed (unknown token, or a user the administrator removed from users.xlsx:
   // the token is revoked), session_expired, account_disabled.
   Result<std::string> resume(std::string_view token);
-  void logout(std::string_view token) { tokens_.revoke(token); }
+  // Ends one login, or every login of `username`; durable before they return, so the token
+  // does not come back after a restart. Errors: disk_full, io_error.
+  boost::asio::awaitable<Status> logout(std::string token);
+  boost::asio::awaitable<Status> logout_everywhere(std::string username);
+  // Changes `username`'s password after checking the old one (the same throttle and errors as
+  // login), then ends every login of the user but `keep_token`'s and forgets the cached
+  // verifications, so the old password stops working at once, HTTP Basic included. The new
+  // hash is in users.xlsx before this returns. Errors: auth_failed (wrong old password),
+  // invalid_password (the new one breaks the rules), rate_limited, server_busy, disk_full,
+  // io_error.
+  boost::asio::awaitable<Status> change_password(std::string username, std::string old_password,
+                                                 std::string new_password, std::string address,
+                                                 std::string keep_token);
+  // Moves whenever a login is ended (SessionBook::revocations()).
+  std::uint64_t revocations() const noexcept { return sessions_.revocations(); }
 
   // What the password checks cost so far: full Argon2id verifications (dummy ones for unknown
   // users included) and checks answered by the credential cache. Logged at shutdown.
@@ -126,7 +145,7 @@ class AccountService {
   std::unique_ptr<storage::UserRegistry> registry_;
   std::unique_ptr<storage::PasswordHasher> hasher_;
   BoundedPool hash_pool_;
-  LoginTokens tokens_;
+  SessionBook sessions_;
   LoginThrottle throttle_;
   CredentialCache credentials_;
   VerificationFlights flights_;  // concurrent checks of the same credentials share one Argon2id

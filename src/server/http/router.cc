@@ -85,6 +85,11 @@ asio::awaitable<void> route_api(Exchange& exchange, std::string_view name) {
   auto caller = co_await admit(exchange);
   if (!caller) co_return;
   session.assume_user(caller->username);
+  if (!caller->basic) {
+    // The cookie's login is this caller's own: passwd keeps it while ending the others.
+    auto cookie = find_cookie(exchange.header(bhttp::field::cookie), kSessionCookie);
+    if (cookie) session.assume_token(*cookie);
+  }
   co_await call_api(exchange, *op, session);
 }
 

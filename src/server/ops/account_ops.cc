@@ -59,10 +59,37 @@ boost::asio::awaitable<OpResult> login(OpCall& call) {
 }
 
 boost::asio::awaitable<OpResult> logout(OpCall& call) {
-  // Over HTTP the token is the cookie's, unchecked: ending an expired one is no error.
-  if (!call.session.token().empty()) call.server.accounts.logout(call.session.token());
-  call.session.log_out();
+  auto all = protocol::optional_bool_field(call.body, "all", false);
+  if (!all) co_return std::move(all).error();
+  auto& accounts = call.server.accounts;
+  std::string token = call.session.token();
+  Status ended;
+  if (*all) {
+    // Over HTTP the caller is whoever the cookie's token names.
+    auto user =
+        call.session.user() ? Result<std::string>(*call.session.user()) : accounts.resume(token);
+    if (!user) co_return make_error(Errc::not_logged_in, "log in to end every session");
+    ended = co_await accounts.logout_everywhere(std::move(*user));
+  } else if (!token.empty()) {
+    // Over HTTP the token is the cookie's, unchecked: ending an expired one is no error.
+    ended = co_await accounts.logout(std::move(token));
+  }
+  call.session.log_out();  // this caller is logged out even if recording it failed
+  if (!ended.ok()) co_return std::move(ended).error();
   co_return reply_with(nlohmann::json::object());
+}
+
+boost::asio::awaitable<OpResult> change_password(OpCall& call) {
+  auto old_password = protocol::string_field(call.body, "old_password");
+  if (!old_password) co_return std::move(old_password).error();
+  auto new_password = protocol::string_field(call.body, "new_password");
+  if (!new_password) co_return std::move(new_password).error();
+  const std::string& user = *call.session.user();
+  auto changed = co_await call.server.accounts.change_password(
+      user, std::string(*old_password), std::string(*new_password), call.session.address(),
+      call.session.token());
+  if (!changed.ok()) co_return std::move(changed).error();
+  co_return reply_with({{"username", user}});
 }
 
 boost::asio::awaitable<OpResult> whoami(OpCall& call) {

@@ -16,6 +16,7 @@
 #include "server/ops/session.h"
 #include "server/ops/transfer_ops.h"
 #include "server/ops/tree_ops.h"
+#include "server/services.h"
 
 namespace netdisk::server::ops {
 namespace {
@@ -41,6 +42,8 @@ const std::array kOps = {
            {"login", Method::post, 200, Input::json, true, Cookie::issue}},
     OpInfo{"logout", &logout, true, false, kTcp | kHttp,
            {"logout", Method::post, 200, Input::none, true, Cookie::clear}},
+    OpInfo{"passwd", &change_password, true, false, kTcp | kHttp,
+           {"passwd", Method::post, 200, Input::json}},
     OpInfo{"whoami", &whoami, true, false, kTcp | kHttp, {"me", Method::get}},
     OpInfo{"list", &list, true, false, kTcp | kHttp,
            {"list", Method::get, 200, Input::query, false, Cookie::none, true, {"path", "after"}},
@@ -102,7 +105,28 @@ const OpInfo& files_op(FilesRole role) {
   throw std::logic_error("no op for this /files role");  // a row is missing: a bug
 }
 
+namespace {
+
+// A connection that logged in with a token ends with that token: when any login has been
+// ended since this session last looked (logout --all, passwd), its token is checked again and
+// an ended one logs the session out. One atomic load per request otherwise. HTTP checks its
+// cookie on every request anyway.
+void drop_ended_login(Session& session) {
+  if (session.transport() == Transport::http) return;
+  auto& accounts = session.server().accounts;
+  auto revocations = accounts.revocations();
+  if (session.revocations_seen() == revocations) return;
+  session.set_revocations_seen(revocations);
+  if (!session.user() || !session.has_token()) return;
+  auto still = accounts.resume(session.token());
+  // An expired token keeps its connection, as it always has; only an ended one is dropped.
+  if (!still && still.error().code == Errc::auth_failed) session.log_out();
+}
+
+}  // namespace
+
 Status admit(const OpInfo* op, std::string_view name, const OpCall& call) {
+  drop_ended_login(call.session);
   if (op == nullptr || (op->transports & transport_bit(call.session.transport())) == 0) {
     return make_error(Errc::unknown_op, fmt::format("unknown op \"{}\"", name));
   }

@@ -50,6 +50,7 @@ class Session {
   // authenticated the caller itself, or after log_out).
   const std::optional<std::string>& user() const noexcept { return user_; }
   std::string token() const { return token_.str(); }
+  bool has_token() const noexcept { return !token_.empty(); }
   const std::optional<TimePoint>& token_expires() const noexcept { return token_expires_; }
   // A login by the login op. Logging in as someone else logs the other user out first.
   void log_in(std::string user, std::string token, std::optional<TimePoint> expires = {});
@@ -59,6 +60,10 @@ class Session {
   void assume_token(std::string_view token) { token_.assign(token); }
   // Leaves the chat room and forgets the user, the token, the storage handle and the upload.
   void log_out();
+  // The count of ended logins (AccountService::revocations()) when this session's token was
+  // last known good; ops::admit checks the token again when the count has moved since.
+  std::uint64_t revocations_seen() const noexcept { return revocations_seen_; }
+  void set_revocations_seen(std::uint64_t seen) noexcept { revocations_seen_ = seen; }
 
   // The user's storage space, opened on first use by ops::with_space.
   std::shared_ptr<storage::UserSpace>& space() noexcept { return space_; }
@@ -113,6 +118,7 @@ class Session {
   std::optional<std::string> user_;
   SessionToken token_;
   std::optional<TimePoint> token_expires_;
+  std::uint64_t revocations_seen_ = 0;
   std::shared_ptr<storage::UserSpace> space_;
   UploadSlot upload_;
   std::weak_ptr<ChatMember> chat_member_;
