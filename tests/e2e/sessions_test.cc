@@ -13,6 +13,8 @@
 #include "tests/e2e/helpers.h"
 #include "tests/e2e/http_fixture.h"
 #include "tests/e2e/server_process.h"
+#include "tests/e2e/wait_until.h"
+#include "tests/e2e/workbook_edit.h"
 
 namespace netdisk::e2e {
 namespace {
@@ -74,6 +76,25 @@ TEST_F(Sessions, ATokenLoggedOutBeforeARestartIsRefusedAfterIt) {
   EXPECT_EQ(token_login_error(kept), "ok");
   EXPECT_EQ(read_file(sessions_file()).find(kept), std::string::npos)
       << "the sessions file holds a token, not its digest";
+}
+
+// Sessions name their user; an account removed while the server was stopped and registered
+// again (here in another case) is a new account, which the old account's token must not open.
+TEST_F(Sessions, ATokenOfAnEarlierAccountOfTheSameNameNeverLogsInItsSuccessor) {
+  using namespace std::chrono_literals;
+  std::string old_bob = token_of("bob");
+  ASSERT_FALSE(old_bob.empty());
+  // Registration times are whole seconds: the new account is made in a later second.
+  auto issued = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  ASSERT_TRUE(wait_until([&] { return std::chrono::system_clock::now() >= issued + 1s; }, 5s,
+                         10ms));
+  server_->stop();
+  edit_workbook(*server_, {"delete-row", "bob"});
+  server_->restart();
+  EXPECT_EQ(token_login_error(old_bob), "auth_failed") << "no account of that name yet";
+  create_user(*server_, "Bob", kNewPassword);
+  EXPECT_EQ(token_login_error(old_bob), "auth_failed");
+  EXPECT_FALSE(token_of("Bob", kNewPassword).empty());
 }
 
 TEST_F(Sessions, ADamagedSessionsFileIsSetAsideWithAClearLogLineAndTheServerServes) {

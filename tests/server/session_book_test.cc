@@ -54,12 +54,13 @@ class FaultyStore final : public storage::SessionStore {
       changed_.notify_all();
       changed_.wait(lock, [&] { return !held_; });
     }
-    if (fail_) return make_error(Errc::disk_full, "write: no space left on device");
+    if (fail_) return make_error(fail_with_, "write failed");
     return file_.save(records);
   }
   Result<std::string> set_aside() override { return file_.set_aside(); }
 
   std::atomic<bool> fail_{false};
+  Errc fail_with_ = Errc::disk_full;  // set before fail_
   void hold() {
     std::lock_guard lock(mutex_);
     held_ = true;
@@ -207,16 +208,33 @@ TEST_F(SessionBookTest, AFailedWriteRefusesTheLoginAndKeepsNothingOfIt) {
   auto [book_owner, faulty] = open_faulty_book();
   auto& book = *book_owner;
   auto kept = book.issue("alice").value().token;
+  faulty->fail_with_ = Errc::io_error;
   faulty->fail_ = true;
   auto refused = book.issue("alice");
   ASSERT_FALSE(refused.ok());
-  EXPECT_EQ(refused.error().code, Errc::disk_full);
+  EXPECT_EQ(refused.error().code, Errc::io_error);
   EXPECT_EQ(book.size(), 1u) << "a login whose token nobody received must not stay";
   faulty->fail_ = false;
   book.issue("bob").value();
   auto restarted = open_book();
   EXPECT_EQ(restarted->size(), 2u);
   EXPECT_EQ(restarted->lookup(kept).check, LoginTokens::Check::valid);
+}
+
+// On a full disk people must still log in (to delete files and make room): the login is kept
+// in memory and made durable by the next rewrite that succeeds.
+TEST_F(SessionBookTest, OnAFullDiskALoginIsKeptInMemoryAndMadeDurableByTheNextRewrite) {
+  auto [book_owner, faulty] = open_faulty_book();
+  auto& book = *book_owner;
+  faulty->fail_ = true;
+  auto full = book.issue("alice");
+  ASSERT_TRUE(full.ok());
+  EXPECT_EQ(book.lookup(full->token).check, LoginTokens::Check::valid);
+  EXPECT_EQ(open_book()->lookup(full->token).check, LoginTokens::Check::unknown)
+      << "it cannot be on disk yet";
+  faulty->fail_ = false;
+  book.issue("bob").value();
+  EXPECT_EQ(open_book()->lookup(full->token).check, LoginTokens::Check::valid);
 }
 
 TEST_F(SessionBookTest, AFailedLogoutWriteIsReportedAndRecordedByTheNextRewrite) {

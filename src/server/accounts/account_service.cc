@@ -89,7 +89,11 @@ void AccountService::check_workbook() {
   spdlog::info("{} changed: {} users added, {} removed", layout_.users_file().filename().string(),
                edits->added.size(), edits->removed.size());
   for (const auto& name : edits->added) (void)ensure_folder(name);
-  for (const auto& name : edits->removed) tokens_.revoke_user(name);
+  for (const auto& name : edits->removed) {
+    if (auto revoked = sessions_.revoke_user(name); !revoked) {
+      spdlog::warn("ending the sessions of removed user {}: {}", name, revoked.error().message);
+    }
+  }
 }
 
 void AccountService::ensure_every_folder() {
@@ -296,23 +300,25 @@ void AccountService::shutdown() {
                argon2_verifications(), credential_cache_hits());
 }
 
-Result<std::string> AccountService::still_allowed(const std::string& username,
-                                                  std::string_view token) {
-  // The administrator may have removed or disabled the user in users.xlsx since the login.
-  auto user = registry_->find(username);
-  if (!user) {
-    tokens_.revoke(token);
-    return make_error(Errc::auth_failed, "this account no longer exists");
+Result<std::string> AccountService::still_allowed(const LoginTokens::Lookup& session) {
+  // The administrator may have removed or disabled the user in users.xlsx since the login. A
+  // token issued before the account was registered belongs to an earlier account of that name
+  // (removed, then registered again, perhaps in another case): it must not log in the new one.
+  // Refused here, on the I/O thread; its durable revocation is the workbook check's
+  // (check_workbook), which runs on the blocking pool.
+  auto user = registry_->find(session.username);
+  if (!user || session.issued < user->registered_at) {
+    return make_error(Errc::auth_failed, "this account no longer exists; log in again");
   }
   if (user->state == storage::AccountState::disabled) return disabled(user->name);
-  return username;
+  return session.username;
 }
 
 Result<std::string> AccountService::resume(std::string_view token) {
   auto found = sessions_.lookup(token);
   switch (found.check) {
     case LoginTokens::Check::valid:
-      return still_allowed(found.username, token);
+      return still_allowed(found);
     case LoginTokens::Check::expired:
       return make_error(Errc::session_expired, "the session has expired; log in again");
     case LoginTokens::Check::unknown:

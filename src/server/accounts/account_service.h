@@ -136,7 +136,7 @@ class AccountService {
   void schedule_login_flush();
   void schedule_workbook_check();
   // A valid token's user, unless the administrator removed or disabled them meanwhile.
-  Result<std::string> still_allowed(const std::string& username, std::string_view token);
+  Result<std::string> still_allowed(const LoginTokens::Lookup& session);
   void release(const std::string& key);
 
   storage::DataLayout layout_;

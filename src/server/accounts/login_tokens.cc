@@ -71,7 +71,7 @@ LoginTokens::Lookup LoginTokens::lookup(std::string_view token) {
     entries_.erase(it);
     return {Check::expired, {}};
   }
-  return {Check::valid, it->second.username};
+  return {Check::valid, it->second.username, it->second.issued};
 }
 
 bool LoginTokens::revoke(std::string_view token) {

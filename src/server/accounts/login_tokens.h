@@ -45,6 +45,7 @@ class LoginTokens {
   struct Lookup {
     Check check = Check::unknown;
     std::string username;
+    Clock::time_point issued{};  // for a valid token
   };
   Lookup lookup(std::string_view token);
 

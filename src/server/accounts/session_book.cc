@@ -33,6 +33,14 @@ Result<LoginTokens::Issued> SessionBook::issue(const std::string& username) {
   auto issued = tokens_.issue(username);
   if (!issued) return issued;
   auto written = commit(lock, ++changes_);
+  if (!written.ok() && written.error().code == Errc::disk_full) {
+    // On a full disk people must still log in, if only to delete files and make room: the
+    // session is kept in memory, and the next rewrite that succeeds makes it durable. Until
+    // then a restart ends it, which is all it risks.
+    spdlog::warn("the disk is full: {}'s new login session lasts only until a restart",
+                 username);
+    return issued;
+  }
   if (!written.ok()) {
     // Still under mutex_: no later rewrite can carry a login whose token nobody received.
     tokens_.revoke(issued->token);

@@ -29,8 +29,10 @@ class SessionBook {
   SessionBook(std::unique_ptr<storage::SessionStore> store, std::chrono::seconds lifetime,
               LoginTokens::Now now = &LoginTokens::Clock::now);
 
-  // A new login of `username`, durable before it returns. Errors: server_busy (too many
-  // sessions), disk_full or io_error (the login is not kept).
+  // A new login of `username`, durable before it returns, except on a full disk: then it is
+  // kept in memory (logged), so people can still log in and make room, and made durable by the
+  // next rewrite that succeeds. Errors: server_busy (too many sessions), io_error (the login is
+  // not kept).
   Result<LoginTokens::Issued> issue(const std::string& username);
   // Memory only, never blocks.
   LoginTokens::Lookup lookup(std::string_view token) { return tokens_.lookup(token); }
