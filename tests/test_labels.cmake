@@ -47,6 +47,8 @@ set(_netdisk_concurrency_tests
   [[^PasswordCheck\.ConcurrentChecksOfTheSamePasswordOnTwoThreadsRunOneArgon2id$]]
   # chat bursts posted from other I/O threads to a member whose writer comes and goes
   [[^IdleOutbox\.ChatBurstsToAMemberThatJustWentIdleAllArriveInOrderAcrossIoThreads$]]
+  # the sessions file's group commit: logins from many threads share a few rewrites
+  [[^SessionBookTest\.ALoginStormIsGroupCommittedIntoAFewRewrites$]]
   # the storage space kept per I/O thread for keep-alive requests of two users at once
   [[^SmallDownload\.AKeepAliveConnectionNeverServesOneUsersFilesToAnother$]])
 
