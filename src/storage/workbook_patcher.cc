@@ -123,7 +123,7 @@ class SheetScan : public XmlHandler {
 class RowWriter {
  public:
   RowWriter(std::string_view xml, const SheetScan& scan, const SheetPatch& patch)
-      : xml_(xml), scan_(scan), patch_(patch) {
+      : xml_(xml), patch_(patch) {
     auto tag = xml.substr(scan.data_begin + 1, 64);
     auto name_end = tag.find_first_of(" \t\r\n/>");
     auto colon = tag.substr(0, name_end).find(':');
@@ -209,7 +209,6 @@ class RowWriter {
   }
 
   std::string_view xml_;
-  const SheetScan& scan_;
   const SheetPatch& patch_;
   std::string prefix_;
   std::vector<std::size_t> columns_;
