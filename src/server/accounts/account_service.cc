@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string_view>
 
+#include <boost/asio/post.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -56,7 +57,8 @@ AccountService::AccountService(const storage::DataLayout& layout, AccountOptions
       throttle_(options.throttle),
       credentials_(options.credential_cache),
       login_flush_timer_(blocking_pool),
-      workbook_timer_(blocking_pool) {
+      workbook_strand_(boost::asio::make_strand(blocking_pool.get_executor())),
+      workbook_timer_(workbook_strand_) {
   auto registry = storage::UserRegistry::open(layout_.users_file());
   if (!registry) {
     throw std::runtime_error(fmt::format("cannot load {}: {}", layout_.users_file().string(),
@@ -293,7 +295,7 @@ void AccountService::schedule_login_flush() {
 
 void AccountService::shutdown() {
   stopping_ = true;
-  workbook_timer_.cancel();
+  boost::asio::post(workbook_strand_, [this] { workbook_timer_.cancel(); });
   login_flush_timer_.cancel();  // its handler still runs, and flushes
   hash_pool_.join();
   spdlog::info("password checks: {} Argon2id verifications, {} from the credential cache",

@@ -20,6 +20,7 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 
 #include "common/result.h"
@@ -154,6 +155,10 @@ class AccountService {
   static constexpr auto kLoginFlushDelay = std::chrono::seconds(2);
   boost::asio::steady_timer login_flush_timer_;
   std::atomic<bool> login_flush_scheduled_{false};
+  // The periodic workbook check re-arms its timer from the blocking pool's threads, and
+  // shutdown() cancels it from the main thread: a timer is not thread-safe, so both go through
+  // one strand.
+  boost::asio::strand<boost::asio::thread_pool::executor_type> workbook_strand_;
   boost::asio::steady_timer workbook_timer_;
   std::atomic<bool> stopping_{false};
   std::mutex claims_mutex_;
