@@ -95,6 +95,17 @@ std::vector<PropertyUpdate> mixed_updates() {
           {{"urn:z", "b"}, std::nullopt}};
 }
 
+// A property in the XML namespace (say <xml:lang/> removed) is named with the reserved xml:
+// prefix: binding any other prefix to that namespace is not well-formed (found by
+// fuzz_dav_request in CI's fuzz stage).
+TEST(DavProppatchResponse, APropertyInTheXmlNamespaceKeepsTheReservedPrefix) {
+  std::vector<PropertyUpdate> updates = {
+      {{"http://www.w3.org/XML/1998/namespace", "langD-b"}, std::nullopt}};
+  std::string reply = proppatch_response("/files/f", updates, PatchOutcome::protected_refused);
+  EXPECT_NE(reply.find("<xml:langD-b/>"), std::string::npos) << reply;
+  EXPECT_TRUE(parse_xml_tree(reply)) << reply;
+}
+
 TEST(DavProppatchResponse, AppliedIsAllOkAndProtectedRefusalIs403AndOthers424) {
   auto updates = mixed_updates();
   std::string ok = proppatch_response("/files/a%20b", updates, PatchOutcome::applied);

@@ -68,8 +68,14 @@ void append_element(std::string& out, std::string_view ns, std::string_view loca
                     const Resource* resource = nullptr) {
   // DAV: names use the document's D: prefix; a name in no namespace takes no prefix (an empty
   // xmlns:X would undeclare a prefix, which XML 1.0 namespaces forbid; the multistatus has no
-  // default namespace); any other declares X on the element itself.
-  std::string_view prefix = ns == "DAV:" ? "D:" : ns.empty() ? "" : "X:";
+  // default namespace); a name in the XML namespace takes its reserved xml: prefix, which is
+  // never declared (binding another prefix to that namespace is an error); any other declares
+  // X on the element itself.
+  constexpr std::string_view kXmlNamespace = "http://www.w3.org/XML/1998/namespace";
+  std::string_view prefix = ns == "DAV:"          ? "D:"
+                            : ns.empty()          ? ""
+                            : ns == kXmlNamespace ? "xml:"
+                                                  : "X:";
   out += '<';
   out += prefix;
   out += local;
