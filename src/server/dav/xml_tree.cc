@@ -109,12 +109,21 @@ std::string escaped(std::string_view text, bool attribute) {
   return out;
 }
 
+// The prefix an element is written with: D: for DAV:, the reserved xml: for the XML namespace
+// (never declared: neither a default nor another prefix may be bound to it), none otherwise
+// (the element then declares its namespace as the default).
+std::string_view element_prefix(const XmlElement& element) {
+  if (element.ns == "DAV:") return "D:";
+  if (element.ns == kXmlNamespace) return "xml:";
+  return "";
+}
+
 void write_open_tag(std::string& out, const XmlElement& element) {
-  bool dav = element.ns == "DAV:";
+  auto element_ns_prefix = element_prefix(element);
   out += '<';
-  if (dav) out += "D:";
+  out += element_ns_prefix;
   out += element.local;
-  if (!dav) out += " xmlns=\"" + escaped(element.ns, true) + '"';
+  if (element_ns_prefix.empty()) out += " xmlns=\"" + escaped(element.ns, true) + '"';
   for (const auto& [name, value] : element.attributes) {
     out += ' ' + name + "=\"" + escaped(value, true) + '"';
   }
@@ -139,7 +148,7 @@ void write_element(std::string& out, const XmlElement& element) {
   out += '>';
   for (const auto& child : element.children) write_element(out, child);
   out += "</";
-  if (element.ns == "DAV:") out += "D:";
+  out += element_prefix(element);
   out += element.local + '>';
 }
 
