@@ -23,6 +23,8 @@ constexpr std::array kErrcTable = {
     ErrcInfo{Errc::timeout, "timeout", true},
     ErrcInfo{Errc::too_many_connections, "too_many_connections", true},
     ErrcInfo{Errc::shutting_down, "shutting_down", true},
+    ErrcInfo{Errc::tls_required, "tls_required", true},
+    ErrcInfo{Errc::tls_unavailable, "tls_unavailable", true},
     ErrcInfo{Errc::server_busy, "server_busy", false},
     ErrcInfo{Errc::not_logged_in, "not_logged_in", false},
     ErrcInfo{Errc::auth_failed, "auth_failed", false},

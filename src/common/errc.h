@@ -20,6 +20,8 @@ enum class Errc {
   timeout,               // fatal: the handshake or an idle period took too long
   too_many_connections,  // fatal: the server is at its connection limit
   shutting_down,         // fatal: the server is stopping
+  tls_required,          // fatal: the client spoke plain text to a TLS port (sent in plain text)
+  tls_unavailable,       // fatal: the client began TLS on a port started with --plaintext
   server_busy,           // try again later (for example, too many password hashes queued)
   // Accounts.
   not_logged_in,

@@ -44,16 +44,21 @@ void add_https_options(CLI::App& app, ServerConfig& config) {
            config.https_enabled = text != "off";
            if (config.https_enabled) config.https_listen = parse_endpoint(text);
          },
-         "Address for the same HTTP service over TLS, or 'off' (the default); needs --tls-cert "
-         "and --tls-key")
+         "Address for the same HTTP service over TLS, or 'off' (the default); the certificate "
+         "is --tls-cert's")
       ->type_name("HOST:PORT|off");
   app.add_option("--https-port-file", config.https_port_file,
                  "Write the bound HTTPS port to this file once listening (useful with port 0)");
   app.add_option("--tls-cert", config.tls_cert_file,
-                 "PEM certificate chain for --https (the server's certificate first)")
+                 "PEM certificate chain for the TCP port and --https (the server's certificate "
+                 "first; default: a self-signed one made in <data>/tls/ on the first start)")
       ->type_name("FILE");
-  app.add_option("--tls-key", config.tls_key_file, "PEM private key for --https")
+  app.add_option("--tls-key", config.tls_key_file,
+                 "PEM private key for --tls-cert (default: <data>/tls/, made on the first start)")
       ->type_name("FILE");
+  app.add_flag("--plaintext", config.plaintext,
+               "Serve the NetDisk TCP port unencrypted (a trusted LAN, a benchmark); clients "
+               "must ask for it too");
 }
 
 // An option given in whole seconds, within [min, max], stored as a duration.
@@ -179,8 +184,10 @@ void add_server_options(CLI::App& app, ServerConfig& config) {
 
 void validate_server_config(const ServerConfig& config) {
   if (config.data_dir.empty()) throw std::invalid_argument("--data must not be empty");
-  if (config.https_enabled && (config.tls_cert_file.empty() || config.tls_key_file.empty())) {
-    throw std::invalid_argument("--https needs --tls-cert FILE and --tls-key FILE");
+  if (config.tls_cert_file.empty() != config.tls_key_file.empty()) {
+    throw std::invalid_argument(
+        "--tls-cert and --tls-key go together (neither: the server's own certificate in "
+        "<data>/tls/)");
   }
 }
 

@@ -68,8 +68,12 @@ struct ServerConfig {
   bool https_enabled = false;
   Endpoint https_listen{"127.0.0.1", 0};
   std::string https_port_file;          // like http_port_file, for the HTTPS port
+  // The server's TLS identity, for the NetDisk TCP port and HTTPS alike. Both empty: the
+  // certificate the server made for itself in <data>/tls/ on its first start.
   std::filesystem::path tls_cert_file;  // PEM certificate chain, the server's first
   std::filesystem::path tls_key_file;   // PEM private key
+  // The NetDisk TCP port in plain text instead of TLS: only when asked for (--plaintext).
+  bool plaintext = false;
 };
 
 // Declares every option on `app`, writing into `config`. The caller parses.

@@ -43,7 +43,8 @@ ServerProcess::ServerProcess(WithHttp, std::vector<std::string> extra_args)
 ServerProcess::ServerProcess(Launch options)
     : extra_args_(std::move(options.args)),
       wrapper_(std::move(options.wrapper)),
-      http_(options.http) {
+      http_(options.http),
+      tls_(options.tls) {
   std::string pattern = (fs::temp_directory_path() / "netdisk-e2e-XXXXXX").string();
   if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
   work_dir_ = pattern;
@@ -102,6 +103,7 @@ void ServerProcess::launch() {
   } else {
     args.insert(args.end(), {"--http", "off"});
   }
+  if (!tls_) args.push_back("--plaintext");
   // NETDISK_TEST_IO_THREADS runs every test's server with that many I/O threads (the TSan
   // stage sets it, so the concurrency tests cross threads); a test's own choice wins.
   const char* io_threads = std::getenv("NETDISK_TEST_IO_THREADS");

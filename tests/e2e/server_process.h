@@ -30,6 +30,9 @@ class ServerProcess {
     std::vector<std::string> wrapper;  // e.g. {"strace", "-f", "-o", log, "--"}
     std::filesystem::path data_dir;    // empty: work_dir()/data
     bool http = false;
+    // TLS on the NetDisk port, as netdiskd's default; false passes --plaintext, which the
+    // tests of everything but TLS itself speak (their WireConnection is plain).
+    bool tls = false;
   };
   explicit ServerProcess(Launch launch);
   // The HTTP form under a wrapper (say {"/usr/bin/strace", "-f", "-o", FILE}).
@@ -68,6 +71,7 @@ class ServerProcess {
   std::vector<std::string> wrapper_;
   std::uint16_t port_ = 0;
   bool http_ = false;
+  bool tls_ = false;
   std::uint16_t http_port_ = 0;
   pid_t pid_ = -1;
 };

@@ -64,6 +64,8 @@ bhttp::status status_for(Errc code) {
     case Errc::disk_full:
       return S::insufficient_storage;
     case Errc::unsupported_version:
+    case Errc::tls_required:  // TCP-port codes; HTTP never sends them
+    case Errc::tls_unavailable:
     case Errc::io_error:
     case Errc::internal_error:
       return S::internal_server_error;
