@@ -92,6 +92,36 @@ TEST(Discovery, AProbeOnLoopbackIsAnsweredWithNameVersionAndPortNoLargerThanTheP
   EXPECT_TRUE(answer.contains("version"));
 }
 
+TEST(Discovery, TheAnswerSaysWhetherThePortSpeaksTlsAndCarriesTheKeyWhenThereIsRoom) {
+  ServerProcess::Launch launch;
+  launch.tls = true;
+  ServerProcess tls(std::move(launch));
+  UdpProbe udp(tls.port());
+  udp.send(probe(256));
+  udp.send(probe(64));  // an older client's short probe: no room for the fingerprint
+  ASSERT_TRUE(wait_until_handled(tls.port()));
+  auto replies = udp.replies(0);
+  ASSERT_EQ(replies.size(), 2u);
+  auto full = nlohmann::json::parse(replies[0]);
+  EXPECT_EQ(full["tls"], true);
+  auto logged = tls.log().find("key fingerprint " + full.value("fingerprint", std::string("?")));
+  EXPECT_NE(logged, std::string::npos) << replies[0];
+  auto short_answer = nlohmann::json::parse(replies[1]);
+  EXPECT_EQ(short_answer["tls"], true);
+  EXPECT_FALSE(short_answer.contains("fingerprint"));
+  EXPECT_LE(replies[1].size(), 64u);
+
+  ServerProcess plain;  // --plaintext
+  UdpProbe to_plain(plain.port());
+  to_plain.send(probe(256));
+  ASSERT_TRUE(wait_until_handled(plain.port()));
+  auto plain_replies = to_plain.replies(0);
+  ASSERT_EQ(plain_replies.size(), 1u);
+  auto answer = nlohmann::json::parse(plain_replies[0]);
+  EXPECT_EQ(answer["tls"], false);
+  EXPECT_FALSE(answer.contains("fingerprint"));
+}
+
 TEST(Discovery, ShortOrForeignProbesAreIgnored) {
   ServerProcess server;
   UdpProbe udp(server.port());

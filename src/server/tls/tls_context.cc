@@ -50,16 +50,19 @@ TlsContext::TlsContext(const TlsIdentity& identity)
   SSL_CTX_set_num_tickets(context_, 0);
   SSL_CTX_set_session_cache_mode(context_, SSL_SESS_CACHE_OFF);
   if (SSL_CTX_use_certificate_chain_file(context_, identity.cert_file.c_str()) != 1) {
-    throw std::runtime_error(fmt::format("TLS certificate {}: {}", identity.cert_file.string(),
+    throw std::runtime_error(fmt::format("{} {}: not a usable PEM certificate chain: {}",
+                                         identity.cert_label, identity.cert_file.string(),
                                          openssl_error()));
   }
   if (SSL_CTX_use_PrivateKey_file(context_, identity.key_file.c_str(), SSL_FILETYPE_PEM) != 1) {
-    throw std::runtime_error(
-        fmt::format("TLS key {}: {}", identity.key_file.string(), openssl_error()));
+    throw std::runtime_error(fmt::format("{} {}: not a usable PEM private key: {}",
+                                         identity.key_label, identity.key_file.string(),
+                                         openssl_error()));
   }
   if (SSL_CTX_check_private_key(context_) != 1) {
-    throw std::runtime_error(fmt::format("TLS key {} does not belong to the certificate {}",
-                                         identity.key_file.string(), identity.cert_file.string()));
+    throw std::runtime_error(fmt::format("{} {} does not belong to {} {}", identity.key_label,
+                                         identity.key_file.string(), identity.cert_label,
+                                         identity.cert_file.string()));
   }
   kernel_tls_missing_ = find_kernel_tls_missing();
 }

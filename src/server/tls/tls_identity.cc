@@ -34,11 +34,11 @@ constexpr long kValidDays = 20 * 365;
 
 [[noreturn]] void fail(const std::string& what) { throw std::runtime_error(what); }
 
-CertPtr read_certificate(const fs::path& file) {
+CertPtr read_certificate(const fs::path& file, const std::string& label) {
   BioPtr bio(BIO_new_file(file.c_str(), "r"), BIO_free);
-  if (!bio) fail(fmt::format("TLS certificate {}: cannot read it: {}", file.string(), std::strerror(errno)));
+  if (!bio) fail(fmt::format("{} {}: cannot read it: {}", label, file.string(), std::strerror(errno)));
   CertPtr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr), X509_free);
-  if (!cert) fail(fmt::format("TLS certificate {}: not a PEM certificate", file.string()));
+  if (!cert) fail(fmt::format("{} {}: not a PEM certificate", label, file.string()));
   return cert;
 }
 
@@ -126,7 +126,10 @@ void create_identity(const fs::path& folder, const std::string& server_name) {
 
 TlsIdentity load_or_create_tls_identity(const ServerConfig& config) {
   TlsIdentity identity{config.tls_cert_file, config.tls_key_file, {}, false};
-  if (identity.cert_file.empty()) {
+  if (!identity.cert_file.empty()) {
+    identity.cert_label = "--tls-cert";
+    identity.key_label = "--tls-key";
+  } else {
     fs::path folder = config.data_dir / kTlsFolder;
     identity.cert_file = folder / kTlsCertName;
     identity.key_file = folder / kTlsKeyName;
@@ -144,7 +147,8 @@ TlsIdentity load_or_create_tls_identity(const ServerConfig& config) {
       identity.created = true;
     }
   }
-  identity.fingerprint = protocol::key_fingerprint(read_certificate(identity.cert_file).get());
+  identity.fingerprint =
+      protocol::key_fingerprint(read_certificate(identity.cert_file, identity.cert_label).get());
   return identity;
 }
 

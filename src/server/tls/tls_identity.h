@@ -18,6 +18,9 @@ struct TlsIdentity {
   std::filesystem::path key_file;
   std::string fingerprint;  // of the key in cert_file
   bool created = false;     // made by this start
+  // How messages name the files: the options that named them, or what they are.
+  std::string cert_label = "TLS certificate";
+  std::string key_label = "TLS key";
 };
 
 // The folder under the data folder that holds the server's own certificate and key.
