@@ -126,37 +126,33 @@ CONF
     sed -n 's/.*SSL connection using \(.*\)$/\1/p' | head -1 | tr -d '\r')"
 }
 
+checked() {  # checked LABEL PID CGROUP RESULT -- CMD...: one item (with the caller's `one` runs), its
+  # RESULT file checked byte for byte, then removed
+  local label="$1" pid="$2" cg="$3" result="$4"; shift 5
+  peer "${one[@]}" --label "$label" --bytes "$BIG_BYTES" --server-pid "$pid" ${cg:+--server-cgroup "$cg"} \
+    --before "rm -rf '$result'" --check "$SAME_BYTES '$result'" -- "$@"
+  rm -rf "$result"
+}
+
 encrypted_round() {  # encrypted_round IS_WARMUP: one run of every item (a warm-up is not recorded)
   local one=(--warmup "$1" --runs $((1 - $1)))
   local home="$NDT_DATA/home/$ND_USER" dl="$SCRATCH/tls-dl" up="$SCRATCH/www/up"
   local cli=(env XDG_CONFIG_HOME="$SCRATCH/tls-cli-config" NETDISK_SERVER="127.0.0.1:$NDT_PORT" "$BIN/netdisk")
   if ((!QUICK)); then
-    peer "${one[@]}" --label "sftp get" --bytes "$BIG_BYTES" --server-pid "$SSH_PID" ${SSH_CG:+--server-cgroup "$SSH_CG"} \
-      --before "rm -f '$SCRATCH/sftp-dl.bin'" --check "$SAME_BYTES '$SCRATCH/sftp-dl.bin'" \
-      -- "${SFTP[@]}" -b "$SCRATCH/ssh/get.batch" "$FTP_USER@127.0.0.1"
-    rm -f "$SCRATCH/sftp-dl.bin"
-    peer "${one[@]}" --label "curl FTPS RETR" --bytes "$BIG_BYTES" --server-pid "$VST_PID" ${VST_CG:+--server-cgroup "$VST_CG"} \
-      --before "rm -f '$SCRATCH/ftps-dl.bin'" --check "$SAME_BYTES '$SCRATCH/ftps-dl.bin'" \
-      -- curl -sS --ssl-reqd -k -o "$SCRATCH/ftps-dl.bin" "$FTPSURL/big.bin"
-    rm -f "$SCRATCH/ftps-dl.bin"
+    checked "sftp get" "$SSH_PID" "$SSH_CG" "$SCRATCH/sftp-dl.bin" -- \
+      "${SFTP[@]}" -b "$SCRATCH/ssh/get.batch" "$FTP_USER@127.0.0.1"
+    checked "curl FTPS RETR" "$VST_PID" "$VST_CG" "$SCRATCH/ftps-dl.bin" -- \
+      curl -sS --ssl-reqd -k -o "$SCRATCH/ftps-dl.bin" "$FTPSURL/big.bin"
   fi
-  peer "${one[@]}" --label "netdisk get TLS" --bytes "$BIG_BYTES" --server-pid "$NDT_PID" \
-    --before "rm -rf '$dl' && mkdir '$dl'" --check "$SAME_BYTES '$dl/big.bin'" -- "${cli[@]}" get --quiet big.bin "$dl/"
-  rm -rf "$dl"
+  mkdir -p "$dl"  # `netdisk get` into an existing folder, as a user gives one
+  checked "netdisk get TLS" "$NDT_PID" "" "$dl/big.bin" -- "${cli[@]}" get --quiet big.bin "$dl/"
   if ((!QUICK)); then
-    peer "${one[@]}" --label "sftp put" --bytes "$BIG_BYTES" --server-pid "$SSH_PID" ${SSH_CG:+--server-cgroup "$SSH_CG"} \
-      --before "rm -f '$up/sftp.up'" --check "$SAME_BYTES '$up/sftp.up'" \
-      -- "${SFTP[@]}" -b "$SCRATCH/ssh/put.batch" "$FTP_USER@127.0.0.1"
-    rm -f "$up/sftp.up"
-    peer "${one[@]}" --label "curl FTPS STOR" --bytes "$BIG_BYTES" --server-pid "$VST_PID" ${VST_CG:+--server-cgroup "$VST_CG"} \
-      --before "rm -f '$up/ftps.up'" --check "$SAME_BYTES '$up/ftps.up'" \
-      -- curl -sS --ssl-reqd -k -T "$SCRATCH/www/big.bin" "$FTPSURL/up/ftps.up"
-    rm -f "$up/ftps.up"
+    checked "sftp put" "$SSH_PID" "$SSH_CG" "$up/sftp.up" -- \
+      "${SFTP[@]}" -b "$SCRATCH/ssh/put.batch" "$FTP_USER@127.0.0.1"
+    checked "curl FTPS STOR" "$VST_PID" "$VST_CG" "$up/ftps.up" -- \
+      curl -sS --ssl-reqd -k -T "$SCRATCH/www/big.bin" "$FTPSURL/up/ftps.up"
   fi
-  peer "${one[@]}" --label "netdisk put TLS" --bytes "$BIG_BYTES" --server-pid "$NDT_PID" \
-    --before "rm -f '$home/put.bin'" --check "$SAME_BYTES '$home/put.bin'" \
-    -- "${cli[@]}" put --quiet "$SCRATCH/www/big.bin" put.bin
-  rm -f "$home/put.bin"
+  checked "netdisk put TLS" "$NDT_PID" "" "$home/put.bin" -- "${cli[@]}" put --quiet "$SCRATCH/www/big.bin" put.bin
 }
 
 encrypted_items() {
