@@ -23,7 +23,8 @@ browser_packages=(chromium)
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   browser_packages+=(nodejs npm)
 fi
-bench_packages=(iperf3 nginx-light vsftpd wrk redis-server gnuplot-nox linux-perf apache2 apache2-utils)
+bench_packages=(iperf3 nginx-light vsftpd wrk redis-server gnuplot-nox linux-perf apache2 apache2-utils
+  openssh-server openssh-client)
 fuzz_packages=(clang libclang-rt-14-dev llvm)
 
 wanted=("${build_packages[@]}")

@@ -47,6 +47,8 @@ stop_pid() {  # stop_pid PID: TERM, wait up to 5 s, then KILL
 }
 
 start_netdiskd() {  # start_netdiskd SEND_MODE: sets ND_PID, ND_PORT, ND_HTTP_PORT (both ephemeral)
+  # --plaintext: netdisk-load speaks the protocol in plain text only, and these items measure
+  # the unencrypted path (the encrypted one is bench/lib/encrypted.sh's, on its own server).
   rm -f "$SCRATCH/nd.port" "$SCRATCH/nd.http-port"
   # Workaround (docs/BENCHMARKS.md, "Server bugs found"): netdiskd does not ignore SIGPIPE, and
   # sendfile(2) to a client that has gone away kills it. An ignored signal survives exec, so
@@ -54,12 +56,12 @@ start_netdiskd() {  # start_netdiskd SEND_MODE: sets ND_PID, ND_PORT, ND_HTTP_PO
   local pipe_trap=""
   [[ "${BENCH_IGNORE_SIGPIPE:-1}" == 1 ]] && pipe_trap="trap '' PIPE;"
   bash -c "$pipe_trap"' exec "$0" "$@"' "$BIN/netdiskd" --listen 127.0.0.1:0 --port-file "$SCRATCH/nd.port" --data "$SCRATCH/nd-data" \
-    --http 127.0.0.1:0 --http-port-file "$SCRATCH/nd.http-port" \
+    --plaintext --http 127.0.0.1:0 --http-port-file "$SCRATCH/nd.http-port" \
     --max-connections 20000 --log-level warn --send-mode "$1" 2>>"$SCRATCH/netdiskd.log" &
   ND_PID=$!; PIDS+=("$ND_PID")
   for _ in $(seq 1 100); do [ -s "$SCRATCH/nd.port" ] && [ -s "$SCRATCH/nd.http-port" ] && break; sleep 0.1; done
   ND_PORT=$(cat "$SCRATCH/nd.port") ND_HTTP_PORT=$(cat "$SCRATCH/nd.http-port")
-  echo "netdiskd --send-mode $1: pid $ND_PID port $ND_PORT http $ND_HTTP_PORT"
+  echo "netdiskd --plaintext --send-mode $1: pid $ND_PID port $ND_PORT http $ND_HTTP_PORT"
 }
 
 stop_netdiskd() { stop_pid "$ND_PID"; }

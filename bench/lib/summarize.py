@@ -117,6 +117,44 @@ def user_side():
     table(["item", "MB/s", "server CPU s per GiB", "MB per server CPU-s", "client CPU s",
            "÷ anchor (MB/s / MB per CPU-s)"], rows)
 
+ENCRYPTED = [  # (label, sftp anchor, FTPS anchor): issue #19, every channel encrypted
+    ("sftp get", None, None), ("curl FTPS RETR", None, None), ("netdisk get TLS", "sftp get", "curl FTPS RETR"),
+    ("sftp put", None, None), ("curl FTPS STOR", None, None), ("netdisk put TLS", "sftp put", "curl FTPS STOR")]
+
+def netdisk_channel():
+    """What the TLS server's port and the client really did (bench/lib/encrypted.sh's probe):
+    'TLSv1.3, key pinned', or why it was plain text; None when the section did not run."""
+    probe = (RUNS.get("netdisk TLS probe") or [None])[-1]
+    if probe is None:
+        return None
+    tls, pinned = probe.get("server_tls", "none"), probe.get("client_pinned")
+    if tls != "none" and pinned:
+        return tls + ", the client pinned the server's key"
+    return f"PLAIN TEXT (server TLS handshake: {tls}; client pinned a key: {'yes' if pinned else 'no'})"
+
+def netdisk_encrypted():
+    channel = netdisk_channel()
+    return channel is not None and not channel.startswith("PLAIN")
+
+def encrypted():
+    rows = []
+    for label, sftp, ftps in ENCRYPTED:
+        if label not in RUNS and label not in NOTES:
+            continue
+        mb, eff = med(label, "MBps"), med(label, "server_MB_per_cpu_s")
+        vs = lambda a: (f"{ratio(mb, med(a, 'MBps'))} / {ratio(eff, med(a, 'server_MB_per_cpu_s'))}"
+                        if a and med(a, "MBps") else "–")
+        rows.append([label, cell(label, "MBps"), cell(label, "server_cpu_s_per_GiB"),
+                     cell(label, "server_MB_per_cpu_s"), cell(label, "client_cpu_s"), vs(sftp), vs(ftps)])
+    if not rows:
+        return
+    print("### 1c. Encrypted transfers: 1 GiB each way with the users' tools, every result checked\n")
+    table(["item", "MB/s", "server CPU s per GiB", "MB per server CPU-s", "client CPU s",
+           "÷ sftp (MB/s / MB per CPU-s)", "÷ FTPS (MB/s / MB per CPU-s)"], rows)
+    print("Channels: netdisk " + (netdisk_channel() or "–") + "; sftp " +
+          str((RUNS.get("sftp channel") or [{}])[-1].get("channel", "–")) + "; FTPS " +
+          str((RUNS.get("FTPS channel") or [{}])[-1].get("channel", "–")) + ".\n")
+
 def small():
     rows = []
     for kind, peer in (("4KiB download", "nginx 4KiB GET"), ("list 1000", "nginx autoindex 1000")):
@@ -201,10 +239,11 @@ class Targets:
     def __init__(self):
         self.rows = []
 
-    def ratio(self, name, a, b, goal, note=""):
+    def ratio(self, name, a, b, goal, note="", verdict=None):
+        """verdict: a result to show instead of hit/miss (a ratio that does not measure the goal)."""
         r = a / b if a is not None and b else None
         self.rows.append([name, (times(r) if r is not None else "–") + (f" ({note})" if note and r else ""),
-                          f"≥ {goal}×", result(r, lambda v: v >= goal)])
+                          f"≥ {goal}×", verdict if verdict and r is not None else result(r, lambda v: v >= goal)])
 
     def value(self, name, v, unit, goal, ok):
         self.rows.append([name, f"{fmt(v)} {unit}" if v is not None else "–", goal, result(v, ok)])
@@ -270,6 +309,17 @@ def dav_targets(t):
     t.ratio("1 GiB WebDAV GET, `curl -o` from /files ÷ from Apache mod_dav",
             med("curl -o file from /files", "MBps"), med("curl -o file from Apache mod_dav", "MBps"), 1.2)
 
+def encrypted_targets(t):
+    """Issue #19's: netdisk over TLS against sftp (3x) and FTPS (1.2x), each way."""
+    plain = not netdisk_encrypted() and netdisk_channel() is not None
+    note, verdict = ("PLAIN TEXT: no TLS in these binaries", "**not TLS**") if plain else ("", None)
+    for way, nd, sftp, ftps in (("download", "netdisk get TLS", "sftp get", "curl FTPS RETR"),
+                                ("upload", "netdisk put TLS", "sftp put", "curl FTPS STOR")):
+        t.ratio(f"encrypted 1 GiB {way}, `{nd[:-4]}` over TLS ÷ `{sftp}`",
+                med(nd, "MBps"), med(sftp, "MBps"), 3.0, note, verdict)
+        t.ratio(f"encrypted 1 GiB {way}, `{nd[:-4]}` over TLS ÷ `curl` FTPS {ftps.split()[-1]}",
+                med(nd, "MBps"), med(ftps, "MBps"), 1.2, note, verdict)
+
 def cliff_targets(t):
     by_mode = defaultdict(list)
     for mode, level, label in levels():
@@ -291,6 +341,7 @@ def targets():
     request_targets(t)
     cliff_targets(t)
     dav_targets(t)
+    encrypted_targets(t)
     table(["target", "measured", "goal", "result"], t.rows)
 
 def plot_data():
@@ -310,12 +361,12 @@ def main():
         return plot_data()
     if only != "results":
         if only is None:
-            print("### Targets (issues #17 and #18: ratios to the peers in the same run, medians)\n")
+            print("### Targets (issues #17, #18 and #19: ratios to the peers in the same run, medians)\n")
         targets()
     if only == "targets":
         return
     print("All figures: median [min–max] of the measured runs; 1 MB = 10^6 B.\n")
-    for section in (bulk, user_side, small, idle, chat, concurrency, dav):
+    for section in (bulk, user_side, encrypted, small, idle, chat, concurrency, dav):
         section()
     if NOTES:
         print("Notes:\n")

@@ -7,11 +7,16 @@
 # does not exist yet.
 ND_USER=bench ND_PASSWORD=bench-password-1  # netdisk-load's default account
 BASIC_HEADER="Authorization: Basic $(printf '%s:%s' "$ND_USER" "$ND_PASSWORD" | base64 -w0)"
+# The client for these items speaks plain text, as their server does (start_netdiskd): the
+# --plaintext option where this client has it (a client without TLS has none and is plain
+# anyway), and NETDISK_PLAINTEXT=1 besides.
+ND_PLAIN=(env NETDISK_PLAINTEXT=1 "$BIN/netdisk")
+"$BIN/netdisk" --help 2>&1 | grep -q -- --plaintext && ND_PLAIN+=(--plaintext)
 
 user_side_round() {  # user_side_round IS_WARMUP: one run of every item (a warm-up is not recorded)
   local one=(--warmup "$1" --runs $((1 - $1)))
   local home="$SCRATCH/nd-data/home/$ND_USER" dl="$SCRATCH/dl" files="http://127.0.0.1:$ND_HTTP_PORT/files"
-  local cli=(env XDG_CONFIG_HOME="$SCRATCH/cli-config" NETDISK_SERVER="127.0.0.1:$ND_PORT" "$BIN/netdisk")
+  local cli=(env XDG_CONFIG_HOME="$SCRATCH/cli-config" NETDISK_SERVER="127.0.0.1:$ND_PORT" "${ND_PLAIN[@]}")
   local nd=("${one[@]}" --bytes "$BIG_BYTES" --server-pid "$ND_PID") sf port
   if ((!QUICK)); then
     for sf in on off; do
@@ -55,7 +60,7 @@ user_side_round() {  # user_side_round IS_WARMUP: one run of every item (a warm-
 
 user_side_items() {
   NETDISK_PASSWORD="$ND_PASSWORD" env XDG_CONFIG_HOME="$SCRATCH/cli-config" NETDISK_SERVER="127.0.0.1:$ND_PORT" \
-    "$BIN/netdisk" login "$ND_USER" >/dev/null || { echo "bench/run: FAILED: netdisk login" >&2; FAILED=1; return 0; }
+    "${ND_PLAIN[@]}" login "$ND_USER" >/dev/null || { echo "bench/run: FAILED: netdisk login" >&2; FAILED=1; return 0; }
   local i
   for ((i = 0; i < WARMUP + RUNS; i++)); do user_side_round $((i < WARMUP)); done
 }
