@@ -17,6 +17,12 @@ const binary = process.env.NETDISKD || path.join(root, 'build/bin/netdiskd');
 const work = mkdtempSync(path.join(os.tmpdir(), 'netdisk-browser-'));
 const results = [];
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+// `netdiskd admin --json ARGS...` on the test server's data folder; its answer.
+const admin = (...args) => {
+  const run = spawnSync(binary, ['admin', '--json', '--data', path.join(work, 'data'), ...args], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`netdiskd admin ${args.join(' ')}: ${run.stderr}`);
+  return JSON.parse(run.stdout);
+};
 
 async function step(name, fn) {
   try {
@@ -363,12 +369,6 @@ try {
   });
 
   await step('registration by invitation: the page asks for the code and registers with it', async () => {
-    const dataDir = path.join(work, 'data');
-    const admin = (...args) => {
-      const run = spawnSync(binary, ['admin', '--json', '--data', dataDir, ...args], { encoding: 'utf8' });
-      if (run.status !== 0) throw new Error(`netdiskd admin ${args.join(' ')}: ${run.stderr}`);
-      return JSON.parse(run.stdout);
-    };
     check(admin('registration', 'invite').mode === 'invite', 'registration mode not set');
     const { code } = admin('invite', 'create', '--uses', '1');
     await page.click('#logout');
@@ -387,12 +387,6 @@ try {
   });
 
   await step('an admin account sees the user list, an ordinary one does not', async () => {
-    const dataDir = path.join(work, 'data');
-    const admin = (...args) => {
-      const run = spawnSync(binary, ['admin', '--json', '--data', dataDir, ...args], { encoding: 'utf8' });
-      if (run.status !== 0) throw new Error(`netdiskd admin ${args.join(' ')}: ${run.stderr}`);
-      return JSON.parse(run.stdout);
-    };
     check(await page.isHidden('#admin-users'), 'the users panel showed to an ordinary user');
     check(admin('user', 'role', 'erin', 'admin').role === 'admin', 'role not set');
     check(admin('user', 'disable', 'bob').state === 'disabled', 'bob not disabled');

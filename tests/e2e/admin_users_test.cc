@@ -143,7 +143,8 @@ TEST_F(AdminUsers, DisablingEndsEverySessionAtOnceAndEnablingLetsTheUserBackIn) 
   admin_json(data(), {"user", "disable", "alice"});
   auto refused = open.call("list", {{"path", ""}});
   EXPECT_EQ(refused.error_code_name, "account_disabled");
-  EXPECT_EQ(open.call("list", {{"path", ""}}).error_code_name, "not_logged_in");
+  EXPECT_EQ(open.call("stat", {{"path", ""}}).error_code_name, "account_disabled")
+      << "the connection says why until it logs in again";
   EXPECT_EQ(token_error(server_, token), "auth_failed");
   EXPECT_EQ(login_error(server_, "alice"), "account_disabled");
 

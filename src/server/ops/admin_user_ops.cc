@@ -80,7 +80,10 @@ boost::asio::awaitable<OpResult> admin_user_state(OpCall& call) {
   }
   auto wanted = *state == "disabled" ? AccountState::disabled : AccountState::active;
   spdlog::info("admin: user {:?} set {}", *name, *state);
-  co_return co_await change_user(call, *name, [wanted](UserRecord& user) { user.state = wanted; });
+  // A named Change, never a temporary in the co_await: GCC 12 destroys a non-trivial
+  // temporary argument of a co_await expression twice.
+  storage::UserRegistry::Change change = [wanted](UserRecord& user) { user.state = wanted; };
+  co_return co_await change_user(call, *name, std::move(change));
 }
 
 boost::asio::awaitable<OpResult> admin_user_quota(OpCall& call) {
@@ -99,10 +102,11 @@ boost::asio::awaitable<OpResult> admin_user_quota(OpCall& call) {
     }
   }
   std::string text = bytes ? std::string(*quota) : std::string();
-  co_return co_await change_user(call, *name, [text, bytes](UserRecord& user) {
+  storage::UserRegistry::Change change = [text, bytes](UserRecord& user) {
     user.quota = text;
     user.quota_bytes = bytes;
-  });
+  };
+  co_return co_await change_user(call, *name, std::move(change));
 }
 
 boost::asio::awaitable<OpResult> admin_user_role(OpCall& call) {
@@ -113,8 +117,8 @@ boost::asio::awaitable<OpResult> admin_user_role(OpCall& call) {
   auto role = role_from(*text);
   if (!role) co_return std::move(role).error();
   spdlog::info("admin: user {:?} given the role {}", *name, *text);
-  co_return co_await change_user(call, *name,
-                                 [role = *role](UserRecord& user) { user.role = role; });
+  storage::UserRegistry::Change change = [role = *role](UserRecord& user) { user.role = role; };
+  co_return co_await change_user(call, *name, std::move(change));
 }
 
 boost::asio::awaitable<OpResult> admin_user_passwd(OpCall& call) {

@@ -120,27 +120,29 @@ namespace {
 // ended since this session last looked (logout --all, passwd, an administrator's disable or
 // delete), its token is checked again and an ended one logs the session out. One atomic load
 // per request otherwise. HTTP checks its cookie on every request anyway. When the user was
-// disabled, the request that finds it out is refused with account_disabled, so the client
-// learns why rather than a bare not_logged_in.
-Status drop_ended_login(Session& session) {
-  if (session.transport() == Transport::http) return {};
+// disabled, the session remembers it, so the client learns why rather than a bare
+// not_logged_in (see admit).
+void drop_ended_login(Session& session) {
+  if (session.transport() == Transport::http) return;
   auto& accounts = session.server().accounts;
   auto revocations = accounts.revocations();
-  if (session.revocations_seen() == revocations) return {};
+  if (session.revocations_seen() == revocations) return;
   session.set_revocations_seen(revocations);
-  if (!session.user() || !session.has_token()) return {};
+  if (!session.user() || !session.has_token()) return;
   auto still = accounts.resume(session.token());
   // An expired token keeps its connection, as it always has; only an ended one is dropped.
-  if (still || still.error().code == Errc::session_expired) return {};
-  std::string user = *session.user();
+  if (still || still.error().code == Errc::session_expired) return;
+  auto record = accounts.find_user(*session.user());
   session.log_out();
-  auto record = accounts.find_user(user);
-  if (record && record->state == storage::AccountState::disabled) {
+  if (record && record->state == storage::AccountState::disabled) session.set_ended_by_disable();
+}
+
+Error login_needed(const OpInfo& op, const Session& session) {
+  if (session.ended_by_disable()) {
     return make_error(Errc::account_disabled,
-                      fmt::format("the account {} is disabled; ask the server administrator",
-                                  record->name));
+                      "your account was disabled; ask the server administrator");
   }
-  return {};
+  return make_error(Errc::not_logged_in, fmt::format("{} needs you to log in first", op.name));
 }
 
 // An admin_role op outside the admin transport: only for a user whose role is admin.
@@ -160,13 +162,11 @@ Status check_admin_role(const OpInfo& op, const OpCall& call) {
 }  // namespace
 
 Status admit(const OpInfo* op, std::string_view name, const OpCall& call) {
-  if (auto dropped = drop_ended_login(call.session); !dropped) return dropped;
+  drop_ended_login(call.session);
   if (op == nullptr || (op->transports & transport_bit(call.session.transport())) == 0) {
     return make_error(Errc::unknown_op, fmt::format("unknown op \"{}\"", name));
   }
-  if (needs_login(*op, call) && !call.session.user()) {
-    return make_error(Errc::not_logged_in, fmt::format("{} needs you to log in first", op->name));
-  }
+  if (needs_login(*op, call) && !call.session.user()) return login_needed(*op, call.session);
   return check_admin_role(*op, call);
 }
 

@@ -78,7 +78,8 @@ const OpInfo& files_op(FilesRole role);
 // The checks every call shares, in this order: unknown op (`op` null, `name` as asked), not
 // allowed on this transport (unknown_op too: the op does not exist there), login required,
 // the admin role (admin_role). A TCP session whose login was ended meanwhile is logged out
-// first; when the administrator disabled its user, this request gets account_disabled.
+// first; when the administrator disabled its user, an op that needs a login gets
+// account_disabled (until the next login) instead of not_logged_in.
 Status admit(const OpInfo* op, std::string_view name, const OpCall& call);
 
 // Runs `op` for `call` after admit(); exceptions from the op become internal_error (their
