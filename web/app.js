@@ -65,8 +65,9 @@ function clearUserState() {
   state.joinId = 0;
   state.uploads.forEach((request) => request.abort());
   state.uploads.clear();
-  ['#chat-log', '#entries', '#crumbs', '#uploads'].forEach((list) => $(list).replaceChildren());
-  ['#username', '#chat-state'].forEach((label) => { $(label).textContent = ''; });
+  ['#chat-log', '#entries', '#crumbs', '#uploads', '#admin-user-rows'].forEach((list) => $(list).replaceChildren());
+  $('#admin-users').hidden = true;
+  ['#username', '#chat-state', '#admin-registration'].forEach((label) => { $(label).textContent = ''; });
   ['#chat-text', '#upload-input', '#auth-user', '#auth-pass'].forEach((field) => { $(field).value = ''; });
   setStatus($('#files-status'), '');
 }
@@ -81,6 +82,7 @@ function showSignedIn(user) {
   $('#workspace').hidden = false;
   navigate('');
   connectChat();
+  loadAdminUsers();
 }
 
 function showSignedOut() {
@@ -414,6 +416,38 @@ function sendChat(event) {
     chatLine('message', state.user, text);
   }
   input.value = '';
+}
+
+// ---- Users (admin accounts only) ----------------------------------------------------------
+// The same list as `netdiskd admin users`. The server decides who is an admin: anyone else
+// gets 403 and the panel stays hidden.
+function adminUserRow(user) {
+  const row = document.createElement('tr');
+  const cells = [
+    user.username, user.registered ? formatDate(user.registered) : '',
+    user.last_login ? formatDate(user.last_login) : 'never', user.state, user.role,
+    user.files === null ? '?' : String(user.files), user.bytes === null ? '?' : formatSize(user.bytes),
+    user.quota_bytes === null ? 'none' : formatSize(user.quota_bytes),
+  ];
+  const classes = ['name', 'date', 'date', '', '', 'num', 'num', 'num'];
+  cells.forEach((text, i) => {
+    const cell = document.createElement('td');
+    cell.textContent = text;
+    if (classes[i]) cell.className = classes[i];
+    row.append(cell);
+  });
+  if (user.state === 'disabled') row.classList.add('disabled');
+  return row;
+}
+
+async function loadAdminUsers() {
+  const epoch = state.epoch;
+  let answer;
+  try { answer = await api('GET', '/api/admin/users'); } catch (_) { return; }
+  if (epoch !== state.epoch) return;
+  $('#admin-user-rows').replaceChildren(...answer.users.map(adminUserRow));
+  $('#admin-registration').textContent = '(registration ' + answer.registration.mode + ')';
+  $('#admin-users').hidden = false;
 }
 
 // ---- Start -------------------------------------------------------------------------------

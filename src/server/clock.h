@@ -16,4 +16,9 @@ using Now = std::function<TimePoint()>;
 // The default Now.
 inline TimePoint steady_now() { return SteadyClock::now(); }
 
+// The wall clock of what is dated (a deleted user's folder and its retention): the system
+// clock by default, a hand-set one in tests.
+using WallNow = std::function<std::chrono::system_clock::time_point()>;
+inline std::chrono::system_clock::time_point wall_now() { return std::chrono::system_clock::now(); }
+
 }  // namespace netdisk::server

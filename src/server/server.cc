@@ -33,6 +33,7 @@
 #include "server/blocking.h"
 #include "server/services.h"
 #include "storage/data_lock.h"
+#include "storage/deleted_folders.h"
 
 namespace netdisk::server {
 namespace {
@@ -67,26 +68,51 @@ asio::awaitable<void> sweep_deadlines(IoWorker& worker, const Now& now) {
   }
 }
 
-// Removes interrupted uploads nobody resumed within --partial-ttl, so they never pile up in
-// users' folders. The walk runs on the blocking pool.
-asio::awaitable<void> sweep_partial_uploads(Services& context) {
+// Runs `sweep` (a blocking walk returning how many things it removed) on the blocking pool
+// every `period` until shutdown, logging what it did as "removed N <what>".
+template <typename Sweep>
+asio::awaitable<void> sweep_periodically(Services& context, std::chrono::seconds period,
+                                         const char* what, Sweep sweep) {
   asio::steady_timer timer(co_await asio::this_coro::executor);
-  auto period = std::clamp<std::chrono::seconds>(context.config.partial_ttl / 4,
-                                                 std::chrono::seconds(1), std::chrono::minutes(10));
   while (!context.shutting_down) {
     // Captures by reference only: see the coroutine rule in server/blocking.h.
-    auto removed = co_await run_blocking(context.blocking_pool, [&context] {
-      return context.backend->sweep_partial_uploads(context.config.partial_ttl);
-    });
+    auto removed = co_await run_blocking(context.blocking_pool, [&sweep] { return sweep(); });
     if (!removed) {
-      spdlog::warn("sweeping partial uploads: {}", removed.error().message);
+      spdlog::warn("sweeping {}: {}", what, removed.error().message);
     } else if (*removed > 0) {
-      spdlog::info("removed {} expired partial uploads", *removed);
+      spdlog::info("removed {} {}", *removed, what);
     }
     timer.expires_after(period);
     auto [ec] = co_await timer.async_wait(kAsTuple);
     if (ec) break;
   }
+}
+
+// Interrupted uploads nobody resumed within --partial-ttl, so they never pile up in users'
+// folders; and deleted users' folders (storage/deleted_folders.h) kept longer than
+// --deleted-retention, dated by the server's wall clock.
+void start_sweeps(asio::io_context& main_context, Services& context) {
+  auto every = [](std::chrono::seconds ttl) {
+    return std::clamp<std::chrono::seconds>(ttl / 4, std::chrono::seconds(1),
+                                            std::chrono::minutes(10));
+  };
+  asio::co_spawn(main_context,
+                 sweep_periodically(context, every(context.config.partial_ttl),
+                                    "expired partial uploads",
+                                    [&context] {
+                                      return context.backend->sweep_partial_uploads(
+                                          context.config.partial_ttl);
+                                    }),
+                 asio::detached);
+  asio::co_spawn(main_context,
+                 sweep_periodically(context, every(context.config.deleted_retention),
+                                    "deleted users' folders past their retention",
+                                    [&context] {
+                                      return storage::sweep_deleted_folders(
+                                          context.layout, context.config.deleted_retention,
+                                          context.wall_clock());
+                                    }),
+                 asio::detached);
 }
 
 // Taken before anything in the folder is read or written: a second netdiskd, or `netdiskd
@@ -220,7 +246,7 @@ void Server::run() {
     std::ofstream(temp) << bound.port() << "\n";
     std::filesystem::rename(temp, config.port_file);
   }
-  asio::co_spawn(main_context, sweep_partial_uploads(context), asio::detached);
+  start_sweeps(main_context, context);
 
   asio::signal_set signals(main_context, SIGINT, SIGTERM);
   std::promise<void> stopped;

@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "common/duration_text.h"
 #include "protocol/frame.h"
 
 namespace netdisk::server {
@@ -148,6 +149,18 @@ void add_server_options(CLI::App& app, ServerConfig& config) {
   add_seconds_option(app, "--partial-ttl", config.partial_ttl,
                      "Seconds an interrupted upload is kept for resuming (default 86400)", 1u,
                      365u * 24 * 3600);
+  app.add_option_function<std::string>(
+         "--deleted-retention",
+         [&config](const std::string& text) {
+           auto retention = parse_duration(text);
+           if (!retention) {
+             throw CLI::ValidationError("--deleted-retention",
+                                        "a duration such as 30d, 12h, 30m or 90s");
+           }
+           config.deleted_retention = *retention;
+         },
+         "How long a deleted user's files are kept in <data>/deleted/ before they are removed: "
+         "30d, 12h, 30m, 90s (default 30d)");
   app.add_option("--send-mode", config.send_mode,
                  "How downloads leave: sendfile (zero-copy) or buffered (pread + write); "
                  "default sendfile (docs/BENCHMARKS.md compares them)")

@@ -55,6 +55,8 @@ struct ServerConfig {
   std::size_t chat_queue_bytes = 256 * 1024;
   // Files.
   std::chrono::seconds partial_ttl{24 * 3600};
+  // How long a deleted user's folder is kept in <data>/deleted/ (storage/deleted_folders.h).
+  std::chrono::seconds deleted_retention{30 * 24 * 3600};
   SendMode send_mode = SendMode::sendfile;  // TCP downloads and plain-HTTP file bodies
   // HTTP: the web page, /api and /files (docs/HTTP.md).
   bool http_enabled = true;

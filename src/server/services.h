@@ -45,6 +45,8 @@ struct Services {
   // The steady clock of every deadline and pace (server/deadlines.h). Set once, before the
   // first connection: tests put a hand-driven one here (tests/server/manual_clock.h).
   Now now = &steady_now;
+  // The wall clock that dates deleted users' folders and their sweep (server/clock.h).
+  WallNow wall_clock = &wall_now;
   // The WebDAV write locks (taken and refreshed over HTTP only), read at `now`. They live here
   // rather than with HTTP because every operation that changes a name consults them, whatever
   // the transport (ops/lock_check.h). In memory: a restart drops them.

@@ -2,6 +2,7 @@
 //   <data>/users.xlsx        the user registry (the path is configurable, but never under home/)
 //   <data>/sessions.txt      login sessions: token digests, never tokens (storage/session_file.h)
 //   <data>/home/<username>/  each user's own folder; nothing else is ever served to a client
+//   <data>/deleted/          deleted users' folders, kept for a while (deleted_folders.h)
 // prepare() creates the folders that are missing. Immutable afterwards: safe from any thread;
 // create_user_folder() and ensure_user_folder() block on disk (run them on the blocking pool).
 #pragma once
@@ -25,6 +26,7 @@ class DataLayout {
   const std::filesystem::path& users_file() const noexcept { return users_file_; }
   const std::filesystem::path& home_dir() const noexcept { return home_dir_; }
   std::filesystem::path sessions_file() const { return data_dir_ / "sessions.txt"; }
+  std::filesystem::path deleted_dir() const { return data_dir_ / "deleted"; }
   // The folder of an already validated username.
   std::filesystem::path user_folder(std::string_view username) const { return home_dir_ / username; }
 

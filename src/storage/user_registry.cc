@@ -129,7 +129,7 @@ Status UserRegistry::add(UserRecord record) {
     return make_error(Errc::io_error,
                       fmt::format("the user registry is full ({} users)", kMaxUsers));
   }
-  Waiter waiter{std::move(record), key, {}, false, {}};
+  Waiter waiter{std::move(record), key, {}, false, false, {}};
   queued_keys_.insert(std::move(key));
   queue_.push_back(&waiter);
   return wait_for_commit(lock, waiter);
@@ -139,8 +139,20 @@ Status UserRegistry::set_password(std::string_view name, std::string password_ha
   if (password_hash.empty()) {
     return make_error(Errc::invalid_password, "a user needs a password hash");
   }
+  return change_user(
+      name, [hash = std::move(password_hash)](UserRecord& user) { user.password_hash = hash; },
+      false);
+}
+
+Status UserRegistry::update(std::string_view name, Change change) {
+  return change_user(name, std::move(change), false);
+}
+
+Status UserRegistry::remove(std::string_view name) { return change_user(name, {}, true); }
+
+Status UserRegistry::change_user(std::string_view name, Change change, bool remove) {
   std::unique_lock lock(mutex_);
-  Waiter waiter{std::nullopt, username_key(name), std::move(password_hash), false, {}};
+  Waiter waiter{std::nullopt, username_key(name), std::move(change), remove, false, {}};
   if (!index_.contains(waiter.key)) {
     return make_error(Errc::not_found, fmt::format("no user \"{}\"", name));
   }
@@ -308,17 +320,19 @@ Status UserRegistry::write_batch(std::unique_lock<std::mutex>& lock, std::vector
   std::vector<UserRecord> snapshot = users_;
   std::vector<std::uint32_t> rows = layout_.user_rows;
   std::vector<Waiter*> adding;
-  std::vector<Waiter*> changing;  // changes to users already on file (a new password)
+  std::vector<Waiter*> changing;  // changes to users already on file (a new password, removal)
+  std::vector<bool> removed(users_.size(), false);
   for (Waiter* waiter : batch) {
     if (waiter->done) continue;
-    if (waiter->new_hash) {
+    if (waiter->change || waiter->remove) {
       auto at = index_.find(waiter->key);
-      if (at == index_.end()) {  // the administrator removed the user meanwhile
+      if (at == index_.end() || removed[at->second]) {  // the administrator removed the user
         waiter->status = make_error(Errc::not_found, "the user is no longer in the workbook");
         waiter->done = true;
         continue;
       }
-      snapshot[at->second].password_hash = *waiter->new_hash;
+      if (waiter->change) waiter->change(snapshot[at->second]);
+      if (waiter->remove) removed[at->second] = true;
       changing.push_back(waiter);
       continue;
     }
@@ -333,13 +347,26 @@ Status UserRegistry::write_batch(std::unique_lock<std::mutex>& lock, std::vector
     rows.push_back(static_cast<std::uint32_t>(layout_.last_row + 1 + adding.size()));
     adding.push_back(waiter);
   }
+  // The kept users and their rows; a removed user's row goes from the file.
+  std::vector<UserRecord> kept;
+  std::vector<std::uint32_t> kept_rows;
+  std::vector<std::uint32_t> gone_rows;
+  for (std::size_t i = 0; i < snapshot.size(); ++i) {
+    if (i < removed.size() && removed[i]) {
+      gone_rows.push_back(rows[i]);
+      continue;
+    }
+    kept.push_back(snapshot[i]);
+    kept_rows.push_back(rows[i]);
+  }
   auto carried = std::exchange(pending_logins_, {});
   SheetRows whole;
   SheetPatch patch;
   if (identity_) {
-    patch = users_to_patch(layout_, snapshot, rows);
+    patch = users_to_patch(layout_, kept, kept_rows);
+    patch.removed = std::move(gone_rows);
   } else {
-    whole = users_to_rows(snapshot);
+    whole = users_to_rows(kept);
   }
   WorkbookWrite write{kUsersSheet, &whole, &patch, identity_};
 
@@ -359,11 +386,6 @@ Status UserRegistry::write_batch(std::unique_lock<std::mutex>& lock, std::vector
   }
   bool fresh = !identity_;
   identity_ = done->identity;
-  for (Waiter* waiter : changing) {
-    users_[index_.at(waiter->key)].password_hash = std::move(*waiter->new_hash);
-    waiter->done = true;
-    waiter->status = {};
-  }
   std::size_t before = users_.size();
   for (Waiter* waiter : adding) {
     index_.emplace(waiter->key, users_.size());
@@ -371,16 +393,40 @@ Status UserRegistry::write_batch(std::unique_lock<std::mutex>& lock, std::vector
     waiter->done = true;
     waiter->status = {};
   }
-  if (fresh) {
-    layout_ = UsersSheetLayout::fresh(users_.size());
-  } else {
+  if (!fresh) {
     for (std::size_t i = before; i < users_.size(); ++i) layout_.user_rows.push_back(rows[i]);
     if (!rows.empty()) layout_.last_row = std::max(layout_.last_row, rows.back());
   }
+  apply_changes(changing);
+  if (fresh) layout_ = UsersSheetLayout::fresh(users_.size());
   for (std::size_t i = 0; i < kUserColumns && i < done->columns.size(); ++i) {
     layout_.columns[i] = done->columns[i];
   }
   return {};
+}
+
+void UserRegistry::apply_changes(const std::vector<Waiter*>& changing) {
+  std::vector<std::size_t> gone;
+  for (Waiter* waiter : changing) {
+    std::size_t at = index_.at(waiter->key);
+    if (waiter->change) waiter->change(users_[at]);
+    if (waiter->remove) {
+      gone.push_back(at);
+      pending_logins_.erase(waiter->key);
+    }
+    waiter->done = true;
+    waiter->status = {};
+  }
+  if (gone.empty()) return;
+  // From the back, so the positions still to erase stay valid; user_rows is parallel.
+  std::sort(gone.rbegin(), gone.rend());
+  for (std::size_t at : gone) {
+    users_.erase(users_.begin() + static_cast<std::ptrdiff_t>(at));
+    if (at < layout_.user_rows.size()) {
+      layout_.user_rows.erase(layout_.user_rows.begin() + static_cast<std::ptrdiff_t>(at));
+    }
+  }
+  rebuild_index();
 }
 
 }  // namespace netdisk::storage

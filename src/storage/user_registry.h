@@ -84,6 +84,16 @@ class UserRegistry {
   // (empty hash), disk_full or io_error (the old hash stays, in memory and on disk).
   Status set_password(std::string_view name, std::string password_hash);
 
+  // Changes a user's state, quota or role (the administrator's commands): `change` is applied
+  // to the record, which must keep its name and hash. Durable before it returns, group-committed
+  // as add(). Errors: not_found (naming the user), disk_full, io_error, workbook_invalid.
+  using Change = std::function<void(UserRecord&)>;
+  Status update(std::string_view name, Change change);
+
+  // Takes the user's row out of the workbook (the rest of the file is kept, see
+  // SheetPatch::removed); durable before it returns. Errors: as update().
+  Status remove(std::string_view name);
+
   // Records a login time in memory; it is written with the next rewrite or flush(). Unknown
   // names are ignored.
   void note_login(std::string_view name, std::chrono::system_clock::time_point when);
@@ -116,12 +126,13 @@ class UserRegistry {
   const std::filesystem::path& path() const noexcept { return path_; }
 
  private:
-  // One caller waiting for a rewrite: a registration, a new password hash (for the user of
-  // `key`), or a flush when both are empty.
+  // One caller waiting for a rewrite: a registration, a change to the user of `key` (a new
+  // password hash, a state, ...), the removal of that user, or a flush when all are empty.
   struct Waiter {
     std::optional<UserRecord> record;
     std::string key;
-    std::optional<std::string> new_hash;
+    Change change;
+    bool remove = false;
     bool done = false;
     Status status;
   };
@@ -133,6 +144,10 @@ class UserRegistry {
   void commit_batch(std::unique_lock<std::mutex>& lock);
   // One attempt at writing `batch`: the file is read again first if it changed.
   Status write_batch(std::unique_lock<std::mutex>& lock, std::vector<Waiter*>& batch);
+  // Queues a change or removal of the existing user `name` and waits for its rewrite.
+  Status change_user(std::string_view name, Change change, bool remove);
+  // After a successful rewrite: the changes and removals of `batch` made in memory too.
+  void apply_changes(const std::vector<Waiter*>& changing);
   // Reads the file again if it is not the version last read or written; called by the one
   // writer (writing_), unlocks while reading.
   Result<Edits> reload_if_changed(std::unique_lock<std::mutex>& lock);

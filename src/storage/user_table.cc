@@ -79,7 +79,7 @@ Result<std::chrono::system_clock::time_point> parse_time_cell(const RowView& row
                                   text));
 }
 
-Status parse_state_and_quota(const RowView& row, UserRecord& user) {
+Status parse_admin_columns(const RowView& row, UserRecord& user) {
   std::string state = username_key(row.text(UserColumn::state));
   if (state == "disabled") {
     user.state = AccountState::disabled;
@@ -88,6 +88,14 @@ Status parse_state_and_quota(const RowView& row, UserRecord& user) {
                         fmt::format("{:?} is not a state; type active or disabled (blank means "
                                     "active)",
                                     row.text(UserColumn::state)));
+  }
+  std::string role = username_key(row.text(UserColumn::role));
+  if (role == "admin") {
+    user.role = UserRole::admin;
+  } else if (!role.empty() && role != "user") {
+    return cell_problem(row.where(UserColumn::role),
+                        fmt::format("{:?} is not a role; type admin or leave it blank",
+                                    row.text(UserColumn::role)));
   }
   user.quota = std::string(row.text(UserColumn::quota));
   if (user.quota.empty()) return {};
@@ -122,7 +130,7 @@ Result<UserRecord> parse_user(const RowView& row) {
     if (!last_login) return std::move(last_login).error();
     user.last_login = *last_login;
   }
-  if (auto parsed = parse_state_and_quota(row, user); !parsed) return std::move(parsed).error();
+  if (auto parsed = parse_admin_columns(row, user); !parsed) return std::move(parsed).error();
   return user;
 }
 
@@ -130,7 +138,7 @@ Result<UserRecord> parse_user(const RowView& row) {
 Result<UsersSheetLayout> read_header(const std::vector<SheetRow>& rows) {
   constexpr std::string_view kExpected =
       "the header row must name the columns username, password_hash and registered_at "
-      "(last_login, state and quota are added when missing)";
+      "(last_login, state, quota and role are added when missing)";
   if (rows.empty()) {
     return make_error(Errc::io_error, fmt::format("the header row is missing; {}", kExpected));
   }
@@ -172,6 +180,10 @@ std::string_view account_state_name(AccountState state) {
   return state == AccountState::disabled ? "disabled" : "active";
 }
 
+std::string_view user_role_name(UserRole role) {
+  return role == UserRole::admin ? "admin" : "user";
+}
+
 namespace {
 
 // The owned cells of one user, in kUserColumnNames order.
@@ -181,7 +193,8 @@ std::vector<std::string> user_cells(const UserRecord& user) {
           format_iso8601_utc(user.registered_at),
           user.last_login ? format_iso8601_utc(*user.last_login) : std::string{},
           user.state == AccountState::disabled ? "disabled" : "active",
-          user.quota};
+          user.quota,
+          user.role == UserRole::admin ? "admin" : std::string{}};
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 // UserRecord and its place in users.xlsx: a sheet "users" whose first row names the columns
-// the server owns (username | password_hash | registered_at | last_login | state | quota, in
+// the server owns (username | password_hash | registered_at | last_login | state | quota | role, in
 // any order and anywhere in columns A-P), then one row per user with times as ISO 8601 UTC
 // text. Other columns, rows of formatting and other sheets belong to the administrator and
 // survive the server's rewrites (workbook_patcher.h). Converts records to sheet rows and back,
@@ -24,6 +24,8 @@
 namespace netdisk::storage {
 
 enum class AccountState : std::uint8_t { active, disabled };
+// An admin account also sees the administrator's user list in the web page (docs/ADMIN.md).
+enum class UserRole : std::uint8_t { user, admin };
 
 struct UserRecord {
   std::string name;           // as the user typed it; unique without regard to case
@@ -33,6 +35,7 @@ struct UserRecord {
   AccountState state = AccountState::active;  // a disabled user cannot log in
   std::string quota{};  // as the administrator typed it ("10 GiB"); empty: no quota
   std::optional<std::uint64_t> quota_bytes{};  // `quota` parsed (parse_byte_size)
+  UserRole role = UserRole::user;              // the role column: "admin" or blank
 
   friend bool operator==(const UserRecord&, const UserRecord&) = default;
 };
@@ -46,11 +49,12 @@ enum class UserColumn : std::uint8_t {
   registered_at,
   last_login,
   state,
-  quota
+  quota,
+  role
 };
-inline constexpr std::size_t kUserColumns = 6;
+inline constexpr std::size_t kUserColumns = 7;
 inline constexpr std::array<std::string_view, kUserColumns> kUserColumnNames = {
-    "username", "password_hash", "registered_at", "last_login", "state", "quota"};
+    "username", "password_hash", "registered_at", "last_login", "state", "quota", "role"};
 
 // Where the owned columns sit in a users sheet as read: the header's row, the 0-based column
 // of each owned header (nullopt when an older workbook lacks it), and each user's row.
@@ -83,7 +87,8 @@ SheetPatch users_to_patch(const UsersSheetLayout& layout, std::span<const UserRe
 // naming at least username, password_hash and registered_at; each later row must hold a
 // username and a password hash as text (a number there is refused: a spreadsheet turns a typed
 // 007 into 7), valid times, a state of active or disabled (blank: active) and a quota
-// parse_byte_size accepts (blank: none); no name may repeat (case-insensitively).
+// parse_byte_size accepts (blank: none), a role of admin or user (blank: user); no name may
+// repeat (case-insensitively).
 // Errors: io_error "<file_name> is damaged: row N: ...".
 Result<UsersSheet> users_from_sheet(const std::vector<SheetRow>& rows, std::string_view file_name);
 
@@ -92,5 +97,6 @@ Result<std::vector<UserRecord>> users_from_rows(const std::vector<SheetRow>& row
                                                 std::string_view file_name);
 
 std::string_view account_state_name(AccountState state);
+std::string_view user_role_name(UserRole role);  // "admin" or "user"
 
 }  // namespace netdisk::storage

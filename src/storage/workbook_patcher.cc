@@ -223,6 +223,9 @@ Result<std::string> patched_rows(std::string_view xml, const SheetScan& scan,
     for (; next < patch.rows.size() && patch.rows[next].number < row.number; ++next) {
       body += writer.fresh(patch.rows[next]);
     }
+    if (std::find(patch.removed.begin(), patch.removed.end(), row.number) != patch.removed.end()) {
+      continue;
+    }
     if (next < patch.rows.size() && patch.rows[next].number == row.number) {
       auto merged = writer.merge(row, patch.rows[next++]);
       if (!merged) return merged;

@@ -30,6 +30,10 @@ struct SheetPatch {
     std::vector<std::string> cells;  // parallel to `columns`; empty: a blank cell
   };
   std::vector<Row> rows;                  // in ascending row order
+  // Rows to take out whole (a deleted user's), the administrator's cells in them included.
+  // The rows below keep their numbers: nothing else of the sheet (merged cells, formulas
+  // elsewhere) has to be renumbered, and a blank row is no user.
+  std::vector<std::uint32_t> removed;
   std::vector<std::string> column_names;  // for error messages, parallel to `columns`
 };
 

@@ -17,6 +17,12 @@ const binary = process.env.NETDISKD || path.join(root, 'build/bin/netdiskd');
 const work = mkdtempSync(path.join(os.tmpdir(), 'netdisk-browser-'));
 const results = [];
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+// `netdiskd admin --json ARGS...` on the test server's data folder; its answer.
+const admin = (...args) => {
+  const run = spawnSync(binary, ['admin', '--json', '--data', path.join(work, 'data'), ...args], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`netdiskd admin ${args.join(' ')}: ${run.stderr}`);
+  return JSON.parse(run.stdout);
+};
 
 async function step(name, fn) {
   try {
@@ -363,12 +369,6 @@ try {
   });
 
   await step('registration by invitation: the page asks for the code and registers with it', async () => {
-    const dataDir = path.join(work, 'data');
-    const admin = (...args) => {
-      const run = spawnSync(binary, ['admin', '--json', '--data', dataDir, ...args], { encoding: 'utf8' });
-      if (run.status !== 0) throw new Error(`netdiskd admin ${args.join(' ')}: ${run.stderr}`);
-      return JSON.parse(run.stdout);
-    };
     check(admin('registration', 'invite').mode === 'invite', 'registration mode not set');
     const { code } = admin('invite', 'create', '--uses', '1');
     await page.click('#logout');
@@ -386,10 +386,27 @@ try {
     check(admin('registration', 'open').mode === 'open', 'registration not reopened');
   });
 
+  await step('an admin account sees the user list, an ordinary one does not', async () => {
+    check(await page.isHidden('#admin-users'), 'the users panel showed to an ordinary user');
+    check(admin('user', 'role', 'erin', 'admin').role === 'admin', 'role not set');
+    check(admin('user', 'disable', 'bob').state === 'disabled', 'bob not disabled');
+    await page.reload();
+    await page.waitForSelector('#admin-users:not([hidden])', { timeout: 10000 });
+    const rows = await page.$$eval('#admin-user-rows tr', (trs) => trs.map((tr) => tr.textContent));
+    check(rows.some((text) => text.includes('alice')), 'alice missing from the list');
+    check(rows.some((text) => text.includes('erin') && text.includes('admin')), 'erin not shown as admin');
+    check(rows.some((text) => text.includes('bob') && text.includes('disabled')), 'bob not shown disabled');
+    check(admin('user', 'role', 'erin', 'user').role === 'user', 'role not taken back');
+    const refused = page.waitForResponse((response) => response.url().endsWith('/api/admin/users'));
+    await page.reload();
+    check((await refused).status() === 403, 'the list was not refused');
+    check(await page.isHidden('#admin-users'), 'the users panel showed after the role was taken');
+  });
+
   await step('the page logged no errors', async () => {
     // The 401 of the first /api/me (nobody logged in yet) is how the page learns that; the
-    // 409 is the upload refused on purpose in the log-out step; the 403 is the registration
-    // without its invitation code.
+    // 409 is the upload refused on purpose in the log-out step; a 403 is the registration
+    // without its invitation code, or the user list asked for by an ordinary account.
     const expected = ['status of 401', 'status of 409', 'status of 403'];
     const unexpected = consoleErrors.filter((text) => !expected.some((known) => text.includes(known)));
     check(unexpected.length === 0, unexpected.join('; '));

@@ -85,6 +85,22 @@ TEST_F(OpTable, LoginIsRequiredExceptForHttpLogoutWhichEndsTheCookiesToken) {
   EXPECT_EQ(refusal("no.such.op", Transport::tcp, true), Errc::unknown_op);
 }
 
+TEST_F(OpTable, AdminOpsStayOnTheAdminTransportAndTheUserListNeedsTheAdminRole) {
+  for (auto name : {"admin.users", "admin.user.add", "admin.user.state", "admin.user.delete",
+                    "admin.user.passwd", "admin.user.quota", "admin.user.role"}) {
+    EXPECT_EQ(refusal(name, Transport::admin, false), kAdmitted) << name;
+    EXPECT_EQ(refusal(name, Transport::tcp, true), Errc::unknown_op) << name;
+    EXPECT_EQ(refusal(name, Transport::websocket, true), Errc::unknown_op) << name;
+  }
+  for (auto name : {"admin.user.add", "admin.user.delete", "admin.registration"}) {
+    EXPECT_EQ(refusal(name, Transport::http, true), Errc::unknown_op) << name;
+  }
+  // alice is no user of this registry, let alone an admin.
+  EXPECT_EQ(refusal("admin.users", Transport::http, true), Errc::permission_denied);
+  EXPECT_EQ(refusal("admin.users", Transport::http, false), Errc::not_logged_in);
+  EXPECT_EQ(find_api_route("admin/users")->name, "admin.users");
+}
+
 TEST_F(OpTable, ApiRoutesAndFilesMethodsNameTheirOps) {
   EXPECT_EQ(find_api_route("me")->name, "whoami");
   EXPECT_EQ(find_api_route("list")->name, "list");

@@ -45,6 +45,7 @@ bool also_a_plain_word(const std::string& name, const fs::path& file) {
   if (name == "checksum") return file.parent_path().filename() == "ops";
   if (name == "download") return file.stem() == "content_disposition";
   if (name == "remove") return file.stem() == "proppatch_body";  // WebDAV's DAV:remove element
+  if (name == "passwd") return file.stem() == "admin_user_cli";  // `netdiskd admin user passwd`
   return false;
 }
 

@@ -23,3 +23,6 @@ netdisk_test(accounts_workbook_dates_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/work
 # the registry runs.
 netdisk_test(accounts_workbook_edits_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/workbook_edits_test.cc
   LIBS netdisk_storage PkgConfig::MINIZIP LABELS unit)
+# Deleted users' folders kept aside, and the sweep that removes them.
+netdisk_test(accounts_deleted_folders_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/deleted_folders_test.cc
+  LIBS netdisk_storage LABELS unit)

@@ -119,10 +119,10 @@ TEST(WorkbookColumns, StateAndQuotaAreReadAndAnOldWorkbookGainsThemAtTheNextRewr
   ASSERT_TRUE(registry->add(user("bob")).ok());
   auto rows = read_workbook_sheet(path, kUsersSheet);
   ASSERT_TRUE(rows.ok());
-  // E holds the administrator's note header, so the new columns go to F and G.
+  // E holds the administrator's note header, so the new columns go to F, G and H.
   EXPECT_EQ(rows->front().cells,
             (std::vector<std::string>{"username", "password_hash", "registered_at", "last_login",
-                                      "note", "state", "quota"}));
+                                      "note", "state", "quota", "role"}));
   EXPECT_EQ(rows->at(2).cells.at(0), "bob");
   EXPECT_EQ(rows->at(2).cells.at(5), "active");
 
@@ -231,7 +231,7 @@ TEST(WorkbookPatcher, FindsTheOwnedColumnsWhereverTheAdministratorMovedThem) {
   ASSERT_TRUE(rows.ok());
   EXPECT_EQ(rows->at(0).cells,
             (std::vector<std::string>{"team", "password_hash", "username", "registered_at",
-                                      "last_login", "state", "quota"}));
+                                      "last_login", "state", "quota", "role"}));
   EXPECT_EQ(rows->at(1).cells.at(0), "red");
   EXPECT_EQ(rows->at(1).cells.at(2), "alice");
   EXPECT_EQ(rows->at(2).cells.at(2), "bob");
@@ -372,6 +372,63 @@ TEST(WorkbookEdits, AnInvalidEditKeepsServingRefusesToWriteAndIsReportedOnceUnti
   EXPECT_EQ(reports.size(), 2u) << "the fix is reported too";
   auto rows = read_workbook_sheet(path, kUsersSheet);
   EXPECT_EQ(rows->at(1).cells.at(3), "2024-10-06T00:00:00Z") << "the pending login was kept";
+}
+
+}  // namespace
+}  // namespace netdisk::storage
+
+namespace netdisk::storage {
+namespace {
+
+TEST(WorkbookRemoval, DeletingAUserTakesOnlyTheirRowAndKeepsEverythingElse) {
+  ScratchDir dir;
+  auto path = dir / "users.xlsx";
+  std::string after = R"(<mergeCells count="1"><mergeCell ref="H1:I1"/></mergeCells>)";
+  save_as_admin(path, users_sheet(user_row(2, "alice", text_cell("E2", "paid", "3")) +
+                                      user_row(3, "bob", text_cell("E3", "bob's note")) +
+                                      user_row(4, "carol"),
+                                  after));
+  auto registry = open_registry(path);
+  ASSERT_NE(registry, nullptr);
+  ASSERT_TRUE(registry->remove("BOB").ok());
+  EXPECT_FALSE(registry->find("bob"));
+  EXPECT_EQ(registry->remove("bob").error().code, Errc::not_found);
+  auto sheet = entry(path, "xl/worksheets/sheet1.xml");
+  for (const auto& kept : {after, text_cell("E2", "paid", "3")}) {
+    EXPECT_NE(sheet.find(kept), std::string::npos) << kept << " is missing from\n" << sheet;
+  }
+  EXPECT_EQ(sheet.find("bob"), std::string::npos) << "bob's row stayed:\n" << sheet;
+  EXPECT_EQ(entry(path, "xl/worksheets/sheet2.xml"), kNotesXml);
+  // A later registration goes below the last row; the state and role of another user change.
+  ASSERT_TRUE(registry->add(user("dave")).ok());
+  ASSERT_TRUE(registry
+                  ->update("carol",
+                           [](UserRecord& record) {
+                             record.role = UserRole::admin;
+                             record.state = AccountState::disabled;
+                           })
+                  .ok());
+  auto reopened = open_registry(path);
+  ASSERT_NE(reopened, nullptr);
+  EXPECT_EQ(reopened->names(), (std::vector<std::string>{"alice", "carol", "dave"}));
+  EXPECT_EQ(reopened->find("carol")->role, UserRole::admin);
+  EXPECT_EQ(reopened->find("carol")->state, AccountState::disabled);
+  EXPECT_EQ(reopened->find("alice")->role, UserRole::user);
+  auto rows = read_workbook_sheet(path, kUsersSheet);
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ(rows->back().number, 5u) << "dave goes below carol, not into bob's old row";
+}
+
+TEST(WorkbookRemoval, ABadRoleIsAnErrorNamingTheCell) {
+  ScratchDir dir;
+  auto path = dir / "users.xlsx";
+  std::string sheet = users_sheet(user_row(2, "alice", text_cell("F2", "boss")));
+  sheet.replace(sheet.find("</row>"), 6, text_cell("F1", "role") + "</row>");
+  save_as_admin(path, sheet);
+  auto registry = UserRegistry::open(path);
+  ASSERT_FALSE(registry.ok());
+  EXPECT_NE(registry.error().message.find("cell F2 (role)"), std::string::npos)
+      << registry.error().message;
 }
 
 }  // namespace

@@ -138,7 +138,8 @@ void AccountService::release(const std::string& key) {
 }
 
 boost::asio::awaitable<Status> AccountService::register_user(std::string username,
-                                                             std::string password) {
+                                                             std::string password,
+                                                             storage::UserRole role) {
   Wipe wipe{password};
   if (auto valid = storage::validate_username(username); !valid.ok()) co_return valid;
   if (auto valid = storage::validate_password(password); !valid.ok()) co_return valid;
@@ -157,6 +158,7 @@ boost::asio::awaitable<Status> AccountService::register_user(std::string usernam
   if (!hashed->ok()) co_return hashed->error();
 
   storage::UserRecord record{username, std::move(**hashed), std::chrono::system_clock::now(), {}};
+  record.role = role;
   co_return co_await run_blocking(blocking_pool_, [this, &record]() -> Status {
     if (auto folder = layout_.create_user_folder(record.name); !folder.ok()) return folder;
     return registry_->add(std::move(record));
@@ -388,6 +390,52 @@ boost::asio::awaitable<Status> AccountService::change_password(std::string usern
   credentials_.forget_user(storage::username_key(name));
   if (changed.ok()) spdlog::info("user {:?} changed their password from {}", name, address);
   co_return changed;
+}
+
+}  // namespace netdisk::server
+
+namespace netdisk::server {
+
+Status AccountService::end_sessions(const std::string& name, std::string_view why) {
+  credentials_.forget_user(storage::username_key(name));
+  auto ended = sessions_.revoke_user(name);
+  if (ended.ok()) return ended;
+  // Ended in memory already (SessionBook::revoke_user); only the record is missing.
+  return make_error(ended.error().code, fmt::format("{}, but ending the sessions of {} could "
+                                                    "not be recorded: {}",
+                                                    why, name, ended.error().message));
+}
+
+Status AccountService::update_user(std::string_view name, storage::UserRegistry::Change change) {
+  if (auto updated = registry_->update(name, std::move(change)); !updated.ok()) return updated;
+  auto user = registry_->find(name);
+  if (!user || user->state != storage::AccountState::disabled) return {};
+  // The state is durable first: from here no login succeeds, so none outlives the revocation.
+  return end_sessions(user->name, "the account was disabled");
+}
+
+Status AccountService::remove_user(std::string_view name) {
+  auto user = registry_->find(name);
+  if (!user) return make_error(Errc::not_found, fmt::format("no user \"{}\"", name));
+  if (auto removed = registry_->remove(user->name); !removed.ok()) return removed;
+  return end_sessions(user->name, "the account was deleted");
+}
+
+boost::asio::awaitable<Status> AccountService::reset_password(std::string name,
+                                                              std::string password) {
+  Wipe wipe{password};
+  auto user = registry_->find(name);
+  if (!user) co_return make_error(Errc::not_found, fmt::format("no user \"{}\"", name));
+  if (auto valid = storage::validate_password(password); !valid.ok()) co_return valid;
+  auto hashed = co_await hash_pool_.run([this, &password] { return hasher_->hash(password); });
+  if (!hashed) co_return busy();
+  if (!hashed->ok()) co_return hashed->error();
+  auto& hash = **hashed;
+  const std::string& who = user->name;
+  co_return co_await run_blocking(blocking_pool_, [this, &who, &hash]() -> Status {
+    if (auto stored = registry_->set_password(who, std::move(hash)); !stored.ok()) return stored;
+    return end_sessions(who, "the password was set");
+  });
 }
 
 }  // namespace netdisk::server

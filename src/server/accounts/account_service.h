@@ -60,7 +60,8 @@ class AccountService {
 
   // Creates the user's folder, then records the user durably. Errors: invalid_username,
   // invalid_password, user_exists, server_busy (hashing queue full), disk_full, io_error.
-  boost::asio::awaitable<Status> register_user(std::string username, std::string password);
+  boost::asio::awaitable<Status> register_user(std::string username, std::string password,
+                                               storage::UserRole role = storage::UserRole::user);
 
   struct Login {
     std::string username;  // as registered (the case the user chose)
@@ -95,6 +96,23 @@ class AccountService {
   boost::asio::awaitable<Status> change_password(std::string username, std::string old_password,
                                                  std::string new_password, std::string address,
                                                  std::string keep_token);
+
+  // The administrator's changes (ops/admin_ops.h), each in users.xlsx before it returns.
+  // Errors: not_found naming the user, workbook_invalid, disk_full, io_error.
+  // A change of the user's record (state, quota, role); when it leaves the user disabled, every
+  // login of theirs ends, durably. Blocks on disk: run it on the blocking pool.
+  Status update_user(std::string_view name, storage::UserRegistry::Change change);
+  // Takes the user out of users.xlsx and ends every login of theirs. Their folder is the
+  // caller's to set aside. Blocks on disk: run it on the blocking pool.
+  Status remove_user(std::string_view name);
+  // Sets a new password without the old one, then ends every login of the user. Errors also:
+  // invalid_password, server_busy.
+  boost::asio::awaitable<Status> reset_password(std::string name, std::string password);
+  // The user as the registry holds it now; memory only, never blocks.
+  std::optional<storage::UserRecord> find_user(std::string_view name) const {
+    return registry_->find(name);
+  }
+
   // Moves whenever a login is ended (SessionBook::revocations()).
   std::uint64_t revocations() const noexcept { return sessions_.revocations(); }
 
@@ -139,6 +157,9 @@ class AccountService {
   // A valid token's user, unless the administrator removed or disabled them meanwhile.
   Result<std::string> still_allowed(const LoginTokens::Lookup& session);
   void release(const std::string& key);
+  // Ends every login of `name` after an administrator's change, and forgets their cached
+  // password checks.
+  Status end_sessions(const std::string& name, std::string_view why);
 
   storage::DataLayout layout_;
   AccountOptions options_;

@@ -1,44 +1,22 @@
 // The command line of `netdiskd admin` (docs/ADMIN.md): parses the commands, runs the request
 // (admin_command.cc) and prints the answer for a person, or as JSON with --json.
-#include <charconv>
 #include <iostream>
 #include <memory>
 #include <optional>
 
 #include <fmt/format.h>
 
-#include "server/admin/admin_command.h"
+#include "common/duration_text.h"
+#include "server/admin/admin_cli.h"
 
 namespace netdisk::server {
 namespace {
 
-struct AdminOptions {
-  bool json = false;
-  std::string mode;
-  std::string expires;
-  unsigned uses = 1;
-};
-
-// "7d", "12h", "30m", "90s" or plain seconds. Throws CLI::ValidationError for anything else.
-std::uint64_t parse_duration(const std::string& text) {
-  std::uint64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  std::string_view unit(end, text.data() + text.size() - end);
-  std::uint64_t scale = unit.empty() || unit == "s" ? 1
-                        : unit == "m"               ? 60
-                        : unit == "h"               ? 3600
-                        : unit == "d"               ? 86400
-                                                    : 0;
-  if (ec != std::errc() || end == text.data() || scale == 0 || value == 0) {
-    throw CLI::ValidationError("--expires", "a duration such as 7d, 12h, 30m or 90s");
-  }
-  return value * scale;
-}
-
-std::string text_of(const nlohmann::json& value) {
-  if (value.is_null()) return "-";
-  if (value.is_string()) return value.get<std::string>();
-  return value.dump();
+// Throws CLI::ValidationError for a duration parse_duration refuses.
+std::uint64_t parse_expiry(const std::string& text) {
+  auto duration = parse_duration(text);
+  if (!duration) throw CLI::ValidationError("--expires", "a duration such as 7d, 12h, 30m or 90s");
+  return static_cast<std::uint64_t>(duration->count());
 }
 
 void print_registration(const nlohmann::json& fields) {
@@ -47,15 +25,8 @@ void print_registration(const nlohmann::json& fields) {
 }
 
 void print_users(const nlohmann::json& fields) {
-  std::cout << fmt::format("{:<32} {:<20} {:<20} {:>8} {:>14}\n", "NAME", "REGISTERED",
-                           "LAST LOGIN", "FILES", "BYTES");
-  for (const auto& user : fields.value("users", nlohmann::json::array())) {
-    std::cout << fmt::format("{:<32} {:<20} {:<20} {:>8} {:>14}", text_of(user["username"]),
-                             text_of(user["registered"]), text_of(user["last_login"]),
-                             text_of(user["files"]), text_of(user["bytes"]));
-    if (user.contains("problem")) std::cout << "  (" << text_of(user["problem"]) << ")";
-    std::cout << "\n";
-  }
+  print_user_header();
+  for (const auto& user : fields.value("users", nlohmann::json::array())) print_user_row(user);
   print_registration(fields.value("registration", nlohmann::json::object()));
 }
 
@@ -66,8 +37,33 @@ void print_invite(const nlohmann::json& fields) {
             << "It is shown only now: hand it to the person who will register.\n";
 }
 
+}  // namespace
+
+std::string text_of(const nlohmann::json& value) {
+  if (value.is_null()) return "-";
+  if (value.is_string()) return value.get<std::string>();
+  return value.dump();
+}
+
+void print_user_header() {
+  std::cout << fmt::format("{:<24} {:<20} {:<20} {:<8} {:<5} {:>7} {:>13} {:>10}\n", "NAME",
+                           "REGISTERED", "LAST LOGIN", "STATE", "ROLE", "FILES", "BYTES", "QUOTA");
+}
+
+void print_user_row(const nlohmann::json& user) {
+  auto cell = [](const nlohmann::json& row, const char* key) {
+    return text_of(row.value(key, nlohmann::json()));
+  };
+  std::cout << fmt::format("{:<24} {:<20} {:<20} {:<8} {:<5} {:>7} {:>13} {:>10}",
+                           cell(user, "username"), cell(user, "registered"),
+                           cell(user, "last_login"), cell(user, "state"), cell(user, "role"),
+                           cell(user, "files"), cell(user, "bytes"), cell(user, "quota"));
+  if (user.contains("problem")) std::cout << "  (" << text_of(user["problem"]) << ")";
+  std::cout << "\n";
+}
+
 int carry_out(const ServerConfig& config, const AdminOptions& options, AdminRequest request,
-              void (*print)(const nlohmann::json&)) {
+              AdminPrinter print) {
   auto answer = run_admin_request(config, request);
   if (!answer) {
     std::cerr << "netdiskd admin: " << errc_name(answer.error().code) << ": "
@@ -81,8 +77,6 @@ int carry_out(const ServerConfig& config, const AdminOptions& options, AdminRequ
   }
   return 0;
 }
-
-}  // namespace
 
 void add_admin_commands(CLI::App& app, ServerConfig& config, std::function<int()>& run) {
   auto options = std::make_shared<AdminOptions>();
@@ -118,12 +112,14 @@ void add_admin_commands(CLI::App& app, ServerConfig& config, std::function<int()
   create->add_option("--uses", options->uses, "How many registrations it admits (default 1)")
       ->check(CLI::Range(1u, 10000u));
   create->callback([&config, &run, options] {
-    auto seconds = parse_duration(options->expires.empty() ? "7d" : options->expires);
+    auto seconds = parse_expiry(options->expires.empty() ? "7d" : options->expires);
     run = [&config, options, seconds] {
       AdminRequest request{"admin.invite", {{"uses", options->uses}, {"valid_for", seconds}}};
       return carry_out(config, *options, std::move(request), &print_invite);
     };
   });
+
+  add_user_commands(*admin, config, run, options);
 }
 
 }  // namespace netdisk::server

@@ -38,6 +38,7 @@ asio::awaitable<Result<json>> read_input(Exchange& exchange, const ops::ApiRoute
   if (route.input == Input::none) co_return json::object();
   auto body = co_await exchange.read_body(kMaxJsonBodyBytes);
   if (!body) co_return std::move(body).error();
+  if (route.input == Input::optional_json && body->empty()) co_return json::object();
   co_return protocol::parse_json_object(*body);
 }
 

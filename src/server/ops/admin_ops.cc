@@ -19,12 +19,17 @@ nlohmann::json optional_time(const std::optional<std::chrono::system_clock::time
   return time ? nlohmann::json(format_utc(*time)) : nlohmann::json();
 }
 
-// One user's row: the registry's fields and what their files add up to (a walk of their
-// space; blocking).
-nlohmann::json user_row(Services& server, const storage::UserRecord& record) {
-  nlohmann::json row = {{"username", record.name},
-                        {"registered", format_utc(record.registered_at)},
-                        {"last_login", optional_time(record.last_login)}};
+}  // namespace
+
+nlohmann::json admin_user_row(Services& server, const storage::UserRecord& record) {
+  nlohmann::json row = {
+      {"username", record.name},
+      {"registered", format_utc(record.registered_at)},
+      {"last_login", optional_time(record.last_login)},
+      {"state", storage::account_state_name(record.state)},
+      {"role", storage::user_role_name(record.role)},
+      {"quota", record.quota.empty() ? nlohmann::json() : nlohmann::json(record.quota)},
+      {"quota_bytes", record.quota_bytes ? nlohmann::json(*record.quota_bytes) : nlohmann::json()}};
   auto space = server.backend->open_space(record.name);
   auto usage = space ? storage::space_usage(**space)
                      : storage::StorageResult<storage::SpaceUsage>(space.error());
@@ -39,6 +44,8 @@ nlohmann::json user_row(Services& server, const storage::UserRecord& record) {
   return row;
 }
 
+namespace {
+
 nlohmann::json registration_fields(const RegistrationPolicy& policy) {
   return {{"mode", registration_mode_name(policy.mode())}, {"invites", policy.invites().size()}};
 }
@@ -49,7 +56,8 @@ boost::asio::awaitable<OpResult> admin_users(OpCall& call) {
   auto& server = call.server;
   auto rows = co_await run_blocking(server.blocking_pool, [&server] {
     nlohmann::json out = nlohmann::json::array();
-    for (const auto& record : server.accounts.users()) out.push_back(user_row(server, record));
+    for (const auto& record : server.accounts.users())
+      out.push_back(admin_user_row(server, record));
     return out;
   });
   co_return reply_with(

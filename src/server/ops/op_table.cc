@@ -9,6 +9,7 @@
 
 #include "server/ops/account_ops.h"
 #include "server/ops/admin_ops.h"
+#include "server/ops/admin_user_ops.h"
 #include "server/ops/basic_ops.h"
 #include "server/ops/chat_ops.h"
 #include "server/ops/file_ops.h"
@@ -41,7 +42,7 @@ const std::array kOps = {
     OpInfo{"login", &login, false, false, kTcp | kHttp,
            {"login", Method::post, 200, Input::json, true, Cookie::issue}},
     OpInfo{"logout", &logout, true, false, kTcp | kHttp,
-           {"logout", Method::post, 200, Input::none, true, Cookie::clear}},
+           {"logout", Method::post, 200, Input::optional_json, true, Cookie::clear}},
     OpInfo{"passwd", &change_password, true, false, kTcp | kHttp,
            {"passwd", Method::post, 200, Input::json}},
     OpInfo{"whoami", &whoami, true, false, kTcp | kHttp, {"me", Method::get}},
@@ -70,9 +71,17 @@ const std::array kOps = {
     OpInfo{"chat.who", &chat_who, true, false, kChat, {}},
     OpInfo{"chat.leave", &chat_leave, true, false, kChat, {}},
     // The administrator's (server/admin/): the local socket's permissions authenticate.
-    OpInfo{"admin.users", &admin_users, false, false, kAdmin, {}},
+    // admin.users also answers a logged-in admin's web page (admin_role).
+    OpInfo{"admin.users", &admin_users, false, false, kAdmin | kHttp,
+           {"admin/users", Method::get}, FilesRole::none, false, true},
     OpInfo{"admin.registration", &admin_registration, false, false, kAdmin, {}},
     OpInfo{"admin.invite", &admin_invite, false, false, kAdmin, {}},
+    OpInfo{"admin.user.add", &admin_user_add, false, false, kAdmin, {}},
+    OpInfo{"admin.user.state", &admin_user_state, false, false, kAdmin, {}},
+    OpInfo{"admin.user.delete", &admin_user_delete, false, false, kAdmin, {}},
+    OpInfo{"admin.user.passwd", &admin_user_passwd, false, false, kAdmin, {}},
+    OpInfo{"admin.user.quota", &admin_user_quota, false, false, kAdmin, {}},
+    OpInfo{"admin.user.role", &admin_user_role, false, false, kAdmin, {}},
 };
 
 // Over HTTP an anonymous route skips authentication: logout ends whatever token the cookie
@@ -108,9 +117,11 @@ const OpInfo& files_op(FilesRole role) {
 namespace {
 
 // A connection that logged in with a token ends with that token: when any login has been
-// ended since this session last looked (logout --all, passwd), its token is checked again and
-// an ended one logs the session out. One atomic load per request otherwise. HTTP checks its
-// cookie on every request anyway.
+// ended since this session last looked (logout --all, passwd, an administrator's disable or
+// delete), its token is checked again and an ended one logs the session out. One atomic load
+// per request otherwise. HTTP checks its cookie on every request anyway. When the user was
+// disabled, the session remembers it, so the client learns why rather than a bare
+// not_logged_in (see admit).
 void drop_ended_login(Session& session) {
   if (session.transport() == Transport::http) return;
   auto& accounts = session.server().accounts;
@@ -120,7 +131,32 @@ void drop_ended_login(Session& session) {
   if (!session.user() || !session.has_token()) return;
   auto still = accounts.resume(session.token());
   // An expired token keeps its connection, as it always has; only an ended one is dropped.
-  if (!still && still.error().code == Errc::auth_failed) session.log_out();
+  if (still || still.error().code == Errc::session_expired) return;
+  auto record = accounts.find_user(*session.user());
+  session.log_out();
+  if (record && record->state == storage::AccountState::disabled) session.set_ended_by_disable();
+}
+
+Error login_needed(const OpInfo& op, const Session& session) {
+  if (session.ended_by_disable()) {
+    return make_error(Errc::account_disabled,
+                      "your account was disabled; ask the server administrator");
+  }
+  return make_error(Errc::not_logged_in, fmt::format("{} needs you to log in first", op.name));
+}
+
+// An admin_role op outside the admin transport: only for a user whose role is admin.
+Status check_admin_role(const OpInfo& op, const OpCall& call) {
+  if (!op.admin_role || call.session.transport() == Transport::admin) return {};
+  const auto& user = call.session.user();
+  if (!user) {
+    return make_error(Errc::not_logged_in, fmt::format("{} needs you to log in first", op.name));
+  }
+  auto record = call.server.accounts.find_user(*user);
+  if (!record || record->role != storage::UserRole::admin) {
+    return make_error(Errc::permission_denied, "only an administrator may see this");
+  }
+  return {};
 }
 
 }  // namespace
@@ -130,10 +166,8 @@ Status admit(const OpInfo* op, std::string_view name, const OpCall& call) {
   if (op == nullptr || (op->transports & transport_bit(call.session.transport())) == 0) {
     return make_error(Errc::unknown_op, fmt::format("unknown op \"{}\"", name));
   }
-  if (needs_login(*op, call) && !call.session.user()) {
-    return make_error(Errc::not_logged_in, fmt::format("{} needs you to log in first", op->name));
-  }
-  return {};
+  if (needs_login(*op, call) && !call.session.user()) return login_needed(*op, call.session);
+  return check_admin_role(*op, call);
 }
 
 boost::asio::awaitable<OpResult> dispatch(const OpInfo* op, std::string_view name, OpCall& call) {

@@ -25,7 +25,8 @@ constexpr TransportSet transport_bit(Transport transport) {
 // How the HTTP /api adapter maps a route to an op (docs/HTTP.md).
 struct ApiRoute {
   enum class Method { none, get, post };
-  enum class Input { none, query, json };           // where the op's fields come from
+  // Where the op's fields come from; optional_json: a JSON body, or none at all ({}).
+  enum class Input { none, query, json, optional_json };
   enum class Cookie { none, issue, clear };        // login sets the cookie, logout clears it
   std::string_view name{};                         // /api/<name>; empty: no /api route
   Method method = Method::none;
@@ -64,6 +65,9 @@ struct OpInfo {
   ApiRoute api;
   FilesRole files = FilesRole::none;
   bool opens_connection = false;  // the handshake: the first request on a TCP connection
+  // Outside the admin transport, only for a logged-in user whose role is admin (else
+  // permission_denied): the web page's user list.
+  bool admin_role = false;
 };
 
 // The row for an op name, a /api route name or a /files role; null when there is none.
@@ -72,7 +76,10 @@ const OpInfo* find_api_route(std::string_view route);
 const OpInfo& files_op(FilesRole role);
 
 // The checks every call shares, in this order: unknown op (`op` null, `name` as asked), not
-// allowed on this transport (unknown_op too: the op does not exist there), login required.
+// allowed on this transport (unknown_op too: the op does not exist there), login required,
+// the admin role (admin_role). A TCP session whose login was ended meanwhile is logged out
+// first; when the administrator disabled its user, an op that needs a login gets
+// account_disabled (until the next login) instead of not_logged_in.
 Status admit(const OpInfo* op, std::string_view name, const OpCall& call);
 
 // Runs `op` for `call` after admit(); exceptions from the op become internal_error (their

@@ -36,6 +36,7 @@ void Session::log_in(std::string user, std::string token, std::optional<TimePoin
   if (user_ && *user_ != user) log_out();
   // The token was just checked: only logins ended from now on can end it.
   revocations_seen_ = server_.accounts.revocations();
+  ended_by_disable_ = false;
   spdlog::info("{} logged in as {}", label(), user);
   user_ = std::move(user);
   token_.assign(token);

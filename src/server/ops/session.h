@@ -64,6 +64,11 @@ class Session {
   // last known good; ops::admit checks the token again when the count has moved since.
   std::uint64_t revocations_seen() const noexcept { return revocations_seen_; }
   void set_revocations_seen(std::uint64_t seen) noexcept { revocations_seen_ = seen; }
+  // The administrator disabled the user while this session was logged in: ops::admit tells
+  // every op that needs a login account_disabled rather than not_logged_in, until the next
+  // login (a transport may admit one request more than once).
+  bool ended_by_disable() const noexcept { return ended_by_disable_; }
+  void set_ended_by_disable() noexcept { ended_by_disable_ = true; }
 
   // The user's storage space, opened on first use by ops::with_space.
   std::shared_ptr<storage::UserSpace>& space() noexcept { return space_; }
@@ -123,6 +128,7 @@ class Session {
   UploadSlot upload_;
   std::weak_ptr<ChatMember> chat_member_;
   bool in_chat_ = false;
+  bool ended_by_disable_ = false;
   // Only an HTTP request that submits tokens has them: an idle TCP session pays one pointer.
   std::unique_ptr<std::vector<std::string>> lock_tokens_;
 };
