@@ -27,6 +27,9 @@ using Clock = std::chrono::steady_clock;
   // client's (tests/e2e/server_process.cc).
   ::close_range(3, ~0U, 0);
   ::unsetenv("NETDISK_PASSWORD");
+  // Test servers speak plain text unless a test asks for TLS (server_process.h); a TLS test
+  // passes NETDISK_PLAINTEXT=0.
+  ::setenv("NETDISK_PLAINTEXT", "1", 1);
   for (const auto& [name, value] : env) ::setenv(name.c_str(), value.c_str(), 1);
   std::vector<char*> args;
   for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));

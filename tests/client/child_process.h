@@ -1,7 +1,8 @@
 // Test helpers that run the real netdisk in the background: ChildProcess with its output in
 // files (to signal or kill it mid-transfer, or to feed its stdin line by line), and
 // PtyProcess on a pseudo-terminal (to answer its questions and see what it draws). The child gets
-// the test's environment plus `env`, without NETDISK_PASSWORD unless given, and runs in `cwd`. One
+// the test's environment plus `env`, without NETDISK_PASSWORD unless given and with
+// NETDISK_PLAINTEXT=1 unless given (the test servers' default), and runs in `cwd`. One
 // owner; the destructor kills a child that is still running.
 #pragma once
 

@@ -22,9 +22,13 @@ std::vector<std::string> build_environment(const std::map<std::string, std::stri
   for (char** entry = environ; *entry != nullptr; ++entry) {
     std::string text(*entry);
     std::string name = text.substr(0, text.find('='));
-    if (name == "NETDISK_PASSWORD" || extra.contains(name)) continue;
+    if (name == "NETDISK_PASSWORD" || name == "NETDISK_PLAINTEXT" || extra.contains(name)) {
+      continue;
+    }
     out.push_back(text);
   }
+  // Test servers speak plain text unless a test asks for TLS (server_process.h).
+  if (!extra.contains("NETDISK_PLAINTEXT")) out.push_back("NETDISK_PLAINTEXT=1");
   for (const auto& [name, value] : extra) out.push_back(name + "=" + value);
   return out;
 }

@@ -17,7 +17,8 @@ struct CliResult {
 };
 
 // Runs `program` (a path) with `args`. `env` entries are added to (or replace) the test's own
-// environment; NETDISK_PASSWORD is removed unless given.
+// environment; NETDISK_PASSWORD is removed unless given, and NETDISK_PLAINTEXT is 1 unless
+// given, as the test servers speak plain text unless a test asks for TLS (pass "0" then).
 CliResult run_program(const std::filesystem::path& program, const std::vector<std::string>& args,
                       const std::map<std::string, std::string>& env = {},
                       const std::string& stdin_text = {},
