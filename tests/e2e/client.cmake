@@ -19,6 +19,8 @@ netdisk_test(client_foreign_answer_test SOURCES ${_client_tests}/foreign_answer_
   LIBS netdisk_client LABELS unit)
 netdisk_test(client_busy_retry_test SOURCES ${_client_tests}/busy_retry_test.cc
   LIBS netdisk_client LABELS unit)
+netdisk_test(client_known_servers_test SOURCES ${_client_tests}/known_servers_test.cc
+  LIBS netdisk_client LABELS unit)
 
 add_library(netdisk_client_e2e_harness STATIC
   ${_client_tests}/child_process.cc ${_client_tests}/client_fixture.cc ${_client_tests}/screen.cc)
