@@ -1,0 +1,249 @@
+// End-to-end tests of the netdisk client over TLS: trust on first use through a pseudo-
+// terminal and in scripts, strict checking, a changed key refused everywhere, a CA-verified
+// certificate, the plain-text mismatch, and transfers and chat byte for byte over TLS. The
+// TLS server is a TlsTerminator in front of the real netdiskd (tls_terminator.h), so a test
+// chooses the key, changes it on the same port, or has a test CA sign it.
+#include <signal.h>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <memory>
+
+#include "client/transfer/partial_download.h"
+#include "client/wire_connection.h"
+#include "tests/client/client_fixture.h"
+#include "tests/e2e/tls_terminator.h"
+
+namespace netdisk::e2e {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kQuestion = "Trust this key and connect? (yes/no)";
+
+class ClientTls : public ClientTest {
+ protected:
+  void SetUp() override {
+    ClientTest::SetUp();
+    if (HasFatalFailure()) return;
+    make_self_signed(dir("a.crt"), dir("a.key"));
+    tls_ = std::make_unique<TlsTerminator>(server_.port(), dir("a.crt"), dir("a.key"));
+  }
+  fs::path dir(const std::string& name) const { return server_.work_dir() / name; }
+  std::string address() const { return "127.0.0.1:" + std::to_string(tls_->port()); }
+  fs::path known_file() const { return server_.work_dir() / "config/netdisk/known_servers"; }
+  // The client's arguments and environment for the TLS port.
+  std::vector<std::string> tls_argv(std::vector<std::string> args) const {
+    args.insert(args.begin(), {(binary_dir() / "netdisk").string(), "--server", address()});
+    return args;
+  }
+  Env tls_env(Env extra = {}) const {
+    extra["NETDISK_PLAINTEXT"] = "0";
+    return env(std::move(extra));
+  }
+  CliResult tls(std::vector<std::string> args, Env extra = {}) {
+    auto full = tls_argv(std::move(args));
+    full.erase(full.begin());
+    return run_netdisk(full, tls_env(std::move(extra)));
+  }
+  // What the TLS port shows, as WireConnection reads it.
+  std::string fingerprint() const {
+    client::WireConnection connection(tls_->port(), client::ConnectOptions::tls_any_key());
+    EXPECT_TRUE(connection.is_tls());
+    return connection.peer_key()->fingerprint;
+  }
+  // Logs alice in over TLS (trusting the key on first use).
+  void login_over_tls() {
+    auto login = tls({"login", kUser}, {{"NETDISK_PASSWORD", kPassword}});
+    ASSERT_EQ(login.exit_code, 0) << login.err;
+  }
+  // Moves the TLS port to a new key, as a server with another data folder would show.
+  void change_key() {
+    std::uint16_t port = tls_->port();
+    tls_.reset();
+    make_self_signed(dir("b.crt"), dir("b.key"));
+    tls_ = std::make_unique<TlsTerminator>(server_.port(), dir("b.crt"), dir("b.key"), port);
+  }
+
+  std::unique_ptr<TlsTerminator> tls_;
+};
+
+TEST_F(ClientTls, AScriptTrustsTheKeyOnFirstUseSaysSoOnStderrAndNeverAgain) {
+  std::string key = fingerprint();
+  auto first = tls({"ping"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_NE(first.err.find("first connection to " + address()), std::string::npos) << first.err;
+  EXPECT_NE(first.err.find(key), std::string::npos) << first.err;
+  EXPECT_EQ(read_bytes(known_file()), address() + " " + key + "\n");
+  EXPECT_EQ(fs::status(known_file()).permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
+  auto again = tls({"ping"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(again.err, "");
+}
+
+TEST_F(ClientTls, StrictCheckingRefusesAnUnknownKeyByFlagAndByEnvironment) {
+  for (auto& [args, extra] : std::vector<std::pair<std::vector<std::string>, Env>>{
+           {{"--strict-host-key", "ping"}, {}}, {{"ping"}, {{"NETDISK_STRICT_HOST_KEY", "1"}}}}) {
+    auto refused = tls(args, extra);
+    EXPECT_EQ(refused.exit_code, 2) << refused.err;
+    EXPECT_NE(refused.err.find("strict checking is on"), std::string::npos) << refused.err;
+    EXPECT_NE(refused.err.find(fingerprint()), std::string::npos) << refused.err;
+    EXPECT_FALSE(fs::exists(known_file()));
+  }
+}
+
+TEST_F(ClientTls, ATerminalIsShownTheFingerprintAndYesRemembersIt) {
+  std::string key = fingerprint();
+  {
+    PtyProcess no(tls_argv({"ping"}), tls_env(), local_dir());
+    bool asked = false;
+    no.read_until(kQuestion, &asked);
+    ASSERT_TRUE(asked) << no.transcript();
+    no.write("no\n");
+    EXPECT_EQ(no.wait(), 2) << no.transcript();
+    EXPECT_FALSE(fs::exists(known_file()));
+  }
+  PtyProcess yes(tls_argv({"ping"}), tls_env(), local_dir());
+  bool asked = false;
+  std::string shown = yes.read_until(kQuestion, &asked);
+  ASSERT_TRUE(asked) << yes.transcript();
+  EXPECT_NE(yes.transcript().find(key), std::string::npos) << yes.transcript();
+  yes.write("yes\n");
+  EXPECT_EQ(yes.wait(), 0) << yes.transcript();
+  EXPECT_EQ(read_bytes(known_file()), address() + " " + key + "\n");
+  PtyProcess again(tls_argv({"ping"}), tls_env(), local_dir());
+  EXPECT_EQ(again.wait(), 0) << again.transcript();
+  EXPECT_EQ(again.transcript().find(kQuestion), std::string::npos) << again.transcript();
+}
+
+TEST_F(ClientTls, AChangedKeyIsRefusedInAScriptAndAtATerminalUntilForgotten) {
+  std::string old_key = fingerprint();
+  ASSERT_EQ(tls({"ping"}).exit_code, 0);
+  change_key();
+  std::string new_key = fingerprint();
+  ASSERT_NE(old_key, new_key);
+  auto script = tls({"ping"});
+  EXPECT_EQ(script.exit_code, 2);
+  for (const std::string& part :
+       {std::string("HAS CHANGED"), old_key, new_key, known_file().string() + ", line 1",
+        std::string("netdiskd logs"), "netdisk trust --forget " + address()}) {
+    EXPECT_NE(script.err.find(part), std::string::npos) << part << " not in:\n" << script.err;
+  }
+  PtyProcess terminal(tls_argv({"ping"}), tls_env(), local_dir());
+  EXPECT_EQ(terminal.wait(), 2) << terminal.transcript();
+  EXPECT_NE(terminal.transcript().find("HAS CHANGED"), std::string::npos) << terminal.transcript();
+  EXPECT_EQ(terminal.transcript().find(kQuestion), std::string::npos) << terminal.transcript();
+  EXPECT_EQ(read_bytes(known_file()), address() + " " + old_key + "\n");
+
+  auto forget = tls({"trust", "--forget", address()});
+  EXPECT_EQ(forget.exit_code, 0) << forget.err;
+  auto accepted = tls({"ping"});
+  EXPECT_EQ(accepted.exit_code, 0) << accepted.err;
+  EXPECT_EQ(read_bytes(known_file()), address() + " " + new_key + "\n");
+}
+
+TEST_F(ClientTls, ACertificateFromATrustedCaForTheHostNameNeedsNoQuestion) {
+  // A test CA and a certificate it signs for "localhost"; SSL_CERT_FILE makes the CA trusted.
+  auto made = run_shell(
+      "cd '" + server_.work_dir().string() +
+      "' && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 "
+      "-subj '/CN=Test CA' -keyout ca.key -out ca.crt 2>&1 && openssl req -newkey ec -pkeyopt "
+      "ec_paramgen_curve:prime256v1 -nodes -subj '/CN=localhost' -keyout host.key -out host.csr "
+      "2>&1 && printf 'subjectAltName=DNS:localhost\\n' > ext && openssl x509 -req -in host.csr "
+      "-CA ca.crt -CAkey ca.key -CAcreateserial -days 1 -extfile ext -out host.crt 2>&1");
+  ASSERT_EQ(made.exit_code, 0) << made.out;
+  TlsTerminator signed_port(server_.port(), dir("host.crt"), dir("host.key"));
+  std::string server = "localhost:" + std::to_string(signed_port.port());
+  Env ca = tls_env({{"SSL_CERT_FILE", dir("ca.crt").string()}});
+  auto strict = run_netdisk({"--server", server, "--strict-host-key", "ping"}, ca);
+  EXPECT_EQ(strict.exit_code, 0) << strict.err;
+  EXPECT_EQ(strict.err, "");
+  EXPECT_FALSE(fs::exists(known_file()));
+  // Without the CA the same certificate is just an unknown key.
+  auto unknown = run_netdisk({"--server", server, "--strict-host-key", "ping"}, tls_env());
+  EXPECT_EQ(unknown.exit_code, 2) << unknown.err;
+}
+
+TEST_F(ClientTls, ATlsClientToAPlainTextServerSaysToUsePlaintextOnlyOnATrustedNetwork) {
+  auto result =
+      run_netdisk({"--server", "127.0.0.1:" + std::to_string(server_.port()), "ping"}, tls_env());
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("serves plain text only"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("--plaintext only on a network you trust"), std::string::npos)
+      << result.err;
+}
+
+TEST_F(ClientTls, PlaintextSaysTheConnectionIsNotEncrypted) {
+  auto result = netdisk({"--plaintext", "ping"});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.err.find("not encrypted"), std::string::npos) << result.err;
+}
+
+TEST_F(ClientTls, UploadsAndDownloadsOverTlsAreByteIdenticalAndParallelConnectionsAskNothing) {
+  login_over_tls();
+  std::vector<std::string> put = {"put", "-j", "4"};
+  for (int i = 0; i < 4; ++i) {
+    std::string name = "f" + std::to_string(i);
+    write_bytes(local(name), random_bytes((3u << 20) + 77u * static_cast<unsigned>(i), 11 + i));
+    put.push_back(local(name).string());
+  }
+  // Forgotten after the login: the four connections of this put meet an unknown key, and
+  // the first one alone decides on it.
+  fs::remove(known_file());
+  auto sent = tls(put);
+  ASSERT_EQ(sent.exit_code, 0) << sent.err;
+  auto first = sent.err.find("first connection");
+  EXPECT_NE(first, std::string::npos) << sent.err;
+  EXPECT_EQ(sent.err.find("first connection", first + 1), std::string::npos) << sent.err;
+  fs::create_directories(local("back"));
+  auto got = tls({"get", "-j", "4", "f0", "f1", "f2", "f3", local("back").string()});
+  ASSERT_EQ(got.exit_code, 0) << got.err;
+  for (int i = 0; i < 4; ++i) {
+    std::string name = "f" + std::to_string(i);
+    EXPECT_TRUE(same_bytes(local(name), home() / name)) << name;
+    EXPECT_TRUE(same_bytes(local(name), local("back") / name)) << name;
+  }
+}
+
+TEST_F(ClientTls, AnInterruptedDownloadOverTlsResumesWithIdenticalBytes) {
+  login_over_tls();
+  constexpr std::uint64_t kSize = 64ull << 20;
+  make_sparse_file(local("big.orig"), kSize, 5);
+  ASSERT_EQ(tls({"put", "-q", local("big.orig").string(), "big"}).exit_code, 0);
+  fs::path target = local("big");
+  {
+    // The rate limit only makes sure the interruption comes mid-transfer.
+    ChildProcess get(tls_argv({"get", "--limit-rate", "8M", "big", target.string()}), tls_env(),
+                     local_dir());
+    ASSERT_TRUE(wait_for_size(client::PartialDownload::part_path(target), 2 << 20));
+    get.signal(SIGINT);
+    EXPECT_EQ(get.wait(), 130) << get.err();
+  }
+  auto resumed = tls({"get", "--resume", "big", target.string()});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_TRUE(same_bytes(local("big.orig"), target));
+}
+
+TEST_F(ClientTls, ChatOverTlsCarriesMessagesBothWays) {
+  login_over_tls();
+  auto bob = netdisk({"register", "bob"}, {{"NETDISK_PASSWORD", "bob's password"}});
+  ASSERT_EQ(bob.exit_code, 0) << bob.err;
+  ChildProcess alice(tls_argv({"chat"}), tls_env(), local_dir(), true);
+  ASSERT_TRUE(alice.wait_for_out("* in the room:")) << alice.err();
+  ChildProcess other(tls_argv({"--user", "bob", "chat"}),
+                     tls_env({{"NETDISK_PASSWORD", "bob's password"}}), local_dir(), true);
+  ASSERT_TRUE(other.wait_for_out("* in the room: alice, bob")) << other.err();
+  alice.write_stdin("hello over tls\n");
+  other.write_stdin("and back\n");
+  EXPECT_TRUE(other.wait_for_out("alice: hello over tls")) << other.out();
+  EXPECT_TRUE(alice.wait_for_out("bob: and back")) << alice.out();
+  other.close_stdin();
+  EXPECT_EQ(other.wait(), 0) << other.err();
+  alice.close_stdin();
+  EXPECT_EQ(alice.wait(), 0) << alice.err();
+}
+
+}  // namespace
+}  // namespace netdisk::e2e
