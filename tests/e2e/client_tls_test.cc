@@ -3,7 +3,12 @@
 // certificate, the plain-text mismatch, and transfers and chat byte for byte over TLS. The
 // TLS server is a TlsTerminator in front of the real netdiskd (tls_terminator.h), so a test
 // chooses the key, changes it on the same port, or has a test CA sign it.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -243,6 +248,55 @@ TEST_F(ClientTls, ChatOverTlsCarriesMessagesBothWays) {
   EXPECT_EQ(other.wait(), 0) << other.err();
   alice.close_stdin();
   EXPECT_EQ(alice.wait(), 0) << alice.err();
+}
+
+// `netdisk discover --to 127.0.0.1` against a UDP socket of the test that answers the probe
+// with `answer`; returns what the client printed.
+CliResult discover_answered_with(const std::string& answer) {
+  int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t size = sizeof address;
+  EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), size), 0);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size);
+  std::string port = std::to_string(ntohs(address.sin_port));
+  fs::path out_dir = fs::temp_directory_path() / ("netdisk-discover-" + port);
+  fs::create_directories(out_dir);
+  ChildProcess discover({(binary_dir() / "netdisk").string(), "discover", "--to", "127.0.0.1",
+                         "--port", port, "--timeout", "3"},
+                        {}, out_dir);
+  pollfd ready{fd, POLLIN, 0};
+  EXPECT_EQ(::poll(&ready, 1, 30000), 1);
+  char probe[256];
+  sockaddr_in from{};
+  socklen_t from_size = sizeof from;
+  ::recvfrom(fd, probe, sizeof probe, 0, reinterpret_cast<sockaddr*>(&from), &from_size);
+  std::string reply = answer;
+  reply.replace(reply.find("PORT"), 4, port);
+  ::sendto(fd, reply.data(), reply.size(), 0, reinterpret_cast<sockaddr*>(&from), from_size);
+  CliResult result;
+  result.exit_code = discover.wait();
+  result.out = discover.out();
+  result.err = discover.err();
+  ::close(fd);
+  fs::remove_all(out_dir);
+  return result;
+}
+
+TEST(ClientDiscover, ShowsWhetherEachServerSpeaksTlsAndOnlyAWellFormedFingerprint) {
+  std::string key = "SHA256:" + std::string(43, 'k');
+  auto with_tls = discover_answered_with(R"({"name":"disk","version":"1","port":PORT,"tls":true,)"
+                                         R"("fingerprint":")" +
+                                         key + R"("})");
+  EXPECT_EQ(with_tls.exit_code, 0) << with_tls.err;
+  EXPECT_NE(with_tls.out.find("\tTLS " + key + "\n"), std::string::npos) << with_tls.out;
+  auto plain = discover_answered_with(R"({"name":"disk","version":"1","port":PORT})");
+  EXPECT_NE(plain.out.find("\tplain text\n"), std::string::npos) << plain.out;
+  auto forged = discover_answered_with(
+      R"({"name":"disk","version":"1","port":PORT,"tls":true,"fingerprint":"SHA256:\u001b[2J"})");
+  EXPECT_NE(forged.out.find("\tTLS\n"), std::string::npos) << forged.out;
+  EXPECT_EQ(forged.out.find('\x1b'), std::string::npos) << forged.out;
 }
 
 }  // namespace
