@@ -22,10 +22,7 @@ namespace {
 WireConnection connect(const ClientOptions& options) {
   if (options.plaintext) {
     static std::once_flag said;  // once per process, however many connections
-    std::call_once(said, [] {
-      std::cerr << "netdisk: --plaintext: not encrypted; passwords, tokens and files cross the "
-                   "network in the clear\n";
-    });
+    std::call_once(said, [] { std::cerr << kPlaintextNotice; });
   }
   try {
     return WireConnection(options.server.host, options.server.port, connect_options(options));

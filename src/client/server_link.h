@@ -40,6 +40,11 @@ struct ClientOptions {
   std::shared_ptr<ServerTrust> trust;
 };
 
+// What --plaintext says on stderr, once per run.
+inline constexpr const char* kPlaintextNotice =
+    "netdisk: --plaintext: not encrypted; passwords, tokens and files cross the network in the "
+    "clear\n";
+
 // How ServerLink connects with `options`: plain text, or TLS checked by options.trust.
 ConnectOptions connect_options(const ClientOptions& options);
 

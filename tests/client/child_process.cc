@@ -13,6 +13,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "tests/e2e/cli_runner.h"
 #include "tests/e2e/sanitizer_report.h"
 
 namespace netdisk::e2e {
@@ -67,6 +68,7 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, const Env& env,
     : out_(output_dir / ("child-" + std::to_string(::getpid()) + "-" +
                          std::to_string(Clock::now().time_since_epoch().count()) + ".out")),
       err_(out_.string() + ".err") {
+  plaintext_by_default_ = !env.contains("NETDISK_PLAINTEXT");
   int input[2] = {-1, -1};
   if (piped_stdin && ::pipe2(input, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
   pid_ = ::fork();
@@ -142,7 +144,9 @@ bool ChildProcess::running() {
 }
 
 std::string ChildProcess::out() const { return slurp(out_); }
-std::string ChildProcess::err() const { return slurp(err_); }
+std::string ChildProcess::err() const {
+  return plaintext_by_default_ ? without_plaintext_notice(slurp(err_)) : slurp(err_);
+}
 
 PtyProcess::PtyProcess(const std::vector<std::string>& argv, const Env& env, const fs::path& cwd) {
   winsize size{};

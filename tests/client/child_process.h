@@ -40,10 +40,12 @@ class ChildProcess {
   int wait(std::chrono::seconds timeout = std::chrono::seconds(60));
   bool running();
   std::string out() const;
+  // Without the "not encrypted" line unless the test set NETDISK_PLAINTEXT (cli_runner.h).
   std::string err() const;
 
  private:
   pid_t pid_ = -1;
+  bool plaintext_by_default_ = false;
   int stdin_ = -1;          // our end of the child's stdin pipe
   int reaped_status_ = -1;  // the exit status, once running() has seen the child end
   std::filesystem::path out_, err_;

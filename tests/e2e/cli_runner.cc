@@ -9,6 +9,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "client/server_link.h"
 #include "tests/e2e/sanitizer_report.h"
 #include "tests/e2e/server_process.h"
 
@@ -34,6 +35,12 @@ std::vector<std::string> build_environment(const std::map<std::string, std::stri
 }
 
 }  // namespace
+
+std::string without_plaintext_notice(std::string err) {
+  std::string_view notice = client::kPlaintextNotice;
+  if (auto at = err.find(notice); at != std::string::npos) err.erase(at, notice.size());
+  return err;
+}
 
 CliResult run_program(const std::filesystem::path& program, const std::vector<std::string>& args,
                       const std::map<std::string, std::string>& env,
@@ -110,7 +117,9 @@ CliResult run_program(const std::filesystem::path& program, const std::vector<st
 CliResult run_netdisk(const std::vector<std::string>& args,
                       const std::map<std::string, std::string>& env,
                       const std::string& stdin_text, std::chrono::seconds timeout) {
-  return run_program(binary_dir() / "netdisk", args, env, stdin_text, timeout);
+  auto result = run_program(binary_dir() / "netdisk", args, env, stdin_text, timeout);
+  if (!env.contains("NETDISK_PLAINTEXT")) result.err = without_plaintext_notice(result.err);
+  return result;
 }
 
 CliResult run_shell(const std::string& command) {
