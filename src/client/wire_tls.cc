@@ -10,6 +10,15 @@
 #include "client/wire_connection.h"
 
 namespace netdisk::client {
+namespace {
+
+// An error frame that refuses the connection itself, before TLS could start.
+class ServerRefusal : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace
 
 void WireConnection::start_tls(const std::string& host, const ConnectOptions& options) {
   auto session = std::make_unique<TlsSession>(fd_, host);
@@ -44,7 +53,16 @@ void WireConnection::throw_plaintext_server(std::chrono::steady_clock::time_poin
   try {
     if (auto reply = next_reply(deadline, {}); reply && !reply->ok && reply->error) {
       said = reply->error->message;
+      // A refusal before any handshake (too_many_connections) is no mismatch. Framing errors
+      // are what a server older than tls_unavailable answers a ClientHello with.
+      const std::string& code = reply->error_code_name;
+      if (code != "tls_unavailable" && code != "frame_too_large" && code != "bad_frame") {
+        throw ServerRefusal("server " + peer_name_ + " refused the connection: " + said + " (" +
+                            code + ")");
+      }
     }
+  } catch (const ServerRefusal&) {
+    throw;
   } catch (const std::runtime_error&) {
     // A garbled answer: the first byte alone says it is no TLS server.
   }

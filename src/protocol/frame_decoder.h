@@ -37,6 +37,8 @@ class FrameDecoder {
 
   // Bytes buffered and not yet returned as frames.
   std::size_t buffered() const noexcept { return end_ - begin_; }
+  // Those bytes, left where they are (valid until the next prepare() or next()).
+  std::span<const char> peek() const noexcept { return {buffer_.data() + begin_, end_ - begin_}; }
   // Removes up to `max` buffered bytes as raw stream data (valid until the next prepare()).
   std::span<const char> take_raw(std::size_t max) noexcept;
 

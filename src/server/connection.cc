@@ -56,15 +56,16 @@ bool opens_connection(std::string_view op) {
 
 }  // namespace
 
-Connection::Connection(TcpSocket socket, IoWorker& worker, Services& server, std::uint64_t serial)
-    : socket_(std::move(socket)),
+Connection::Connection(TcpSocket socket, SSL* ssl, IoWorker& worker, Services& server,
+                       std::uint64_t serial)
+    : stream_(std::move(socket), ssl),
       worker_(worker),
       server_(server),
       serial_(serial),
-      session_(server, ops::Transport::tcp, peer_address_of(socket_), serial),
+      session_(server, ops::Transport::tcp, peer_address_of(stream_.socket()), serial),
       last_progress_(server.now()),
       deadline_(last_progress_ + server.config.handshake_timeout),
-      frame_writer_(socket_),
+      frame_writer_(stream_),
       outbox_(frame_writer_, server.now),
       opened_at_(last_progress_) {
   server_.open_connections.fetch_add(1, std::memory_order_relaxed);
@@ -82,16 +83,17 @@ void Connection::start(std::shared_ptr<Connection> connection) {
   self.registered_ = true;
   self.session_.attach_chat_member(connection);
   boost::system::error_code ignored;
-  self.socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
+  self.stream_.socket().set_option(asio::ip::tcp::no_delay(true), ignored);
   if (spdlog::should_log(spdlog::level::info)) {
-    spdlog::info("conn#{} open from {}", self.serial_, describe_peer(self.socket_));
+    spdlog::info("conn#{} open from {}{}", self.serial_, describe_peer(self.stream_.socket()),
+                 self.stream_.secure() ? "" : " (plain text)");
   }
   self.outbox_.set_owner(connection);  // its writer, when one runs, keeps the connection alive
   spawn_reader(std::move(connection));
 }
 
 void Connection::spawn_reader(std::shared_ptr<Connection> connection) {
-  auto executor = connection->socket_.get_executor();
+  auto executor = connection->stream_.get_executor();
   asio::co_spawn(executor, [c = std::move(connection)]() { return c->read_loop(); },
                  [](std::exception_ptr error) {
                    if (!error) return;
@@ -107,7 +109,7 @@ void Connection::park() {
   // Idle: hold no buffer and no coroutine while waiting, so an idle connection costs little.
   if (decoder_ && decoder_->buffered() == 0) decoder_.reset();
   waiting_for_request_ = true;
-  socket_.async_wait(asio::socket_base::wait_read,
+  stream_.socket().async_wait(asio::socket_base::wait_read,
                      [self = shared_from_this()](const boost::system::error_code& ec) {
                        self->waiting_for_request_ = false;
                        self->woken_ = true;
@@ -146,7 +148,7 @@ void Connection::check_deadline(TimePoint now) {
   }
   timed_out_ = true;
   boost::system::error_code ignored;
-  socket_.cancel(ignored);  // wakes the read loop, which reports the timeout
+  stream_.socket().cancel(ignored);  // wakes the read loop, which reports the timeout
 }
 
 Deadlines& Connection::deadlines() noexcept { return worker_.deadlines; }
@@ -164,7 +166,7 @@ void Connection::request_shutdown() {
   shutdown_requested_ = true;
   if (waiting_for_request_) {
     boost::system::error_code ignored;
-    socket_.cancel(ignored);
+    stream_.socket().cancel(ignored);
   }
 }
 
@@ -172,12 +174,12 @@ void Connection::force_close() {
   if (closed_) return;
   closed_ = true;
   boost::system::error_code ignored;
-  socket_.close(ignored);
+  stream_.socket().close(ignored);
   outbox_.close();
 }
 
 boost::asio::any_io_executor Connection::chat_executor() const {
-  return const_cast<TcpSocket&>(socket_).get_executor();
+  return const_cast<WireStream&>(stream_).get_executor();
 }
 
 bool Connection::chat_deliver(const SharedFrame& frame) {
@@ -207,7 +209,7 @@ protocol::FrameDecoder& Connection::decoder() {
 
 void Connection::limit_send_buffer() {
   boost::system::error_code ignored;
-  socket_.set_option(
+  stream_.socket().set_option(
       asio::socket_base::send_buffer_size(static_cast<int>(server_.config.chat_queue_bytes)),
       ignored);
 }
@@ -223,7 +225,7 @@ asio::awaitable<Result<Connection::Next>> Connection::next_frame() {
       co_return Next{Next::Kind::frame, **frame};
     }
     if (shutdown_requested_ && in.buffered() == 0) co_return kEnd;
-    if (in.buffered() == 0) {
+    if (in.buffered() == 0 && !stream_.has_pending_input()) {
       // Between requests: park, unless this loop was spawned by the end of a parked wait.
       if (!woken_) co_return Next{Next::Kind::park};
       woken_ = false;
@@ -231,7 +233,7 @@ asio::awaitable<Result<Connection::Next>> Connection::next_frame() {
       if (shutdown_requested_ || wake_failed_) co_return kEnd;
     }
     auto space = in.prepare(in.buffered() == 0 ? kFirstRead : kReadChunk);
-    auto [ec, n] = co_await socket_.async_read_some(asio::buffer(space.data(), space.size()),
+    auto [ec, n] = co_await stream_.async_read_some(asio::buffer(space.data(), space.size()),
                                                     kAsTuple);
     if (timed_out_) co_return make_error(Errc::timeout, "connection timed out");
     if (ec) {
@@ -242,12 +244,39 @@ asio::awaitable<Result<Connection::Next>> Connection::next_frame() {
       co_return kEnd;
     }
     in.commit(n);
+    if (!greeted() && requests_ == 0 && !stream_.secure() && looks_like_tls(in.peek())) {
+      co_return make_error(Errc::tls_unavailable,
+                           "this server serves plain text only (netdiskd --plaintext); connect "
+                           "with --plaintext, and only on a network you trust");
+    }
   }
+}
+
+asio::awaitable<Result<bool>> Connection::open_stream() {
+  opened_ = true;
+  // Not `switch (co_await ...)`: GCC 12 miscompiles a co_await in a switch condition.
+  Opening opening = co_await stream_.open();
+  if (opening == Opening::ready) co_return true;
+  if (opening == Opening::plain_client) {
+    co_return make_error(Errc::tls_required,
+                         "this server speaks TLS on this port and the client sent plain text: "
+                         "use a NetDisk client with TLS (without --plaintext)");
+  }
+  if (timed_out_) spdlog::info("conn#{} closing: the TLS handshake timed out", serial_);
+  co_return false;
 }
 
 asio::awaitable<void> Connection::read_loop() {
   std::optional<Error> fatal;
-  while (!closed_) {
+  if (!opened_) {
+    auto opened = co_await open_stream();
+    if (!opened.ok()) {
+      fatal = std::move(opened).error();
+    } else if (!*opened) {
+      force_close();
+    }
+  }
+  while (!closed_ && !fatal) {
     auto next = co_await next_frame();
     if (!next.ok()) {
       fatal = std::move(next).error();
@@ -395,12 +424,11 @@ asio::awaitable<void> Connection::close_with(std::optional<Error> error) {
   if (!closed_) {
     // Lingering close: send FIN, then read and discard what the peer still sends, so the
     // kernel does not answer its unread bytes with a reset that would destroy our last frame.
-    boost::system::error_code ignored;
-    socket_.shutdown(asio::socket_base::shutdown_send, ignored);
+    stream_.shutdown_send();
     std::size_t discarded = 0;
     char sink[4096];
     while (!closed_ && discarded < kLingerDiscardBytes) {
-      auto [ec, n] = co_await socket_.async_read_some(asio::buffer(sink), kAsTuple);
+      auto [ec, n] = co_await stream_.async_read_some(asio::buffer(sink), kAsTuple);
       if (ec) break;
       discarded += n;
     }

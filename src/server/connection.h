@@ -29,6 +29,7 @@
 #include "server/ops/session.h"
 #include "server/outbox.h"
 #include "server/tcp_socket.h"
+#include "server/wire_stream.h"
 
 namespace netdisk::server {
 
@@ -37,7 +38,9 @@ struct Services;
 
 class Connection : public std::enable_shared_from_this<Connection>, public ChatMember, public Timed {
  public:
-  Connection(TcpSocket socket, IoWorker& worker, Services& server, std::uint64_t serial);
+  // `ssl` (owned; null for --plaintext): the TLS session the connection opens with.
+  Connection(TcpSocket socket, SSL* ssl, IoWorker& worker, Services& server,
+             std::uint64_t serial);
   ~Connection() override;
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -65,9 +68,9 @@ class Connection : public std::enable_shared_from_this<Connection>, public ChatM
   // The caller's state: user, storage handle, pending upload, chat membership.
   ops::Session& session() noexcept { return session_; }
 
-  // For raw byte streams (src/server/stream_io.h): the socket and the bytes already read past
-  // the last frame.
-  TcpSocket& socket() noexcept { return socket_; }
+  // For raw byte streams (src/server/stream_io.h): the byte stream (TLS or plain) and the bytes
+  // already read past the last frame.
+  WireStream& stream() noexcept { return stream_; }
   std::span<const char> take_buffered(std::size_t max) { return decoder().take_raw(max); }
   // While a stream runs, the transfer engine times it with its own clock (the idle timeout,
   // paced by --min-stream-rate; transfer/activity_clock.h) and the sweep leaves it alone;
@@ -100,8 +103,13 @@ class Connection : public std::enable_shared_from_this<Connection>, public ChatM
   };
   // Spawns the read loop: at the start, and each time a parked connection wakes.
   static void spawn_reader(std::shared_ptr<Connection> connection);
-  // Handles frames until nothing is buffered, then parks or closes.
+  // Handles frames until nothing is buffered, then parks or closes. The first run opens the
+  // stream (the TLS handshake) first.
   boost::asio::awaitable<void> read_loop();
+  // The TLS handshake, or the plain-text mismatch in either direction (tls_required,
+  // tls_unavailable). Returns the error to close with, if any; false when the connection
+  // must simply close.
+  boost::asio::awaitable<Result<bool>> open_stream();
   // Ends the read loop's part until the socket is readable (or the wait is cancelled by the
   // sweep, shutdown or close): the wait's handler holds only a shared_ptr and spawns the read
   // loop again. The read buffer is freed meanwhile.
@@ -132,7 +140,7 @@ class Connection : public std::enable_shared_from_this<Connection>, public ChatM
   // Leaves the worker's connection set and deadline sweep (once; start() joined them).
   void unregister() noexcept;
 
-  TcpSocket socket_;
+  WireStream stream_;
   IoWorker& worker_;
   Services& server_;
   std::uint64_t serial_;
@@ -154,6 +162,7 @@ class Connection : public std::enable_shared_from_this<Connection>, public ChatM
   bool closed_ = false;
   bool streaming_ = false;
   bool registered_ = false;  // in the worker's connections and deadlines
+  bool opened_ = false;      // open_stream() has run
 };
 
 }  // namespace netdisk::server

@@ -45,9 +45,21 @@ constexpr std::size_t kMaxTrackedSources = 4096;
 }  // namespace
 
 std::string discovery_reply(const DiscoveryInfo& info, std::size_t probe_size) {
-  std::string reply =
-      nlohmann::json{{"name", info.name}, {"version", info.version}, {"port", info.port}}.dump(
-          -1, ' ', false, nlohmann::json::error_handler_t::replace);
+  nlohmann::json fields{{"name", info.name},
+                        {"version", info.version},
+                        {"port", info.port},
+                        {"tls", !info.fingerprint.empty()}};
+  auto dump = [&] { return fields.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); };
+  std::string reply;
+  if (!info.fingerprint.empty()) {
+    fields["fingerprint"] = info.fingerprint;
+    reply = dump();
+    if (reply.size() <= probe_size) return reply;
+    // A short probe (an older client's 128 bytes and a long server name) still learns that
+    // the port speaks TLS; the client then shows the key when it connects.
+    fields.erase("fingerprint");
+  }
+  reply = dump();
   if (reply.size() > probe_size) return {};
   return reply;
 }

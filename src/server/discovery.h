@@ -19,6 +19,8 @@ struct DiscoveryInfo {
   std::string name;
   std::string version;
   std::uint16_t port = 0;
+  // The TCP port's TLS key (protocol/key_fingerprint.h), or empty with --plaintext.
+  std::string fingerprint;
 };
 
 // The reply to a probe of `probe_size` bytes, or empty when the probe is too short to carry it.

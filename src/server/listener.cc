@@ -17,6 +17,7 @@
 #include "server/io_workers.h"
 #include "server/services.h"
 #include "server/tcp_socket.h"
+#include "server/tls/tls_context.h"
 
 namespace netdisk::server {
 namespace {
@@ -75,7 +76,13 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, IoWorkers& workers,
       asio::co_spawn(worker.context, refuse(std::move(socket), refusal), asio::detached);
       continue;
     }
-    auto connection = std::make_shared<Connection>(std::move(socket), worker, server, ++serial);
+    SSL* ssl = server.tls != nullptr ? server.tls->new_session() : nullptr;
+    if (server.tls != nullptr && ssl == nullptr) {
+      spdlog::error("refusing a connection: no memory for its TLS session");
+      continue;  // the socket closes here
+    }
+    auto connection =
+        std::make_shared<Connection>(std::move(socket), ssl, worker, server, ++serial);
     asio::post(worker.context, [c = std::move(connection)]() mutable {
       Connection::start(std::move(c));
     });

@@ -28,7 +28,7 @@ asio::awaitable<boost::system::error_code> SocketFrameWriter::write(
   std::vector<asio::const_buffer> buffers;
   buffers.reserve(frames.size());
   for (const auto& frame : frames) buffers.push_back(asio::buffer(*frame));
-  auto [ec, written] = co_await asio::async_write(socket_, buffers, kAsTuple);
+  auto [ec, written] = co_await asio::async_write(stream_, buffers, kAsTuple);
   co_return ec;
 }
 

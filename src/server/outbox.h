@@ -21,7 +21,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "server/clock.h"
-#include "server/tcp_socket.h"
+#include "server/wire_stream.h"
 
 namespace netdisk::server {
 
@@ -42,13 +42,13 @@ class FrameWriter {
 // The NetDisk TCP protocol: frames as they are, gathered into one write.
 class SocketFrameWriter final : public FrameWriter {
  public:
-  explicit SocketFrameWriter(TcpSocket& socket) : socket_(socket) {}
-  boost::asio::any_io_executor executor() override { return socket_.get_executor(); }
+  explicit SocketFrameWriter(WireStream& stream) : stream_(stream) {}
+  boost::asio::any_io_executor executor() override { return stream_.get_executor(); }
   boost::asio::awaitable<boost::system::error_code> write(
       const std::vector<SharedFrame>& frames) override;
 
  private:
-  TcpSocket& socket_;
+  WireStream& stream_;
 };
 
 class Outbox {

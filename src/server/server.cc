@@ -22,6 +22,8 @@
 #include <spdlog/spdlog.h>
 
 #include "server/admin/admin_socket.h"
+#include "server/tls/tls_context.h"
+#include "server/tls/tls_identity.h"
 #include "server/connection.h"
 #include "server/discovery.h"
 #include "server/version.h"
@@ -95,13 +97,51 @@ storage::DataLock lock_data_folder(const ServerConfig& config) {
   return std::move(*lock);
 }
 
+// The TLS identity when a port needs one (the TCP port unless --plaintext, or HTTPS). HTTPS
+// uses the server's own certificate unless --tls-cert names one: `config` is set to it.
+std::optional<TlsIdentity> prepare_tls_identity(ServerConfig& config) {
+  if (config.plaintext && !config.https_enabled) return std::nullopt;
+  auto identity = load_or_create_tls_identity(config);
+  if (identity.created) {
+    spdlog::info("created a TLS key and a self-signed certificate in {}",
+                 identity.cert_file.parent_path().string());
+  }
+  config.tls_cert_file = identity.cert_file;
+  config.tls_key_file = identity.key_file;
+  return identity;
+}
+
+std::unique_ptr<TlsContext> make_tls_context(const ServerConfig& config,
+                                             const std::optional<TlsIdentity>& identity) {
+  if (config.plaintext) {
+    spdlog::warn("the NetDisk port serves plain text (--plaintext): passwords, tokens and files "
+                 "cross the network unencrypted");
+    return nullptr;
+  }
+  auto tls = std::make_unique<TlsContext>(*identity);
+  spdlog::info("TLS 1.3 on the NetDisk port; key fingerprint {}", tls->fingerprint());
+  if (!tls->kernel_tls_missing().empty()) {
+    spdlog::info("kernel TLS is off: {}; TLS downloads are encrypted in user space and copied "
+                 "(no sendfile)", tls->kernel_tls_missing());
+  }
+  return tls;
+}
+
 }  // namespace
 
 struct Server::State {
   explicit State(ServerConfig config)
-      : lock(lock_data_folder(config)), context(config), workers(io_thread_count(context.config)) {}
+      : lock(lock_data_folder(config)),
+        identity(prepare_tls_identity(config)),
+        tls(make_tls_context(config, identity)),
+        context(config),
+        workers(io_thread_count(context.config)) {
+    context.tls = tls.get();
+  }
 
   storage::DataLock lock;
+  std::optional<TlsIdentity> identity;
+  std::unique_ptr<TlsContext> tls;
   Services context;
   IoWorkers workers;
 };
@@ -161,7 +201,8 @@ void Server::run() {
   admin.start();
   // LAN discovery answers on UDP at the same address and port number as the TCP listener.
   asio::ip::udp::socket discovery(main_context);
-  const DiscoveryInfo discovery_info{config.name, kNetdiskVersion, bound.port()};
+  const DiscoveryInfo discovery_info{config.name, kNetdiskVersion, bound.port(),
+                                     state_->tls ? state_->tls->fingerprint() : std::string()};
   try {
     discovery.open(bound.protocol() == tcp::v4() ? asio::ip::udp::v4() : asio::ip::udp::v6());
     discovery.bind(asio::ip::udp::endpoint(bound.address(), bound.port()));

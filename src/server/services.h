@@ -20,6 +20,8 @@
 
 namespace netdisk::server {
 
+class TlsContext;
+
 struct Services {
   // Prepares the data folder and loads the users. Throws std::runtime_error with a message for
   // the administrator (for example, a damaged users.xlsx).
@@ -47,6 +49,9 @@ struct Services {
   // rather than with HTTP because every operation that changes a name consults them, whatever
   // the transport (ops/lock_check.h). In memory: a restart drops them.
   dav::LockTable locks{[this] { return now(); }};
+  // TLS for the NetDisk TCP port (server/tls/tls_context.h), owned by Server; null with
+  // --plaintext, and in `netdiskd admin`'s in-process services.
+  const TlsContext* tls = nullptr;
 };
 
 }  // namespace netdisk::server

@@ -51,7 +51,7 @@ std::span<const std::byte> take_early(Connection& connection, std::uint64_t leng
 asio::awaitable<Status> discard_stream(Connection& connection, std::uint64_t length) {
   StreamScope streaming(connection);
   length -= take_early(connection, length).size();
-  co_return co_await transfer::discard(connection.socket(), length, streaming.env());
+  co_return co_await transfer::discard(connection.stream(), length, streaming.env());
 }
 
 asio::awaitable<Result<std::optional<std::uint64_t>>> skip_declared_stream(
@@ -71,7 +71,7 @@ asio::awaitable<Status> receive_into_upload(Connection& connection, storage::Upl
   // The early bytes stay in the frame decoder's buffer until the next read, which comes after
   // the engine has written them.
   auto early = take_early(connection, length);
-  co_return co_await transfer::receive(connection.socket(), early, sink, length, streaming.env(),
+  co_return co_await transfer::receive(connection.stream(), early, sink, length, streaming.env(),
                                        transfer::OnSinkError::drain);
 }
 
@@ -90,8 +90,8 @@ asio::awaitable<Status> send_file_range(Connection& connection, storage::OpenFil
   if (length == 0) co_return Status{};
   StreamScope streaming(connection);
   transfer::FileSource source(file);
-  auto* zero_copy = mode == SendMode::sendfile ? &connection.socket() : nullptr;
-  co_return co_await transfer::send(connection.socket(), source, offset, length, streaming.env(),
+  auto* zero_copy = mode == SendMode::sendfile ? connection.stream().zero_copy_socket() : nullptr;
+  co_return co_await transfer::send(connection.stream(), source, offset, length, streaming.env(),
                                     zero_copy);
 }
 

@@ -161,7 +161,7 @@ class DeadlineSweep : public ::testing::Test {
     auto [client, accepted] = connect();
     on_worker([this, &accepted] {
       Connection::start(
-          std::make_shared<Connection>(std::move(accepted), worker_, *services_, ++serial_));
+          std::make_shared<Connection>(std::move(accepted), nullptr, worker_, *services_, ++serial_));
     });
     return std::move(client);
   }

@@ -23,7 +23,7 @@ namespace {
 // fits. docs/PROTOCOL.md, section 11.
 std::string make_probe() {
   std::string probe = "NETDISK-DISCOVER 1\n";
-  probe.resize(128, ' ');
+  probe.resize(256, ' ');  // room for the "tls" and "fingerprint" fields
   return probe;
 }
 
