@@ -100,8 +100,9 @@ protocol::Reply WireConnection::hello(std::string_view client_name) {
   send_raw(protocol::encode_frame(frame.substr(protocol::kFrameHeaderBytes) + "\r\n\r\n"));
   auto reply = wait_hello_reply(id);
   if (!reply.ok && reply.error_code_name == "tls_required") {
-    throw TlsMismatch("server " + peer_name_ + " speaks TLS only (" + reply.error->message +
-                      "): connect without --plaintext (and with NETDISK_PLAINTEXT unset)");
+    // The server's message says to drop --plaintext; the variable does the same.
+    throw TlsMismatch("server " + peer_name_ + ": " + reply.error->message +
+                      " (NETDISK_PLAINTEXT=1 counts as --plaintext)");
   }
   if (!reply.ok) throw std::runtime_error("hello refused: " + reply.error->message);
   return reply;

@@ -56,12 +56,15 @@ void WireConnection::throw_plaintext_server(std::chrono::steady_clock::time_poin
       // A refusal before any handshake (too_many_connections) is no mismatch. Framing errors
       // are what a server older than tls_unavailable answers a ClientHello with.
       const std::string& code = reply->error_code_name;
-      if (code != "tls_unavailable" && code != "frame_too_large" && code != "bad_frame") {
+      if (code == "tls_unavailable") throw TlsMismatch("server " + peer_name_ + ": " + said);
+      if (code != "frame_too_large" && code != "bad_frame") {
         throw ServerRefusal("server " + peer_name_ + " refused the connection: " + said + " (" +
                             code + ")");
       }
     }
   } catch (const ServerRefusal&) {
+    throw;
+  } catch (const TlsMismatch&) {
     throw;
   } catch (const std::runtime_error&) {
     // A garbled answer: the first byte alone says it is no TLS server.

@@ -177,8 +177,7 @@ TEST_F(ClientTls, ATlsClientToAPlainTextServerSaysToUsePlaintextOnlyOnATrustedNe
       run_netdisk({"--server", "127.0.0.1:" + std::to_string(server_.port()), "ping"}, tls_env());
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_NE(result.err.find("serves plain text only"), std::string::npos) << result.err;
-  EXPECT_NE(result.err.find("--plaintext only on a network you trust"), std::string::npos)
-      << result.err;
+  EXPECT_NE(result.err.find("only on a network you trust"), std::string::npos) << result.err;
 }
 
 TEST_F(ClientTls, PlaintextSaysOnceThatTheConnectionIsNotEncryptedByFlagAndByEnvironment) {
@@ -253,6 +252,64 @@ TEST_F(ClientTls, ChatOverTlsCarriesMessagesBothWays) {
   EXPECT_EQ(other.wait(), 0) << other.err();
   alice.close_stdin();
   EXPECT_EQ(alice.wait(), 0) << alice.err();
+}
+
+ServerProcess::Launch with_tls() {
+  ServerProcess::Launch launch;
+  launch.tls = true;
+  return launch;
+}
+
+// The client against netdiskd's own TLS (its self-signed key in <data>/tls/).
+class ClientRealTls : public ::testing::Test {
+ protected:
+  ServerProcess server_{with_tls()};
+  std::string address() const { return "127.0.0.1:" + std::to_string(server_.port()); }
+  CliResult tls(std::vector<std::string> args, Env extra = {}) {
+    args.insert(args.begin(), {"--server", address()});
+    extra.emplace("NETDISK_PLAINTEXT", "0");
+    extra.emplace("XDG_CONFIG_HOME", (server_.work_dir() / "config").string());
+    return run_netdisk(args, extra);
+  }
+};
+
+TEST_F(ClientRealTls, TheKeyTrustedOnFirstUseIsTheOneNetdiskdLogsAndFilesGoBothWays) {
+  auto registered = tls({"register", kUser}, {{"NETDISK_PASSWORD", kPassword}});
+  ASSERT_EQ(registered.exit_code, 0) << registered.err;
+  auto known = read_bytes(server_.work_dir() / "config/netdisk/known_servers");
+  ASSERT_TRUE(known.starts_with(address() + " SHA256:")) << known;
+  std::string key = known.substr(address().size() + 1, known.size() - address().size() - 2);
+  EXPECT_NE(server_.log().find("key fingerprint " + key), std::string::npos) << server_.log();
+  EXPECT_NE(registered.err.find(key), std::string::npos) << registered.err;
+
+  ASSERT_EQ(tls({"login", kUser}, {{"NETDISK_PASSWORD", kPassword}}).exit_code, 0);
+  fs::path local = server_.work_dir() / "local";
+  fs::create_directories(local / "back");
+  write_bytes(local / "big", random_bytes((5u << 20) + 3, 21));
+  auto put = tls({"put", (local / "big").string()});
+  ASSERT_EQ(put.exit_code, 0) << put.err;
+  auto get = tls({"get", "big", (local / "back").string()});
+  ASSERT_EQ(get.exit_code, 0) << get.err;
+  EXPECT_TRUE(same_bytes(local / "big", server_.data_dir() / "home" / kUser / "big"));
+  EXPECT_TRUE(same_bytes(local / "big", local / "back" / "big"));
+}
+
+TEST_F(ClientRealTls, APlainTextClientIsToldThatTheServerSpeaksTlsAndToDropPlaintext) {
+  auto result = tls({"ping"}, {{"NETDISK_PLAINTEXT", "1"}});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("speaks TLS"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("without --plaintext"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("NETDISK_PLAINTEXT"), std::string::npos) << result.err;
+}
+
+TEST_F(ClientRealTls, WireConnectionReadsTheFingerprintThatNetdiskdLogs) {
+  client::WireConnection connection(server_.port(), client::ConnectOptions::tls_any_key());
+  ASSERT_TRUE(connection.peer_key());
+  EXPECT_FALSE(connection.peer_key()->ca_verified);
+  EXPECT_NE(server_.log().find("key fingerprint " + connection.peer_key()->fingerprint),
+            std::string::npos);
+  EXPECT_TRUE(connection.hello().ok);
+  EXPECT_TRUE(connection.call("ping").ok);
 }
 
 // `netdisk discover --to 127.0.0.1` against a UDP socket of the test that answers the probe
