@@ -14,17 +14,10 @@
 #include <string>
 
 #include "tests/e2e/cli_runner.h"
+#include "tests/e2e/helpers.h"
 
 namespace netdisk::e2e {
 namespace {
-
-sockaddr_in loopback(std::uint16_t port) {
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(port);
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  return address;
-}
 
 // Writes all of `size` bytes; false when the peer is gone.
 bool write_all(int fd, const char* data, std::size_t size) {
@@ -55,7 +48,11 @@ TlsTerminator::TlsTerminator(std::uint16_t backend, const std::filesystem::path&
   listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   int one = 1;
   ::setsockopt(listener_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  sockaddr_in address = loopback(port);
+  // Not listen_loopback() (helpers.h): a changed key comes back on the very same port.
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   if (::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
       ::listen(listener_, 64) != 0 || ::pipe2(wake_, O_CLOEXEC) != 0) {
     ::close(listener_);
@@ -111,10 +108,8 @@ void TlsTerminator::untrack_and_close(int fd) {
 void TlsTerminator::relay(int client) {
   SSL* ssl = SSL_new(context_);
   SSL_set_fd(ssl, client);
-  int server = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in address = loopback(backend_);
-  bool open = track(client) && track(server) && SSL_accept(ssl) == 1 &&
-              ::connect(server, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+  int server = connect_loopback(backend_);
+  bool open = server >= 0 && track(client) && track(server) && SSL_accept(ssl) == 1;
   char buffer[64 * 1024];
   while (open) {
     pollfd fds[3] = {{client, POLLIN, 0}, {server, POLLIN, 0}, {wake_[0], POLLIN, 0}};
@@ -132,7 +127,7 @@ void TlsTerminator::relay(int client) {
   }
   ERR_clear_error();
   SSL_free(ssl);
-  untrack_and_close(server);
+  if (server >= 0) untrack_and_close(server);
   untrack_and_close(client);
 }
 
