@@ -25,7 +25,16 @@ WireConnection connect(const ClientOptions& options) {
     std::call_once(said, [] { std::cerr << kPlaintextNotice; });
   }
   try {
-    return WireConnection(options.server.host, options.server.port, connect_options(options));
+    auto open = [&] {
+      return WireConnection(options.server.host, options.server.port, connect_options(options));
+    };
+    {
+      WireConnection first = open();
+      if (!options.trust || !options.trust->take_question_asked()) return first;
+    }
+    // The person may have taken longer over the question than the server's handshake
+    // timeout: a fresh connection, whose key is trusted now, asks nothing.
+    return open();
   } catch (const NotNetDiskAnswer& answer) {
     throw std::runtime_error(foreign_answer_message(answer.first_bytes(), options.server));
   }

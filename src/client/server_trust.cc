@@ -36,9 +36,15 @@ void ServerTrust::check(const std::string& server, const PeerKey& key) {
   trusted_.insert({server, key.fingerprint});
 }
 
+bool ServerTrust::take_question_asked() {
+  std::lock_guard lock(mutex_);
+  return std::exchange(asked_, false);
+}
+
 void ServerTrust::trust_unknown(const std::string& server, const std::string& fingerprint) {
   std::string file = known_.file().string();
   if (ask_) {
+    asked_ = true;
     bool yes = ask_("The server " + server + " is not known yet. Its key fingerprint is\n  " +
                     fingerprint +
                     "\nCompare it with the one netdiskd logged when it started (or `netdisk "

@@ -41,6 +41,9 @@ class ServerTrust {
   void check(const std::string& server, const PeerKey& key);
 
   const KnownServers& known() const noexcept { return known_; }
+  // True once after check() has asked the person a question (and cleared then): the server
+  // may have given up on that connection's handshake while the person read the question.
+  bool take_question_asked();
 
  private:
   void trust_unknown(const std::string& server, const std::string& fingerprint);
@@ -51,6 +54,7 @@ class ServerTrust {
   std::ostream& notices_;
   std::mutex mutex_;
   std::set<std::pair<std::string, std::string>> trusted_;  // (server, fingerprint) this run
+  bool asked_ = false;
 };
 
 // The command that forgets a server's key (the advice in a changed-key message).

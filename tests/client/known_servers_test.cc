@@ -113,7 +113,10 @@ TEST(ServerTrust, ATerminalIsAskedOnceAndNoRefuses) {
   TrustCase c;
   auto yes = c.make(false, true, true);
   yes.check("h:1", {kKeyA, false});
+  EXPECT_TRUE(yes.take_question_asked());
+  EXPECT_FALSE(yes.take_question_asked());
   yes.check("h:1", {kKeyA, false});
+  EXPECT_FALSE(yes.take_question_asked());
   EXPECT_EQ(c.asked, 1);
   EXPECT_EQ(c.known.find("h:1")->fingerprint, kKeyA);
   auto no = c.make(false, true, false);

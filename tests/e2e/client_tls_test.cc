@@ -20,6 +20,7 @@
 #include "client/wire_connection.h"
 #include "tests/client/client_fixture.h"
 #include "tests/e2e/tls_terminator.h"
+#include "tests/e2e/wait_until.h"
 
 namespace netdisk::e2e {
 namespace {
@@ -310,6 +311,26 @@ TEST_F(ClientRealTls, WireConnectionReadsTheFingerprintThatNetdiskdLogs) {
             std::string::npos);
   EXPECT_TRUE(connection.hello().ok);
   EXPECT_TRUE(connection.call("ping").ok);
+}
+
+TEST(ClientRealTlsSlowAnswer, AnAnswerSlowerThanTheServersHandshakeTimeoutStillConnects) {
+  ServerProcess::Launch launch = with_tls();
+  launch.args = {"--handshake-timeout", "1"};
+  ServerProcess server(launch);
+  std::string address = "127.0.0.1:" + std::to_string(server.port());
+  PtyProcess client(
+      {(binary_dir() / "netdisk").string(), "--server", address, "ping"},
+      {{"NETDISK_PLAINTEXT", "0"}, {"XDG_CONFIG_HOME", (server.work_dir() / "config").string()}},
+      server.work_dir());
+  bool asked = false;
+  client.read_until(kQuestion, &asked);
+  ASSERT_TRUE(asked) << client.transcript();
+  // The server gives up on the connection that waits for the answer.
+  ASSERT_TRUE(wait_until([&] {
+    return server.log().find("closing: timeout") != std::string::npos;
+  })) << server.log();
+  client.write("yes\n");
+  EXPECT_EQ(client.wait(), 0) << client.transcript();
 }
 
 // `netdisk discover --to 127.0.0.1` against a UDP socket of the test that answers the probe
