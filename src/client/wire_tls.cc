@@ -1,5 +1,5 @@
-// WireConnection's TLS handshake and its plain-text mismatch (docs/PROTOCOL.md, section 2);
-// see wire_connection.h.
+// WireConnection's TLS handshake and its plain-text mismatch (docs/PROTOCOL.md, section 1,
+// "TLS: the client's side"); see wire_connection.h.
 #include <poll.h>
 #include <sys/socket.h>
 
