@@ -14,6 +14,7 @@
 #include "client/commands/command_table.h"
 #include "client/connector.h"
 #include "client/shell/shell.h"
+#include "client/terminal.h"
 
 int main(int argc, char** argv) {
   using namespace netdisk::client;
@@ -42,6 +43,16 @@ int main(int argc, char** argv) {
   app.add_option("--user", user,
                  "Log in as NAME for this command alone (password from NETDISK_PASSWORD or "
                  "asked for)");
+  bool plaintext = false;
+  bool strict = false;
+  app.add_flag("--plaintext", plaintext,
+               "Speak plain text, without TLS, to a server started with --plaintext (only on a "
+               "network you trust: passwords and files cross it unencrypted)")
+      ->envname("NETDISK_PLAINTEXT");
+  app.add_flag("--strict-host-key", strict,
+               "Refuse a server whose key is not in known_servers yet, instead of asking (at a "
+               "terminal) or trusting it on first use (in a script)")
+      ->envname("NETDISK_STRICT_HOST_KEY");
   CommandAction chosen;
   add_commands(app, chosen);
   app.add_subcommand("shell", "Open the interactive shell (the same as giving no command)");
@@ -54,10 +65,14 @@ int main(int argc, char** argv) {
   }
 
   try {
+    ServerTrust::Ask ask;
+    if (is_interactive())
+      ask = [](const std::string& question) { return netdisk::client::ask(question, 'n') == 'y'; };
     Connector connector(
         ClientOptions{parse_server_address(server),
                       user.empty() ? std::nullopt : std::optional<std::string>(user),
-                      chosen ? CommandMode::one_shot : CommandMode::shell});
+                      chosen ? CommandMode::one_shot : CommandMode::shell, plaintext,
+                      std::make_shared<ServerTrust>(KnownServers(), strict, ask, std::cerr)});
     if (!chosen) return run_shell(connector);
     return run_command(chosen, connector);
   } catch (const std::exception& error) {  // a malformed --server

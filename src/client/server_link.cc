@@ -1,13 +1,49 @@
 #include "client/server_link.h"
 
+#include <iostream>
+#include <mutex>
+
 #include "client/busy_retry.h"
 #include "client/foreign_answer.h"
 #include "client/password_prompt.h"
 
 namespace netdisk::client {
 
+ConnectOptions connect_options(const ClientOptions& options) {
+  if (options.plaintext) return {};
+  return {true, [trust = options.trust, server = options.server.to_string()](const PeerKey& key) {
+            if (!trust) throw std::logic_error("TLS connection without a trust decision");
+            trust->check(server, key);
+          }};
+}
+
+namespace {
+
+WireConnection connect(const ClientOptions& options) {
+  if (options.plaintext) {
+    static std::once_flag said;  // once per process, however many connections
+    std::call_once(said, [] { std::cerr << kPlaintextNotice; });
+  }
+  try {
+    auto open = [&] {
+      return WireConnection(options.server.host, options.server.port, connect_options(options));
+    };
+    {
+      WireConnection first = open();
+      if (!options.trust || !options.trust->take_question_asked()) return first;
+    }
+    // The person may have taken longer over the question than the server's handshake
+    // timeout: a fresh connection, whose key is trusted now, asks nothing.
+    return open();
+  } catch (const NotNetDiskAnswer& answer) {
+    throw std::runtime_error(foreign_answer_message(answer.first_bytes(), options.server));
+  }
+}
+
+}  // namespace
+
 ServerLink::ServerLink(const ClientOptions& options)
-    : options_(options), connection_(options.server.host, options.server.port) {
+    : options_(options), connection_(connect(options)) {
   try {
     connection_.hello("netdisk/0.1.0");
   } catch (const NotNetDiskAnswer& answer) {

@@ -1,9 +1,11 @@
 // ServerLink: what commands talk to the server through. It owns a WireConnection (frames on a
 // socket), has said hello on it and, when asked, logs in, either with --user and a password or
-// with the login `netdisk login` saved (saved_logins.h). Calls return the reply's fields; a
+// with the login `netdisk login` saved (saved_logins.h). It speaks TLS unless --plaintext, and
+// trusts the server's key as server_trust.h decides. Calls return the reply's fields; a
 // server error becomes a ServerError exception carrying the wire code. One thread at a time.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -11,8 +13,9 @@
 #include <nlohmann/json.hpp>
 
 #include "client/command_hint.h"
-#include "client/server_address.h"
 #include "client/saved_logins.h"
+#include "client/server_address.h"
+#include "client/server_trust.h"
 #include "client/wire_connection.h"
 
 namespace netdisk::client {
@@ -32,7 +35,18 @@ struct ClientOptions {
   ServerAddress server;
   std::optional<std::string> user;           // --user: log in for this command alone
   CommandMode mode = CommandMode::one_shot;  // how hints name commands (command_hint.h)
+  bool plaintext = false;                    // --plaintext: no TLS
+  // Decides on the server's TLS key for every connection of this process (required with TLS).
+  std::shared_ptr<ServerTrust> trust;
 };
+
+// What --plaintext says on stderr, once per run.
+inline constexpr const char* kPlaintextNotice =
+    "netdisk: --plaintext: not encrypted; passwords, tokens and files cross the network in the "
+    "clear\n";
+
+// How ServerLink connects with `options`: plain text, or TLS checked by options.trust.
+ConnectOptions connect_options(const ClientOptions& options);
 
 class ServerLink {
  public:

@@ -32,7 +32,9 @@ int remaining_ms(std::chrono::steady_clock::time_point deadline) {
 
 }  // namespace
 
-WireConnection::WireConnection(const std::string& host, std::uint16_t port) {
+WireConnection::WireConnection(const std::string& host, std::uint16_t port,
+                               const ConnectOptions& options)
+    : peer_name_(host + ":" + std::to_string(port)) {
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
@@ -62,16 +64,28 @@ WireConnection::WireConnection(const std::string& host, std::uint16_t port) {
   ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   // Non-blocking, so that every wait goes through poll() with a deadline and a cancel check.
   ::fcntl(fd_, F_SETFL, ::fcntl(fd_, F_GETFL) | O_NONBLOCK);
+  if (options.tls) {
+    try {
+      start_tls(host, options);
+    } catch (...) {
+      close();
+      throw;
+    }
+  }
 }
 
 WireConnection::~WireConnection() { close(); }
 
 WireConnection::WireConnection(WireConnection&& other) noexcept
     : fd_(std::exchange(other.fd_, -1)),
+      peer_name_(std::move(other.peer_name_)),
+      tls_(std::move(other.tls_)),
+      peer_key_(std::move(other.peer_key_)),
       next_id_(other.next_id_),
       decoder_(std::move(other.decoder_)) {}
 
 void WireConnection::close() {
+  tls_.reset();  // before the socket it runs on
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
 }
@@ -85,6 +99,11 @@ protocol::Reply WireConnection::hello(std::string_view client_name) {
   // so a --server that names an HTTP port is recognised without a timeout.
   send_raw(protocol::encode_frame(frame.substr(protocol::kFrameHeaderBytes) + "\r\n\r\n"));
   auto reply = wait_hello_reply(id);
+  if (!reply.ok && reply.error_code_name == "tls_required") {
+    // The server's message says to drop --plaintext; the variable does the same.
+    throw TlsMismatch("server " + peer_name_ + ": " + reply.error->message +
+                      " (NETDISK_PLAINTEXT=1 counts as --plaintext)");
+  }
   if (!reply.ok) throw std::runtime_error("hello refused: " + reply.error->message);
   return reply;
 }
@@ -145,16 +164,13 @@ protocol::Reply WireConnection::wait_reply(std::uint64_t id, std::chrono::millis
 void WireConnection::send_raw(std::string_view bytes) {
   auto deadline = std::chrono::steady_clock::now() + kDefaultTimeout;
   while (!bytes.empty()) {
-    ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      if (errno == EAGAIN || errno == EWOULDBLOCK) {
-        wait_ready(POLLOUT, deadline, {});
-        continue;
-      }
-      throw std::runtime_error(std::string("send: ") + std::strerror(errno));
+    IoStep sent = send_some(bytes.data(), bytes.size());
+    if (sent.wait != 0) {
+      wait_ready(sent.wait, deadline, {});
+      continue;
     }
-    bytes.remove_prefix(static_cast<std::size_t>(n));
+    if (sent.bytes < 0) throw std::runtime_error(std::string("send: ") + std::strerror(errno));
+    bytes.remove_prefix(static_cast<std::size_t>(sent.bytes));
     deadline = std::chrono::steady_clock::now() + kDefaultTimeout;
   }
 }
@@ -195,13 +211,17 @@ std::string WireConnection::foreign_head(std::chrono::steady_clock::time_point d
 
 bool WireConnection::fill(std::chrono::steady_clock::time_point deadline,
                           const StreamControl& control) {
+  // Reads before it waits: TLS may hold decrypted bytes that poll() cannot see.
   while (true) {
-    wait_ready(POLLIN, deadline, control);
+    if (control.cancel != nullptr && control.cancel->load()) throw Interrupted();
     auto space = decoder_.prepare(64 * 1024);
-    ssize_t n = ::recv(fd_, space.data(), space.size(), 0);
-    if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) continue;
-    if (n <= 0) return false;
-    decoder_.commit(static_cast<std::size_t>(n));
+    IoStep got = recv_some(space.data(), space.size());
+    if (got.wait != 0) {
+      wait_ready(got.wait, deadline, control);
+      continue;
+    }
+    if (got.bytes <= 0) return false;
+    decoder_.commit(static_cast<std::size_t>(got.bytes));
     return true;
   }
 }
@@ -230,18 +250,18 @@ std::optional<protocol::Reply> WireConnection::buffered_reply() {
 bool WireConnection::read_available() {
   // At most 1 MiB a call, so a busy room cannot grow the buffer without bound: the caller
   // takes the frames out and comes back when poll() says there is more.
-  for (int reads = 0; reads < 16;) {
+  // TLS bytes already decrypted are taken too, whatever the count: poll() will not wake the
+  // caller for them.
+  for (int reads = 0; reads < 16 || (tls_ && tls_->pending());) {
     auto space = decoder_.prepare(64 * 1024);
-    ssize_t n = ::recv(fd_, space.data(), space.size(), 0);
-    if (n > 0) {
-      decoder_.commit(static_cast<std::size_t>(n));
+    IoStep got = recv_some(space.data(), space.size());
+    if (got.bytes > 0) {
+      decoder_.commit(static_cast<std::size_t>(got.bytes));
       ++reads;
       continue;
     }
-    if (n == 0) return false;
-    if (errno == EINTR) continue;
-    if (errno == EAGAIN || errno == EWOULDBLOCK) return true;
-    if (errno == ECONNRESET) return false;
+    if (got.wait != 0) return true;
+    if (got.bytes == 0) return false;
     throw std::runtime_error(std::string("recv: ") + std::strerror(errno));
   }
   return true;
@@ -268,6 +288,29 @@ std::string WireConnection::receive_raw(std::size_t n, std::chrono::milliseconds
     if (out.size() < n && !fill(deadline)) throw std::runtime_error("stream cut short");
   }
   return out;
+}
+
+IoStep WireConnection::recv_some(char* data, std::size_t size) {
+  if (tls_) return tls_->read(data, size);
+  while (true) {
+    ssize_t n = ::recv(fd_, data, size, 0);
+    if (n >= 0) return {n, 0};
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return {0, POLLIN};
+    if (errno == ECONNRESET) return {0, 0};
+    return {-1, 0};
+  }
+}
+
+IoStep WireConnection::send_some(const char* data, std::size_t size) {
+  if (tls_) return tls_->write(data, size);
+  while (true) {
+    ssize_t n = ::send(fd_, data, size, MSG_NOSIGNAL);
+    if (n >= 0) return {n, 0};
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return {0, POLLOUT};
+    return {-1, 0};
+  }
 }
 
 }  // namespace netdisk::client

@@ -2,20 +2,25 @@
 // shared codec (src/protocol). The netdisk client and the end-to-end tests both use it. Every
 // wait has a timeout, so an unresponsive server is an error, not a hang; raw byte streams
 // (docs/PROTOCOL.md, section 5) go straight between the socket and a file, never buffered
-// whole. One thread at a time; parallel transfers open one connection each.
+// whole. It speaks plain text, or TLS 1.3 on the same socket when ConnectOptions ask for it
+// (tls_session.h); every call below works the same over both. One thread at a time; parallel
+// transfers open one connection each.
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
 
+#include "client/tls_session.h"
 #include "protocol/frame.h"
 #include "protocol/frame_decoder.h"
 #include "protocol/message.h"
@@ -29,21 +34,55 @@ struct StreamControl {
   std::chrono::milliseconds idle_timeout = std::chrono::seconds(60);
 };
 
+// The server's TLS key as the handshake showed it.
+struct PeerKey {
+  std::string fingerprint;   // protocol/key_fingerprint.h
+  bool ca_verified = false;  // its certificate chains to a trusted CA and names the host
+};
+
+// Thrown while connecting when the server and the client disagree on TLS (one of them runs
+// with --plaintext); what() is the whole advice for the user.
+class TlsMismatch : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// How to connect. The default is plain text (what the tests' --plaintext servers speak).
+struct ConnectOptions {
+  bool tls = false;
+  // Called once the TLS handshake has shown the server's key, before any request goes out;
+  // throws to refuse the server (server_trust.h). Empty: any key is accepted.
+  std::function<void(const PeerKey&)> accept_key;
+
+  // TLS, accepting whatever key the server shows (tests; read peer_key() afterwards).
+  static ConnectOptions tls_any_key() { return {true, {}}; }
+};
+
 class WireConnection {
  public:
   static constexpr auto kDefaultTimeout = std::chrono::seconds(10);
 
-  // Connects to host:port (a name, an IPv4 or an IPv6 address). Throws std::runtime_error.
-  WireConnection(const std::string& host, std::uint16_t port);
-  // Connects to 127.0.0.1:port.
+  // Connects to host:port (a name, an IPv4 or an IPv6 address) and, with options.tls, makes
+  // the TLS handshake. Throws std::runtime_error; TlsMismatch when the server speaks plain
+  // text only; NotNetDiskAnswer (foreign_answer.h) when another service answers the
+  // ClientHello; whatever options.accept_key throws.
+  WireConnection(const std::string& host, std::uint16_t port, const ConnectOptions& options);
+  // Plain text to host:port.
+  WireConnection(const std::string& host, std::uint16_t port)
+      : WireConnection(host, port, ConnectOptions{}) {}
+  // Plain text to 127.0.0.1:port.
   explicit WireConnection(std::uint16_t port) : WireConnection("127.0.0.1", port) {}
+  // `options` to 127.0.0.1:port.
+  WireConnection(std::uint16_t port, const ConnectOptions& options)
+      : WireConnection("127.0.0.1", port, options) {}
   ~WireConnection();
   WireConnection(WireConnection&& other) noexcept;
   WireConnection(const WireConnection&) = delete;
   WireConnection& operator=(const WireConnection&) = delete;
 
   // hello with protocol version 1; returns the reply (throws if the reply is not ok, and
-  // NotNetDiskAnswer, see foreign_answer.h, when what answers is not a NetDisk server).
+  // NotNetDiskAnswer, see foreign_answer.h, when what answers is not a NetDisk server;
+  // TlsMismatch when a TLS server refuses this plain-text connection with tls_required).
   protocol::Reply hello(std::string_view client_name = "netdisk");
 
   // Sends a request with the next id and returns that id.
@@ -91,6 +130,10 @@ class WireConnection {
   int fd() const { return fd_; }
   void close();
 
+  // Whether the connection is encrypted, and the server's key (nullopt in plain text).
+  bool is_tls() const noexcept { return tls_ != nullptr; }
+  const std::optional<PeerKey>& peer_key() const noexcept { return peer_key_; }
+
  private:
   // The reply to hello `id`; throws NotNetDiskAnswer with the bytes received instead.
   protocol::Reply wait_hello_reply(std::uint64_t id);
@@ -106,7 +149,19 @@ class WireConnection {
   void wait_ready(short events, std::chrono::steady_clock::time_point deadline,
                   const StreamControl& control);
 
+  // The TLS handshake; a plain-text NetDisk frame instead of a ServerHello ends it with
+  // TlsMismatch carrying the server's message.
+  void start_tls(const std::string& host, const ConnectOptions& options);
+  [[noreturn]] void throw_plaintext_server(std::chrono::steady_clock::time_point deadline);
+  // One non-blocking read or write, through TLS when it is on. bytes < 0: a socket error
+  // (errno), only in plain text; TLS errors throw.
+  IoStep recv_some(char* data, std::size_t size);
+  IoStep send_some(const char* data, std::size_t size);
+
   int fd_ = -1;
+  std::string peer_name_;  // host:port, for messages
+  std::unique_ptr<TlsSession> tls_;
+  std::optional<PeerKey> peer_key_;
   std::uint64_t next_id_ = 1;
   protocol::FrameDecoder decoder_{protocol::kMaxMaxFrameBytes};
 };

@@ -34,17 +34,17 @@ void WireConnection::receive_stream(std::uint64_t n, const StreamSink& sink,
   auto deadline = Clock::now() + control.idle_timeout;
   while (n > 0) {
     std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(n, buffer.size()));
-    ssize_t got = ::recv(fd_, buffer.data(), want, 0);
-    if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
-      wait_ready(POLLIN, deadline, control);
+    IoStep got = recv_some(buffer.data(), want);
+    if (got.wait != 0) {
+      wait_ready(got.wait, deadline, control);
       continue;
     }
-    if (got <= 0) {
+    if (got.bytes <= 0) {
       throw std::runtime_error("the connection closed with " + std::to_string(n) +
                                " bytes of the stream still to come");
     }
-    sink({buffer.data(), static_cast<std::size_t>(got)});
-    n -= static_cast<std::uint64_t>(got);
+    sink({buffer.data(), static_cast<std::size_t>(got.bytes)});
+    n -= static_cast<std::uint64_t>(got.bytes);
     deadline = Clock::now() + control.idle_timeout;
   }
 }
@@ -52,7 +52,8 @@ void WireConnection::receive_stream(std::uint64_t n, const StreamSink& sink,
 void WireConnection::send_file(int file_fd, std::uint64_t offset, std::uint64_t n,
                                const std::function<void(std::uint64_t)>& sent,
                                const StreamControl& control) {
-  bool use_sendfile = true;
+  // Over TLS the kernel can only send a file itself when it does the encryption (kTLS).
+  bool use_sendfile = !tls_ || tls_->kernel_send();
   std::vector<char> buffer;
   auto deadline = Clock::now() + control.idle_timeout;
   while (n > 0) {
@@ -61,7 +62,16 @@ void WireConnection::send_file(int file_fd, std::uint64_t offset, std::uint64_t 
     ssize_t moved = -1;
     if (use_sendfile) {
       auto at = static_cast<off_t>(offset);
-      moved = ::sendfile(fd_, file_fd, &at, want);
+      if (tls_) {
+        IoStep step = tls_->sendfile(file_fd, at, want);
+        if (step.wait != 0) {
+          wait_ready(step.wait, deadline, control);
+          continue;
+        }
+        moved = step.bytes;
+      } else {
+        moved = ::sendfile(fd_, file_fd, &at, want);
+      }
       if (moved < 0 && (errno == EINVAL || errno == ENOSYS)) {
         use_sendfile = false;  // a file system without sendfile support: copy by hand
         continue;

@@ -13,6 +13,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "tests/e2e/cli_runner.h"
 #include "tests/e2e/sanitizer_report.h"
 
 namespace netdisk::e2e {
@@ -27,6 +28,9 @@ using Clock = std::chrono::steady_clock;
   // client's (tests/e2e/server_process.cc).
   ::close_range(3, ~0U, 0);
   ::unsetenv("NETDISK_PASSWORD");
+  // Test servers speak plain text unless a test asks for TLS (server_process.h); a TLS test
+  // passes NETDISK_PLAINTEXT=0.
+  ::setenv("NETDISK_PLAINTEXT", "1", 1);
   for (const auto& [name, value] : env) ::setenv(name.c_str(), value.c_str(), 1);
   std::vector<char*> args;
   for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
@@ -64,6 +68,7 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, const Env& env,
     : out_(output_dir / ("child-" + std::to_string(::getpid()) + "-" +
                          std::to_string(Clock::now().time_since_epoch().count()) + ".out")),
       err_(out_.string() + ".err") {
+  plaintext_by_default_ = !env.contains("NETDISK_PLAINTEXT");
   int input[2] = {-1, -1};
   if (piped_stdin && ::pipe2(input, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
   pid_ = ::fork();
@@ -139,7 +144,9 @@ bool ChildProcess::running() {
 }
 
 std::string ChildProcess::out() const { return slurp(out_); }
-std::string ChildProcess::err() const { return slurp(err_); }
+std::string ChildProcess::err() const {
+  return plaintext_by_default_ ? without_plaintext_notice(slurp(err_)) : slurp(err_);
+}
 
 PtyProcess::PtyProcess(const std::vector<std::string>& argv, const Env& env, const fs::path& cwd) {
   winsize size{};

@@ -1,7 +1,8 @@
 // Test helpers that run the real netdisk in the background: ChildProcess with its output in
 // files (to signal or kill it mid-transfer, or to feed its stdin line by line), and
 // PtyProcess on a pseudo-terminal (to answer its questions and see what it draws). The child gets
-// the test's environment plus `env`, without NETDISK_PASSWORD unless given, and runs in `cwd`. One
+// the test's environment plus `env`, without NETDISK_PASSWORD unless given and with
+// NETDISK_PLAINTEXT=1 unless given (the test servers' default), and runs in `cwd`. One
 // owner; the destructor kills a child that is still running.
 #pragma once
 
@@ -39,10 +40,12 @@ class ChildProcess {
   int wait(std::chrono::seconds timeout = std::chrono::seconds(60));
   bool running();
   std::string out() const;
+  // Without the "not encrypted" line unless the test set NETDISK_PLAINTEXT (cli_runner.h).
   std::string err() const;
 
  private:
   pid_t pid_ = -1;
+  bool plaintext_by_default_ = false;
   int stdin_ = -1;          // our end of the child's stdin pipe
   int reaped_status_ = -1;  // the exit status, once running() has seen the child end
   std::filesystem::path out_, err_;

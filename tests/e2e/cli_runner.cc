@@ -9,6 +9,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "client/server_link.h"
 #include "tests/e2e/sanitizer_report.h"
 #include "tests/e2e/server_process.h"
 
@@ -22,14 +23,24 @@ std::vector<std::string> build_environment(const std::map<std::string, std::stri
   for (char** entry = environ; *entry != nullptr; ++entry) {
     std::string text(*entry);
     std::string name = text.substr(0, text.find('='));
-    if (name == "NETDISK_PASSWORD" || extra.contains(name)) continue;
+    if (name == "NETDISK_PASSWORD" || name == "NETDISK_PLAINTEXT" || extra.contains(name)) {
+      continue;
+    }
     out.push_back(text);
   }
+  // Test servers speak plain text unless a test asks for TLS (server_process.h).
+  if (!extra.contains("NETDISK_PLAINTEXT")) out.push_back("NETDISK_PLAINTEXT=1");
   for (const auto& [name, value] : extra) out.push_back(name + "=" + value);
   return out;
 }
 
 }  // namespace
+
+std::string without_plaintext_notice(std::string err) {
+  std::string_view notice = client::kPlaintextNotice;
+  if (auto at = err.find(notice); at != std::string::npos) err.erase(at, notice.size());
+  return err;
+}
 
 CliResult run_program(const std::filesystem::path& program, const std::vector<std::string>& args,
                       const std::map<std::string, std::string>& env,
@@ -106,7 +117,9 @@ CliResult run_program(const std::filesystem::path& program, const std::vector<st
 CliResult run_netdisk(const std::vector<std::string>& args,
                       const std::map<std::string, std::string>& env,
                       const std::string& stdin_text, std::chrono::seconds timeout) {
-  return run_program(binary_dir() / "netdisk", args, env, stdin_text, timeout);
+  auto result = run_program(binary_dir() / "netdisk", args, env, stdin_text, timeout);
+  if (!env.contains("NETDISK_PLAINTEXT")) result.err = without_plaintext_notice(result.err);
+  return result;
 }
 
 CliResult run_shell(const std::string& command) {

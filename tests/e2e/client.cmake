@@ -19,13 +19,17 @@ netdisk_test(client_foreign_answer_test SOURCES ${_client_tests}/foreign_answer_
   LIBS netdisk_client LABELS unit)
 netdisk_test(client_busy_retry_test SOURCES ${_client_tests}/busy_retry_test.cc
   LIBS netdisk_client LABELS unit)
+netdisk_test(client_known_servers_test SOURCES ${_client_tests}/known_servers_test.cc
+  LIBS netdisk_client LABELS unit)
 
 add_library(netdisk_client_e2e_harness STATIC
-  ${_client_tests}/child_process.cc ${_client_tests}/client_fixture.cc ${_client_tests}/screen.cc)
-target_link_libraries(netdisk_client_e2e_harness PUBLIC netdisk_e2e_harness GTest::gtest util)
+  ${_client_tests}/child_process.cc ${_client_tests}/client_fixture.cc ${_client_tests}/screen.cc
+  tls_terminator.cc)
+target_link_libraries(netdisk_client_e2e_harness PUBLIC netdisk_e2e_harness GTest::gtest util
+  OpenSSL::SSL)
 netdisk_warnings(netdisk_client_e2e_harness)
 
-foreach(_name files resume terminal chat shell put_special wrong_port busy existing_target)
+foreach(_name files resume terminal chat shell put_special wrong_port busy existing_target tls)
   netdisk_test(e2e_client_${_name}_test SOURCES client_${_name}_test.cc
     LIBS netdisk_client_e2e_harness LABELS e2e)
   add_dependencies(e2e_client_${_name}_test netdiskd netdisk)

@@ -8,6 +8,7 @@
 #include "client/commands/discover_command.h"
 #include "client/commands/file_commands.h"
 #include "client/commands/transfer_commands.h"
+#include "client/commands/trust_command.h"
 
 namespace netdisk::client {
 namespace {
@@ -178,6 +179,16 @@ void add_discover(CLI::App& app, CommandAction& chosen) {
   });
 }
 
+void add_trust(CLI::App& app, CommandAction& chosen) {
+  auto forget = std::make_shared<std::string>();
+  auto* trust = app.add_subcommand(
+      "trust", "List the server keys trusted on first use, or forget one (needs no connection)");
+  trust->add_option("--forget", *forget,
+                    "Forget the key of HOST:PORT, to accept its new key at the next connection");
+  on_parse(trust, chosen, forget,
+           [](Connector& c, const std::string& f) { return trust_command(c, f); });
+}
+
 constexpr const char* kChatHelp =
     "Every line you type goes to everyone in the room; messages appear as `[HH:MM] NAME: "
     "text` (local time), with joins and leaves. /msg NAME TEXT sends to NAME only, /who lists "
@@ -205,6 +216,7 @@ constexpr CommandRow kCommands[] = {
     {"mv", add_mv},
     {"mkdir", add_mkdir},
     {"discover", add_discover},
+    {"trust", add_trust},
     {"chat", add_chat},
 };
 

@@ -14,6 +14,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "protocol/key_fingerprint.h"
+
 namespace netdisk::client {
 namespace {
 
@@ -21,7 +23,7 @@ namespace {
 // fits. docs/PROTOCOL.md, section 11.
 std::string make_probe() {
   std::string probe = "NETDISK-DISCOVER 1\n";
-  probe.resize(128, ' ');
+  probe.resize(256, ' ');  // room for the "tls" and "fingerprint" fields
   return probe;
 }
 
@@ -37,6 +39,20 @@ sockaddr_in resolve_ipv4(const std::string& host, std::uint16_t port) {
   ::freeaddrinfo(found);
   address.sin_port = htons(port);
   return address;
+}
+
+// How the server's TCP port is secured, from the answer's "tls" and "fingerprint" fields
+// (an older server sends neither: plain text).
+std::string security_of(const nlohmann::json& answer) {
+  auto tls = answer.find("tls");
+  if (tls == answer.end() || !tls->is_boolean() || !tls->get<bool>()) return "plain text";
+  auto fingerprint = answer.find("fingerprint");
+  // Only the fingerprint's own characters reach the terminal, whatever a LAN host sends.
+  if (fingerprint == answer.end() || !fingerprint->is_string() ||
+      !protocol::is_key_fingerprint(fingerprint->get<std::string>())) {
+    return "TLS";
+  }
+  return "TLS " + fingerprint->get<std::string>();
 }
 
 }  // namespace
@@ -77,7 +93,7 @@ int discover_command(const DiscoverOptions& options) {
     ::inet_ntop(AF_INET, &from.sin_addr, address, sizeof address);
     std::string line = answer.value("name", std::string("?")) + "\t" + address + ":" +
                        std::to_string(answer["port"].get<unsigned>()) + "\tnetdiskd " +
-                       answer.value("version", std::string("?"));
+                       answer.value("version", std::string("?")) + "\t" + security_of(answer);
     if (seen.insert(line).second) std::cout << line << "\n";
   }
   ::close(fd);
