@@ -1,35 +1,18 @@
 #include "server/accounts/login_tokens.h"
 
-#include <sodium.h>
+#include "server/accounts/secret_text.h"
 
 #include <algorithm>
 
 #include <fmt/format.h>
 
 namespace netdisk::server {
-namespace {
 
-std::string to_hex(const unsigned char* bytes, std::size_t size) {
-  std::string out(size * 2 + 1, '\0');
-  sodium_bin2hex(out.data(), out.size(), bytes, size);
-  out.pop_back();
-  return out;
-}
-
-}  // namespace
-
-std::string LoginTokens::digest(std::string_view token) {
-  unsigned char hash[crypto_generichash_BYTES];
-  crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(token.data()),
-                     token.size(), nullptr, 0);
-  return to_hex(hash, sizeof hash);
-}
+std::string LoginTokens::digest(std::string_view token) { return digest_hex(token); }
 
 Result<LoginTokens::Issued> LoginTokens::issue(const std::string& username) {
-  unsigned char random[32];
-  randombytes_buf(random, sizeof random);
   auto now = now_();
-  Issued issued{to_hex(random, sizeof random), now + lifetime_};
+  Issued issued{random_hex(32), now + lifetime_};
   std::lock_guard lock(mutex_);
   drop_expired(now);
   if (entries_.size() >= kMaxTotal) {

@@ -1,7 +1,6 @@
 #include "server/accounts/registration_policy.h"
 
 #include <fcntl.h>
-#include <sodium.h>
 
 #include <algorithm>
 #include <array>
@@ -14,6 +13,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "server/accounts/secret_text.h"
 #include "storage/atomic_file.h"
 #include "storage/iso_time.h"
 #include "storage/unique_fd.h"
@@ -24,19 +24,11 @@ namespace {
 using Clock = RegistrationPolicy::Clock;
 constexpr std::array kModeNames = {"open", "closed", "invite"};
 
-std::string hex(const unsigned char* bytes, std::size_t size) {
-  std::string out(size * 2 + 1, '\0');
-  sodium_bin2hex(out.data(), out.size(), bytes, size);
-  out.pop_back();
-  return out;
-}
 
 // 96 random bits as four groups of six hex digits ("3f9a1c-..."): easy to read out, far too
 // many to guess.
 std::string new_code() {
-  unsigned char random[12];
-  randombytes_buf(random, sizeof random);
-  std::string digits = hex(random, sizeof random);
+  std::string digits = random_hex(12);
   std::string code;
   for (std::size_t i = 0; i < digits.size(); i += 6) {
     if (!code.empty()) code += '-';
@@ -78,10 +70,7 @@ std::string invite_digest(std::string_view code) {
     if (c == '-' || c == ' ') continue;
     normalised += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
-  unsigned char hash[crypto_generichash_BYTES];
-  crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(normalised.data()),
-                     normalised.size(), nullptr, 0);
-  return hex(hash, sizeof hash);
+  return digest_hex(normalised);
 }
 
 Result<std::unique_ptr<RegistrationPolicy>> RegistrationPolicy::open(std::filesystem::path file,

