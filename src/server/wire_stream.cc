@@ -99,6 +99,9 @@ void WireStream::append(std::vector<char>& bytes, asio::const_buffer piece, std:
 // Reads as much as OpenSSL can give without waiting, up to the buffer's size: one record's
 // worth per SSL_read, several records per operation when they have arrived together.
 TlsStep WireStream::ReadStep::operator()(SSL* ssl) const {
+  // OpenSSL's error queue is per thread, and SSL_get_error consults it: an error another
+  // connection on this worker left there must not be taken for this one's.
+  ERR_clear_error();
   auto* into = static_cast<unsigned char*>(buffer.data());
   std::size_t moved = 0;
   while (moved < buffer.size()) {
@@ -114,6 +117,7 @@ TlsStep WireStream::WriteStep::operator()(SSL* ssl) const {
   const auto* from = bytes.empty() ? static_cast<const unsigned char*>(single.data())
                                    : reinterpret_cast<const unsigned char*>(bytes.data());
   std::size_t size = bytes.empty() ? single.size() : bytes.size();
+  ERR_clear_error();  // as in ReadStep
   std::size_t moved = 0;
   while (moved < size) {
     std::size_t n = 0;
@@ -125,6 +129,7 @@ TlsStep WireStream::WriteStep::operator()(SSL* ssl) const {
 }
 
 TlsStep WireStream::HandshakeStep::operator()(SSL* ssl) const {
+  ERR_clear_error();  // as in ReadStep
   int result = SSL_accept(ssl);
   if (result == 1) return {Kind::done, {}, 0};
   return after_failure(ssl, result, 0);
