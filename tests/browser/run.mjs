@@ -6,7 +6,8 @@
 // "N passed, N failed" last and exits non-zero on any failure.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
-import net from 'node:net';
+import { createHash } from 'node:crypto';
+import tls from 'node:tls';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,10 +52,21 @@ async function waitForFile(file, timeoutMs) {
   throw new Error(`${file} did not appear`);
 }
 
-// ---- A tiny NetDisk TCP client (docs/PROTOCOL.md): 4-byte big-endian length + JSON. -------
+// ---- A tiny NetDisk TCP client (docs/PROTOCOL.md): 4-byte big-endian length + JSON, ------
+// inside TLS 1.3, trusting only the key whose fingerprint netdiskd logged (section 1, "TLS").
+function keyFingerprint(certificate) {
+  const spki = certificate.publicKey.export({ type: 'spki', format: 'der' });
+  return 'SHA256:' + createHash('sha256').update(spki).digest('base64').replace(/=+$/, '');
+}
+
 class WireClient {
-  constructor(port) {
-    this.socket = net.connect(port, '127.0.0.1');
+  constructor(port, fingerprint) {
+    this.socket = tls.connect({ port, host: '127.0.0.1', minVersion: 'TLSv1.3', rejectUnauthorized: false });
+    this.socket.on('secureConnect', () => {
+      const seen = keyFingerprint(this.socket.getPeerX509Certificate());
+      if (seen !== fingerprint) this.socket.destroy(new Error(`server key ${seen}, logged ${fingerprint}`));
+    });
+    this.socket.on('error', (error) => { this.messages.push({ id: -1, ok: false, error: { code: 'tls', message: String(error) } }); });
     this.buffer = Buffer.alloc(0);
     this.messages = [];
     this.waiters = [];
@@ -109,6 +121,12 @@ const server = spawn(binary, [
 ], { stdio: ['ignore', 'ignore', 'pipe'] });
 let serverLog = '';
 server.stderr.on('data', (chunk) => { serverLog += chunk; });
+// The key the server announced at start (its TLS port is on by default).
+function loggedFingerprint() {
+  const found = /key fingerprint (SHA256:[A-Za-z0-9+/]{43})/.exec(serverLog);
+  if (!found) throw new Error('netdiskd logged no TLS key fingerprint');
+  return found[1];
+}
 
 let context;
 let tcp;
@@ -222,7 +240,7 @@ try {
   });
 
   await step('a chat message from the page reaches a TCP client, and back', async () => {
-    tcp = new WireClient(tcpPort);
+    tcp = new WireClient(tcpPort, loggedFingerprint());
     await tcp.call('hello', { version: 1, client: 'browser-test' });
     await tcp.call('register', { username: 'bob', password: 'password1' });
     await tcp.call('login', { username: 'bob', password: 'password1' });
@@ -241,7 +259,7 @@ try {
     (n) => document.querySelector('#chat-state').textContent === `(${n} here)`, count, { timeout: 10000 });
 
   await step('each chat line shows the time of its event, as the terminal client does', async () => {
-    carol = new WireClient(tcpPort);
+    carol = new WireClient(tcpPort, loggedFingerprint());
     await carol.call('hello', { version: 1, client: 'browser-test' });
     await carol.call('register', { username: 'carol', password: 'password1' });
     await carol.call('login', { username: 'carol', password: 'password1' });
