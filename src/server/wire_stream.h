@@ -22,7 +22,6 @@
 #include <span>
 #include <vector>
 
-#include <boost/asio/append.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/compose.hpp>

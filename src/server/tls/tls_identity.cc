@@ -1,6 +1,7 @@
 #include "server/tls/tls_identity.h"
 
 #include <fcntl.h>
+#include <openssl/bn.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -65,10 +66,11 @@ void add_extension(X509* cert, int nid, const char* value) {
 CertPtr self_signed(EVP_PKEY* key, const std::string& server_name) {
   CertPtr cert(X509_new(), X509_free);
   X509_set_version(cert.get(), 2);
-  unsigned char serial[16];
-  std::string random = storage::random_name_suffix();  // 64 random bits, as hex
-  std::memcpy(serial, random.data(), sizeof serial);
-  BIGNUM* number = BN_bin2bn(serial, 8, nullptr);
+  BIGNUM* number = BN_new();  // a random 64-bit serial number (RFC 5280 allows up to 20 bytes)
+  if (number == nullptr || BN_rand(number, 64, BN_RAND_TOP_ANY, BN_RAND_BOTTOM_ANY) != 1) {
+    BN_free(number);
+    fail("cannot draw the TLS certificate's serial number");
+  }
   BN_to_ASN1_INTEGER(number, X509_get_serialNumber(cert.get()));
   BN_free(number);
   X509_gmtime_adj(X509_getm_notBefore(cert.get()), -3600);  // a client's clock may lag
