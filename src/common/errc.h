@@ -56,6 +56,8 @@ enum class Errc {
   // Anything else: a bug or an unexpected system error. The message says which.
   io_error,
   internal_error,
+  // Quotas (server/quota/): the user's byte quota has no room for the upload or copy.
+  quota_exceeded,
 };
 
 // The wire name of a code, for example "frame_too_large".

@@ -8,6 +8,7 @@
 
 #include "common/duration_text.h"
 #include "protocol/frame.h"
+#include "storage/byte_size.h"
 
 namespace netdisk::server {
 
@@ -161,6 +162,24 @@ void add_server_options(CLI::App& app, ServerConfig& config) {
          },
          "How long a deleted user's files are kept in <data>/deleted/ before they are removed: "
          "30d, 12h, 30m, 90s (default 30d)");
+  app.add_option_function<std::string>(
+         "--default-quota",
+         [&config](const std::string& text) {
+           if (text == "none") {
+             config.default_quota.reset();
+             return;
+           }
+           auto bytes = storage::parse_byte_size(text);
+           if (!bytes) {
+             throw CLI::ValidationError("--default-quota", "a size such as 10GiB or 500MB, or none");
+           }
+           config.default_quota = *bytes;
+         },
+         "Byte quota of every user whose row in the users workbook names none: a size such as "
+         "10GiB or 500MB, or none (default none)");
+  app.add_flag("--quota-drops-versions", config.quota_drops_versions,
+               "Let an upload over its user's quota drop that user's oldest file versions to make "
+               "room (default: refuse the upload)");
   app.add_option("--send-mode", config.send_mode,
                  "How downloads leave: sendfile (zero-copy) or buffered (pread + write); "
                  "default sendfile (docs/BENCHMARKS.md compares them)")

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "server/stream_io.h"
@@ -57,6 +58,11 @@ struct ServerConfig {
   std::chrono::seconds partial_ttl{24 * 3600};
   // How long a deleted user's folder is kept in <data>/deleted/ (storage/deleted_folders.h).
   std::chrono::seconds deleted_retention{30 * 24 * 3600};
+  // Quotas (server/quota/): the byte quota of a user whose workbook row names none; nullopt:
+  // no quota. Whether an upload over quota may drop the user's oldest versions to make room
+  // (off: it is refused).
+  std::optional<std::uint64_t> default_quota;
+  bool quota_drops_versions = false;
   SendMode send_mode = SendMode::sendfile;  // TCP downloads and plain-HTTP file bodies
   // HTTP: the web page, /api and /files (docs/HTTP.md).
   bool http_enabled = true;

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "server/quota/quota_space.h"
 #include "storage/local_space.h"
 
 namespace netdisk::server {
@@ -31,6 +32,26 @@ std::unique_ptr<RegistrationPolicy> open_registration(const storage::DataLayout&
   return std::move(*policy);
 }
 
+
+// The user's quota now: their workbook row's, else the server's default. find_user() reads
+// memory only, and reflects the administrator's changes (commands or hand edits) at once.
+std::optional<std::uint64_t> quota_of(const Services& server, std::string_view user) {
+  auto record = server.accounts.find_user(user);
+  if (record && record->quota_bytes) return record->quota_bytes;
+  return server.config.default_quota;
+}
+
+std::shared_ptr<quota::QuotaLedger> make_ledger(Services& server) {
+  quota::QuotaLedger::MakeRoom make_room;
+  if (server.config.quota_drops_versions) {
+    make_room = [&server](std::string_view user, std::uint64_t bytes) -> std::uint64_t {
+      return server.drop_old_versions ? server.drop_old_versions(user, bytes) : 0;
+    };
+  }
+  return std::make_shared<quota::QuotaLedger>(
+      [&server](std::string_view user) { return quota_of(server, user); }, std::move(make_room));
+}
+
 }  // namespace
 
 Services::Services(const ServerConfig& cfg) : Services(cfg, nullptr) {}
@@ -39,8 +60,11 @@ Services::Services(const ServerConfig& cfg, std::unique_ptr<storage::Backend> ba
     : config(cfg),
       blocking_pool(cfg.blocking_threads),
       layout(prepare_layout(cfg)),
-      backend(backend_given ? std::move(backend_given)
-                      : std::make_unique<storage::LocalBackend>(layout.home_dir())),
+      quota(make_ledger(*this)),
+      backend(std::make_unique<quota::QuotaBackend>(
+          backend_given ? std::move(backend_given)
+                        : std::make_unique<storage::LocalBackend>(layout.home_dir()),
+          quota)),
       accounts(layout, account_options(cfg), blocking_pool),
       registration(open_registration(layout)) {}
 

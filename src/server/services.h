@@ -6,6 +6,10 @@
 
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string_view>
 
 #include <boost/asio/thread_pool.hpp>
 
@@ -14,6 +18,7 @@
 #include "server/chat/chat_room.h"
 #include "server/clock.h"
 #include "server/dav/lock_table.h"
+#include "server/quota/quota_ledger.h"
 #include "server/server_config.h"
 #include "storage/data_layout.h"
 #include "storage/user_space.h"
@@ -32,6 +37,13 @@ struct Services {
   const ServerConfig config;
   boost::asio::thread_pool blocking_pool;
   const storage::DataLayout layout;
+  // Each user's stored bytes and the check of their quota (server/quota/quota_ledger.h):
+  // `backend` below is wrapped in a quota::QuotaBackend that keeps it.
+  std::shared_ptr<quota::QuotaLedger> quota;
+  // Makes room in a user's space by dropping their oldest file versions, returning the bytes
+  // freed; asked by `quota` only with --quota-drops-versions. Empty: nothing is dropped.
+  // Set once, before the first connection.
+  std::function<std::uint64_t(std::string_view user, std::uint64_t bytes)> drop_old_versions;
   // Where users' files live (storage/user_space.h): a folder per user under layout's home/
   // (storage::LocalBackend) unless a test hands in another one.
   std::unique_ptr<storage::Backend> backend;

@@ -51,6 +51,9 @@ Error wire_error(const storage::StorageError& error) {
     case StorageErrc::io_error:
       code = Errc::io_error;
       break;
+    case StorageErrc::quota_exceeded:
+      code = Errc::quota_exceeded;
+      break;
   }
   return Error{code, error.message};
 }

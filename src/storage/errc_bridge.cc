@@ -7,7 +7,7 @@ namespace netdisk::storage {
 namespace {
 
 // One row per StorageErrc; the Errc a legacy caller expects for it.
-constexpr std::array<std::pair<StorageErrc, Errc>, 15> kTable{{
+constexpr std::array<std::pair<StorageErrc, Errc>, 16> kTable{{
     {StorageErrc::bad_name, Errc::invalid_path},
     {StorageErrc::not_found, Errc::not_found},
     {StorageErrc::exists, Errc::already_exists},
@@ -23,6 +23,7 @@ constexpr std::array<std::pair<StorageErrc, Errc>, 15> kTable{{
     {StorageErrc::out_of_range, Errc::offset_out_of_range},
     {StorageErrc::bad_argument, Errc::bad_request},
     {StorageErrc::io_error, Errc::io_error},
+    {StorageErrc::quota_exceeded, Errc::quota_exceeded},
 }};
 
 }  // namespace

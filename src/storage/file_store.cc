@@ -17,6 +17,7 @@
 #include "storage/name_lock.h"
 #include "storage/partial_uploads.h"
 #include "storage/safe_path.h"
+#include "storage/stored_bytes.h"
 #include "storage/tree_ops.h"
 
 namespace netdisk::storage {
@@ -385,8 +386,16 @@ Result<Upload> FileStore::begin_unsized_upload(std::string_view path, std::uint6
 }
 
 Result<std::size_t> FileStore::sweep_partial_uploads(const std::filesystem::path& root,
-                                                     std::chrono::seconds max_age) {
-  return sweep_reserved_files(root, max_age);
+                                                     std::chrono::seconds max_age,
+                                                     std::uint64_t* freed_bytes) {
+  return sweep_reserved_files(root, max_age, freed_bytes);
+}
+
+Result<std::uint64_t> FileStore::stored_bytes(std::string_view path) const {
+  if (path.empty()) return stored_bytes_beneath(root_.get(), ".");
+  auto components = split_user_path(path);
+  if (!components) return std::move(components).error();
+  return stored_bytes_beneath(root_.get(), join_components(*components));
 }
 
 }  // namespace netdisk::storage

@@ -114,8 +114,14 @@ class FileStore {
   // Removes partial uploads and temp files older than `max_age` that no Upload holds, in the
   // whole tree under `root` (the data folder's home/), never following symlinks. Returns how
   // many were removed. Meant to run periodically on the blocking pool.
+  // `freed_bytes`, when given, grows by the bytes removed.
   static Result<std::size_t> sweep_partial_uploads(const std::filesystem::path& root,
-                                                   std::chrono::seconds max_age);
+                                                   std::chrono::seconds max_age,
+                                                   std::uint64_t* freed_bytes = nullptr);
+
+  // Every byte at or under `path` ("" for the whole folder), reserved entries included
+  // (storage/stored_bytes.h). invalid_path, not_found.
+  Result<std::uint64_t> stored_bytes(std::string_view path) const;
 
  private:
   explicit FileStore(UniqueFd root) : root_(std::move(root)) {}

@@ -11,6 +11,7 @@ target_sources(netdisk_storage PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/errc_bridge.cc
   ${CMAKE_CURRENT_LIST_DIR}/tree_ops.cc
   ${CMAKE_CURRENT_LIST_DIR}/space_usage.cc
+  ${CMAKE_CURRENT_LIST_DIR}/stored_bytes.cc
   ${CMAKE_CURRENT_LIST_DIR}/file_store.cc
   ${CMAKE_CURRENT_LIST_DIR}/file_store_properties.cc
   ${CMAKE_CURRENT_LIST_DIR}/dead_properties.cc

@@ -31,8 +31,26 @@ StorageResult<std::shared_ptr<UserSpace>> LocalBackend::open_space(std::string_v
   return std::shared_ptr<UserSpace>(std::make_shared<LocalSpace>(std::move(*store)));
 }
 
-StorageResult<std::size_t> LocalBackend::sweep_partial_uploads(std::chrono::seconds max_age) {
-  return converted(FileStore::sweep_partial_uploads(home_, max_age));
+StorageResult<std::size_t> LocalBackend::sweep_partial_uploads(std::chrono::seconds max_age,
+                                                              const SweepFreed& freed) {
+  if (!freed) return converted(FileStore::sweep_partial_uploads(home_, max_age));
+  // Space by space, so that each user's freed bytes are known apart.
+  std::error_code ec;
+  std::size_t removed = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(home_, ec)) {
+    if (!entry.is_directory(ec) || entry.is_symlink(ec)) continue;
+    std::uint64_t bytes = 0;
+    auto swept = FileStore::sweep_partial_uploads(entry.path(), max_age, &bytes);
+    if (!swept) continue;  // removed meanwhile, or unreadable: the next sweep tries again
+    removed += *swept;
+    if (*swept > 0) freed(entry.path().filename().string(), bytes);
+  }
+  if (ec) return storage_error_from_errno(ec.value(), "sweep partial uploads");
+  return removed;
+}
+
+StorageResult<std::uint64_t> LocalSpace::stored_bytes(std::string_view path) const {
+  return converted(store_.stored_bytes(path));
 }
 
 StorageResult<std::vector<DirEntry>> LocalSpace::list(std::string_view dir, std::string_view after,

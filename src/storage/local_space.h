@@ -20,7 +20,8 @@ class LocalBackend final : public Backend {
   explicit LocalBackend(std::filesystem::path home) : home_(std::move(home)) {}
 
   StorageResult<std::shared_ptr<UserSpace>> open_space(std::string_view username) override;
-  StorageResult<std::size_t> sweep_partial_uploads(std::chrono::seconds max_age) override;
+  StorageResult<std::size_t> sweep_partial_uploads(std::chrono::seconds max_age,
+                                                   const SweepFreed& freed = {}) override;
 
  private:
   std::filesystem::path home_;
@@ -51,6 +52,7 @@ class LocalSpace final : public UserSpace {
       std::optional<std::string> content_checksum) override;
   StorageResult<std::unique_ptr<UploadSink>> begin_unsized_upload(std::string_view path,
                                                                   std::uint64_t limit) override;
+  StorageResult<std::uint64_t> stored_bytes(std::string_view path) const override;
 
  private:
   FileStore store_;

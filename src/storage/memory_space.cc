@@ -228,12 +228,40 @@ StorageStatus MemorySpace::patch_properties(std::string_view path,
   return {};
 }
 
-std::size_t MemorySpace::sweep_partial_uploads(std::chrono::seconds max_age) {
+std::size_t MemorySpace::sweep_partial_uploads(std::chrono::seconds max_age,
+                                               std::uint64_t& freed_bytes) {
   std::lock_guard lock(state_->mutex);
   auto now = std::chrono::steady_clock::now();
   return std::erase_if(state_->partials, [&](const auto& item) {
-    return !item.second.held && now - item.second.touched >= max_age;
+    bool idle = !item.second.held && now - item.second.touched >= max_age;
+    if (idle) freed_bytes += item.second.bytes.size();
+    return idle;
   });
+}
+
+namespace {
+
+std::uint64_t tree_bytes(const MemoryNode& node) {
+  std::uint64_t total = node.content ? node.content->size() : 0;
+  for (const auto& [name, child] : node.children) total += tree_bytes(*child);
+  return total;
+}
+
+}  // namespace
+
+StorageResult<std::uint64_t> MemorySpace::stored_bytes(std::string_view path) const {
+  auto components = parse_path(path, true);
+  if (!components) return std::move(components).error();
+  std::lock_guard lock(state_->mutex);
+  auto node = find_node(state_->root, *components, path);
+  if (!node) return std::move(node).error();
+  std::uint64_t total = tree_bytes(**node);
+  for (const auto& [key, partial] : state_->partials) {
+    if (partial.target == *components || is_inside(partial.target, *components)) {
+      total += partial.bytes.size();
+    }
+  }
+  return total;
 }
 
 std::size_t MemorySpace::partial_count() const {
@@ -258,10 +286,16 @@ StorageResult<std::shared_ptr<UserSpace>> MemoryBackend::open_space(std::string_
   return std::shared_ptr<UserSpace>(it->second);
 }
 
-StorageResult<std::size_t> MemoryBackend::sweep_partial_uploads(std::chrono::seconds max_age) {
+StorageResult<std::size_t> MemoryBackend::sweep_partial_uploads(std::chrono::seconds max_age,
+                                                               const SweepFreed& freed) {
   std::lock_guard lock(mutex_);
   std::size_t removed = 0;
-  for (auto& [name, space] : spaces_) removed += space->sweep_partial_uploads(max_age);
+  for (auto& [name, space] : spaces_) {
+    std::uint64_t bytes = 0;
+    auto swept = space->sweep_partial_uploads(max_age, bytes);
+    removed += swept;
+    if (swept > 0 && freed) freed(name, bytes);
+  }
   return removed;
 }
 

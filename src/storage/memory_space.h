@@ -45,9 +45,11 @@ class MemorySpace final : public UserSpace {
   StorageResult<DeadProperties> properties(std::string_view path) const override;
   StorageStatus patch_properties(std::string_view path,
                                  std::span<const PropertyChange> changes) override;
+  StorageResult<std::uint64_t> stored_bytes(std::string_view path) const override;
 
-  // Removes idle partials older than `max_age`; returns how many.
-  std::size_t sweep_partial_uploads(std::chrono::seconds max_age);
+  // Removes idle partials older than `max_age`; returns how many (their bytes added to
+  // `freed_bytes`).
+  std::size_t sweep_partial_uploads(std::chrono::seconds max_age, std::uint64_t& freed_bytes);
   // How many partials the space holds (idle or not), for tests.
   std::size_t partial_count() const;
 
@@ -71,7 +73,8 @@ class MemoryBackend final : public Backend {
   void create_space(std::string_view username);
 
   StorageResult<std::shared_ptr<UserSpace>> open_space(std::string_view username) override;
-  StorageResult<std::size_t> sweep_partial_uploads(std::chrono::seconds max_age) override;
+  StorageResult<std::size_t> sweep_partial_uploads(std::chrono::seconds max_age,
+                                                   const SweepFreed& freed = {}) override;
 
  private:
   std::shared_ptr<FaultPlan> faults_;

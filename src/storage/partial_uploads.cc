@@ -52,7 +52,8 @@ std::string random_partial_name() {
 }
 
 Result<bool> remove_idle_reserved_file(int dirfd, const std::string& name,
-                                       std::optional<std::chrono::seconds> max_age) {
+                                       std::optional<std::chrono::seconds> max_age,
+                                       std::uint64_t* removed_bytes) {
   auto file = open_beneath(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
   if (!file) return std::move(file).error();
   struct ::stat st {};
@@ -74,6 +75,7 @@ Result<bool> remove_idle_reserved_file(int dirfd, const std::string& name,
     if (errno == ENOENT) return false;
     return error_from_errno(errno, "remove partial upload");
   }
+  if (removed_bytes) *removed_bytes += static_cast<std::uint64_t>(st.st_size);
   return true;
 }
 
@@ -93,7 +95,8 @@ Result<bool> clear_reserved_entries(int dirfd) {
 }
 
 Result<std::size_t> sweep_reserved_files(const std::filesystem::path& root,
-                                         std::chrono::seconds max_age) {
+                                         std::chrono::seconds max_age,
+                                         std::uint64_t* freed_bytes) {
   UniqueFd root_fd(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
   if (!root_fd) return error_from_errno(errno, fmt::format("open '{}'", root.string()));
   // Depth-first over relative paths, each folder opened beneath the root afresh, so that only
@@ -109,7 +112,7 @@ Result<std::size_t> sweep_reserved_files(const std::filesystem::path& root,
     if (!names) continue;
     for (const auto& entry : *names) {
       if (is_reserved_name(entry.name)) {
-        auto gone = remove_idle_reserved_file(dir->get(), entry.name, max_age);
+        auto gone = remove_idle_reserved_file(dir->get(), entry.name, max_age, freed_bytes);
         if (gone.ok() && *gone) ++removed;
         continue;
       }

@@ -28,9 +28,11 @@ std::string random_partial_name();
 
 // Removes the reserved entry `name` (kPartialPrefix or kTempPrefix) of `dirfd` unless an
 // Upload holds it, or unless its mtime is newer than `max_age` (when given). Returns whether
-// it was removed. not_found if it is gone already.
+// it was removed; `removed_bytes`, when given, grows by its size then. not_found if it is gone
+// already.
 Result<bool> remove_idle_reserved_file(int dirfd, const std::string& name,
-                                       std::optional<std::chrono::seconds> max_age);
+                                       std::optional<std::chrono::seconds> max_age,
+                                       std::uint64_t* removed_bytes = nullptr);
 
 // For removing a folder that looks empty to the client. If `dirfd` holds nothing but reserved
 // entries, removes those that are idle and returns true when none is left in use; returns
@@ -39,8 +41,10 @@ Result<bool> clear_reserved_entries(int dirfd);
 
 // Walks the tree under `root` (never following symlinks) and removes partial-upload and temp
 // files whose mtime is older than `max_age` and that no Upload holds. Returns how many it
-// removed. Errors only if `root` itself cannot be opened; unreadable subfolders are skipped.
+// removed (`freed_bytes`, when given, grows by their sizes). Errors only if `root` itself cannot
+// be opened; unreadable subfolders are skipped.
 Result<std::size_t> sweep_reserved_files(const std::filesystem::path& root,
-                                         std::chrono::seconds max_age);
+                                         std::chrono::seconds max_age,
+                                         std::uint64_t* freed_bytes = nullptr);
 
 }  // namespace netdisk::storage

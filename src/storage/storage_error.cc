@@ -39,6 +39,8 @@ std::string_view storage_errc_name(StorageErrc code) noexcept {
       return "bad_argument";
     case StorageErrc::io_error:
       return "io_error";
+    case StorageErrc::quota_exceeded:
+      return "quota_exceeded";
   }
   return "io_error";
 }

@@ -29,6 +29,7 @@ enum class StorageErrc {
   out_of_range,       // an offset or length past the end of the file
   bad_argument,       // a malformed argument (a checksum that is not 32 hex digits)
   io_error,           // the device or backend failed
+  quota_exceeded,     // the user's byte quota has no room for it (server/quota/)
 };
 
 struct StorageError {

@@ -29,6 +29,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -199,6 +200,12 @@ class UserSpace {
   // upload. Errors otherwise as begin_upload().
   virtual StorageResult<std::unique_ptr<UploadSink>> begin_unsized_upload(std::string_view path,
                                                                           std::uint64_t limit) = 0;
+
+  // Every byte stored at or under `path` ("" is the whole space), the entries no client can
+  // see included: partial uploads, temp files, and what the server keeps under reserved names
+  // (a trash, old versions). What a quota counts (server/quota/). Walks the tree: never per
+  // upload, only to reconcile and to measure what a remove or copy frees or adds. not_found.
+  virtual StorageResult<std::uint64_t> stored_bytes(std::string_view path) const = 0;
 };
 
 class Backend {
@@ -209,9 +216,13 @@ class Backend {
   // has no space (the accounts layer creates it at registration).
   virtual StorageResult<std::shared_ptr<UserSpace>> open_space(std::string_view username) = 0;
 
-  // Removes partial uploads older than `max_age` that no live sink holds, in every space.
-  // Returns how many were removed.
-  virtual StorageResult<std::size_t> sweep_partial_uploads(std::chrono::seconds max_age) = 0;
+  // Told how many bytes a sweep freed in one user's space (a quota's running total drops).
+  using SweepFreed = std::function<void(std::string_view username, std::uint64_t bytes)>;
+  // Removes partial uploads older than `max_age` that no live sink holds, in every space,
+  // calling `freed` (when set) once for each space where it removed any. Returns how many were
+  // removed.
+  virtual StorageResult<std::size_t> sweep_partial_uploads(std::chrono::seconds max_age,
+                                                           const SweepFreed& freed = {}) = 0;
 };
 
 }  // namespace netdisk::storage

@@ -34,3 +34,8 @@ foreach(_name files resume terminal chat shell put_special wrong_port busy exist
     LIBS netdisk_client_e2e_harness LABELS e2e)
   add_dependencies(e2e_client_${_name}_test netdiskd netdisk)
 endforeach()
+
+# `netdisk df` and a `netdisk put` over quota (issue #20).
+netdisk_test(e2e_client_quota_test SOURCES client_quota_test.cc
+  LIBS netdisk_client_e2e_harness LABELS e2e)
+add_dependencies(e2e_client_quota_test netdiskd netdisk)

@@ -47,3 +47,7 @@ add_dependencies(e2e_small_download_test netdiskd)
 # Login sessions that survive a restart; passwd and logout --all (issue #19).
 netdisk_test(e2e_sessions_test SOURCES sessions_test.cc LIBS netdisk_http_fixture LABELS e2e)
 add_dependencies(e2e_sessions_test netdiskd netdisk)
+
+# Per-user byte quotas (issue #20): TCP, HTTP and WebDAV refusals, the running total, df.
+netdisk_test(e2e_quota_test SOURCES quota_test.cc LIBS netdisk_http_fixture LABELS e2e)
+add_dependencies(e2e_quota_test netdiskd)

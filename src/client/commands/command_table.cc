@@ -5,6 +5,7 @@
 
 #include "client/chat/chat_command.h"
 #include "client/commands/account_commands.h"
+#include "client/commands/df_command.h"
 #include "client/commands/discover_command.h"
 #include "client/commands/file_commands.h"
 #include "client/commands/transfer_commands.h"
@@ -199,6 +200,12 @@ constexpr const char* kChatHelp =
     "status 0, 1 when not logged in or removed from the room for reading too slowly, 2 when "
     "the connection fails, 130 after Ctrl-C in a pipe";
 
+void add_df(CLI::App& app, CommandAction& chosen) {
+  on_parse(app.add_subcommand("df", "Show the space you use, your quota and what is free"),
+           chosen, std::make_shared<int>(),
+           [](Connector& connector, int) { return df_command(connector); });
+}
+
 void add_chat(CLI::App& app, CommandAction& chosen) {
   auto* chat = app.add_subcommand("chat", "Join the group chat with everyone logged in");
   chat->footer(kChatHelp);
@@ -215,6 +222,7 @@ constexpr CommandRow kCommands[] = {
     {"rm", add_rm},
     {"mv", add_mv},
     {"mkdir", add_mkdir},
+    {"df", add_df},
     {"discover", add_discover},
     {"trust", add_trust},
     {"chat", add_chat},

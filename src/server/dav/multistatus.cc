@@ -12,12 +12,12 @@ namespace {
 constexpr std::string_view kXmlHead = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
 
 // The live properties, in allprop's order. quota-available-bytes and quota-used-bytes are not
-// among them: the server keeps no quota figures, so they are 404 as RFC 4331 allows.
+// among them: RFC 4331 keeps them out of allprop; they are answered only when named.
 constexpr std::array<std::string_view, 9> kLive = {
     "resourcetype",     "displayname",    "creationdate",  "getlastmodified", "getcontentlength",
     "getcontenttype",   "getetag",        "lockdiscovery", "supportedlock"};
 
-// Live properties this server does not serve but never stores either (RFC 4331's quota).
+// RFC 4331's quota properties: live (never stored), answered from Resource when it has them.
 constexpr std::array<std::string_view, 2> kUnkept = {"quota-available-bytes", "quota-used-bytes"};
 
 bool file_only(std::string_view name) {
@@ -98,6 +98,14 @@ void append_element(std::string& out, std::string_view ns, std::string_view loca
   out += '>';
 }
 
+// The value of RFC 4331 property DAV:`name`, when the resource has it.
+std::optional<std::uint64_t> quota_value(const Resource& resource, const PropName& name) {
+  if (name.ns != "DAV:") return std::nullopt;
+  if (name.local == kUnkept[0]) return resource.quota_available;
+  if (name.local == kUnkept[1]) return resource.quota_used;
+  return std::nullopt;
+}
+
 const Resource::StoredProperty* dead_named(const Resource& resource, const PropName& name) {
   for (const auto& dead : resource.dead) {
     if (dead.name == name) return &dead;
@@ -124,6 +132,14 @@ void append_found(std::string& out, const Resource& resource, const PropfindRequ
     for (const auto& name : request.props) {
       if (name.ns == "DAV:" && has_live(resource, name.local)) {
         append_element(out, name.ns, name.local, &resource);
+      } else if (auto bytes = quota_value(resource, name)) {
+        out += "<D:";
+        out += name.local;
+        out += '>';
+        append_uint(out, *bytes);
+        out += "</D:";
+        out += name.local;
+        out += '>';
       } else if (const auto* dead = dead_named(resource, name)) {
         out += dead->element;  // stored self-contained (proppatch_body.h)
       }
@@ -152,7 +168,8 @@ void append_missing(std::string& out, const Resource& resource, const PropfindRe
   out += kPropstatOpen;
   std::size_t first = out.size();
   for (const auto& name : request.props) {
-    bool live = name.ns == "DAV:" && has_live(resource, name.local);
+    bool live = (name.ns == "DAV:" && has_live(resource, name.local)) ||
+                quota_value(resource, name).has_value();
     if (!live && dead_named(resource, name) == nullptr) append_element(out, name.ns, name.local);
   }
   if (out.size() == first) {

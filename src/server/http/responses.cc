@@ -62,6 +62,7 @@ bhttp::status status_for(Errc code) {
     case Errc::workbook_invalid:
       return S::service_unavailable;
     case Errc::disk_full:
+    case Errc::quota_exceeded:
       return S::insufficient_storage;
     case Errc::unsupported_version:
     case Errc::tls_required:  // TCP-port codes; HTTP never sends them

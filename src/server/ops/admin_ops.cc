@@ -5,6 +5,7 @@
 #include "common/time_format.h"
 #include "protocol/fields.h"
 #include "server/blocking.h"
+#include "server/ops/quota_ops.h"
 #include "server/services.h"
 #include "server/storage_errors.h"
 #include "storage/space_usage.h"
@@ -36,6 +37,12 @@ nlohmann::json admin_user_row(Services& server, const storage::UserRecord& recor
   if (usage) {
     row["files"] = usage->files;
     row["bytes"] = usage->bytes;
+    // The quota's view: every stored byte, partial uploads included, and the quota in force
+    // (the row's own or the server's default).
+    auto quota = usage_fields(server, record.name);
+    row["used"] = quota["used"];
+    row["quota_in_force"] = quota["quota"];
+    row["free"] = quota["free"];
   } else {
     row["files"] = nullptr;  // the folder is missing or unreadable: say so, do not guess
     row["bytes"] = nullptr;

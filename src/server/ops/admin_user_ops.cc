@@ -152,6 +152,7 @@ boost::asio::awaitable<OpResult> admin_user_delete(OpCall& call) {
         return storage::set_aside_user_folder(server.layout, user, server.wall_clock());
       });
   if (!aside) co_return std::move(aside).error();
+  server.quota->forget(user);  // a new user of this name starts from an empty folder
   nlohmann::json fields = {{"username", user}, {"purged", false}, {"kept_as", nullptr}};
   if (*aside && *purge) {
     auto gone = co_await run_blocking(server.blocking_pool, [&server, &aside] {

@@ -14,6 +14,7 @@
 #include "server/ops/chat_ops.h"
 #include "server/ops/file_ops.h"
 #include "server/ops/property_ops.h"
+#include "server/ops/quota_ops.h"
 #include "server/ops/session.h"
 #include "server/ops/transfer_ops.h"
 #include "server/ops/tree_ops.h"
@@ -65,6 +66,7 @@ const std::array kOps = {
     OpInfo{"upload", &upload, true, false, kTcp | kHttp, {}, FilesRole::write},
     OpInfo{"upload.data", &upload_data, true, true, kTcp | kHttp, {}, FilesRole::write_data},
     OpInfo{"download", &download, true, false, kTcp | kHttp, {}, FilesRole::read},
+    OpInfo{"df", &disk_usage, true, false, kTcp | kHttp, {"df", Method::get}},
     OpInfo{"chat.join", &chat_join, true, false, kChat, {}},
     OpInfo{"chat.send", &chat_send, true, false, kChat, {}},
     OpInfo{"chat.private", &chat_private, true, false, kChat, {}},

@@ -120,6 +120,15 @@ std::string member_path_of(const std::string& folder, const std::string& name) {
   return folder.empty() ? name : folder + "/" + name;
 }
 
+// RFC 4331's figures for every resource of `user`'s space: the quota ledger's running total,
+// and what the quota leaves (none without a quota). The stat before this opened, and so
+// counted, the space.
+void set_quota_fields(Resource& resource, const Services& server, std::string_view user) {
+  auto usage = server.quota->usage(user);
+  resource.quota_used = usage.used;
+  resource.quota_available = usage.free();
+}
+
 std::string_view base_name(std::string_view path) {
   auto slash = path.rfind('/');
   return slash == std::string_view::npos ? path : path.substr(slash + 1);
@@ -137,6 +146,8 @@ asio::awaitable<void> stream_folder(Exchange& exchange, ops::Session& session,
   bool locks_asked = server::dav::asks_for(request, "lockdiscovery");
   bool dead_asked = server::dav::needs_dead_properties(request);
   Resource member;
+  member.quota_used = self.quota_used;  // the user's figures, the same for every member
+  member.quota_available = self.quota_available;
   std::string member_path, after;
   for (bool more = true; more;) {
     json ask = {{"path", path}, {"after", after}};
@@ -211,6 +222,7 @@ asio::awaitable<void> serve_propfind(Exchange& exchange, const Caller& caller,
   bool folder = stat->folder;
   auto self = resource_of(stat->fields, std::move(stat->href), std::string(base_name(path)));
   self.active_locks = active_locks_of(exchange, caller.username, path);
+  set_quota_fields(self, exchange.services().server, caller.username);
   if (server::dav::needs_dead_properties(*request)) {
     std::vector<std::string> paths{path};
     auto read = co_await dead_properties_of(exchange, session, paths);

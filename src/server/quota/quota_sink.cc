@@ -1,0 +1,88 @@
+#include "server/quota/quota_sink.h"
+
+namespace netdisk::server::quota {
+
+using storage::StorageErrc;
+
+QuotaSink::QuotaSink(std::unique_ptr<storage::UploadSink> inner,
+                     std::shared_ptr<QuotaLedger> ledger, std::string user,
+                     std::shared_ptr<storage::UserSpace> space, std::string path,
+                     std::uint64_t reserved)
+    : inner_(std::move(inner)),
+      ledger_(std::move(ledger)),
+      user_(std::move(user)),
+      space_(std::move(space)),
+      path_(std::move(path)),
+      reserved_(reserved),
+      held_(inner_->offset()) {}
+
+QuotaSink::~QuotaSink() {
+  // Dropped without commit or discard: the backend keeps a resumable partial (still counted)
+  // and removes any other.
+  if (!ended_) end(!inner_->resumable());
+}
+
+storage::StorageStatus QuotaSink::write(std::span<const std::byte> bytes) {
+  if (ended_) return inner_->write(bytes);
+  std::uint64_t n = bytes.size();
+  // A sized sink refuses bytes past its size itself (size_mismatch); only an unsized one
+  // needs more room than was reserved at the start.
+  if (n > reserved_ && !inner_->size_known()) {
+    auto more = ledger_->reserve(user_, n - reserved_);
+    if (!more) {
+      // Nothing of this write is stored; the upload ends and its partial goes (an unsized
+      // upload is never resumable). The file at the name is untouched.
+      inner_->discard();
+      end(true);
+      return more;
+    }
+    reserved_ = n;
+  }
+  auto written = inner_->write(bytes);
+  if (written) {
+    ledger_->settle(user_, n);
+    reserved_ -= std::min(n, reserved_);
+    held_ += n;
+  } else if (written.error().code != StorageErrc::size_mismatch) {
+    end(true);  // a failed write removed the partial (user_space.h)
+  }
+  return written;
+}
+
+std::uint64_t QuotaSink::replaced_bytes() const {
+  auto entry = space_->stat(path_);
+  if (!entry || entry->is_directory) return 0;
+  return entry->size;
+}
+
+storage::StorageResult<storage::Published> QuotaSink::commit(const storage::TargetCheck& check) {
+  // Measured just before the step that replaces it: another change of the same name in
+  // between would leave the total off by that file until the next start-up's reconcile.
+  std::uint64_t replaced = replaced_bytes();
+  auto published = inner_->commit(check);
+  if (published) {
+    end(false);  // the partial's bytes are the new file's now
+    ledger_->release(user_, replaced);
+  } else if (published.error().code == StorageErrc::checksum_mismatch) {
+    end(true);  // the partial was removed
+  }
+  // Any other failure leaves the sink as it was (a short upload stays resumable); the
+  // destructor settles what remains.
+  return published;
+}
+
+void QuotaSink::discard() noexcept {
+  inner_->discard();
+  end(true);
+}
+
+void QuotaSink::end(bool partial_removed) noexcept {
+  if (ended_) return;
+  ended_ = true;
+  ledger_->unreserve(user_, reserved_);
+  reserved_ = 0;
+  if (partial_removed) ledger_->release(user_, held_);
+  held_ = 0;
+}
+
+}  // namespace netdisk::server::quota
