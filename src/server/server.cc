@@ -14,6 +14,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -113,6 +114,22 @@ void start_sweeps(asio::io_context& main_context, Services& context) {
                                           context.wall_clock());
                                     }),
                  asio::detached);
+}
+
+// Counts every user's stored bytes for their quota once, at start-up, on the blocking pool
+// (quota::QuotaBackend::open_space does it): a request of a user not counted yet waits for
+// that user's count, never for everyone's.
+void count_spaces(Services& context) {
+  asio::post(context.blocking_pool, [&context] {
+    for (const auto& record : context.accounts.users()) {
+      if (context.shutting_down) return;
+      auto space = context.backend->open_space(record.name);
+      if (!space) {
+        spdlog::warn("quota: cannot count the files of {:?}: {}", record.name,
+                     space.error().message);
+      }
+    }
+  });
 }
 
 // Taken before anything in the folder is read or written: a second netdiskd, or `netdiskd
@@ -247,6 +264,7 @@ void Server::run() {
     std::filesystem::rename(temp, config.port_file);
   }
   start_sweeps(main_context, context);
+  count_spaces(context);
 
   asio::signal_set signals(main_context, SIGINT, SIGTERM);
   std::promise<void> stopped;
