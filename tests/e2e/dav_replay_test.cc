@@ -163,12 +163,13 @@ TEST_F(DavReplayTest, MacFinderMountsReadWriteAndSavesUnderALockWithItsAppleDoub
   // Finder mounts read-write only when OPTIONS offers class 2 (locking).
   auto options = finder("OPTIONS", "/files/");
   EXPECT_NE(options.header("DAV").find("2"), std::string::npos) << options.headers;
-  // statfs(): the quota properties, which the server does not keep (a 404 propstat, not an
-  // error: Finder then shows no free space figure).
+  // statfs(): the quota properties (RFC 4331). Without a quota there is no available figure (a
+  // 404 propstat, not an error: Finder then shows no free space); the used bytes are answered.
   auto quota = finder("PROPFIND", "/files/", kFinderQuota, "-H 'Depth: 0' ");
   EXPECT_EQ(quota.status, 207) << quota.body;
   EXPECT_NE(quota.body.find("<D:quota-available-bytes/>"), std::string::npos) << quota.body;
   EXPECT_NE(quota.body.find("HTTP/1.1 404"), std::string::npos) << quota.body;
+  EXPECT_NE(quota.body.find("<D:quota-used-bytes>"), std::string::npos) << quota.body;
   expect_props(finder("PROPFIND", "/files/", kFinderStat, "-H 'Depth: 1' "),
                {"resourcetype><D:collection/>", "getlastmodified"});
   // Finder looks for its hidden files before it writes: plain 404s.
