@@ -67,6 +67,7 @@ function clearUserState() {
   state.uploads.clear();
   ['#chat-log', '#entries', '#crumbs', '#uploads', '#admin-user-rows'].forEach((list) => $(list).replaceChildren());
   $('#admin-users').hidden = true;
+  $('#usage').hidden = true;  // #20 quota: web/quota.js
   ['#username', '#chat-state', '#admin-registration'].forEach((label) => { $(label).textContent = ''; });
   ['#chat-text', '#upload-input', '#auth-user', '#auth-pass'].forEach((field) => { $(field).value = ''; });
   setStatus($('#files-status'), '');
@@ -216,6 +217,7 @@ async function navigate(path) {
     entries.sort((a, b) => (a.type === b.type ? 0 : a.type === 'dir' ? -1 : 1));
     body.replaceChildren(...entries.map(renderEntry));
     setStatus($('#files-status'), entries.length ? '' : 'This folder is empty.');
+    loadUsage();  // #20 quota: web/quota.js
   } catch (error) {
     if (epoch !== state.epoch) return;
     if (error.status === 401) { showSignedOut(); return; }

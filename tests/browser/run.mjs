@@ -118,6 +118,7 @@ const server = spawn(binary, [
   '--listen', '127.0.0.1:0', '--port-file', path.join(work, 'port'),
   '--http', '127.0.0.1:0', '--http-port-file', path.join(work, 'http-port'),
   '--data', path.join(work, 'data'), '--password-hash-memory', '1', '--password-hash-ops', '1',
+  '--default-quota', '10MiB',  // #20 quota: the usage bar's step
 ], { stdio: ['ignore', 'ignore', 'pipe'] });
 let serverLog = '';
 server.stderr.on('data', (chunk) => { serverLog += chunk; });
@@ -238,6 +239,20 @@ try {
     await page.click('tr[data-name="renamed.txt"] button:has-text("Delete")');
     await page.waitForSelector('tr[data-name="renamed.txt"]', { state: 'detached' });
   });
+
+  // --- #20 quota ---
+  await step('the usage bar shows the bytes stored against the quota', async () => {
+    // Left from the steps above: "second file.bin" (1234 bytes); the quota is --default-quota.
+    await page.click('#refresh');
+    await page.waitForSelector('#usage:not([hidden])', { timeout: 10000 });
+    await page.waitForFunction(() => document.querySelector('#usage-text').textContent.includes('1.2 KiB'),
+      null, { timeout: 10000 });
+    const text = await page.textContent('#usage-text');
+    check(text === 'Used 1.2 KiB of 10 MiB (10 MiB free)', `usage shown as ${text}`);
+    const value = await page.$eval('#usage-meter', (meter) => meter.value);
+    check(Math.abs(value - 1234 / (10 * 1024 * 1024)) < 1e-9, `bar at ${value}`);
+  });
+  // --- end #20 quota ---
 
   await step('a chat message from the page reaches a TCP client, and back', async () => {
     tcp = new WireClient(tcpPort, loggedFingerprint());

@@ -27,11 +27,6 @@ struct Resource {
   std::string display_name;
   std::string content_type;   // files only
   std::string active_locks;   // the <D:activelock> elements of the locks covering it, as XML
-  // RFC 4331's quota-used-bytes and quota-available-bytes: the user's figures (the same on
-  // every resource of their space); unset, the property is 404. Never in allprop (RFC 4331,
-  // section 3: they may be expensive), only when named.
-  std::optional<std::uint64_t> quota_used;
-  std::optional<std::uint64_t> quota_available;
   // Its dead properties, each as the XML element PROPPATCH stored (filled only when
   // needs_dead_properties() says the request shows them).
   struct StoredProperty {
@@ -39,6 +34,11 @@ struct Resource {
     std::string element;
   };
   std::vector<StoredProperty> dead;
+  // RFC 4331's quota-used-bytes and quota-available-bytes: the user's figures (the same on
+  // every resource of their space); unset, the property is 404. Never in allprop (RFC 4331,
+  // section 3: they may be expensive), only when named.
+  std::optional<std::uint64_t> quota_used;
+  std::optional<std::uint64_t> quota_available;
 };
 
 // True for the live properties a server computes (and quota-available-bytes and
