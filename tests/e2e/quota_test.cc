@@ -16,12 +16,15 @@
 #include "tests/e2e/cli_runner.h"
 #include "tests/e2e/helpers.h"
 #include "tests/e2e/http_fixture.h"
+#include "tests/e2e/wait_until.h"
+#include "tests/e2e/workbook_edit.h"
 
 namespace netdisk::e2e {
 namespace {
 
 using json = nlohmann::json;
 namespace fs = std::filesystem;
+using namespace std::chrono_literals;
 
 constexpr std::uint64_t kQuota = 100000;
 
@@ -163,6 +166,25 @@ TEST_F(Quota, AnAdministratorsQuotaChangeTakesEffectOnTheRunningServer) {
   // bob keeps the server's default.
   auto bob = curl("-u bob:password1 " + url("/api/df"));
   EXPECT_EQ(json::parse(bob.body)["quota"], kQuota);
+}
+
+// The quota column (F) edited by hand in users.xlsx while the server runs: read at the next
+// workbook check, and in force from then on.
+class QuotaHandEdit : public Quota {
+ protected:
+  void SetUp() override {
+    start({"--default-quota", std::to_string(kQuota), "--workbook-check-interval", "1"});
+  }
+};
+
+TEST_F(QuotaHandEdit, AQuotaTypedIntoTheWorkbookTakesEffectOnTheRunningServer) {
+  auto alice = logged_in(*server_, "alice");
+  std::string data = random_bytes(150000, 19);
+  EXPECT_EQ(upload(alice, "big.bin", data, false).error_code_name, "quota_exceeded");
+  edit_workbook(*server_, {"set-text", "alice", "F", "1 MiB"});
+  EXPECT_TRUE(wait_until([&] { return df()["quota"] == (1u << 20); }, 30s, 100ms));
+  EXPECT_TRUE(upload(alice, "big.bin", data, false).ok);
+  EXPECT_TRUE(read_file(home() / "big.bin") == data);
 }
 
 TEST_F(Quota, AWebDavCopyOverTheQuotaIs507AndCopiesNothing) {

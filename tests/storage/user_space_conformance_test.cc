@@ -276,6 +276,24 @@ TYPED_TEST(UserSpaceConformance, PublishedVersionAndChecksumAreTheFilesOwn) {
   EXPECT_EQ((*file)->stored_checksum(), xxh3_of("content"));
 }
 
+// What a quota counts (server/quota/): every byte of files and of kept partial uploads, under
+// the whole space or one path; folders count nothing.
+TYPED_TEST(UserSpaceConformance, StoredBytesCountsFilesAndPartialUploadsUnderAPath) {
+  auto& s = this->space();
+  ASSERT_TRUE(s.make_directory("d/e", true).ok());
+  ASSERT_TRUE(put(s, "top", "12345").ok());
+  ASSERT_TRUE(put(s, "d/e/f", "1234567890").ok());
+  auto partial = s.begin_upload("d/p", 100, xxh3_of("whatever"));
+  ASSERT_TRUE(partial.ok());
+  ASSERT_TRUE((*partial)->write(bytes_of("abc")).ok());
+  partial->reset();  // resumable: kept
+  EXPECT_EQ(*s.stored_bytes(""), 18u);
+  EXPECT_EQ(*s.stored_bytes("d"), 13u);
+  EXPECT_EQ(*s.stored_bytes("d/e/f"), 10u);
+  this->expect_code(s.stored_bytes("nothing"), StorageErrc::not_found, "missing");
+  this->expect_code(s.stored_bytes("../x"), StorageErrc::bad_name, "escape");
+}
+
 TYPED_TEST(UserSpaceConformance, UploadsCheckSizeAndChecksum) {
   auto& s = this->space();
   ASSERT_TRUE(put(s, "f", "old").ok());
