@@ -248,7 +248,7 @@ try {
     await page.waitForFunction(() => document.querySelector('#usage-text').textContent.includes('1.2 KiB'),
       null, { timeout: 10000 });
     const text = await page.textContent('#usage-text');
-    check(text === 'Used 1.2 KiB of 10 MiB (10 MiB free)', `usage shown as ${text}`);
+    check(text === 'Used 1.2 KiB of 10 MiB (10.0 MiB free)', `usage shown as ${text}`);
     const value = await page.$eval('#usage-meter', (meter) => meter.value);
     check(Math.abs(value - 1234 / (10 * 1024 * 1024)) < 1e-9, `bar at ${value}`);
   });
