@@ -32,7 +32,6 @@ std::unique_ptr<RegistrationPolicy> open_registration(const storage::DataLayout&
   return std::move(*policy);
 }
 
-
 // The user's quota now: their workbook row's, else the server's default. find_user() reads
 // memory only, and reflects the administrator's changes (commands or hand edits) at once.
 std::optional<std::uint64_t> quota_of(const Services& server, std::string_view user) {

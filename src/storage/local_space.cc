@@ -32,7 +32,7 @@ StorageResult<std::shared_ptr<UserSpace>> LocalBackend::open_space(std::string_v
 }
 
 StorageResult<std::size_t> LocalBackend::sweep_partial_uploads(std::chrono::seconds max_age,
-                                                              const SweepFreed& freed) {
+                                                               const SweepFreed& freed) {
   if (!freed) return converted(FileStore::sweep_partial_uploads(home_, max_age));
   // Space by space, so that each user's freed bytes are known apart.
   std::error_code ec;

@@ -287,7 +287,7 @@ StorageResult<std::shared_ptr<UserSpace>> MemoryBackend::open_space(std::string_
 }
 
 StorageResult<std::size_t> MemoryBackend::sweep_partial_uploads(std::chrono::seconds max_age,
-                                                               const SweepFreed& freed) {
+                                                                const SweepFreed& freed) {
   std::lock_guard lock(mutex_);
   std::size_t removed = 0;
   for (auto& [name, space] : spaces_) {

@@ -95,8 +95,7 @@ Result<bool> clear_reserved_entries(int dirfd) {
 }
 
 Result<std::size_t> sweep_reserved_files(const std::filesystem::path& root,
-                                         std::chrono::seconds max_age,
-                                         std::uint64_t* freed_bytes) {
+                                         std::chrono::seconds max_age, std::uint64_t* freed_bytes) {
   UniqueFd root_fd(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
   if (!root_fd) return error_from_errno(errno, fmt::format("open '{}'", root.string()));
   // Depth-first over relative paths, each folder opened beneath the root afresh, so that only

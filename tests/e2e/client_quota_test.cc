@@ -19,8 +19,8 @@ namespace fs = std::filesystem;
 using ClientQuota = ClientTest;
 
 CliResult set_quota(const ServerProcess& server, const std::string& size) {
-  return run_program(binary_dir() / "netdiskd", {"admin", "--data", server.data_dir().string(),
-                                                 "user", "quota", kUser, size});
+  return run_program(binary_dir() / "netdiskd",
+                     {"admin", "--data", server.data_dir().string(), "user", "quota", kUser, size});
 }
 
 TEST_F(ClientQuota, DfPrintsUsedQuotaAndFreeInUnitsAndExactBytes) {

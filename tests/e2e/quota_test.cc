@@ -150,9 +150,8 @@ TEST_F(Quota, AnAdministratorsQuotaChangeTakesEffectOnTheRunningServer) {
   std::string data = random_bytes(150000, 14);
   EXPECT_EQ(upload(alice, "big.bin", data, false).error_code_name, "quota_exceeded");
   auto admin = [&](const std::string& size) {
-    return run_program(binary_dir() / "netdiskd",
-                       {"admin", "--data", server_->data_dir().string(), "user", "quota", "alice",
-                        size});
+    return run_program(binary_dir() / "netdiskd", {"admin", "--data", server_->data_dir().string(),
+                                                   "user", "quota", "alice", size});
   };
   auto raised = admin("1 MiB");
   ASSERT_EQ(raised.exit_code, 0) << raised.err;

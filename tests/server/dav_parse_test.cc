@@ -50,7 +50,8 @@ TEST(DavMultistatus, ControlCharactersInNamesAndTextReadBackAsSent) {
 
 TEST(DavMultistatus, UnknownPropsGo404AndTextIsEscaped) {
   dav::Resource file{"/files/a%26b", false, 3, "Mon, 01 Jan 2024 00:00:00 GMT",
-                     "2024-01-01T00:00:00Z", "\"v1\"", "a&b", "application/octet-stream", "", {}, {}, {}};
+                     "2024-01-01T00:00:00Z", "\"v1\"", "a&b", "application/octet-stream", "", {},
+                     {}, {}};
   PropfindRequest ask{PropfindRequest::Kind::prop, {{"DAV:", "displayname"}, {"urn:z", "x"}}};
   std::string out;
   dav::append_response(out, file, ask);

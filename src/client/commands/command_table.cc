@@ -201,8 +201,8 @@ constexpr const char* kChatHelp =
     "the connection fails, 130 after Ctrl-C in a pipe";
 
 void add_df(CLI::App& app, CommandAction& chosen) {
-  on_parse(app.add_subcommand("df", "Show the space you use, your quota and what is free"),
-           chosen, std::make_shared<int>(),
+  on_parse(app.add_subcommand("df", "Show the space you use, your quota and what is free"), chosen,
+           std::make_shared<int>(),
            [](Connector& connector, int) { return df_command(connector); });
 }
 

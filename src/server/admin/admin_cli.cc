@@ -46,9 +46,9 @@ std::string text_of(const nlohmann::json& value) {
 }
 
 void print_user_header() {
-  std::cout << fmt::format("{:<24} {:<20} {:<20} {:<8} {:<5} {:>7} {:>13} {:>10} {:>13}\n",
-                           "NAME", "REGISTERED", "LAST LOGIN", "STATE", "ROLE", "FILES", "BYTES",
-                           "QUOTA", "USED");
+  std::cout << fmt::format("{:<24} {:<20} {:<20} {:<8} {:<5} {:>7} {:>13} {:>10} {:>13}\n", "NAME",
+                           "REGISTERED", "LAST LOGIN", "STATE", "ROLE", "FILES", "BYTES", "QUOTA",
+                           "USED");
 }
 
 void print_user_row(const nlohmann::json& user) {
@@ -56,11 +56,10 @@ void print_user_row(const nlohmann::json& user) {
     return text_of(row.value(key, nlohmann::json()));
   };
   // USED is the quota's running total: every stored byte, partial uploads included.
-  std::cout << fmt::format("{:<24} {:<20} {:<20} {:<8} {:<5} {:>7} {:>13} {:>10} {:>13}",
-                           cell(user, "username"), cell(user, "registered"),
-                           cell(user, "last_login"), cell(user, "state"), cell(user, "role"),
-                           cell(user, "files"), cell(user, "bytes"), cell(user, "quota"),
-                           cell(user, "used"));
+  std::cout << fmt::format(
+      "{:<24} {:<20} {:<20} {:<8} {:<5} {:>7} {:>13} {:>10} {:>13}", cell(user, "username"),
+      cell(user, "registered"), cell(user, "last_login"), cell(user, "state"), cell(user, "role"),
+      cell(user, "files"), cell(user, "bytes"), cell(user, "quota"), cell(user, "used"));
   if (user.contains("problem")) std::cout << "  (" << text_of(user["problem"]) << ")";
   std::cout << "\n";
 }

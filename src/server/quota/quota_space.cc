@@ -82,8 +82,8 @@ storage::StorageResult<std::unique_ptr<storage::UploadSink>> QuotaSpace::begin_u
     std::string_view path, std::uint64_t limit) {
   auto sink = inner_->begin_unsized_upload(path, limit);
   if (!sink) return std::move(sink).error();
-  return std::unique_ptr<storage::UploadSink>(std::make_unique<QuotaSink>(
-      std::move(*sink), ledger_, user_, inner_, std::string(path), 0));
+  return std::unique_ptr<storage::UploadSink>(
+      std::make_unique<QuotaSink>(std::move(*sink), ledger_, user_, inner_, std::string(path), 0));
 }
 
 QuotaBackend::QuotaBackend(std::unique_ptr<storage::Backend> inner,
@@ -95,8 +95,8 @@ storage::StorageResult<std::shared_ptr<storage::UserSpace>> QuotaBackend::open_s
   auto space = inner_->open_space(username);
   if (!space) return std::move(space).error();
   auto& inner_space = **space;
-  auto counted = ledger_->reconcile_once(
-      username, [&inner_space] { return inner_space.stored_bytes(""); });
+  auto counted =
+      ledger_->reconcile_once(username, [&inner_space] { return inner_space.stored_bytes(""); });
   if (!counted) return std::move(counted).error();
   return std::shared_ptr<storage::UserSpace>(
       std::make_shared<QuotaSpace>(std::move(*space), ledger_, std::string(username)));
@@ -104,11 +104,11 @@ storage::StorageResult<std::shared_ptr<storage::UserSpace>> QuotaBackend::open_s
 
 storage::StorageResult<std::size_t> QuotaBackend::sweep_partial_uploads(
     std::chrono::seconds max_age, const SweepFreed& freed) {
-  return inner_->sweep_partial_uploads(
-      max_age, [this, &freed](std::string_view user, std::uint64_t bytes) {
-        ledger_->release(user, bytes);
-        if (freed) freed(user, bytes);
-      });
+  return inner_->sweep_partial_uploads(max_age,
+                                       [this, &freed](std::string_view user, std::uint64_t bytes) {
+                                         ledger_->release(user, bytes);
+                                         if (freed) freed(user, bytes);
+                                       });
 }
 
 }  // namespace netdisk::server::quota

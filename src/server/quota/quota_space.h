@@ -66,8 +66,7 @@ class QuotaSpace final : public storage::UserSpace {
   storage::StorageStatus remove_tree(std::string_view path) override;
   storage::StorageStatus rename(std::string_view from, std::string_view to,
                                 Replace replace) override;
-  storage::StorageStatus copy(std::string_view from, std::string_view to,
-                              Replace replace) override;
+  storage::StorageStatus copy(std::string_view from, std::string_view to, Replace replace) override;
   storage::StorageResult<std::unique_ptr<storage::UploadSink>> begin_upload(
       std::string_view path, std::uint64_t size,
       std::optional<std::string> content_checksum) override;
