@@ -425,11 +425,13 @@ function sendChat(event) {
 // gets 403 and the panel stays hidden.
 function adminUserRow(user) {
   const row = document.createElement('tr');
+  // #20 quota: the quota in force (the row's or the server's default); web/quota.js.
+  const quota = user.quota_in_force !== undefined ? user.quota_in_force : user.quota_bytes;
   const cells = [
     user.username, user.registered ? formatDate(user.registered) : '',
     user.last_login ? formatDate(user.last_login) : 'never', user.state, user.role,
     user.files === null ? '?' : String(user.files), user.bytes === null ? '?' : formatSize(user.bytes),
-    user.quota_bytes === null ? 'none' : formatSize(user.quota_bytes),
+    quota === null ? 'none' : formatSize(quota),
   ];
   const classes = ['name', 'date', 'date', '', '', 'num', 'num', 'num'];
   cells.forEach((text, i) => {

@@ -429,6 +429,8 @@ try {
     check(rows.some((text) => text.includes('alice')), 'alice missing from the list');
     check(rows.some((text) => text.includes('erin') && text.includes('admin')), 'erin not shown as admin');
     check(rows.some((text) => text.includes('bob') && text.includes('disabled')), 'bob not shown disabled');
+    // --- #20 quota: the quota in force, here the server's --default-quota ---
+    check(rows.some((text) => text.includes('alice') && text.includes('10 MiB')), 'alice\'s quota not shown');
     check(admin('user', 'role', 'erin', 'user').role === 'user', 'role not taken back');
     const refused = page.waitForResponse((response) => response.url().endsWith('/api/admin/users'));
     await page.reload();

@@ -165,6 +165,19 @@ TEST_F(Quota, AnAdministratorsQuotaChangeTakesEffectOnTheRunningServer) {
   // bob keeps the server's default.
   auto bob = curl("-u bob:password1 " + url("/api/df"));
   EXPECT_EQ(json::parse(bob.body)["quota"], kQuota);
+  // The administrator's list shows the running total and the quota in force.
+  auto listed = run_program(binary_dir() / "netdiskd",
+                            {"admin", "--json", "--data", server_->data_dir().string(), "users"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  for (const auto& row : json::parse(listed.out)["users"]) {
+    if (row["username"] == "alice") {
+      EXPECT_EQ(row["used"], data.size());
+      EXPECT_EQ(row["quota_in_force"], 100000);
+    } else {
+      EXPECT_EQ(row["used"], 0);
+      EXPECT_EQ(row["quota_in_force"], kQuota);
+    }
+  }
 }
 
 // The quota column (F) edited by hand in users.xlsx while the server runs: read at the next
