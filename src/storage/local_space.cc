@@ -28,7 +28,7 @@ StorageStatus converted(Status status) {
 StorageResult<std::shared_ptr<UserSpace>> LocalBackend::open_space(std::string_view username) {
   auto store = FileStore::open(home_ / std::string(username));
   if (!store) return storage_error_of(store.error());
-  return std::shared_ptr<UserSpace>(std::make_shared<LocalSpace>(std::move(*store)));
+  return std::shared_ptr<UserSpace>(std::make_shared<LocalSpace>(std::move(*store), retention_));
 }
 
 StorageResult<std::size_t> LocalBackend::sweep_partial_uploads(std::chrono::seconds max_age) {
@@ -100,7 +100,7 @@ StorageResult<std::unique_ptr<UploadSink>> LocalSpace::begin_upload(
     std::string_view path, std::uint64_t size, std::optional<std::string> content_checksum) {
   auto upload = store_.begin_upload(path, size, std::move(content_checksum));
   if (!upload) return storage_error_of(upload.error());
-  return std::unique_ptr<UploadSink>(std::make_unique<LocalUploadSink>(std::move(*upload)));
+  return versioned_sink(std::move(*upload), path);
 }
 
 StorageResult<DeadProperties> LocalSpace::properties(std::string_view path) const {
@@ -126,7 +126,7 @@ StorageResult<std::unique_ptr<UploadSink>> LocalSpace::begin_unsized_upload(std:
                                                                             std::uint64_t limit) {
   auto upload = store_.begin_unsized_upload(path, limit);
   if (!upload) return storage_error_of(upload.error());
-  return std::unique_ptr<UploadSink>(std::make_unique<LocalUploadSink>(std::move(*upload)));
+  return versioned_sink(std::move(*upload), path);
 }
 
 StorageResult<std::size_t> LocalOpenFile::read_at(std::uint64_t offset, std::span<std::byte> into) {
@@ -158,7 +158,9 @@ StorageResult<Published> LocalUploadSink::commit(const TargetCheck& check) {
   if (auto committed = upload_.commit(check); !committed) {
     return storage_error_of(committed.error());
   }
-  return Published{upload_.published_version(), upload_.published_checksum()};
+  Published published{upload_.published_version(), upload_.published_checksum(), {}};
+  if (after_commit_) published.freed = after_commit_();
+  return published;
 }
 
 }  // namespace netdisk::storage

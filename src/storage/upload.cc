@@ -157,6 +157,7 @@ Upload& Upload::operator=(Upload&& other) noexcept {
     committed_ = other.committed_;
     published_version_ = std::move(other.published_version_);
     published_checksum_ = std::move(other.published_checksum_);
+    keep_previous_ = std::move(other.keep_previous_);
   }
   return *this;
 }
@@ -219,6 +220,11 @@ Status Upload::publish(const TargetCheck& check) {
     if (auto allowed = check(*state); !allowed) return errc_error_of(allowed.error());
     // Expected absent: another process creating the name meanwhile must not be overwritten.
     if (!state->exists) flags = RENAME_NOREPLACE;
+  }
+  // The old content stays reachable (linked among the versions, fsynced) before the rename
+  // takes the name from it: a crash between the two leaves it at both places.
+  if (keep_previous_) {
+    if (auto kept = keep_previous_(dir_.get(), target_name_); !kept) return kept;
   }
   // Dead properties belong to the name's resource, not to one content: the new inode takes
   // the old one's before it replaces it, under the lock a PROPPATCH of the name takes too.

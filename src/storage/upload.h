@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -76,6 +77,12 @@ class Upload {
   // (precondition_failed).
   Status commit(const TargetCheck& check = {});
 
+  // Called by commit() under the target's NameLock, after the check and before the rename,
+  // with (directory, target name), when a regular file is at the name: keeps it as a version
+  // (FileStore::keep_version). Its error fails the commit and publishes nothing.
+  using KeepPrevious = std::function<Status(int dirfd, const std::string& name)>;
+  void keep_previous_with(KeepPrevious keep) { keep_previous_ = std::move(keep); }
+
   // Gives up: removes the partial file even if resumable, and closes the upload. The server
   // calls this when its own write or splice into fd() fails.
   void discard() noexcept;
@@ -100,6 +107,7 @@ class Upload {
   bool committed_ = false;
   std::string published_version_;
   std::string published_checksum_;
+  KeepPrevious keep_previous_;
 };
 
 }  // namespace netdisk::storage
