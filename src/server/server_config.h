@@ -57,6 +57,10 @@ struct ServerConfig {
   std::chrono::seconds partial_ttl{24 * 3600};
   // How long a deleted user's folder is kept in <data>/deleted/ (storage/deleted_folders.h).
   std::chrono::seconds deleted_retention{30 * 24 * 3600};
+  // The trash and versions (server/retention_options.h).
+  std::chrono::seconds trash_retention{30 * 24 * 3600};
+  std::size_t versions_kept = 10;
+  std::chrono::seconds version_max_age{90 * 24 * 3600};  // 0: no age limit
   SendMode send_mode = SendMode::sendfile;  // TCP downloads and plain-HTTP file bodies
   // HTTP: the web page, /api and /files (docs/HTTP.md).
   bool http_enabled = true;

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "server/retention_options.h"
 #include "storage/local_space.h"
 
 namespace netdisk::server {
@@ -42,6 +43,8 @@ Services::Services(const ServerConfig& cfg, std::unique_ptr<storage::Backend> ba
       backend(backend_given ? std::move(backend_given)
                       : std::make_unique<storage::LocalBackend>(layout.home_dir())),
       accounts(layout, account_options(cfg), blocking_pool),
-      registration(open_registration(layout)) {}
+      registration(open_registration(layout)) {
+  backend->set_retention(retention_of(config, [this] { return wall_clock(); }));
+}
 
 }  // namespace netdisk::server

@@ -150,7 +150,7 @@ TEST_F(ClientResume, AnUploadCutByKillingTheClientResumesWhereTheServerStopped) 
     // The server's hidden partial file grows as the bytes arrive.
     auto partial = [&] {
       for (const auto& entry : fs::directory_iterator(home())) {
-        if (entry.path().filename().string().starts_with(".netdisk-")) return entry.path();
+        if (entry.path().filename().string().starts_with(".netdisk-part.")) return entry.path();
       }
       return fs::path();
     };
