@@ -5,23 +5,21 @@
 'use strict';
 
 const trashUi = (() => {
+  function cell(className, text) {
+    const td = document.createElement('td');
+    td.className = className;
+    td.textContent = text;
+    return td;
+  }
+
   function trashRow(entry) {
     const row = document.createElement('tr');
     row.dataset.id = entry.id;
-    const path = document.createElement('td');
-    path.className = 'name';
-    path.textContent = entry.path + (entry.type === 'dir' ? '/' : '');
-    const size = document.createElement('td');
-    size.className = 'num';
-    size.textContent = formatSize(entry.size);
-    const removed = document.createElement('td');
-    removed.className = 'date';
-    removed.textContent = formatDate(entry.removed);
-    const actions = document.createElement('td');
-    actions.className = 'actions';
+    const actions = cell('actions', '');
     actions.append(actionButton('Restore', () => restore(entry)));
     actions.append(actionButton('Delete for good', () => deleteForGood(entry), 'danger'));
-    row.append(path, size, removed, actions);
+    row.append(cell('name', entry.path + (entry.type === 'dir' ? '/' : '')),
+      cell('num', formatSize(entry.size)), cell('date', formatDate(entry.removed)), actions);
     return row;
   }
 
@@ -79,17 +77,7 @@ const trashUi = (() => {
   function versionRow(path, version) {
     const row = document.createElement('tr');
     row.dataset.id = version.id;
-    const time = document.createElement('td');
-    time.className = 'date';
-    time.textContent = formatDate(version.time);
-    const size = document.createElement('td');
-    size.className = 'num';
-    size.textContent = formatSize(version.size);
-    const checksum = document.createElement('td');
-    checksum.className = 'checksum';
-    checksum.textContent = version.checksum;
-    const actions = document.createElement('td');
-    actions.className = 'actions';
+    const actions = cell('actions', '');
     actions.append(actionButton('Restore', async () => {
       try {
         await api('POST', '/api/versions/restore', { path, version: version.id });
@@ -100,7 +88,8 @@ const trashUi = (() => {
         setStatus($('#versions-status'), error.message, true);
       }
     }));
-    row.append(time, size, checksum, actions);
+    row.append(cell('date', formatDate(version.time)), cell('num', formatSize(version.size)),
+      cell('checksum', version.checksum), actions);
     return row;
   }
 

@@ -85,8 +85,9 @@ std::optional<TrashEntry> read_entry(int trash, const std::string& id) {
 
 // A trash id names one folder of the trash: letters and digits only, so never a path.
 bool is_trash_id(std::string_view id) {
-  return !id.empty() && id.size() <= 64 &&
-         std::all_of(id.begin(), id.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)); });
+  return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c));
+  });
 }
 
 Error no_entry(std::string_view id) {
@@ -275,8 +276,8 @@ Result<Freed> FileStore::purge_trash(std::int64_t cutoff_ns) {
       removed_ns = entry->removed_ns;
     } else {
       std::uint64_t stamp = 0;
-      auto [end, ec] = std::from_chars(id.data(), id.data() + std::min<std::size_t>(16, id.size()),
-                                       stamp, 16);
+      auto [end, ec] =
+          std::from_chars(id.data(), id.data() + std::min<std::size_t>(16, id.size()), stamp, 16);
       (void)end;
       if (ec != std::errc()) continue;
       removed_ns = static_cast<std::int64_t>(stamp);

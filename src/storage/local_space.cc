@@ -9,21 +9,6 @@
 #include "storage/errc_bridge.h"
 
 namespace netdisk::storage {
-namespace {
-
-// FileStore's Result<T> as a StorageResult<T>.
-template <typename T>
-StorageResult<T> converted(Result<T> result) {
-  if (!result) return storage_error_of(result.error());
-  return std::move(*result);
-}
-
-StorageStatus converted(Status status) {
-  if (!status) return storage_error_of(status.error());
-  return {};
-}
-
-}  // namespace
 
 StorageResult<std::shared_ptr<UserSpace>> LocalBackend::open_space(std::string_view username) {
   auto store = FileStore::open(home_ / std::string(username));

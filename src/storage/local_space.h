@@ -36,8 +36,8 @@ class LocalBackend final : public Backend {
 // upload's sink keeps the space alive to keep and prune versions at its commit).
 class LocalSpace final : public UserSpace, public std::enable_shared_from_this<LocalSpace> {
  public:
-  explicit LocalSpace(FileStore store,
-                      std::shared_ptr<const Retention> retention = std::make_shared<const Retention>())
+  explicit LocalSpace(FileStore store, std::shared_ptr<const Retention> retention =
+                                           std::make_shared<const Retention>())
       : store_(std::move(store)), retention_(std::move(retention)) {}
 
   StorageResult<std::vector<DirEntry>> list(std::string_view dir, std::string_view after,

@@ -13,12 +13,6 @@
 namespace netdisk::storage {
 namespace {
 
-template <typename T>
-StorageResult<T> converted(Result<T> result) {
-  if (!result) return storage_error_of(result.error());
-  return std::move(*result);
-}
-
 // The cutoff of an age limit (0: none, the epoch).
 std::int64_t cutoff_ns(const Retention& retention, std::chrono::seconds max_age) {
   if (max_age.count() <= 0) return 0;
@@ -104,9 +98,8 @@ StorageResult<std::vector<Backend::UserFreed>> LocalBackend::purge_expired(
     if (!trash) return std::move(trash).error();
     user.freed += *trash;
     auto versions = (*space)->prune_versions(
-        retention_->versions_kept,
-        std::chrono::system_clock::time_point(std::chrono::nanoseconds(
-            cutoff_ns(*retention_, retention_->version_max_age))));
+        retention_->versions_kept, std::chrono::system_clock::time_point(std::chrono::nanoseconds(
+                                       cutoff_ns(*retention_, retention_->version_max_age))));
     if (!versions) return std::move(versions).error();
     user.freed += *versions;
     if (user.freed.entries > 0) purged.push_back(std::move(user));

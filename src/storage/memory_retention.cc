@@ -165,8 +165,8 @@ StorageResult<std::vector<VersionEntry>> MemorySpace::list_versions(std::string_
   auto it = state_->versions.find(join_components(*components));
   if (it == state_->versions.end()) return entries;
   for (auto v = it->second.rbegin(); v != it->second.rend(); ++v) {
-    entries.push_back(VersionEntry{version_id(v->time_ns), v->time_ns, v->content->size(),
-                                   v->checksum});
+    entries.push_back(
+        VersionEntry{version_id(v->time_ns), v->time_ns, v->content->size(), v->checksum});
   }
   return entries;
 }
@@ -176,13 +176,12 @@ StorageResult<Published> MemorySpace::restore_version(std::string_view path, std
   if (!components) return std::move(components).error();
   std::lock_guard lock(state_->mutex);
   std::string key = join_components(*components);
-  auto missing = storage_error(StorageErrc::not_found,
-                               fmt::format("'{}' has no version '{}'", path, id));
+  auto missing =
+      storage_error(StorageErrc::not_found, fmt::format("'{}' has no version '{}'", path, id));
   auto list = state_->versions.find(key);
   if (list == state_->versions.end()) return missing;
-  auto chosen = std::find_if(list->second.begin(), list->second.end(), [id](const auto& v) {
-    return version_id(v.time_ns) == id;
-  });
+  auto chosen = std::find_if(list->second.begin(), list->second.end(),
+                             [id](const auto& v) { return version_id(v.time_ns) == id; });
   if (chosen == list->second.end()) return missing;
   auto parent = find_parent(state_->root, *components);
   if (!parent) return std::move(parent).error();
@@ -248,8 +247,8 @@ StorageResult<std::vector<Backend::UserFreed>> MemoryBackend::purge_expired(
     UserFreed user{name, {}};
     auto trash = space->purge_trash(retention_->clock() - trash_max_age);
     if (trash) user.freed += *trash;
-    auto cutoff = std::chrono::system_clock::time_point(
-        std::chrono::nanoseconds(cutoff_of(*retention_)));
+    auto cutoff =
+        std::chrono::system_clock::time_point(std::chrono::nanoseconds(cutoff_of(*retention_)));
     auto versions = space->prune_versions(retention_->versions_kept, cutoff);
     if (versions) user.freed += *versions;
     if (user.freed.entries > 0) purged.push_back(std::move(user));

@@ -18,7 +18,7 @@ using WallClock = std::function<std::chrono::system_clock::time_point()>;
 
 // How a backend keeps versions, and the clock that dates trash entries and versions.
 struct Retention {
-  std::size_t versions_kept = 10;                 // per file; 0 keeps none
+  std::size_t versions_kept = 10;                        // per file; 0 keeps none
   std::chrono::seconds version_max_age{90 * 24 * 3600};  // 0: no age limit
   WallClock clock = [] { return std::chrono::system_clock::now(); };
 };
@@ -28,16 +28,16 @@ struct TrashEntry {
   std::string id;             // names the entry in restore and delete calls
   std::string original_path;  // where it was
   bool is_directory = false;
-  std::uint64_t size = 0;     // bytes of every file in it, when it was removed
+  std::uint64_t size = 0;       // bytes of every file in it, when it was removed
   std::int64_t removed_ns = 0;  // wall clock, nanoseconds since the epoch
 };
 
 // One earlier content of a file.
 struct VersionEntry {
-  std::string id;          // names the version in restore calls
+  std::string id;            // names the version in restore calls
   std::int64_t time_ns = 0;  // when it was replaced (wall clock, ns since the epoch)
   std::uint64_t size = 0;
-  std::string checksum;    // XXH3-128, 32 lowercase hex digits
+  std::string checksum;  // XXH3-128, 32 lowercase hex digits
 };
 
 // What a deletion for good gave back.

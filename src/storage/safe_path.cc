@@ -91,9 +91,8 @@ Status validate_name(std::string_view name) {
     return invalid("a name may not end with '.' or a space");
   }
   if (is_reserved_name(name)) {
-    return invalid(
-        fmt::format("names starting with '{}', '{}', '{}' or '{}' are reserved", kTempPrefix,
-                    kPartialPrefix, kTrashFolder, kVersionsFolder));
+    return invalid(fmt::format("names starting with '{}', '{}', '{}' or '{}' are reserved",
+                               kTempPrefix, kPartialPrefix, kTrashFolder, kVersionsFolder));
   }
   return {};
 }

@@ -261,7 +261,8 @@ class Backend {
   };
   // In every space: deletes trash entries older than `trash_max_age` and versions older than
   // the Retention's version_max_age (and beyond versions_kept), by the Retention clock.
-  virtual StorageResult<std::vector<UserFreed>> purge_expired(std::chrono::seconds trash_max_age) = 0;
+  virtual StorageResult<std::vector<UserFreed>> purge_expired(
+      std::chrono::seconds trash_max_age) = 0;
 };
 
 }  // namespace netdisk::storage

@@ -119,8 +119,7 @@ TEST_F(ClientResume, AResumeAfterTheServerFileChangedStartsOverAndGetsTheNewFile
   ASSERT_EQ(get.exit_code, 0) << get.err;
   EXPECT_NE(get.err.find("started over"), std::string::npos) << get.err;
   // The replaced content is kept as a version (issue #20): the note says where to look.
-  EXPECT_NE(get.err.find("an older version exists: see `netdisk versions doc`"),
-            std::string::npos)
+  EXPECT_NE(get.err.find("an older version exists: see `netdisk versions doc`"), std::string::npos)
       << get.err;
   EXPECT_TRUE(same_bytes(local("doc.orig"), target));
 }

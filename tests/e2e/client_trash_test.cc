@@ -118,9 +118,11 @@ TEST_F(ClientTrash, TheTrashAndVersionsFoldersCannotBeNamed) {
   EXPECT_EQ(netdisk({"ls"}).out, "");
   for (std::string hostile : {".netdisk-trash", ".netdisk-versions", ".netdisk-trash/",
                               "a/../.netdisk-versions", ".netdisk-trash/x"}) {
-    for (std::vector<std::string> args :
-         {std::vector<std::string>{"ls", hostile}, {"rm", "-r", hostile}, {"mkdir", hostile},
-          {"get", hostile, local("out").string()}, {"versions", hostile}}) {
+    for (std::vector<std::string> args : {std::vector<std::string>{"ls", hostile},
+                                          {"rm", "-r", hostile},
+                                          {"mkdir", hostile},
+                                          {"get", hostile, local("out").string()},
+                                          {"versions", hostile}}) {
       auto result = netdisk(args);
       EXPECT_NE(result.exit_code, 0) << args[0] << " " << hostile << ": " << result.out;
     }

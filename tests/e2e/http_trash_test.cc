@@ -28,8 +28,8 @@ class HttpTrash : public HttpTest {
   }
   json trash() { return api(url("/api/trash")).value("entries", json::array()); }
   json post(const std::string& route, const json& body) {
-    return api("-X POST -H 'Content-Type: application/json' --data-binary '" + body.dump() +
-               "' " + url("/api/" + route));
+    return api("-X POST -H 'Content-Type: application/json' --data-binary '" + body.dump() + "' " +
+               url("/api/" + route));
   }
   void put(const std::string& path, const fs::path& file) {
     auto reply = curl(as_alice() + "-T '" + file.string() + "' " + url("/files/" + path));
@@ -63,10 +63,10 @@ TEST_F(HttpTrash, WebDavDeleteOfAFolderTrashesTheTreeAndRestoreRefusesToOverwrit
   ASSERT_EQ(curl(as_alice() + "-X MKCOL " + url("/files/tree")).status, 201);
   auto refused = curl(as_alice() +
                       "-X POST -H 'Content-Type: application/json' --data-binary "
-                      "'{\"name\":\"tree\"}' " + url("/api/trash/restore"));
+                      "'{\"name\":\"tree\"}' " +
+                      url("/api/trash/restore"));
   EXPECT_EQ(refused.status, 409) << refused.body;
-  EXPECT_EQ(post("trash/restore", {{"name", "tree"}, {"to", "tree-again"}})["path"],
-            "tree-again");
+  EXPECT_EQ(post("trash/restore", {{"name", "tree"}, {"to", "tree-again"}})["path"], "tree-again");
   EXPECT_EQ(curl(as_alice() + url("/files/tree-again/sub/deep.txt")).body, "deep bytes");
 }
 
@@ -107,8 +107,8 @@ TEST_F(HttpTrash, NoUrlReachesTheTrashOrTheVersions) {
       EXPECT_GE(reply.status, 400) << method << " " << hostile;
       EXPECT_EQ(reply.body.find("secret"), std::string::npos);
     }
-    auto put_into = curl(as_alice() + "-T '" + (work_ / "x").string() + "' '" +
-                         url(hostile + "y") + "'");
+    auto put_into =
+        curl(as_alice() + "-T '" + (work_ / "x").string() + "' '" + url(hostile + "y") + "'");
     EXPECT_GE(put_into.status, 400) << hostile;
   }
   auto move = curl(as_alice() + "-X MOVE -H 'Destination: " + url("/files/.netdisk-trash/z") +

@@ -56,14 +56,8 @@ class RetentionConformance : public ::testing::Test {
   std::shared_ptr<UserSpace> space_;
 };
 
-struct FixtureName {
-  template <typename T>
-  static std::string GetName(int) {
-    return T::kName;
-  }
-};
-
-using Backends = ::testing::Types<testing::LocalFixtureBackend, testing::MemoryFixtureBackend>;
+using testing::Backends;
+using testing::FixtureName;
 TYPED_TEST_SUITE(RetentionConformance, Backends, FixtureName);
 
 TYPED_TEST(RetentionConformance, TrashKeepsPathSizeTimeAndRestoresTheSameBytes) {
@@ -191,8 +185,8 @@ TYPED_TEST(RetentionConformance, ReservedFoldersAreUnnameable) {
   ASSERT_TRUE(put(s, "x", "1").ok());
   ASSERT_TRUE(put(s, "x", "2").ok());
   ASSERT_TRUE(s.move_to_trash("x").ok());
-  for (std::string bad : {".netdisk-trash", ".netdisk-versions", ".netdisk-trash/a",
-                          "d/.netdisk-versions"}) {
+  for (std::string bad :
+       {".netdisk-trash", ".netdisk-versions", ".netdisk-trash/a", "d/.netdisk-versions"}) {
     this->expect_code(s.stat(bad), StorageErrc::bad_name, bad);
     this->expect_code(s.list(bad, "", 10), StorageErrc::bad_name, bad);
     this->expect_code(s.move_to_trash(bad), StorageErrc::bad_name, bad);

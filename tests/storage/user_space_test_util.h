@@ -88,4 +88,15 @@ inline std::optional<std::string> read_file(const UserSpace& space, std::string_
   return read_all(**file);
 }
 
+// Names a typed test of the conformance suites after its backend fixture ("Local", "Memory").
+struct FixtureName {
+  template <typename T>
+  static std::string GetName(int) {
+    return T::kName;
+  }
+};
+
+// Every backend the conformance suites run against.
+using Backends = ::testing::Types<LocalFixtureBackend, MemoryFixtureBackend>;
+
 }  // namespace netdisk::storage::testing

@@ -7,8 +7,8 @@
 #include "client/commands/account_commands.h"
 #include "client/commands/discover_command.h"
 #include "client/commands/file_commands.h"
-#include "client/commands/trash_commands.h"
 #include "client/commands/transfer_commands.h"
+#include "client/commands/trash_commands.h"
 #include "client/commands/trust_command.h"
 
 namespace netdisk::client {
@@ -138,8 +138,7 @@ void add_rm(CLI::App& app, CommandAction& chosen) {
   auto options = std::make_shared<RmOptions>();
   auto* rm = app.add_subcommand(
       "rm", "Move remote files or empty folders into the trash (see `netdisk trash`)");
-  rm->add_option("PATHS", options->paths, "Remote paths; patterns such as 'old/*' too")
-      ->required();
+  rm->add_option("PATHS", options->paths, "Remote paths; patterns such as 'old/*' too")->required();
   rm->add_flag("-r,--recursive", options->recursive, "Folders with everything in them too");
   rm->add_flag("--permanent", options->permanent, "Delete for good instead of into the trash");
   on_parse(rm, chosen, options, rm_command);

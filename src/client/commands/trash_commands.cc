@@ -46,8 +46,7 @@ int trash_empty_command(Connector& connector, const std::string& name) {
 }
 
 int versions_command(Connector& connector, const std::string& path) {
-  auto reply =
-      connector.authenticated().call("versions.list", {{"path", normalize_remote(path)}});
+  auto reply = connector.authenticated().call("versions.list", {{"path", normalize_remote(path)}});
   const auto& versions = reply.at("versions");
   if (versions.empty()) {
     std::cout << path << " has no earlier versions.\n";
