@@ -78,9 +78,9 @@ TEST_F(ClientTrash, EmptyAndPermanentDeleteForGood) {
   EXPECT_EQ(trash.find(" one\n"), std::string::npos) << "a permanent rm skips the trash";
   auto one = netdisk({"trash", "empty", "two"});
   ASSERT_EQ(one.exit_code, 0) << one.err;
-  EXPECT_EQ(one.out, "deleted 1 entries for good (3 bytes)\n");
+  EXPECT_EQ(one.out, "deleted 1 entry for good (3 bytes)\n");
   auto all = netdisk({"trash", "empty"});
-  EXPECT_EQ(all.out, "deleted 1 entries for good (5 bytes)\n");
+  EXPECT_EQ(all.out, "deleted 1 entry for good (5 bytes)\n");
   EXPECT_EQ(netdisk({"trash"}).out, "The trash is empty.\n");
   EXPECT_TRUE(fs::is_empty(home() / ".netdisk-trash"));
 }

@@ -39,8 +39,9 @@ int trash_empty_command(Connector& connector, const std::string& name) {
   nlohmann::json fields = nlohmann::json::object();
   if (!name.empty()) fields["name"] = name;
   auto reply = connector.authenticated().call("trash.empty", fields);
-  std::cout << fmt::format("deleted {} entries for good ({} bytes)\n",
-                           reply.at("removed").get<std::uint64_t>(),
+  auto removed = reply.at("removed").get<std::uint64_t>();
+  std::cout << fmt::format("deleted {} {} for good ({} bytes)\n", removed,
+                           removed == 1 ? "entry" : "entries",
                            reply.at("bytes").get<std::uint64_t>());
   return 0;
 }
