@@ -29,6 +29,7 @@ class LocalFixtureBackend {
   ~LocalFixtureBackend() { std::filesystem::remove_all(home_); }
   Backend& backend() { return backend_; }
   FaultPlan* faults() { return nullptr; }
+  const std::filesystem::path& home() const { return home_; }
 
  private:
   static std::filesystem::path make_home() {
