@@ -88,6 +88,19 @@ TEST_F(HttpTrash, PutOverAFileKeepsVersionsAndTheFirstComesBack) {
   EXPECT_EQ(after[0]["checksum"], xxh3(contents[3])) << "the replaced content is a version";
 }
 
+TEST_F(HttpTrash, AChunkedPutOverAFileKeepsTheOldContentToo) {
+  write_file(work_ / "c", "sized first");
+  put("c.txt", work_ / "c");
+  write_file(work_ / "c", "chunked second");
+  auto chunked = curl(as_alice() + "-H 'Transfer-Encoding: chunked' -T '" + (work_ / "c").string() +
+                      "' " + url("/files/c.txt"));
+  ASSERT_EQ(chunked.status, 200) << chunked.body;
+  EXPECT_EQ(curl(as_alice() + url("/files/c.txt")).body, "chunked second");
+  auto versions = api(url("/api/versions?path=c.txt"))["versions"];
+  ASSERT_EQ(versions.size(), 1u);
+  EXPECT_EQ(versions[0]["checksum"], xxh3("sized first"));
+}
+
 TEST_F(HttpTrash, NoUrlReachesTheTrashOrTheVersions) {
   write_file(work_ / "x", "secret");
   put("x", work_ / "x");
