@@ -71,6 +71,7 @@ function clearUserState() {
   ['#username', '#chat-state', '#admin-registration'].forEach((label) => { $(label).textContent = ''; });
   ['#chat-text', '#upload-input', '#auth-user', '#auth-pass'].forEach((field) => { $(field).value = ''; });
   setStatus($('#files-status'), '');
+  if (typeof trashUi !== 'undefined') trashUi.clear();
 }
 
 function showSignedIn(user) {
@@ -82,6 +83,7 @@ function showSignedIn(user) {
   $('#auth').hidden = true;
   $('#workspace').hidden = false;
   navigate('');
+  trashUi.refresh();
   connectChat();
   loadAdminUsers();
 }
@@ -191,6 +193,7 @@ function renderEntry(entry) {
   date.textContent = formatDate(entry.mtime);
   const actions = document.createElement('td');
   actions.className = 'actions';
+  if (entry.type !== 'dir') actions.append(actionButton('Versions', () => trashUi.showVersions(path)));
   actions.append(actionButton('Rename', () => renameEntry(entry)));
   actions.append(actionButton('Delete', () => deleteEntry(entry), 'danger'));
   row.append(name, size, date, actions);
@@ -231,7 +234,7 @@ async function changeFolder(request) {
   const epoch = state.epoch;
   try {
     await request();
-    if (epoch === state.epoch) navigate(state.path);
+    if (epoch === state.epoch) { navigate(state.path); trashUi.refresh(); }
   } catch (error) {
     if (epoch === state.epoch) setStatus($('#files-status'), error.message, true);
   }
@@ -245,7 +248,7 @@ async function renameEntry(entry) {
 }
 
 async function deleteEntry(entry) {
-  if (!window.confirm('Delete ' + entry.name + '?')) return;
+  if (!window.confirm('Move ' + entry.name + ' to the trash?')) return;
   await changeFolder(() => api('DELETE', filesUrl(joinPath(state.path, entry.name))));
 }
 

@@ -89,6 +89,15 @@ asio::awaitable<void> sweep_periodically(Services& context, std::chrono::seconds
   }
 }
 
+// The periodic purge of trash and versions, as a count for the sweep's log line.
+storage::StorageResult<std::size_t> purge_expired(Services& context) {
+  auto purged = context.backend->purge_expired(context.config.trash_retention);
+  if (!purged) return std::move(purged).error();
+  std::size_t entries = 0;
+  for (const auto& user : *purged) entries += user.freed.entries;
+  return entries;
+}
+
 // Interrupted uploads nobody resumed within --partial-ttl, so they never pile up in users'
 // folders; and deleted users' folders (storage/deleted_folders.h) kept longer than
 // --deleted-retention, dated by the server's wall clock.
@@ -113,6 +122,13 @@ void start_sweeps(asio::io_context& main_context, Services& context) {
                                           context.layout, context.config.deleted_retention,
                                           context.wall_clock());
                                     }),
+                 asio::detached);
+  // Trash entries past --trash-retention and versions past --version-max-age, dated by the
+  // same wall clock (the backend's Retention reads Services::wall_clock).
+  asio::co_spawn(main_context,
+                 sweep_periodically(context, every(context.config.trash_retention),
+                                    "trash entries and versions past their retention",
+                                    [&context] { return purge_expired(context); }),
                  asio::detached);
 }
 

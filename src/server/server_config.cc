@@ -8,6 +8,7 @@
 
 #include "common/duration_text.h"
 #include "protocol/frame.h"
+#include "server/retention_options.h"
 #include "storage/byte_size.h"
 
 namespace netdisk::server {
@@ -212,6 +213,7 @@ void add_server_options(CLI::App& app, ServerConfig& config) {
       "the connection is closed (default 30)",
       1u, 86400u);
   add_https_options(app, config);
+  add_retention_options(app, config);
 }
 
 void validate_server_config(const ServerConfig& config) {

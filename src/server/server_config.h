@@ -63,6 +63,10 @@ struct ServerConfig {
   // (off: it is refused).
   std::optional<std::uint64_t> default_quota;
   bool quota_drops_versions = false;
+  // The trash and versions (server/retention_options.h).
+  std::chrono::seconds trash_retention{30 * 24 * 3600};
+  std::size_t versions_kept = 10;
+  std::chrono::seconds version_max_age{90 * 24 * 3600};  // 0: no age limit
   SendMode send_mode = SendMode::sendfile;  // TCP downloads and plain-HTTP file bodies
   // HTTP: the web page, /api and /files (docs/HTTP.md).
   bool http_enabled = true;

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "server/quota/quota_space.h"
+#include "server/retention_options.h"
 #include "storage/local_space.h"
 
 namespace netdisk::server {
@@ -43,8 +44,9 @@ std::optional<std::uint64_t> quota_of(const Services& server, std::string_view u
 std::shared_ptr<quota::QuotaLedger> make_ledger(Services& server) {
   quota::QuotaLedger::MakeRoom make_room;
   if (server.config.quota_drops_versions) {
+    // `backend` is always the QuotaBackend made below, by the time an upload asks.
     make_room = [&server](std::string_view user, std::uint64_t bytes) -> std::uint64_t {
-      return server.drop_old_versions ? server.drop_old_versions(user, bytes) : 0;
+      return static_cast<quota::QuotaBackend&>(*server.backend).drop_oldest_versions(user, bytes);
     };
   }
   return std::make_shared<quota::QuotaLedger>(
@@ -65,6 +67,8 @@ Services::Services(const ServerConfig& cfg, std::unique_ptr<storage::Backend> ba
                         : std::make_unique<storage::LocalBackend>(layout.home_dir()),
           quota)),
       accounts(layout, account_options(cfg), blocking_pool),
-      registration(open_registration(layout)) {}
+      registration(open_registration(layout)) {
+  backend->set_retention(retention_of(config, [this] { return wall_clock(); }));
+}
 
 }  // namespace netdisk::server

@@ -40,10 +40,6 @@ struct Services {
   // Each user's stored bytes and the check of their quota (server/quota/quota_ledger.h):
   // `backend` below is wrapped in a quota::QuotaBackend that keeps it.
   std::shared_ptr<quota::QuotaLedger> quota;
-  // Makes room in a user's space by dropping their oldest file versions, returning the bytes
-  // freed; asked by `quota` only with --quota-drops-versions. Empty: nothing is dropped.
-  // Set once, before the first connection.
-  std::function<std::uint64_t(std::string_view user, std::uint64_t bytes)> drop_old_versions;
   // Where users' files live (storage/user_space.h): a folder per user under layout's home/
   // (storage::LocalBackend) unless a test hands in another one.
   std::unique_ptr<storage::Backend> backend;

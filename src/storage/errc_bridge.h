@@ -19,4 +19,16 @@ StorageError storage_error_of(const Error& error);
 // table as server/storage_errors.h's wire_error().
 Error errc_error_of(const StorageError& error);
 
+// FileStore's Result<T> and Status as StorageResult<T> and StorageStatus, at LocalSpace's
+// boundary.
+template <typename T>
+StorageResult<T> converted(Result<T> result) {
+  if (!result) return storage_error_of(result.error());
+  return std::move(*result);
+}
+inline StorageStatus converted(const Status& status) {
+  if (!status) return storage_error_of(status.error());
+  return {};
+}
+
 }  // namespace netdisk::storage

@@ -69,3 +69,17 @@ std::optional<StorageErrc> FaultPlan::take_property_fault() {
 }
 
 }  // namespace netdisk::storage
+
+namespace netdisk::storage {
+
+void FaultPlan::crash_after_keeping_version() {
+  std::lock_guard lock(mutex_);
+  version_crash_ = true;
+}
+
+bool FaultPlan::take_version_crash() {
+  std::lock_guard lock(mutex_);
+  return std::exchange(version_crash_, false);
+}
+
+}  // namespace netdisk::storage

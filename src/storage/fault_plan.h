@@ -26,6 +26,9 @@ class FaultPlan {
   // The next UploadSink::commit stops after its bytes are durable and before the name is
   // replaced: it reports io_error and the sink is dead, its partial left as a crash leaves it.
   void crash_before_publish();
+  // The next UploadSink::commit that replaces a file stops after the old content is kept as
+  // a version and before the name is replaced, as kill -9 between those two steps would.
+  void crash_after_keeping_version();
   // The next UserSpace::patch_properties fails with `code` (io_error, no_space) at the step
   // that would store the new set: nothing changes.
   void fail_property_write(StorageErrc code);
@@ -39,6 +42,7 @@ class FaultPlan {
   bool take_read_fault();
   bool take_list_fault();
   bool take_crash();
+  bool take_version_crash();
   std::optional<StorageErrc> take_property_fault();
 
  private:
@@ -49,6 +53,7 @@ class FaultPlan {
   bool read_fault_ = false;
   bool list_fault_ = false;
   bool crash_ = false;
+  bool version_crash_ = false;
   std::optional<StorageErrc> property_fault_;
 };
 

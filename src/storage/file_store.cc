@@ -106,11 +106,6 @@ Result<std::vector<DirEntry>> page_after(int dirfd, std::string after, std::size
 
 }  // namespace
 
-struct FileStore::Parent {
-  UniqueFd dir;
-  std::string name;
-};
-
 Result<FileStore> FileStore::open(const std::filesystem::path& user_root) {
   // Messages here reach clients: they never name the server-side path.
   int fd = ::open(user_root.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);

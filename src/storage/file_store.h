@@ -18,6 +18,7 @@
 
 #include "common/result.h"
 #include "storage/dir_entry.h"
+#include "storage/retention.h"
 #include "storage/target_check.h"
 #include "storage/unique_fd.h"
 #include "storage/upload.h"
@@ -123,11 +124,43 @@ class FileStore {
   // (storage/stored_bytes.h). invalid_path, not_found.
   Result<std::uint64_t> stored_bytes(std::string_view path) const;
 
+  // The trash (file_store_trash.cc): <root>/.netdisk-trash/<id>/{info,item}. `info` (written
+  // first, atomically) holds the original path, kind, size and removal time; `item` is the
+  // removed file or folder, renamed there under the name's NameLock. An entry without `item`
+  // (a crash between the two steps) is not listed and goes at the next purge. Errors and
+  // semantics as UserSpace's calls of the same names.
+  Result<TrashEntry> move_to_trash(std::string_view path, const TargetCheck& check,
+                                   std::int64_t now_ns);
+  Result<std::vector<TrashEntry>> list_trash() const;
+  Result<std::string> restore_from_trash(std::string_view id, std::optional<std::string> to);
+  Result<Freed> delete_from_trash(std::optional<std::string> id);
+  Result<Freed> purge_trash(std::int64_t cutoff_ns);
+
+  // Versions (file_store_versions.cc): <root>/.netdisk-versions/<key>/<id>, where <key> is the
+  // XXH3-128 of the client path and <id> the replacement time in nanoseconds (20 digits, so
+  // names sort by age). A version is the replaced inode itself, hard-linked there by
+  // keep_version() under the name's NameLock before the new file is renamed over the name.
+  Result<std::vector<VersionEntry>> list_versions(std::string_view path) const;
+  // Keeps the regular file `name` of `dirfd` (client path `path`) as a version dated `now_ns`.
+  // The caller holds the NameLock of the name. Nothing there: nothing kept.
+  Status keep_version(int dirfd, const std::string& name, std::string_view path,
+                      std::int64_t now_ns) const;
+  Result<std::string> restore_version(std::string_view path, std::string_view id,
+                                      std::int64_t now_ns);
+  // Keeps the newest `keep` versions of `path` (all paths when empty) and none older than
+  // `cutoff_ns`.
+  Result<Freed> prune_versions(std::optional<std::string_view> path, std::size_t keep,
+                               std::int64_t cutoff_ns);
+  Result<Freed> drop_oldest_versions(std::uint64_t bytes);
+
  private:
   explicit FileStore(UniqueFd root) : root_(std::move(root)) {}
 
   // The parent folder of `components` opened for reading, and the last component.
-  struct Parent;
+  struct Parent {
+    UniqueFd dir;
+    std::string name;
+  };
   Result<Parent> open_parent(const std::vector<std::string>& components) const;
   // open_parent() for an upload to `path`: is_a_directory, or not servable, if a folder or a
   // special file is at the name.
@@ -136,6 +169,8 @@ class FileStore {
   // The parents of `from` and `to` for a move or copy; invalid_path for a folder into itself.
   struct Pair;
   Result<Pair> open_pair(std::string_view from, std::string_view to) const;
+  // The reserved folder `name` at the top of the space, made if `create` and missing.
+  Result<UniqueFd> open_reserved(std::string_view name, bool create) const;
 
   UniqueFd root_;  // O_PATH | O_DIRECTORY
 };

@@ -14,6 +14,9 @@ target_sources(netdisk_storage PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/stored_bytes.cc
   ${CMAKE_CURRENT_LIST_DIR}/file_store.cc
   ${CMAKE_CURRENT_LIST_DIR}/file_store_properties.cc
+  ${CMAKE_CURRENT_LIST_DIR}/file_store_trash.cc
+  ${CMAKE_CURRENT_LIST_DIR}/file_store_versions.cc
+  ${CMAKE_CURRENT_LIST_DIR}/local_space_retention.cc
   ${CMAKE_CURRENT_LIST_DIR}/dead_properties.cc
   ${CMAKE_CURRENT_LIST_DIR}/property_xattr.cc
   ${CMAKE_CURRENT_LIST_DIR}/local_space.cc)
@@ -25,6 +28,7 @@ add_library(netdisk_storage_testing STATIC
   ${CMAKE_CURRENT_LIST_DIR}/fault_plan.cc
   ${CMAKE_CURRENT_LIST_DIR}/memory_tree.cc
   ${CMAKE_CURRENT_LIST_DIR}/memory_space.cc
-  ${CMAKE_CURRENT_LIST_DIR}/memory_transfer.cc)
+  ${CMAKE_CURRENT_LIST_DIR}/memory_transfer.cc
+  ${CMAKE_CURRENT_LIST_DIR}/memory_retention.cc)
 target_link_libraries(netdisk_storage_testing PUBLIC netdisk_storage)
 netdisk_warnings(netdisk_storage_testing)

@@ -9,26 +9,11 @@
 #include "storage/errc_bridge.h"
 
 namespace netdisk::storage {
-namespace {
-
-// FileStore's Result<T> as a StorageResult<T>.
-template <typename T>
-StorageResult<T> converted(Result<T> result) {
-  if (!result) return storage_error_of(result.error());
-  return std::move(*result);
-}
-
-StorageStatus converted(Status status) {
-  if (!status) return storage_error_of(status.error());
-  return {};
-}
-
-}  // namespace
 
 StorageResult<std::shared_ptr<UserSpace>> LocalBackend::open_space(std::string_view username) {
   auto store = FileStore::open(home_ / std::string(username));
   if (!store) return storage_error_of(store.error());
-  return std::shared_ptr<UserSpace>(std::make_shared<LocalSpace>(std::move(*store)));
+  return std::shared_ptr<UserSpace>(std::make_shared<LocalSpace>(std::move(*store), retention_));
 }
 
 StorageResult<std::size_t> LocalBackend::sweep_partial_uploads(std::chrono::seconds max_age,
@@ -118,7 +103,7 @@ StorageResult<std::unique_ptr<UploadSink>> LocalSpace::begin_upload(
     std::string_view path, std::uint64_t size, std::optional<std::string> content_checksum) {
   auto upload = store_.begin_upload(path, size, std::move(content_checksum));
   if (!upload) return storage_error_of(upload.error());
-  return std::unique_ptr<UploadSink>(std::make_unique<LocalUploadSink>(std::move(*upload)));
+  return versioned_sink(std::move(*upload), path);
 }
 
 StorageResult<DeadProperties> LocalSpace::properties(std::string_view path) const {
@@ -144,7 +129,7 @@ StorageResult<std::unique_ptr<UploadSink>> LocalSpace::begin_unsized_upload(std:
                                                                             std::uint64_t limit) {
   auto upload = store_.begin_unsized_upload(path, limit);
   if (!upload) return storage_error_of(upload.error());
-  return std::unique_ptr<UploadSink>(std::make_unique<LocalUploadSink>(std::move(*upload)));
+  return versioned_sink(std::move(*upload), path);
 }
 
 StorageResult<std::size_t> LocalOpenFile::read_at(std::uint64_t offset, std::span<std::byte> into) {
@@ -176,7 +161,12 @@ StorageResult<Published> LocalUploadSink::commit(const TargetCheck& check) {
   if (auto committed = upload_.commit(check); !committed) {
     return storage_error_of(committed.error());
   }
-  return Published{upload_.published_version(), upload_.published_checksum()};
+  Published published{upload_.published_version(), upload_.published_checksum(), {}};
+  if (after_commit_) published.freed = after_commit_();
+  if (std::uint64_t replaced = upload_.replaced_bytes(); replaced > 0) {
+    published.freed += Freed{1, replaced};  // no version keeps the file it replaced
+  }
+  return published;
 }
 
 }  // namespace netdisk::storage

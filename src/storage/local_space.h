@@ -7,6 +7,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 
 #include "storage/file_store.h"
@@ -22,14 +23,23 @@ class LocalBackend final : public Backend {
   StorageResult<std::shared_ptr<UserSpace>> open_space(std::string_view username) override;
   StorageResult<std::size_t> sweep_partial_uploads(std::chrono::seconds max_age,
                                                    const SweepFreed& freed = {}) override;
+  void set_retention(Retention retention) override {
+    retention_ = std::make_shared<const Retention>(std::move(retention));
+  }
+  StorageResult<std::vector<UserFreed>> purge_expired(std::chrono::seconds trash_max_age) override;
 
  private:
   std::filesystem::path home_;
+  std::shared_ptr<const Retention> retention_ = std::make_shared<const Retention>();
 };
 
-class LocalSpace final : public UserSpace {
+// Its trash and versions calls are in local_space_retention.cc. Held by a shared_ptr (an
+// upload's sink keeps the space alive to keep and prune versions at its commit).
+class LocalSpace final : public UserSpace, public std::enable_shared_from_this<LocalSpace> {
  public:
-  explicit LocalSpace(FileStore store) : store_(std::move(store)) {}
+  explicit LocalSpace(FileStore store, std::shared_ptr<const Retention> retention =
+                                           std::make_shared<const Retention>())
+      : store_(std::move(store)), retention_(std::move(retention)) {}
 
   StorageResult<std::vector<DirEntry>> list(std::string_view dir, std::string_view after,
                                             std::size_t limit) const override;
@@ -54,8 +64,25 @@ class LocalSpace final : public UserSpace {
                                                                   std::uint64_t limit) override;
   StorageResult<std::uint64_t> stored_bytes(std::string_view path) const override;
 
+  StorageResult<TrashEntry> move_to_trash(std::string_view path, const TargetCheck& check) override;
+  StorageResult<std::vector<TrashEntry>> list_trash() const override;
+  StorageResult<std::string> restore_from_trash(std::string_view id,
+                                                std::optional<std::string> to) override;
+  StorageResult<Freed> delete_from_trash(std::optional<std::string> id) override;
+  StorageResult<Freed> purge_trash(std::chrono::system_clock::time_point cutoff) override;
+  StorageResult<std::vector<VersionEntry>> list_versions(std::string_view path) const override;
+  StorageResult<Published> restore_version(std::string_view path, std::string_view id) override;
+  StorageResult<Freed> prune_versions(std::size_t keep,
+                                      std::chrono::system_clock::time_point cutoff) override;
+  StorageResult<Freed> drop_oldest_versions(std::uint64_t bytes) override;
+
  private:
+  // The sink for `upload` to `path`: it keeps the replaced file as a version, then prunes.
+  std::unique_ptr<UploadSink> versioned_sink(Upload upload, std::string_view path);
+  std::int64_t now_ns() const { return to_ns(retention_->clock()); }
+
   FileStore store_;
+  std::shared_ptr<const Retention> retention_;
 };
 
 // A file opened with O_RDONLY: native_fd() is that descriptor, for sendfile(2).
@@ -78,7 +105,8 @@ class LocalOpenFile final : public OpenFile {
 // An Upload (upload.h) behind the UploadSink interface.
 class LocalUploadSink final : public UploadSink {
  public:
-  explicit LocalUploadSink(Upload upload) : upload_(std::move(upload)) {}
+  explicit LocalUploadSink(Upload upload, std::function<Freed()> after_commit = {})
+      : upload_(std::move(upload)), after_commit_(std::move(after_commit)) {}
 
   std::uint64_t size() const override { return upload_.size(); }
   std::uint64_t offset() const override { return upload_.offset(); }
@@ -90,6 +118,7 @@ class LocalUploadSink final : public UploadSink {
 
  private:
   Upload upload_;
+  std::function<Freed()> after_commit_;  // after a commit that published: prunes versions
 };
 
 }  // namespace netdisk::storage

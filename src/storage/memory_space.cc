@@ -272,7 +272,9 @@ std::size_t MemorySpace::partial_count() const {
 void MemoryBackend::create_space(std::string_view username) {
   std::lock_guard lock(mutex_);
   if (!spaces_.contains(username)) {
-    spaces_.emplace(std::string(username), std::make_shared<MemorySpace>(faults_));
+    auto space = std::make_shared<MemorySpace>(faults_);
+    space->set_retention(retention_);
+    spaces_.emplace(std::string(username), std::move(space));
   }
 }
 

@@ -47,6 +47,19 @@ class MemorySpace final : public UserSpace {
                                  std::span<const PropertyChange> changes) override;
   StorageResult<std::uint64_t> stored_bytes(std::string_view path) const override;
 
+  StorageResult<TrashEntry> move_to_trash(std::string_view path, const TargetCheck& check) override;
+  StorageResult<std::vector<TrashEntry>> list_trash() const override;
+  StorageResult<std::string> restore_from_trash(std::string_view id,
+                                                std::optional<std::string> to) override;
+  StorageResult<Freed> delete_from_trash(std::optional<std::string> id) override;
+  StorageResult<Freed> purge_trash(std::chrono::system_clock::time_point cutoff) override;
+  StorageResult<std::vector<VersionEntry>> list_versions(std::string_view path) const override;
+  StorageResult<Published> restore_version(std::string_view path, std::string_view id) override;
+  StorageResult<Freed> prune_versions(std::size_t keep,
+                                      std::chrono::system_clock::time_point cutoff) override;
+  StorageResult<Freed> drop_oldest_versions(std::uint64_t bytes) override;
+  void set_retention(std::shared_ptr<const Retention> retention);
+
   // Removes idle partials older than `max_age`; returns how many (their bytes added to
   // `freed_bytes`).
   std::size_t sweep_partial_uploads(std::chrono::seconds max_age, std::uint64_t& freed_bytes);
@@ -75,9 +88,12 @@ class MemoryBackend final : public Backend {
   StorageResult<std::shared_ptr<UserSpace>> open_space(std::string_view username) override;
   StorageResult<std::size_t> sweep_partial_uploads(std::chrono::seconds max_age,
                                                    const SweepFreed& freed = {}) override;
+  void set_retention(Retention retention) override;
+  StorageResult<std::vector<UserFreed>> purge_expired(std::chrono::seconds trash_max_age) override;
 
  private:
   std::shared_ptr<FaultPlan> faults_;
+  std::shared_ptr<const Retention> retention_ = std::make_shared<const Retention>();
   std::mutex mutex_;
   std::map<std::string, std::shared_ptr<MemorySpace>, std::less<>> spaces_;
 };

@@ -8,6 +8,7 @@
 #include "storage/checksum.h"
 #include "storage/memory_space.h"
 #include "storage/memory_tree.h"
+#include "storage/safe_path.h"
 
 namespace netdisk::storage {
 namespace {
@@ -190,13 +191,26 @@ StorageResult<Published> MemoryUploadSink::publish(MemoryPartial& partial,
   if (check) {
     if (auto allowed = check(state_of(current)); !allowed) return std::move(allowed).error();
   }
+  Freed dropped;
+  if (current != nullptr && state_->retention->versions_kept == 0) {
+    dropped += Freed{1, current->content->size()};  // replaced for good: no version keeps it
+  }
+  if (current != nullptr && state_->retention->versions_kept > 0) {
+    dropped = keep_memory_version(*state_, join_components(target_), *current);
+    if (state_->faults->take_version_crash()) {
+      // As kill -9 after the old content was linked among the versions, before the rename.
+      partial.held = false;
+      live_ = false;
+      return storage_error(StorageErrc::io_error, "crash after keeping a version (injected)");
+    }
+  }
   auto node = std::make_unique<MemoryNode>();
   node->checksum = hash_of(partial.bytes);
   node->content = std::make_shared<const std::string>(std::move(partial.bytes));
   node->version = state_->new_version();
   node->mtime_ns = now_ns();
   if (current != nullptr) node->properties = current->properties;  // the resource's, not the bytes'
-  Published published{node->version, node->checksum};
+  Published published{node->version, node->checksum, dropped};
   siblings[target_.back()] = std::move(node);
   state_->partials.erase(key_);
   live_ = false;

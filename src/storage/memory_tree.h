@@ -15,6 +15,7 @@
 
 #include "storage/dead_properties.h"
 #include "storage/fault_plan.h"
+#include "storage/retention.h"
 #include "storage/storage_error.h"
 #include "storage/target_check.h"
 
@@ -37,6 +38,19 @@ struct MemoryPartial {
   std::chrono::steady_clock::time_point touched;
 };
 
+// A trash entry: the removed node itself, detached from the tree.
+struct MemoryTrashItem {
+  TrashEntry entry;
+  std::unique_ptr<MemoryNode> node;
+};
+
+// A kept version: the replaced content, shared with any open file still reading it.
+struct MemoryVersion {
+  std::int64_t time_ns = 0;
+  std::shared_ptr<const std::string> content;
+  std::string checksum;
+};
+
 struct MemoryState {
   explicit MemoryState(std::shared_ptr<FaultPlan> plan) : faults(std::move(plan)) {
     root.is_directory = true;
@@ -49,7 +63,16 @@ struct MemoryState {
   std::uint64_t next_version = 1;
   std::uint64_t next_partial = 1;
   std::shared_ptr<FaultPlan> faults;
+  std::shared_ptr<const Retention> retention = std::make_shared<const Retention>();
+  std::vector<MemoryTrashItem> trash;  // oldest first
+  std::uint64_t next_trash = 1;
+  // By joined client path; each list oldest first, times unique within it.
+  std::map<std::string, std::vector<MemoryVersion>> versions;
 };
+
+// Keeps `current` (a file replaced at `path`) as a version and prunes that path's versions
+// by the Retention; returns what the pruning dropped.
+Freed keep_memory_version(MemoryState& state, const std::string& path, const MemoryNode& current);
 
 using Components = std::vector<std::string>;
 

@@ -76,7 +76,8 @@ Result<std::vector<std::string>> split(std::string_view path) {
 }  // namespace
 
 bool is_reserved_name(std::string_view name) noexcept {
-  return name.starts_with(kTempPrefix) || name.starts_with(kPartialPrefix);
+  return name.starts_with(kTempPrefix) || name.starts_with(kPartialPrefix) ||
+         name.starts_with(kTrashFolder) || name.starts_with(kVersionsFolder);
 }
 
 Status validate_name(std::string_view name) {
@@ -90,8 +91,8 @@ Status validate_name(std::string_view name) {
     return invalid("a name may not end with '.' or a space");
   }
   if (is_reserved_name(name)) {
-    return invalid(
-        fmt::format("names starting with '{}' or '{}' are reserved", kTempPrefix, kPartialPrefix));
+    return invalid(fmt::format("names starting with '{}', '{}', '{}' or '{}' are reserved",
+                               kTempPrefix, kPartialPrefix, kTrashFolder, kVersionsFolder));
   }
   return {};
 }

@@ -20,7 +20,13 @@ inline constexpr std::size_t kMaxPathBytes = 4096;  // a whole path, as PATH_MAX
 // kTempPrefix (atomic_file.h) it is reserved: clients can neither see nor name such files.
 inline constexpr std::string_view kPartialPrefix = ".netdisk-part.";
 
-// True if `name` starts with one of NetDisk's reserved prefixes (kTempPrefix, kPartialPrefix).
+// Each user's trash and kept versions live in these folders at the top of the user's space
+// (retention.h). Reserved as well: invisible, unnameable, on every transport.
+inline constexpr std::string_view kTrashFolder = ".netdisk-trash";
+inline constexpr std::string_view kVersionsFolder = ".netdisk-versions";
+
+// True if `name` starts with one of NetDisk's reserved prefixes (kTempPrefix, kPartialPrefix,
+// kTrashFolder, kVersionsFolder).
 bool is_reserved_name(std::string_view name) noexcept;
 
 // Checks one path component. Errc::invalid_path (with a message naming the problem) for: the

@@ -144,3 +144,34 @@ Status copy_entry(int from_dir, const std::string& from_name, int to_dir,
 }
 
 }  // namespace netdisk::storage
+
+namespace netdisk::storage {
+
+// Relative paths from `dirfd`, each folder opened afresh beneath it, so that one folder
+// descriptor is open at a time however deep the tree (as sweep_reserved_files() walks).
+Result<std::uint64_t> entry_tree_bytes(int dirfd, const std::string& name) {
+  auto top = stat_entry(dirfd, name);
+  if (!top) return std::move(top).error();
+  if (!S_ISDIR(top->st_mode)) {
+    return S_ISREG(top->st_mode) ? static_cast<std::uint64_t>(top->st_size) : 0;
+  }
+  std::uint64_t bytes = 0;
+  std::vector<std::string> pending{name};
+  while (!pending.empty()) {
+    std::string relative = std::move(pending.back());
+    pending.pop_back();
+    auto dir = open_directory_beneath(dirfd, relative);
+    if (!dir) continue;
+    auto names = read_directory(dir->get());
+    if (!names) continue;
+    for (const auto& entry : *names) {
+      auto st = stat_entry(dir->get(), entry.name);
+      if (!st) continue;
+      if (S_ISDIR(st->st_mode)) pending.push_back(relative + "/" + entry.name);
+      if (S_ISREG(st->st_mode)) bytes += static_cast<std::uint64_t>(st->st_size);
+    }
+  }
+  return bytes;
+}
+
+}  // namespace netdisk::storage

@@ -26,3 +26,11 @@ Status copy_entry(int from_dir, const std::string& from_name, int to_dir,
                   const std::string& to_name, bool replace, std::string_view shown);
 
 }  // namespace netdisk::storage
+
+namespace netdisk::storage {
+
+// The bytes of every regular file in the entry `name` of `dirfd` (the file itself, or a whole
+// folder tree), never following a symlink. Unreadable subfolders count as empty.
+Result<std::uint64_t> entry_tree_bytes(int dirfd, const std::string& name);
+
+}  // namespace netdisk::storage

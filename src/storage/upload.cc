@@ -74,6 +74,15 @@ Status check_free_space(int fd, std::uint64_t needed) {
                                                  needed, available));
 }
 
+// The bytes the rename over `name` frees: those of a regular file there that no other name
+// links (a hard link elsewhere keeps them).
+std::uint64_t bytes_freed_by_replacing(int dirfd, const std::string& name) {
+  struct ::stat st {};
+  if (::fstatat(dirfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return 0;
+  if (!S_ISREG(st.st_mode) || st.st_nlink != 1) return 0;
+  return static_cast<std::uint64_t>(st.st_size);
+}
+
 }  // namespace
 
 Result<Upload> Upload::begin(UniqueFd dir, std::string target_name, std::uint64_t size,
@@ -157,6 +166,8 @@ Upload& Upload::operator=(Upload&& other) noexcept {
     committed_ = other.committed_;
     published_version_ = std::move(other.published_version_);
     published_checksum_ = std::move(other.published_checksum_);
+    keep_previous_ = std::move(other.keep_previous_);
+    replaced_bytes_ = other.replaced_bytes_;
   }
   return *this;
 }
@@ -220,6 +231,12 @@ Status Upload::publish(const TargetCheck& check) {
     // Expected absent: another process creating the name meanwhile must not be overwritten.
     if (!state->exists) flags = RENAME_NOREPLACE;
   }
+  // The old content stays reachable (linked among the versions, fsynced) before the rename
+  // takes the name from it: a crash between the two leaves it at both places.
+  if (keep_previous_) {
+    if (auto kept = keep_previous_(dir_.get(), target_name_); !kept) return kept;
+  }
+  std::uint64_t replaced = keep_previous_ ? 0 : bytes_freed_by_replacing(dir_.get(), target_name_);
   // Dead properties belong to the name's resource, not to one content: the new inode takes
   // the old one's before it replaces it, under the lock a PROPPATCH of the name takes too.
   if (auto carried = carry_property_xattr(dir_.get(), target_name_, file_.get()); !carried) {
@@ -227,6 +244,7 @@ Status Upload::publish(const TargetCheck& check) {
   }
   if (::renameat2(dir_.get(), partial_name_.c_str(), dir_.get(), target_name_.c_str(), flags) ==
       0) {
+    replaced_bytes_ = replaced;
     return {};
   }
   if (errno == EEXIST && flags == RENAME_NOREPLACE) {

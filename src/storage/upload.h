@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -54,6 +55,9 @@ class Upload {
   // the very inode that was renamed into place (no second lookup of the name can race).
   const std::string& published_version() const noexcept { return published_version_; }
   const std::string& published_checksum() const noexcept { return published_checksum_; }
+  // After a successful commit(): the bytes of the file it replaced for good (no version keeps
+  // it, and no other name links it); 0 when it replaced nothing. What a quota gives back.
+  std::uint64_t replaced_bytes() const noexcept { return replaced_bytes_; }
 
   // Appends `bytes`. size_mismatch (nothing written) if they would go past size(). A failed
   // write (disk_full for ENOSPC/EDQUOT, io_error) removes the partial file, resumable or not,
@@ -75,6 +79,12 @@ class Upload {
   // saw no target, the rename refuses to replace one that appeared meanwhile
   // (precondition_failed).
   Status commit(const TargetCheck& check = {});
+
+  // Called by commit() under the target's NameLock, after the check and before the rename,
+  // with (directory, target name), when a regular file is at the name: keeps it as a version
+  // (FileStore::keep_version). Its error fails the commit and publishes nothing.
+  using KeepPrevious = std::function<Status(int dirfd, const std::string& name)>;
+  void keep_previous_with(KeepPrevious keep) { keep_previous_ = std::move(keep); }
 
   // Gives up: removes the partial file even if resumable, and closes the upload. The server
   // calls this when its own write or splice into fd() fails.
@@ -100,6 +110,8 @@ class Upload {
   bool committed_ = false;
   std::string published_version_;
   std::string published_checksum_;
+  KeepPrevious keep_previous_;
+  std::uint64_t replaced_bytes_ = 0;
 };
 
 }  // namespace netdisk::storage

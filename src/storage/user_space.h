@@ -39,6 +39,7 @@
 
 #include "storage/dead_properties.h"
 #include "storage/dir_entry.h"
+#include "storage/retention.h"
 #include "storage/storage_error.h"
 #include "storage/target_check.h"
 
@@ -76,6 +77,9 @@ inline constexpr std::uint64_t kMaxUploadBytes = (std::uint64_t{1} << 63) - 1;
 struct Published {
   std::string version;
   std::optional<std::string> checksum;  // XXH3-128 of the new content, when known
+  // What the commit deleted for good: old versions dropped (Retention's count and age), and
+  // the replaced file itself when no version keeps it (versions_kept 0).
+  Freed freed;
 };
 
 // One upload being received. The bytes are kept durable enough to resume (a partial that a
@@ -206,6 +210,40 @@ class UserSpace {
   // (a trash, old versions). What a quota counts (server/quota/). Walks the tree: never per
   // upload, only to reconcile and to measure what a remove or copy frees or adds. not_found.
   virtual StorageResult<std::uint64_t> stored_bytes(std::string_view path) const = 0;
+  // ---- The trash (retention.h). Entries are dated by the backend's Retention clock. ----
+
+  // Moves the file or folder `path` (with everything under it) into the trash: a rename, so
+  // a crash leaves it at its name or in the trash, never nowhere. With `check`, as remove().
+  // not_found; bad_name for the space itself.
+  virtual StorageResult<TrashEntry> move_to_trash(std::string_view path,
+                                                  const TargetCheck& check = {}) = 0;
+  // Every entry, newest first.
+  virtual StorageResult<std::vector<TrashEntry>> list_trash() const = 0;
+  // Puts entry `id` back at its original path, or at `to`; folders missing on the way are
+  // made. Never overwrites: exists if something is at the name. not_found for no such entry.
+  // Returns the path it is at now.
+  virtual StorageResult<std::string> restore_from_trash(std::string_view id,
+                                                        std::optional<std::string> to) = 0;
+  // Deletes entry `id` for good (not_found if there is none), or every entry (nullopt).
+  virtual StorageResult<Freed> delete_from_trash(std::optional<std::string> id) = 0;
+  // Deletes for good the entries removed before `cutoff`.
+  virtual StorageResult<Freed> purge_trash(std::chrono::system_clock::time_point cutoff) = 0;
+
+  // ---- Versions: an upload that replaces a file keeps the old content (Retention). ----
+
+  // The kept versions of the file at `path`, newest first (none: an empty list). A version
+  // belongs to the path: a renamed file starts a history of its own.
+  virtual StorageResult<std::vector<VersionEntry>> list_versions(std::string_view path) const = 0;
+  // Makes version `id` of `path` the current content, atomically; the content it replaces is
+  // kept as a version in turn. not_found for no such version; is_a_directory if a folder is
+  // at `path` now.
+  virtual StorageResult<Published> restore_version(std::string_view path, std::string_view id) = 0;
+  // Drops versions beyond the newest `keep` of each file and those replaced before `cutoff`.
+  virtual StorageResult<Freed> prune_versions(std::size_t keep,
+                                              std::chrono::system_clock::time_point cutoff) = 0;
+  // Drops the space's oldest versions, whatever their file, until at least `bytes` are freed
+  // or none is left (for a quota that may make room that way).
+  virtual StorageResult<Freed> drop_oldest_versions(std::uint64_t bytes) = 0;
 };
 
 class Backend {
@@ -223,6 +261,20 @@ class Backend {
   // removed.
   virtual StorageResult<std::size_t> sweep_partial_uploads(std::chrono::seconds max_age,
                                                            const SweepFreed& freed = {}) = 0;
+
+  // How versions are kept, and the clock of trash and versions; set once, before the first
+  // open_space().
+  virtual void set_retention(Retention retention) = 0;
+
+  // What one user's purge gave back.
+  struct UserFreed {
+    std::string username;
+    Freed freed;
+  };
+  // In every space: deletes trash entries older than `trash_max_age` and versions older than
+  // the Retention's version_max_age (and beyond versions_kept), by the Retention clock.
+  virtual StorageResult<std::vector<UserFreed>> purge_expired(
+      std::chrono::seconds trash_max_age) = 0;
 };
 
 }  // namespace netdisk::storage

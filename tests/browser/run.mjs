@@ -253,6 +253,43 @@ try {
     check(Math.abs(value - 1234 / (10 * 1024 * 1024)) < 1e-9, `bar at ${value}`);
   });
   // --- end #20 quota ---
+  // --- #20 trash ---
+  const fetchText = (file) => page.evaluate(async (url) => (await fetch(url)).text(), '/files/' + file);
+  await step('a deleted file waits in the trash view and Restore brings back the same bytes', async () => {
+    await page.waitForSelector('#trash-rows tr:has-text("renamed.txt")', { timeout: 10000 });
+    await page.click('#trash-rows tr:has-text("renamed.txt") button:has-text("Restore")');
+    await page.waitForSelector('tr[data-name="renamed.txt"]', { timeout: 10000 });
+    await page.waitForSelector('#trash-status:has-text("empty")');
+    check(await fetchText('renamed.txt') === content, 'restored bytes differ');
+  });
+
+  await step('overwriting keeps a version, and the versions panel restores it', async () => {
+    await page.setInputFiles('#upload-input', [
+      { name: 'renamed.txt', mimeType: 'text/plain', buffer: Buffer.from('second content', 'utf8') },
+    ]);
+    await page.waitForFunction(async () => (await (await fetch('/files/renamed.txt')).text()) === 'second content');
+    await page.click('tr[data-name="renamed.txt"] button:has-text("Versions")');
+    await page.waitForSelector('#versions:not([hidden]) #version-rows tr', { timeout: 10000 });
+    await page.click('#version-rows tr button:has-text("Restore")');
+    await page.waitForSelector('#versions-status:has-text("Restored")');
+    check(await fetchText('renamed.txt') === content, 'the restored version differs');
+    await page.waitForFunction(() => document.querySelectorAll('#version-rows tr').length === 1);
+    await page.click('#versions-close');
+  });
+
+  await step('deleting for good and emptying the trash leave it empty', async () => {
+    page.once('dialog', (dialog) => dialog.accept());
+    await page.click('tr[data-name="renamed.txt"] button:has-text("Delete")');
+    await page.waitForSelector('#trash-rows tr:has-text("renamed.txt")', { timeout: 10000 });
+    page.once('dialog', (dialog) => dialog.accept());
+    await page.click('#trash-rows tr:has-text("renamed.txt") button:has-text("Delete for good")');
+    await page.waitForSelector('#trash-status:has-text("empty")');
+    page.once('dialog', (dialog) => dialog.accept());
+    await page.click('#trash-empty');
+    await page.waitForSelector('#trash-status:has-text("empty")');
+    check(!(await page.$('tr[data-name="renamed.txt"]')), 'the file came back');
+  });
+  // --- end #20 trash ---
 
   await step('a chat message from the page reaches a TCP client, and back', async () => {
     tcp = new WireClient(tcpPort, loggedFingerprint());

@@ -29,7 +29,8 @@ target_link_libraries(netdisk_client_e2e_harness PUBLIC netdisk_e2e_harness GTes
   OpenSSL::SSL)
 netdisk_warnings(netdisk_client_e2e_harness)
 
-foreach(_name files resume terminal chat shell put_special wrong_port busy existing_target tls)
+foreach(_name files resume terminal chat shell put_special wrong_port busy existing_target tls
+    trash)
   netdisk_test(e2e_client_${_name}_test SOURCES client_${_name}_test.cc
     LIBS netdisk_client_e2e_harness LABELS e2e)
   add_dependencies(e2e_client_${_name}_test netdiskd netdisk)

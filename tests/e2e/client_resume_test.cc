@@ -118,6 +118,9 @@ TEST_F(ClientResume, AResumeAfterTheServerFileChangedStartsOverAndGetsTheNewFile
   auto get = netdisk({"get", "doc", target});
   ASSERT_EQ(get.exit_code, 0) << get.err;
   EXPECT_NE(get.err.find("started over"), std::string::npos) << get.err;
+  // The replaced content is kept as a version (issue #20): the note says where to look.
+  EXPECT_NE(get.err.find("an older version exists: see `netdisk versions doc`"), std::string::npos)
+      << get.err;
   EXPECT_TRUE(same_bytes(local("doc.orig"), target));
 }
 
@@ -150,7 +153,7 @@ TEST_F(ClientResume, AnUploadCutByKillingTheClientResumesWhereTheServerStopped) 
     // The server's hidden partial file grows as the bytes arrive.
     auto partial = [&] {
       for (const auto& entry : fs::directory_iterator(home())) {
-        if (entry.path().filename().string().starts_with(".netdisk-")) return entry.path();
+        if (entry.path().filename().string().starts_with(".netdisk-part.")) return entry.path();
       }
       return fs::path();
     };

@@ -401,7 +401,7 @@ TEST(PartialUploads, ThoseNobodyResumesAreRemovedAfterTheirExpiry) {
   auto partials = [&] {
     int count = 0;
     for (const auto& entry : fs::directory_iterator(home)) {
-      if (entry.path().filename().string().starts_with(".netdisk-")) ++count;
+      if (entry.path().filename().string().starts_with(".netdisk-part.")) ++count;
     }
     return count;
   };

@@ -118,11 +118,20 @@ std::set<std::string> workbook_users(const std::filesystem::path& workbook) {
   return names;
 }
 
+std::vector<std::string> visible_names_in(const std::filesystem::path& folder) {
+  auto names = names_in(folder);
+  std::erase_if(names, [](const std::string& name) { return name.starts_with(".netdisk-"); });
+  return names;
+}
+
 std::vector<std::string> reserved_entries(const std::filesystem::path& dir) {
   std::vector<std::string> names;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     std::string name = entry.path().filename().string();
-    if (name.starts_with(".netdisk-")) names.push_back(name);
+    // Leftovers only: the trash and the versions folders (issue #20) are meant to stay.
+    if (name.starts_with(".netdisk-part.") || name.starts_with(".netdisk-tmp.")) {
+      names.push_back(name);
+    }
   }
   return names;
 }

@@ -28,6 +28,9 @@ std::string read_file(const std::filesystem::path& path);
 void write_file(const std::filesystem::path& path, std::string_view bytes);
 // The names in a folder, sorted.
 std::vector<std::string> names_in(const std::filesystem::path& folder);
+// names_in() without NetDisk's reserved entries (partials, the trash, the versions): what a
+// client's listing of that folder shows.
+std::vector<std::string> visible_names_in(const std::filesystem::path& folder);
 // The value of header `name` (any case) in an HTTP head, "" when it is not there.
 std::string header_value(const std::string& head, const std::string& name);
 // XXH3-128 in the wire's 32 lowercase hex digits, as `upload` and `download` use it.

@@ -51,3 +51,6 @@ add_dependencies(e2e_sessions_test netdiskd netdisk)
 # Per-user byte quotas (issue #20): TCP, HTTP and WebDAV refusals, the running total, df.
 netdisk_test(e2e_quota_test SOURCES quota_test.cc LIBS netdisk_http_fixture LABELS e2e)
 add_dependencies(e2e_quota_test netdiskd)
+# The trash and versions over HTTP and WebDAV (issue #20).
+netdisk_test(e2e_http_trash_test SOURCES http_trash_test.cc LIBS netdisk_http_fixture LABELS e2e)
+add_dependencies(e2e_http_trash_test netdiskd)

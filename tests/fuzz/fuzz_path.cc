@@ -21,9 +21,11 @@ using netdisk::Errc;
 namespace storage = netdisk::storage;
 
 // The implementation's reserved prefixes (atomic_file.h kTempPrefix, safe_path.h
-// kPartialPrefix) spelled out literally. NB: docs/PROTOCOL.md section 7 says every name
-// starting with ".netdisk-" is refused, which is broader; see tests/fuzz/README.md.
-constexpr std::string_view kReservedPrefixes[] = {".netdisk-tmp.", ".netdisk-part."};
+// kPartialPrefix, kTrashFolder, kVersionsFolder) spelled out literally. NB: docs/PROTOCOL.md
+// section 7 says every name starting with ".netdisk-" is refused, which is broader; see
+// tests/fuzz/README.md.
+constexpr std::string_view kReservedPrefixes[] = {".netdisk-tmp.", ".netdisk-part.",
+                                                  ".netdisk-trash", ".netdisk-versions"};
 
 bool name_follows_rules(std::string_view name) {
   if (name.empty() || name.size() > 255) return false;

@@ -17,6 +17,9 @@ netdisk_test(storage_data_layout_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/data_lay
 netdisk_test(storage_user_space_test
   SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/user_space_conformance_test.cc
+    ${CMAKE_CURRENT_LIST_DIR}/user_space_retention_conformance_test.cc
+    ${CMAKE_CURRENT_LIST_DIR}/memory_version_faults_test.cc
+    ${CMAKE_CURRENT_LIST_DIR}/local_retention_test.cc
     ${CMAKE_CURRENT_LIST_DIR}/memory_faults_test.cc
     ${CMAKE_CURRENT_LIST_DIR}/storage_error_test.cc
     ${CMAKE_CURRENT_LIST_DIR}/local_space_test.cc

@@ -84,6 +84,11 @@ TEST(SplitUserPath, RefusesReservedPrefixes) {
   expect_refused("dir/" + std::string(kPartialPrefix) + "0123");
   EXPECT_TRUE(is_reserved_name(std::string(kTempPrefix) + "x"));
   EXPECT_FALSE(is_reserved_name("netdisk-part.x"));
+  // The trash and versions folders (issue #20), and anything inside them.
+  expect_refused(std::string(kTrashFolder));
+  expect_refused(std::string(kVersionsFolder) + "/abc");
+  expect_refused("dir/" + std::string(kTrashFolder));
+  EXPECT_TRUE(is_reserved_name(".netdisk-versions"));
 }
 
 TEST(SplitUserDirPath, TakesTheEmptyPathAsTheRoot) {

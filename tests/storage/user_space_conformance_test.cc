@@ -56,14 +56,8 @@ class UserSpaceConformance : public ::testing::Test {
   std::shared_ptr<UserSpace> space_;
 };
 
-struct FixtureName {
-  template <typename T>
-  static std::string GetName(int) {
-    return T::kName;
-  }
-};
-
-using Backends = ::testing::Types<testing::LocalFixtureBackend, testing::MemoryFixtureBackend>;
+using testing::Backends;
+using testing::FixtureName;
 TYPED_TEST_SUITE(UserSpaceConformance, Backends, FixtureName);
 
 TYPED_TEST(UserSpaceConformance, BadNamesAreRefusedByEveryCall) {

@@ -29,6 +29,7 @@ class LocalFixtureBackend {
   ~LocalFixtureBackend() { std::filesystem::remove_all(home_); }
   Backend& backend() { return backend_; }
   FaultPlan* faults() { return nullptr; }
+  const std::filesystem::path& home() const { return home_; }
 
  private:
   static std::filesystem::path make_home() {
@@ -87,5 +88,16 @@ inline std::optional<std::string> read_file(const UserSpace& space, std::string_
   if (!file) return std::nullopt;
   return read_all(**file);
 }
+
+// Names a typed test of the conformance suites after its backend fixture ("Local", "Memory").
+struct FixtureName {
+  template <typename T>
+  static std::string GetName(int) {
+    return T::kName;
+  }
+};
+
+// Every backend the conformance suites run against.
+using Backends = ::testing::Types<LocalFixtureBackend, MemoryFixtureBackend>;
 
 }  // namespace netdisk::storage::testing

@@ -9,6 +9,7 @@
 #include "client/commands/discover_command.h"
 #include "client/commands/file_commands.h"
 #include "client/commands/transfer_commands.h"
+#include "client/commands/trash_commands.h"
 #include "client/commands/trust_command.h"
 
 namespace netdisk::client {
@@ -135,10 +136,46 @@ void add_get(CLI::App& app, CommandAction& chosen) {
 }
 
 void add_rm(CLI::App& app, CommandAction& chosen) {
-  auto paths = std::make_shared<std::vector<std::string>>();
-  auto* rm = app.add_subcommand("rm", "Remove remote files or empty folders");
-  rm->add_option("PATHS", *paths, "Remote paths; patterns such as 'old/*' too")->required();
-  on_parse(rm, chosen, paths, rm_command);
+  auto options = std::make_shared<RmOptions>();
+  auto* rm = app.add_subcommand(
+      "rm", "Move remote files or empty folders into the trash (see `netdisk trash`)");
+  rm->add_option("PATHS", options->paths, "Remote paths; patterns such as 'old/*' too")->required();
+  rm->add_flag("-r,--recursive", options->recursive, "Folders with everything in them too");
+  rm->add_flag("--permanent", options->permanent, "Delete for good instead of into the trash");
+  on_parse(rm, chosen, options, rm_command);
+}
+
+// `netdisk trash` lists; its subcommands restore and empty. The parent's callback runs after
+// a subcommand's, so it acts only when none was given.
+void add_trash(CLI::App& app, CommandAction& chosen) {
+  auto* trash = app.add_subcommand("trash", "List the trash; restore or delete what is in it");
+  auto restore = std::make_shared<TrashRestoreOptions>();
+  auto* back = trash->add_subcommand("restore", "Put an entry back (never over an existing file)");
+  back->add_option("NAME", restore->name, "The entry's ID, or the path it was removed from")
+      ->required();
+  back->add_option("--as", restore->as, "Restore to this remote path instead");
+  on_parse(back, chosen, restore, trash_restore_command);
+  auto name = std::make_shared<std::string>();
+  auto* empty = trash->add_subcommand("empty", "Delete everything in the trash, or NAME, for good");
+  empty->add_option("NAME", *name, "One entry's ID or original path");
+  on_parse(empty, chosen, name, trash_empty_command);
+  trash->callback([&chosen, trash] {
+    if (trash->get_subcommands().empty()) chosen = trash_list_command;
+  });
+}
+
+void add_versions(CLI::App& app, CommandAction& chosen) {
+  auto path = std::make_shared<std::string>();
+  auto* versions = app.add_subcommand("versions", "List a remote file's earlier versions");
+  versions->add_option("PATH", *path, "Remote file")->required();
+  on_parse(versions, chosen, path, versions_command);
+  auto options = std::make_shared<VersionRestoreOptions>();
+  auto* restore = app.add_subcommand(
+      "restore", "Make an earlier version of a remote file current (keeping the replaced one)");
+  restore->add_option("PATH", options->path, "Remote file")->required();
+  restore->add_option("--version", options->version, "A version from `netdisk versions PATH`")
+      ->required();
+  on_parse(restore, chosen, options, version_restore_command);
 }
 
 void add_mv(CLI::App& app, CommandAction& chosen) {
@@ -223,6 +260,8 @@ constexpr CommandRow kCommands[] = {
     {"mv", add_mv},
     {"mkdir", add_mkdir},
     {"df", add_df},
+    {"trash", add_trash},
+    {"versions", add_versions},  // versions, restore
     {"discover", add_discover},
     {"trust", add_trust},
     {"chat", add_chat},

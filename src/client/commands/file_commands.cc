@@ -44,15 +44,18 @@ int ls_command(Connector& connector, const LsOptions& options) {
   return 0;
 }
 
-int rm_command(Connector& connector, const std::vector<std::string>& paths) {
+int rm_command(Connector& connector, const RmOptions& options) {
   auto& link = connector.authenticated();
   std::vector<std::string> targets;  // patterns expanded (remote_glob.h)
-  int status = for_each_path(paths, [&](const std::string& path) {
+  int status = for_each_path(options.paths, [&](const std::string& path) {
     auto found = expand_remote(link, path, false);
     targets.insert(targets.end(), found.begin(), found.end());
   });
   int removed = for_each_path(targets, [&](const std::string& path) {
-    link.call("remove", {{"path", path}});
+    nlohmann::json fields = {{"path", path}};
+    if (options.recursive) fields["recursive"] = true;
+    if (options.permanent) fields["permanent"] = true;
+    link.call("remove", fields);
   });
   return std::max(status, removed);
 }

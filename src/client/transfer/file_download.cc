@@ -92,6 +92,20 @@ std::string start_over_note(const DownloadRequest& request) {
   return "started over: " + request.remote + " changed on the server since the partial download";
 }
 
+// When the server's file changed under a resume, the content the partial began with may be
+// one of its kept versions (issue #20): say where to find it. Quiet when there is none, or
+// when the server keeps no versions (an older server answers unknown_op).
+std::string older_version_hint(ServerLink& link, const DownloadRequest& request) {
+  if (request.start != DownloadStart::resume_part) return {};
+  try {
+    auto reply = link.call("versions.list", {{"path", request.remote}});
+    if (reply.value("versions", nlohmann::json::array()).empty()) return {};
+  } catch (const ServerError&) {
+    return {};
+  }
+  return "; an older version exists: see `netdisk versions " + request.remote + "`";
+}
+
 [[noreturn]] void throw_refusal(const protocol::Reply& reply) {
   throw ServerError(reply.error_code_name, reply.error->message);
 }
@@ -104,7 +118,7 @@ protocol::Reply checked_request(ServerLink& link, const DownloadRequest& request
   if (!reply.ok && start && start->offset > 0 &&
       (reply.error_code_name == "version_mismatch" ||
        reply.error_code_name == "offset_out_of_range")) {
-    note = start_over_note(request);
+    note = start_over_note(request) + older_version_hint(link, request);
     start.reset();
     reply = request_download(link, request.remote, nullptr, context);
   }

@@ -12,6 +12,27 @@ namespace {
 
 using json = nlohmann::json;
 
+// remove's default: the whole entry goes into the trash in one rename (storage/retention.h).
+// Without `tree` a folder that holds anything is refused as a plain remove refuses it, so
+// `rm folder` means the same with or without a trash.
+OpResult move_to_trash(storage::UserSpace& space, const std::string& target,
+                       const storage::TargetCheck& check, bool tree) {
+  if (!tree) {
+    auto entry = space.stat(target);
+    if (!entry) return wire_error(entry.error());
+    if (entry->is_directory) {
+      auto inside = space.list(target, "", 1);
+      if (!inside) return wire_error(inside.error());
+      if (!inside->empty()) {
+        return make_error(Errc::not_empty, "'" + target + "' is not empty");
+      }
+    }
+  }
+  auto trashed = space.move_to_trash(target, check);
+  if (!trashed) return wire_error(trashed.error());
+  return reply_with({{"trash", trashed->id}});
+}
+
 }  // namespace
 
 boost::asio::awaitable<OpResult> list(OpCall& call) {
@@ -76,14 +97,17 @@ boost::asio::awaitable<OpResult> remove(OpCall& call) {
   if (!path) co_return std::move(path).error();
   auto recursive = protocol::optional_bool_field(call.body, "recursive", false);
   if (!recursive) co_return std::move(recursive).error();
+  auto permanent = protocol::optional_bool_field(call.body, "permanent", false);
+  if (!permanent) co_return std::move(permanent).error();
   std::string target(*path);
   bool tree = *recursive;
   if (auto unlocked = check_unlocked(call, target, true); !unlocked.ok()) {
     co_return std::move(unlocked).error();
   }
   storage::TargetCheck check = call.target_check.value_or(storage::TargetCheck{});
-  auto result =
-      co_await with_space(call, [&target, &check, tree](storage::UserSpace& space) -> OpResult {
+  auto result = co_await with_space(
+      call, [&target, &check, tree, forever = *permanent](storage::UserSpace& space) -> OpResult {
+        if (!forever) return move_to_trash(space, target, check, tree);
         // A tree removal has no single step to check a precondition at: refuse the combination.
         if (tree && check) {
           return make_error(Errc::bad_request, "a recursive remove takes no precondition");

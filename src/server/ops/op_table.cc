@@ -17,6 +17,7 @@
 #include "server/ops/quota_ops.h"
 #include "server/ops/session.h"
 #include "server/ops/transfer_ops.h"
+#include "server/ops/trash_ops.h"
 #include "server/ops/tree_ops.h"
 #include "server/services.h"
 
@@ -57,6 +58,16 @@ const std::array kOps = {
     OpInfo{"rename", &rename, true, false, kTcp | kHttp,
            {"rename", Method::post, 200, Input::json}},
     OpInfo{"checksum", &checksum, true, false, kTcp, {}},
+    // The trash and versions (issue #20): remove moves into the trash unless "permanent".
+    OpInfo{"trash.list", &trash_list, true, false, kTcp | kHttp, {"trash", Method::get}},
+    OpInfo{"trash.restore", &trash_restore, true, false, kTcp | kHttp,
+           {"trash/restore", Method::post, 200, Input::json}},
+    OpInfo{"trash.empty", &trash_empty, true, false, kTcp | kHttp,
+           {"trash/empty", Method::post, 200, Input::optional_json}},
+    OpInfo{"versions.list", &versions_list, true, false, kTcp | kHttp,
+           {"versions", Method::get, 200, Input::query, false, Cookie::none, false, {"path"}}},
+    OpInfo{"versions.restore", &versions_restore, true, false, kTcp | kHttp,
+           {"versions/restore", Method::post, 200, Input::json}},
     // WebDAV's COPY and MOVE (/files/, docs/HTTP.md); not on the TCP protocol yet.
     OpInfo{"copy", &copy_tree, true, false, kHttp, {}, FilesRole::copy},
     OpInfo{"move", &move_tree, true, false, kHttp, {}, FilesRole::move},

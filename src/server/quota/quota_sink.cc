@@ -6,13 +6,10 @@ using storage::StorageErrc;
 
 QuotaSink::QuotaSink(std::unique_ptr<storage::UploadSink> inner,
                      std::shared_ptr<QuotaLedger> ledger, std::string user,
-                     std::shared_ptr<storage::UserSpace> space, std::string path,
                      std::uint64_t reserved)
     : inner_(std::move(inner)),
       ledger_(std::move(ledger)),
       user_(std::move(user)),
-      space_(std::move(space)),
-      path_(std::move(path)),
       reserved_(reserved),
       held_(inner_->offset()) {}
 
@@ -49,20 +46,13 @@ storage::StorageStatus QuotaSink::write(std::span<const std::byte> bytes) {
   return written;
 }
 
-std::uint64_t QuotaSink::replaced_bytes() const {
-  auto entry = space_->stat(path_);
-  if (!entry || entry->is_directory) return 0;
-  return entry->size;
-}
-
 storage::StorageResult<storage::Published> QuotaSink::commit(const storage::TargetCheck& check) {
-  // Measured just before the step that replaces it: another change of the same name in
-  // between would leave the total off by that file until the next start-up's reconcile.
-  std::uint64_t replaced = replaced_bytes();
+  // The backend says what the commit deleted for good (old versions it dropped, or the
+  // replaced file when no version keeps it), read at the step that replaced it.
   auto published = inner_->commit(check);
   if (published) {
     end(false);  // the partial's bytes are the new file's now
-    ledger_->release(user_, replaced);
+    ledger_->release(user_, published->freed.bytes);
   } else if (published.error().code == StorageErrc::checksum_mismatch) {
     end(true);  // the partial was removed
   }

@@ -3,7 +3,8 @@
 // them at the start, from the declared size); an unsized one (an HTTP chunked body) reserves
 // each write's bytes as they arrive and is stopped with quota_exceeded, its partial removed,
 // at the first write the quota has no room for. Written bytes move from reserved to used; a
-// removed partial releases its bytes; a committed upload releases the file it replaced.
+// removed partial releases its bytes; a committed upload releases what the backend says it
+// deleted for good (storage::Published::freed).
 // One user at a time, like any sink; the ledger is thread-safe.
 #pragma once
 
@@ -18,11 +19,10 @@ namespace netdisk::server::quota {
 
 class QuotaSink final : public storage::UploadSink {
  public:
-  // `inner` was begun at `path` in `space` (the undecorated space) for `user`, whose ledger
-  // already holds `reserved` bytes for it. Its partial's offset() bytes are counted as used.
+  // `inner` was begun for `user`, whose ledger already holds `reserved` bytes for it. Its
+  // partial's offset() bytes are counted as used.
   QuotaSink(std::unique_ptr<storage::UploadSink> inner, std::shared_ptr<QuotaLedger> ledger,
-            std::string user, std::shared_ptr<storage::UserSpace> space, std::string path,
-            std::uint64_t reserved);
+            std::string user, std::uint64_t reserved);
   ~QuotaSink() override;
 
   std::uint64_t size() const override { return inner_->size(); }
@@ -38,14 +38,10 @@ class QuotaSink final : public storage::UploadSink {
   // The upload is over: its reservation goes back, and with `partial_removed` the bytes its
   // partial held are released.
   void end(bool partial_removed) noexcept;
-  // The size of the file the commit will replace at path_ (0 for none).
-  std::uint64_t replaced_bytes() const;
 
   std::unique_ptr<storage::UploadSink> inner_;
   std::shared_ptr<QuotaLedger> ledger_;
   std::string user_;
-  std::shared_ptr<storage::UserSpace> space_;
-  std::string path_;
   std::uint64_t reserved_ = 0;  // held in the ledger for bytes still to come
   std::uint64_t held_ = 0;      // the partial's bytes, counted in the ledger's used
   bool ended_ = false;

@@ -75,7 +75,7 @@ storage::StorageResult<std::unique_ptr<storage::UploadSink>> QuotaSpace::begin_u
     return std::move(room).error();
   }
   return std::unique_ptr<storage::UploadSink>(std::make_unique<QuotaSink>(
-      std::move(*sink), ledger_, user_, inner_, std::string(path), to_come));
+      std::move(*sink), ledger_, user_, to_come));
 }
 
 storage::StorageResult<std::unique_ptr<storage::UploadSink>> QuotaSpace::begin_unsized_upload(
@@ -83,7 +83,41 @@ storage::StorageResult<std::unique_ptr<storage::UploadSink>> QuotaSpace::begin_u
   auto sink = inner_->begin_unsized_upload(path, limit);
   if (!sink) return std::move(sink).error();
   return std::unique_ptr<storage::UploadSink>(
-      std::make_unique<QuotaSink>(std::move(*sink), ledger_, user_, inner_, std::string(path), 0));
+      std::make_unique<QuotaSink>(std::move(*sink), ledger_, user_, 0));
+}
+
+storage::StorageResult<storage::Freed> QuotaSpace::delete_from_trash(
+    std::optional<std::string> id) {
+  auto freed = inner_->delete_from_trash(std::move(id));
+  if (freed) ledger_->release(user_, freed->bytes);
+  return freed;
+}
+
+storage::StorageResult<storage::Freed> QuotaSpace::purge_trash(
+    std::chrono::system_clock::time_point cutoff) {
+  auto freed = inner_->purge_trash(cutoff);
+  if (freed) ledger_->release(user_, freed->bytes);
+  return freed;
+}
+
+storage::StorageResult<storage::Published> QuotaSpace::restore_version(std::string_view path,
+                                                                       std::string_view id) {
+  auto published = inner_->restore_version(path, id);
+  if (published) ledger_->release(user_, published->freed.bytes);
+  return published;
+}
+
+storage::StorageResult<storage::Freed> QuotaSpace::prune_versions(
+    std::size_t keep, std::chrono::system_clock::time_point cutoff) {
+  auto freed = inner_->prune_versions(keep, cutoff);
+  if (freed) ledger_->release(user_, freed->bytes);
+  return freed;
+}
+
+storage::StorageResult<storage::Freed> QuotaSpace::drop_oldest_versions(std::uint64_t bytes) {
+  auto freed = inner_->drop_oldest_versions(bytes);
+  if (freed) ledger_->release(user_, freed->bytes);
+  return freed;
 }
 
 QuotaBackend::QuotaBackend(std::unique_ptr<storage::Backend> inner,
@@ -109,6 +143,22 @@ storage::StorageResult<std::size_t> QuotaBackend::sweep_partial_uploads(
                                          ledger_->release(user, bytes);
                                          if (freed) freed(user, bytes);
                                        });
+}
+
+storage::StorageResult<std::vector<storage::Backend::UserFreed>> QuotaBackend::purge_expired(
+    std::chrono::seconds trash_max_age) {
+  auto purged = inner_->purge_expired(trash_max_age);
+  if (purged) {
+    for (const auto& user : *purged) ledger_->release(user.username, user.freed.bytes);
+  }
+  return purged;
+}
+
+std::uint64_t QuotaBackend::drop_oldest_versions(std::string_view user, std::uint64_t bytes) {
+  auto space = inner_->open_space(user);
+  if (!space) return 0;
+  auto freed = (*space)->drop_oldest_versions(bytes);
+  return freed ? freed->bytes : 0;
 }
 
 }  // namespace netdisk::server::quota

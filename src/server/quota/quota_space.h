@@ -8,7 +8,10 @@
 //    partial already holds) or refuses with quota_exceeded; its sink is a QuotaSink;
 //  - copy() reserves the source's bytes first, then charges what the copy actually added;
 //  - remove(), remove_tree(), a replacing rename() and the partial-upload sweep release what
-//    they freed.
+//    they freed; so do the calls that delete trash entries or versions for good, and an
+//    upload's commit, from what the backend reports it freed (storage/retention.h's Freed:
+//    versions pruned, or the replaced file when no version keeps it). Moving into the trash,
+//    restoring from it and restoring a version move inodes and change nothing.
 // Everything else is passed through. Thread-safe as the decorated space; the measuring calls
 // (stored_bytes) block on the disk like every other call.
 #pragma once
@@ -61,6 +64,21 @@ class QuotaSpace final : public storage::UserSpace {
   storage::StorageResult<std::uint64_t> stored_bytes(std::string_view path) const override {
     return inner_->stored_bytes(path);
   }
+  storage::StorageResult<storage::TrashEntry> move_to_trash(
+      std::string_view path, const storage::TargetCheck& check) override {
+    return inner_->move_to_trash(path, check);
+  }
+  storage::StorageResult<std::vector<storage::TrashEntry>> list_trash() const override {
+    return inner_->list_trash();
+  }
+  storage::StorageResult<std::string> restore_from_trash(std::string_view id,
+                                                         std::optional<std::string> to) override {
+    return inner_->restore_from_trash(id, std::move(to));
+  }
+  storage::StorageResult<std::vector<storage::VersionEntry>> list_versions(
+      std::string_view path) const override {
+    return inner_->list_versions(path);
+  }
 
   storage::StorageStatus remove(std::string_view path, const storage::TargetCheck& check) override;
   storage::StorageStatus remove_tree(std::string_view path) override;
@@ -72,8 +90,17 @@ class QuotaSpace final : public storage::UserSpace {
       std::optional<std::string> content_checksum) override;
   storage::StorageResult<std::unique_ptr<storage::UploadSink>> begin_unsized_upload(
       std::string_view path, std::uint64_t limit) override;
+  storage::StorageResult<storage::Freed> delete_from_trash(std::optional<std::string> id) override;
+  storage::StorageResult<storage::Freed> purge_trash(
+      std::chrono::system_clock::time_point cutoff) override;
+  storage::StorageResult<storage::Published> restore_version(std::string_view path,
+                                                             std::string_view id) override;
+  storage::StorageResult<storage::Freed> prune_versions(
+      std::size_t keep, std::chrono::system_clock::time_point cutoff) override;
+  storage::StorageResult<storage::Freed> drop_oldest_versions(std::uint64_t bytes) override;
 
  private:
+
   // stored_bytes(path), 0 when nothing is there.
   std::uint64_t bytes_at(std::string_view path) const;
   // The ledger follows a change from `before` to `after` bytes at one place.
@@ -92,6 +119,16 @@ class QuotaBackend final : public storage::Backend {
       std::string_view username) override;
   storage::StorageResult<std::size_t> sweep_partial_uploads(std::chrono::seconds max_age,
                                                             const SweepFreed& freed = {}) override;
+  void set_retention(storage::Retention retention) override {
+    inner_->set_retention(std::move(retention));
+  }
+  storage::StorageResult<std::vector<UserFreed>> purge_expired(
+      std::chrono::seconds trash_max_age) override;
+
+  // Drops `user`'s oldest versions until `bytes` are freed (the ledger's MakeRoom, asked with
+  // --quota-drops-versions): through the undecorated space, since the ledger itself releases
+  // what this returns.
+  std::uint64_t drop_oldest_versions(std::string_view user, std::uint64_t bytes);
 
   storage::Backend& inner() { return *inner_; }
 
