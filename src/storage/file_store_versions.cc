@@ -94,6 +94,32 @@ Result<std::vector<std::string>> key_names(int versions) {
   return keys;
 }
 
+// One try at linking `name` of `dirfd` into the key's folder (made if missing) under a free id.
+// not_found when the folder vanished on the way (a concurrent prune emptied and removed it).
+Status link_version(int dirfd, const std::string& name, int versions, const std::string& key,
+                    std::int64_t now_ns) {
+  if (::mkdirat(versions, key.c_str(), 0700) == 0) {
+    if (auto synced = fsync_directory(versions); !synced) return synced;
+  } else if (errno != EEXIST) {
+    return error_from_errno(errno, "create a versions folder");
+  }
+  auto key_dir = open_directory_beneath(versions, key);
+  if (!key_dir) return std::move(key_dir).error();
+  // Two replacements in the same nanosecond (a coarse clock): the later takes the next id.
+  for (std::int64_t time = now_ns; time < now_ns + 1000; ++time) {
+    std::string id = version_id(time);
+    if (::linkat(dirfd, name.c_str(), key_dir->get(), id.c_str(), 0) == 0) {
+      return fsync_directory(key_dir->get());
+    }
+    int error = errno;
+    if (error == ENOENT && ::faccessat(dirfd, name.c_str(), F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
+      return make_error(Errc::not_found, "the versions folder was removed meanwhile");
+    }
+    if (error != EEXIST) return error_from_errno(error, "keep the previous version");
+  }
+  return make_error(Errc::io_error, "no free version name");
+}
+
 }  // namespace
 
 Status FileStore::keep_version(int dirfd, const std::string& name, std::string_view path,
@@ -103,23 +129,15 @@ Status FileStore::keep_version(int dirfd, const std::string& name, std::string_v
   if (!S_ISREG(st->st_mode)) return {};
   auto versions = open_reserved(kVersionsFolder, true);
   if (!versions) return std::move(versions).error();
-  std::string key = path_key(path);
-  if (::mkdirat(versions->get(), key.c_str(), 0700) == 0) {
-    if (auto synced = fsync_directory(versions->get()); !synced) return synced;
-  } else if (errno != EEXIST) {
-    return error_from_errno(errno, "create a versions folder");
+  // The prune after another commit of this path runs outside the name's lock and removes the
+  // key's folder once it is empty, possibly between our mkdir and our link: a link into a
+  // removed folder fails with ENOENT, and the folder is made again. Once our link is in, the
+  // folder is not empty and stays.
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    auto linked = link_version(dirfd, name, versions->get(), path_key(path), now_ns);
+    if (linked || linked.error().code != Errc::not_found) return linked;
   }
-  auto key_dir = open_directory_beneath(versions->get(), key);
-  if (!key_dir) return std::move(key_dir).error();
-  // Two replacements in the same nanosecond (a coarse clock): the later takes the next id.
-  for (std::int64_t time = now_ns; time < now_ns + 1000; ++time) {
-    std::string id = version_id(time);
-    if (::linkat(dirfd, name.c_str(), key_dir->get(), id.c_str(), 0) == 0) {
-      return fsync_directory(key_dir->get());
-    }
-    if (errno != EEXIST) return error_from_errno(errno, "keep the previous version");
-  }
-  return make_error(Errc::io_error, "no free version name");
+  return make_error(Errc::io_error, "the versions folder kept disappearing");
 }
 
 Result<std::vector<VersionEntry>> FileStore::list_versions(std::string_view path) const {

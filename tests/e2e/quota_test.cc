@@ -81,11 +81,13 @@ TEST_F(Quota, AnHttpPutOverTheQuotaIs507AndTheOldFileStays) {
   EXPECT_TRUE(read_file(home() / "doc.bin") == old_data);
   EXPECT_TRUE(reserved_entries(home()).empty());
   EXPECT_EQ(used(), 30000u);
-  // A replacement that fits replaces, and the old bytes are no longer counted.
+  // A replacement that fits replaces; the old bytes stay counted, kept as a version, until
+  // that version is dropped.
   std::string new_data = random_bytes(60000, 4);
   EXPECT_EQ(put("doc.bin", new_data).status, 200);
   EXPECT_TRUE(read_file(home() / "doc.bin") == new_data);
-  EXPECT_EQ(used(), 60000u);
+  EXPECT_EQ(used(), 90000u);
+  EXPECT_EQ(alice.call("versions.list", {{"path", "doc.bin"}}).body["versions"].size(), 1u);
 }
 
 TEST_F(Quota, AChunkedPutWithoutASizeIsStoppedWhenItOutgrowsTheQuota) {
@@ -133,16 +135,23 @@ TEST_F(Quota, UsageFollowsRemoveAndOverwriteAndIsRecountedAfterARestart) {
   tcp_upload(alice, "b.bin", random_bytes(20000, 11));
   EXPECT_EQ(used(), 30000u);
   EXPECT_EQ(curl(as_alice() + "-X DELETE " + url("/files/a.bin")).status, 204);
+  EXPECT_EQ(used(), 30000u);  // in the trash: still stored
+  auto emptied = alice.call("trash.empty", nlohmann::json::object());
+  ASSERT_TRUE(emptied.ok);
+  EXPECT_EQ(emptied.body["bytes"], 10000);
   EXPECT_EQ(used(), 20000u);
-  tcp_upload(alice, "b.bin", random_bytes(5000, 12));  // overwrite
-  EXPECT_EQ(used(), 5000u);
-  // A file that appears while the server is down is found by the count at start-up.
+  tcp_upload(alice, "b.bin", random_bytes(5000, 12));  // overwrite: the old 20000 a version
+  EXPECT_EQ(used(), 25000u);
+  ASSERT_TRUE(alice.call("remove", {{"path", "b.bin"}, {"permanent", true}}).ok);
+  EXPECT_EQ(used(), 20000u);
+  // A file that appears while the server is down is found by the count at start-up, and so
+  // is the version, which no client path names.
   server_->stop();
   write_file(home() / "dropped-in.bin", random_bytes(7000, 13));
   server_->restart();
-  EXPECT_EQ(used(), 12000u);
+  EXPECT_EQ(used(), 27000u);
   EXPECT_EQ(df()["quota"], kQuota);
-  EXPECT_EQ(df()["free"], kQuota - 12000);
+  EXPECT_EQ(df()["free"], kQuota - 27000);
 }
 
 TEST_F(Quota, AnAdministratorsQuotaChangeTakesEffectOnTheRunningServer) {

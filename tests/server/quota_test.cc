@@ -150,6 +150,7 @@ TEST_F(QuotaOverMemory, AnUnsizedUploadIsStoppedAtTheQuotaAndItsPartialRemoved) 
 }
 
 TEST_F(QuotaOverMemory, ReplaceRemoveDiscardAndCopyKeepTheTotalTrue) {
+  backend_->set_retention(storage::Retention{.versions_kept = 0});  // a replace frees the old
   auto quota_space = space();
   put(*quota_space, "a", std::string(300, 'a'));
   put(*quota_space, "a", std::string(100, 'b'));  // replaces: the old 300 go
@@ -173,6 +174,59 @@ TEST_F(QuotaOverMemory, ReplaceRemoveDiscardAndCopyKeepTheTotalTrue) {
   put(*quota_space, "d/x", std::string(80, 'x'));
   ASSERT_TRUE(quota_space->remove_tree("d"));
   EXPECT_EQ(used(), 200u);
+}
+
+// Versions and the trash hold bytes until they are deleted for good; the backend reports each
+// such deletion and the ledger gives it back, down to the bytes of the current files.
+TEST_F(QuotaOverMemory, VersionsAndTheTrashCountUntilDeletedForGood) {
+  auto quota_space = space();
+  put(*quota_space, "a", std::string(300, 'a'));
+  put(*quota_space, "a", std::string(100, 'b'));  // the 300 stay, as a version
+  EXPECT_EQ(used(), 400u);
+  ASSERT_TRUE(quota_space->move_to_trash("a", {}));  // a move: nothing freed
+  EXPECT_EQ(used(), 400u);
+  auto emptied = quota_space->delete_from_trash(std::nullopt);
+  ASSERT_TRUE(emptied);
+  EXPECT_EQ(emptied->bytes, 100u);
+  EXPECT_EQ(used(), 300u);
+  auto dropped = quota_space->drop_oldest_versions(1);
+  ASSERT_TRUE(dropped);
+  EXPECT_EQ(dropped->bytes, 300u);
+  EXPECT_EQ(used(), 0u);
+  auto fresh = raw_->stored_bytes("");
+  ASSERT_TRUE(fresh);
+  EXPECT_EQ(*fresh, used());
+}
+
+// Over the quota, an upload may drop the oldest versions to make room only when the
+// administrator allows it (the ledger's MakeRoom, which the server sets from
+// --quota-drops-versions to QuotaBackend::drop_oldest_versions).
+TEST_F(QuotaOverMemory, OldVersionsMakeRoomOnlyWhenAllowed) {
+  auto quota_space = space();
+  put(*quota_space, "a", std::string(600, 'a'));
+  put(*quota_space, "a", std::string(300, 'b'));  // 900 used: 600 of them a version
+  auto refused = quota_space->begin_upload("c", 200, std::nullopt);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, StorageErrc::quota_exceeded);
+
+  auto memory = std::make_unique<storage::MemoryBackend>();
+  memory->create_space("alice");
+  auto* raw_backend = memory.get();
+  QuotaBackend* self = nullptr;
+  auto ledger = std::make_shared<QuotaLedger>(
+      fixed(1000), [&self](std::string_view user, std::uint64_t bytes) {
+        return self->drop_oldest_versions(user, bytes);
+      });
+  QuotaBackend backend(std::move(memory), ledger);
+  self = &backend;
+  auto opened = backend.open_space("alice");
+  ASSERT_TRUE(opened);
+  put(**opened, "a", std::string(600, 'a'));
+  put(**opened, "a", std::string(300, 'b'));
+  auto admitted = (*opened)->begin_upload("c", 200, std::nullopt);
+  ASSERT_TRUE(admitted);
+  EXPECT_EQ(ledger->usage("alice").used, 300u);  // the 600-byte version went
+  EXPECT_TRUE((*(raw_backend->open_space("alice")))->list_versions("a")->empty());
 }
 
 TEST_F(QuotaOverMemory, TheSweepOfIdlePartialsReleasesTheirBytes) {
