@@ -70,6 +70,7 @@ function clearUserState() {
   ['#username', '#chat-state', '#admin-registration'].forEach((label) => { $(label).textContent = ''; });
   ['#chat-text', '#upload-input', '#auth-user', '#auth-pass'].forEach((field) => { $(field).value = ''; });
   setStatus($('#files-status'), '');
+  clearShares();  // shares.js
 }
 
 function showSignedIn(user) {
@@ -83,6 +84,7 @@ function showSignedIn(user) {
   navigate('');
   connectChat();
   loadAdminUsers();
+  loadShares();  // shares.js
 }
 
 function showSignedOut() {
@@ -192,6 +194,7 @@ function renderEntry(entry) {
   actions.className = 'actions';
   actions.append(actionButton('Rename', () => renameEntry(entry)));
   actions.append(actionButton('Delete', () => deleteEntry(entry), 'danger'));
+  actions.append(shareButton(path, entry));  // shares.js
   row.append(name, size, date, actions);
   return row;
 }

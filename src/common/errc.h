@@ -56,6 +56,8 @@ enum class Errc {
   // Anything else: a bug or an unexpected system error. The message says which.
   io_error,
   internal_error,
+  // Share links (issue #20).
+  share_gone,  // the share link expired or has no downloads left (HTTP 410)
 };
 
 // The wire name of a code, for example "frame_too_large".

@@ -31,6 +31,14 @@ std::unique_ptr<RegistrationPolicy> open_registration(const storage::DataLayout&
   return std::move(*policy);
 }
 
+ShareService::Options share_options(const ServerConfig& config) {
+  ShareService::Options options;
+  options.hash_cost.ops = config.password_hash_ops;
+  options.hash_cost.memory_bytes = config.password_hash_memory_mib << 20;
+  options.credential_ttl = config.credential_cache_ttl;
+  return options;
+}
+
 }  // namespace
 
 Services::Services(const ServerConfig& cfg) : Services(cfg, nullptr) {}
@@ -42,6 +50,7 @@ Services::Services(const ServerConfig& cfg, std::unique_ptr<storage::Backend> ba
       backend(backend_given ? std::move(backend_given)
                       : std::make_unique<storage::LocalBackend>(layout.home_dir())),
       accounts(layout, account_options(cfg), blocking_pool),
-      registration(open_registration(layout)) {}
+      registration(open_registration(layout)),
+      shares(layout.data_dir() / "shares.txt", share_options(cfg)) {}
 
 }  // namespace netdisk::server

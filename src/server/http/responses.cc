@@ -63,6 +63,8 @@ bhttp::status status_for(Errc code) {
       return S::service_unavailable;
     case Errc::disk_full:
       return S::insufficient_storage;
+    case Errc::share_gone:
+      return S::gone;
     case Errc::unsupported_version:
     case Errc::tls_required:  // TCP-port codes; HTTP never sends them
     case Errc::tls_unavailable:
