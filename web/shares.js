@@ -107,7 +107,7 @@ async function createShare(event) {
 
 function shareRow(link) {
   const row = document.createElement('tr');
-  row.dataset.id = link.id;
+  row.dataset.id = link.link_id;
   const cells = [link.path || '/', link.kind + (link.password ? ', password' : ''),
                  link.max_downloads ? link.downloads + ' / ' + link.max_downloads : String(link.downloads),
                  link.expires ? formatDate(link.expires) : 'never', link.state];
@@ -119,7 +119,7 @@ function shareRow(link) {
     row.append(cell);
   }
   const actions = document.createElement('td');
-  actions.append(actionButton('Revoke', () => revokeShare(link.id), 'danger'));
+  actions.append(actionButton('Revoke', () => revokeShare(link.link_id), 'danger'));
   row.append(actions);
   return row;
 }

@@ -47,3 +47,7 @@ add_dependencies(e2e_small_download_test netdiskd)
 # Login sessions that survive a restart; passwd and logout --all (issue #19).
 netdisk_test(e2e_sessions_test SOURCES sessions_test.cc LIBS netdisk_http_fixture LABELS e2e)
 add_dependencies(e2e_sessions_test netdiskd netdisk)
+
+# Share links (issue #20): netdisk share/shares/unshare, and /s/<token> fetched with curl.
+netdisk_test(e2e_shares_test SOURCES shares_test.cc LIBS netdisk_http_fixture LABELS e2e)
+add_dependencies(e2e_shares_test netdiskd netdisk)

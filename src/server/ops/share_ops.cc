@@ -25,7 +25,7 @@ std::string_view kind_of(const ShareRecord& link) {
 }
 
 json link_json(const ShareRecord& link, WallTime now) {
-  json out = {{"id", link.id()},
+  json out = {{"link_id", link.id()},
               {"path", link.path},
               {"kind", kind_of(link)},
               {"created", format_utc(link.created)},
