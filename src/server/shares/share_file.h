@@ -19,16 +19,16 @@
 namespace netdisk::server {
 
 struct ShareRecord {
-  std::string digest;  // 64 hex digits: BLAKE2b-256 of the token
-  std::string owner;
-  std::string path;  // in the owner's space; "" is the whole space
+  std::string digest{};  // 64 hex digits: BLAKE2b-256 of the token
+  std::string owner{};
+  std::string path{};  // in the owner's space; "" is the whole space
   bool folder = false;
   bool upload_only = false;
   std::chrono::system_clock::time_point created{};
-  std::optional<std::chrono::system_clock::time_point> expires;
+  std::optional<std::chrono::system_clock::time_point> expires{};
   std::uint64_t max_downloads = 0;  // 0: no limit
   std::uint64_t downloads = 0;
-  std::string password_hash;  // Argon2id; empty: no password
+  std::string password_hash{};  // Argon2id; empty: no password
 
   // The short public name of a link (the digest's first 12 hex digits): what `netdisk shares`
   // shows and `netdisk unshare` accepts. It reveals nothing of the token.

@@ -154,12 +154,13 @@ Result<ShareRecord> ShareService::open(std::string_view token, WallTime now) con
 Status ShareService::check_password(const ShareRecord& link, std::string_view password,
                                     std::string_view address) {
   std::string key = link.id();
-  if (verified_.verified(key, password, link.password_hash)) return {};
+  // The throttle first: while guessing is slowed down, no answer comes back at all.
   auto wait = throttle_.wait_before_attempt(key, address);
   if (wait.count() > 0) {
     return make_error(Errc::rate_limited, fmt::format("too many wrong passwords: try again in {} s",
                                                       (wait.count() + 999) / 1000));
   }
+  if (verified_.verified(key, password, link.password_hash)) return {};
   if (!hasher_->verify(link.password_hash, password)) {
     throttle_.record_failure(key, address);
     return make_error(Errc::auth_failed, "wrong password for this link");

@@ -47,13 +47,13 @@ class ShareService {
                LoginThrottle::Now steady_now = &LoginThrottle::Clock::now);
 
   struct NewShare {
-    std::string owner;
-    std::string path;
+    std::string owner{};
+    std::string path{};
     bool folder = false;
     bool upload_only = false;
-    std::optional<WallTime> expires;
+    std::optional<WallTime> expires{};
     std::uint64_t max_downloads = 0;
-    std::string password;  // empty: none
+    std::string password{};  // empty: none
   };
   struct Created {
     std::string token;
