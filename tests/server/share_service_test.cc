@@ -110,6 +110,17 @@ TEST_F(ShareServiceTest, ForgetPathEndsLinksOnThePathAndUnderItButNotOnSiblingNa
   EXPECT_TRUE(service_->open(bobs.token, kNoon));
 }
 
+TEST_F(ShareServiceTest, ForgettingTheWholeSpaceEndsEveryLinkOfThatOwnerOnly) {
+  auto file = create({.owner = "alice", .path = "a.txt"});
+  auto root = create({.owner = "alice", .path = "", .folder = true});
+  auto bobs = create({.owner = "bob", .path = "a.txt"});
+  service_->forget_path("alice", "");  // what deleting the account does
+  EXPECT_FALSE(service_->open(file.token, kNoon));
+  EXPECT_FALSE(service_->open(root.token, kNoon));
+  EXPECT_TRUE(service_->open(bobs.token, kNoon));
+  EXPECT_TRUE(service_->list("alice").empty());
+}
+
 TEST_F(ShareServiceTest, EachUserHoldsABoundedNumberOfLinks) {
   for (int i = 0; i < 3; ++i) create({.owner = "alice", .path = "a" + std::to_string(i)});
   auto fourth = service_->create({.owner = "alice", .path = "more"}, kNoon);
