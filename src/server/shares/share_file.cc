@@ -1,16 +1,9 @@
 #include "server/shares/share_file.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <span>
-
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "storage/atomic_file.h"
-#include "storage/unique_fd.h"
 
 namespace netdisk::server {
 namespace {
@@ -77,21 +70,6 @@ Error damaged(std::size_t line, std::string_view why) {
   return make_error(Errc::io_error, fmt::format("shares file damaged at line {}: {}", line, why));
 }
 
-Result<std::string> read_all(const fs::path& path) {
-  storage::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-  if (!fd) return error_from_errno(errno, "open the shares file");
-  std::string text;
-  char buffer[65536];
-  for (;;) {
-    ssize_t got = ::read(fd.get(), buffer, sizeof buffer);
-    if (got < 0 && errno == EINTR) continue;
-    if (got < 0) return error_from_errno(errno, "read the shares file");
-    if (got == 0) return text;
-    text.append(buffer, static_cast<std::size_t>(got));
-    if (text.size() > kMaxFileBytes) return damaged(0, "larger than any the server writes");
-  }
-}
-
 }  // namespace
 
 std::string format_shares(const std::vector<ShareRecord>& records) {
@@ -123,7 +101,7 @@ Result<std::vector<ShareRecord>> parse_shares(std::string_view text) {
 }
 
 Result<std::vector<ShareRecord>> load_shares(const fs::path& path) {
-  auto text = read_all(path);
+  auto text = storage::read_small_file(path, kMaxFileBytes, "the shares file");
   if (!text) {
     if (text.error().code == Errc::not_found) return std::vector<ShareRecord>{};
     return std::move(text).error();
@@ -132,15 +110,8 @@ Result<std::vector<ShareRecord>> load_shares(const fs::path& path) {
 }
 
 Status save_shares(const fs::path& path, const std::vector<ShareRecord>& records) {
-  fs::path dir = path.parent_path().empty() ? "." : path.parent_path();
-  storage::UniqueFd dirfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!dirfd) return error_from_errno(errno, "open the data folder");
   // Owner-only: password hashes and who shares what are the server's business.
-  auto file = storage::AtomicFile::create(dirfd.get(), path.filename().string(), 0600);
-  if (!file) return std::move(file).error();
-  std::string text = format_shares(records);
-  if (auto written = file->write(std::as_bytes(std::span(text))); !written.ok()) return written;
-  return file->commit();
+  return storage::replace_small_file(path, format_shares(records), 0600);
 }
 
 }  // namespace netdisk::server
