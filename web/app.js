@@ -72,6 +72,7 @@ function clearUserState() {
   ['#chat-text', '#upload-input', '#auth-user', '#auth-pass'].forEach((field) => { $(field).value = ''; });
   setStatus($('#files-status'), '');
   if (typeof trashUi !== 'undefined') trashUi.clear();
+  clearShares();  // shares.js
 }
 
 function showSignedIn(user) {
@@ -86,6 +87,7 @@ function showSignedIn(user) {
   trashUi.refresh();
   connectChat();
   loadAdminUsers();
+  loadShares();  // shares.js
 }
 
 function showSignedOut() {
@@ -196,6 +198,7 @@ function renderEntry(entry) {
   if (entry.type !== 'dir') actions.append(actionButton('Versions', () => trashUi.showVersions(path)));
   actions.append(actionButton('Rename', () => renameEntry(entry)));
   actions.append(actionButton('Delete', () => deleteEntry(entry), 'danger'));
+  actions.append(shareButton(path, entry));  // shares.js
   row.append(name, size, date, actions);
   return row;
 }

@@ -56,13 +56,14 @@ constexpr std::array kErrcTable = {
     ErrcInfo{Errc::io_error, "io_error", false},
     ErrcInfo{Errc::internal_error, "internal_error", false},
     ErrcInfo{Errc::quota_exceeded, "quota_exceeded", false},
+    ErrcInfo{Errc::share_gone, "share_gone", false},
 };
 
 constexpr bool table_matches_enum() {
   for (std::size_t i = 0; i < kErrcTable.size(); ++i) {
     if (static_cast<int>(kErrcTable[i].code) != static_cast<int>(i)) return false;
   }
-  return kErrcTable.back().code == Errc::quota_exceeded;
+  return kErrcTable.back().code == Errc::share_gone;
 }
 static_assert(table_matches_enum(), "kErrcTable must list every Errc, in enum order");
 

@@ -58,6 +58,8 @@ enum class Errc {
   internal_error,
   // Quotas (server/quota/): the user's byte quota has no room for the upload or copy.
   quota_exceeded,
+  // Share links (issue #20).
+  share_gone,  // the share link expired or has no downloads left (HTTP 410)
 };
 
 // The wire name of a code, for example "frame_too_large".

@@ -53,6 +53,14 @@ std::shared_ptr<quota::QuotaLedger> make_ledger(Services& server) {
       [&server](std::string_view user) { return quota_of(server, user); }, std::move(make_room));
 }
 
+ShareService::Options share_options(const ServerConfig& config) {
+  ShareService::Options options;
+  options.hash_cost.ops = config.password_hash_ops;
+  options.hash_cost.memory_bytes = config.password_hash_memory_mib << 20;
+  options.credential_ttl = config.credential_cache_ttl;
+  return options;
+}
+
 }  // namespace
 
 Services::Services(const ServerConfig& cfg) : Services(cfg, nullptr) {}
@@ -67,7 +75,8 @@ Services::Services(const ServerConfig& cfg, std::unique_ptr<storage::Backend> ba
                         : std::make_unique<storage::LocalBackend>(layout.home_dir()),
           quota)),
       accounts(layout, account_options(cfg), blocking_pool),
-      registration(open_registration(layout)) {
+      registration(open_registration(layout)),
+      shares(layout.data_dir() / "shares.txt", share_options(cfg)) {
   backend->set_retention(retention_of(config, [this] { return wall_clock(); }));
 }
 

@@ -20,6 +20,7 @@
 #include "server/dav/lock_table.h"
 #include "server/quota/quota_ledger.h"
 #include "server/server_config.h"
+#include "server/shares/share_service.h"
 #include "storage/data_layout.h"
 #include "storage/user_space.h"
 
@@ -62,6 +63,8 @@ struct Services {
   // TLS for the NetDisk TCP port (server/tls/tls_context.h), owned by Server; null with
   // --plaintext, and in `netdiskd admin`'s in-process services.
   const TlsContext* tls = nullptr;
+  // The share links (server/shares/share_service.h): <data>/shares.txt.
+  ShareService shares;
 };
 
 }  // namespace netdisk::server

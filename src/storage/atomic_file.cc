@@ -103,4 +103,33 @@ Status AtomicFile::commit(unsigned rename_flags) {
   return synced;
 }
 
+Result<std::string> read_small_file(const std::filesystem::path& path, std::size_t max_bytes,
+                                    std::string_view what) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+  if (!fd) return error_from_errno(errno, fmt::format("open {}", what));
+  std::string text;
+  char buffer[65536];
+  for (;;) {
+    ssize_t got = ::read(fd.get(), buffer, sizeof buffer);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) return error_from_errno(errno, fmt::format("read {}", what));
+    if (got == 0) return text;
+    text.append(buffer, static_cast<std::size_t>(got));
+    if (text.size() > max_bytes) {
+      return make_error(Errc::io_error,
+                        fmt::format("{} is larger than any the server writes", what));
+    }
+  }
+}
+
+Status replace_small_file(const std::filesystem::path& path, std::string_view text, mode_t mode) {
+  std::filesystem::path dir = path.parent_path().empty() ? "." : path.parent_path();
+  UniqueFd dirfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!dirfd) return error_from_errno(errno, "open the data folder");
+  auto file = AtomicFile::create(dirfd.get(), path.filename().string(), mode);
+  if (!file) return std::move(file).error();
+  if (auto written = file->write(std::as_bytes(std::span(text))); !written.ok()) return written;
+  return file->commit();
+}
+
 }  // namespace netdisk::storage

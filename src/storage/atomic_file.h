@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include <cstddef>
+#include <filesystem>
 #include <span>
 #include <string>
 #include <string_view>
@@ -61,5 +62,16 @@ class AtomicFile {
   std::string target_name_;
   bool committed_ = false;
 };
+
+// The whole of a small file the server wrote itself (the sessions and share-link files),
+// opened without following a symlink. not_found when it is missing; io_error when it is over
+// `max_bytes` (the server never writes one that large, so it is not read into memory). `what`
+// names the file in error messages ("the sessions file"), never its path.
+Result<std::string> read_small_file(const std::filesystem::path& path, std::size_t max_bytes,
+                                    std::string_view what);
+
+// Replaces the file at `path` with `text` through an AtomicFile in its folder (temp, fsync,
+// rename, directory fsync), with `mode`. Durable when it returns.
+Status replace_small_file(const std::filesystem::path& path, std::string_view text, mode_t mode);
 
 }  // namespace netdisk::storage

@@ -1,6 +1,7 @@
 // DataLayout: where things live in the data folder.
 //   <data>/users.xlsx        the user registry (the path is configurable, but never under home/)
 //   <data>/sessions.txt      login sessions: token digests, never tokens (storage/session_file.h)
+//   <data>/shares.txt        share links: token digests, never tokens (server/shares/share_file.h)
 //   <data>/home/<username>/  each user's own folder; nothing else is ever served to a client
 //   <data>/deleted/          deleted users' folders, kept for a while (deleted_folders.h)
 // prepare() creates the folders that are missing. Immutable afterwards: safe from any thread;

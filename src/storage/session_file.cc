@@ -69,21 +69,6 @@ Error damaged(std::size_t line, std::string_view why) {
   return make_error(Errc::io_error, fmt::format("damaged at line {}: {}", line, why));
 }
 
-Result<std::string> read_all(const fs::path& path) {
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-  if (!fd) return error_from_errno(errno, "open the sessions file");
-  std::string text;
-  char buffer[65536];
-  for (;;) {
-    ssize_t got = ::read(fd.get(), buffer, sizeof buffer);
-    if (got < 0 && errno == EINTR) continue;
-    if (got < 0) return error_from_errno(errno, "read the sessions file");
-    if (got == 0) return text;
-    text.append(buffer, static_cast<std::size_t>(got));
-    if (text.size() > kMaxFileBytes) return damaged(0, "larger than any the server writes");
-  }
-}
-
 }  // namespace
 
 std::string format_sessions(const std::vector<SessionRecord>& records) {
@@ -115,7 +100,7 @@ Result<std::vector<SessionRecord>> parse_sessions(std::string_view text) {
 }
 
 Result<std::vector<SessionRecord>> SessionFile::load() {
-  auto text = read_all(path_);
+  auto text = read_small_file(path_, kMaxFileBytes, "the sessions file");
   if (!text) {
     if (text.error().code == Errc::not_found) return std::vector<SessionRecord>{};
     return std::move(text).error();
@@ -124,16 +109,9 @@ Result<std::vector<SessionRecord>> SessionFile::load() {
 }
 
 Status SessionFile::save(const std::vector<SessionRecord>& records) {
-  fs::path dir = path_.parent_path().empty() ? "." : path_.parent_path();
-  UniqueFd dirfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!dirfd) return error_from_errno(errno, "open the data folder");
   // Owner-only: the digests are not tokens, but who is logged in until when is nobody's
   // business but the server's.
-  auto file = AtomicFile::create(dirfd.get(), path_.filename().string(), 0600);
-  if (!file) return std::move(file).error();
-  std::string text = format_sessions(records);
-  if (auto written = file->write(std::as_bytes(std::span(text))); !written.ok()) return written;
-  return file->commit();
+  return replace_small_file(path_, format_sessions(records), 0600);
 }
 
 Result<std::string> SessionFile::set_aside() {

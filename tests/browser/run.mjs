@@ -227,6 +227,37 @@ try {
     check(download.suggestedFilename() === 'hello.txt', `file name ${download.suggestedFilename()}`);
   });
 
+  // --- #20 shares ---
+  await step('a file shared from the page downloads in a fresh browser without an account, until revoked', async () => {
+    await page.click('tr[data-name="hello.txt"] button:has-text("Share")');
+    await page.waitForSelector('#share-form:not([hidden])');
+    await page.fill('#share-max', '5');
+    await page.click('#share-create');
+    await page.waitForSelector('#share-url:not([hidden])');
+    const url = await page.getAttribute('#share-link', 'href');
+    check(new RegExp('^' + base + '/s/[0-9a-f]{48}$').test(url), `link ${url}`);
+    await page.waitForSelector('#share-rows tr');
+    check((await page.textContent('#share-rows tr')).includes('0 / 5'), 'the list shows no count');
+    const other = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+      headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+    try {
+      const fresh = await (await other.newContext({ acceptDownloads: true })).newPage();
+      const [download] = await Promise.all([
+        fresh.waitForEvent('download', { timeout: 10000 }),
+        fresh.goto(url).catch(() => {}),  // an attachment: the navigation becomes the download
+      ]);
+      check(readFileSync(await download.path()).equals(Buffer.from(content, 'utf8')),
+        'the shared bytes differ');
+      check(download.suggestedFilename() === 'hello.txt', `file name ${download.suggestedFilename()}`);
+    } finally {
+      await other.close();
+    }
+    await page.click('#share-rows tr button:has-text("Revoke")');
+    await page.waitForSelector('#share-rows tr', { state: 'detached' });
+    check((await fetch(url)).status === 404, 'the revoked link still answers');
+  });
+  // --- end #20 shares ---
+
   await step('renaming a file updates the listing', async () => {
     page.once('dialog', (dialog) => dialog.accept('renamed.txt'));
     await page.click('tr[data-name="hello.txt"] button:has-text("Rename")');

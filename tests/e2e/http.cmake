@@ -54,3 +54,6 @@ add_dependencies(e2e_quota_test netdiskd)
 # The trash and versions over HTTP and WebDAV (issue #20).
 netdisk_test(e2e_http_trash_test SOURCES http_trash_test.cc LIBS netdisk_http_fixture LABELS e2e)
 add_dependencies(e2e_http_trash_test netdiskd)
+# Share links (issue #20): netdisk share/shares/unshare, and /s/<token> fetched with curl.
+netdisk_test(e2e_shares_test SOURCES shares_test.cc LIBS netdisk_http_fixture LABELS e2e)
+add_dependencies(e2e_shares_test netdiskd netdisk)

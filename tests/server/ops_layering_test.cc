@@ -70,7 +70,8 @@ TEST(OpsLayering, EveryOperationNameAppearsOnlyInTheOpTable) {
       "whoami",    "list",      "stat",         "mkdir",       "remove",
       "rename",    "checksum",  "upload",       "upload.data", "download",
       "chat.join", "chat.send", "chat.private", "chat.who",    "chat.leave",
-      "copy",      "move",      "props.get",    "props.patch", "passwd"};
+      "copy",      "move",      "props.get",    "props.patch", "passwd",
+      "share.create", "share.list", "share.revoke"};
   const auto table = kServer / "ops" / "op_table.cc";
   ASSERT_TRUE(fs::exists(table));
   auto table_text = read_all(table);

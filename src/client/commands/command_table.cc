@@ -8,6 +8,7 @@
 #include "client/commands/df_command.h"
 #include "client/commands/discover_command.h"
 #include "client/commands/file_commands.h"
+#include "client/commands/share_commands.h"
 #include "client/commands/transfer_commands.h"
 #include "client/commands/trash_commands.h"
 #include "client/commands/trust_command.h"
@@ -250,6 +251,28 @@ void add_chat(CLI::App& app, CommandAction& chosen) {
            [](Connector& connector, int) { return chat_command(connector); });
 }
 
+void add_share_commands(CLI::App& app, CommandAction& chosen) {
+  auto options = std::make_shared<ShareOptions>();
+  auto* share = app.add_subcommand("share", "Make a link to a remote file or folder for anyone");
+  share->add_option("PATH", options->path, "Remote file or folder")->required();
+  share->add_option("--expires", options->expires, "End the link after this long (7d, 12h, 30m)");
+  share->add_flag("--password", options->password,
+                  "Ask for a password the link will need ($NETDISK_SHARE_PASSWORD if set)");
+  share->add_option("--max-downloads", options->max_downloads, "End the link after N downloads")
+      ->check(CLI::PositiveNumber);
+  share->add_flag("--upload-only", options->upload_only,
+                  "A drop box: anyone may add files to the folder, and sees none of them");
+  on_parse(share, chosen, options, share_command);
+  on_parse(app.add_subcommand("shares", "List your share links with their use counts"), chosen,
+           options, [](Connector& c, const ShareOptions&) { return shares_command(c); });
+  auto target = std::make_shared<std::string>();
+  auto* unshare = app.add_subcommand("unshare", "Revoke a share link");
+  unshare->add_option("TOKEN|PATH", *target, "The link's URL, token or ID, or the path it shares")
+      ->required();
+  on_parse(unshare, chosen, target,
+           [](Connector& c, const std::string& t) { return unshare_command(c, t); });
+}
+
 // Every command, in the order `--help` lists them.
 constexpr CommandRow kCommands[] = {
     {"account", add_account_commands},  // register, login, logout, passwd, whoami, ping
@@ -262,6 +285,7 @@ constexpr CommandRow kCommands[] = {
     {"df", add_df},
     {"trash", add_trash},
     {"versions", add_versions},  // versions, restore
+    {"share", add_share_commands},  // share, shares, unshare
     {"discover", add_discover},
     {"trust", add_trust},
     {"chat", add_chat},

@@ -85,6 +85,16 @@ boost::asio::awaitable<Result<Caller>> authenticate(Exchange& exchange) {
   co_return Caller{std::move(*user), false};
 }
 
+std::optional<std::string> basic_password(std::string_view authorization) {
+  if (!iequals_prefix(authorization, "Basic ")) return std::nullopt;
+  auto decoded = base64_decode(authorization.substr(6));
+  auto colon = decoded ? decoded->find(':') : std::string::npos;
+  if (colon == std::string::npos) return std::nullopt;
+  std::string password = decoded->substr(colon + 1);
+  sodium_memzero(decoded->data(), decoded->size());
+  return password;
+}
+
 std::string own_origin(const Exchange& exchange) {
   return (exchange.secure() ? "https://" : "http://") +
          std::string(exchange.header(bhttp::field::host));

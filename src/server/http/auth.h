@@ -5,7 +5,9 @@
 // State-changing requests also pass check_csrf(). Connection thread.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include <boost/asio/awaitable.hpp>
 
@@ -23,6 +25,10 @@ struct Caller {
 // not_logged_in without credentials; auth_failed, rate_limited, server_busy,
 // session_expired from the account service.
 boost::asio::awaitable<Result<Caller>> authenticate(Exchange& exchange);
+
+// The password of an "Authorization: Basic" value, whatever user name it carries (a share
+// link's password: http/share_route.h); nullopt when the value is missing or malformed.
+std::optional<std::string> basic_password(std::string_view authorization);
 
 // "http://<Host>", or "https://<Host>" over TLS: the origin of pages this server served.
 std::string own_origin(const Exchange& exchange);

@@ -147,7 +147,7 @@ asio::awaitable<bool> send_small(Exchange& exchange,
 }  // namespace
 
 asio::awaitable<void> serve_download(Exchange& exchange, const Caller& caller,
-                                     const std::string& path) {
+                                     const std::string& path, DownloadGate* gate) {
   // The download op opens the whole file (offset 0); ranges are HTTP's, chosen below.
   auto session = http_session(exchange, ops::Transport::http);
   session.assume_user(caller.username);
@@ -206,6 +206,14 @@ asio::awaitable<void> serve_download(Exchange& exchange, const Caller& caller,
     refusal.set(bhttp::field::accept_ranges, "bytes");
     co_await exchange.send(std::move(refusal));
     co_return;
+  }
+  if (gate != nullptr && exchange.request().method() == bhttp::verb::get) {
+    bool partial = plan.kind == RangePlan::Kind::partial;
+    auto admitted = co_await gate->before_body(partial ? plan.ranges.front().first : 0);
+    if (!admitted.ok()) {
+      Error refusal = std::move(admitted).error();
+      co_return co_await exchange.send_error(refusal);
+    }
   }
   response.set(bhttp::field::content_disposition, content_disposition(base_name(path)));
   if (plan.kind == RangePlan::Kind::partial && plan.ranges.size() > 1) {

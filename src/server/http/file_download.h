@@ -7,14 +7,28 @@
 
 #include <string>
 
+#include <cstdint>
+
 #include <boost/asio/awaitable.hpp>
+
+#include "common/result.h"
 
 namespace netdisk::server::http {
 
 class Exchange;
 struct Caller;
 
+// Asked once a GET is sure to send file bytes (preconditions and ranges passed), with the
+// first byte it sends; an error is sent instead of the body. Share links count downloads here
+// (http/share_route.h).
+class DownloadGate {
+ public:
+  virtual ~DownloadGate() = default;
+  virtual boost::asio::awaitable<Status> before_body(std::uint64_t first_byte) = 0;
+};
+
 boost::asio::awaitable<void> serve_download(Exchange& exchange, const Caller& caller,
-                                            const std::string& path);
+                                            const std::string& path,
+                                            DownloadGate* gate = nullptr);
 
 }  // namespace netdisk::server::http

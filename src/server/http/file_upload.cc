@@ -122,7 +122,7 @@ asio::awaitable<Status> receive_body(Exchange& exchange, storage::UploadSink& up
 }  // namespace
 
 asio::awaitable<void> serve_upload(Exchange& exchange, const Caller& caller,
-                                   const std::string& path) {
+                                   const std::string& path, const storage::TargetCheck* forced) {
   auto& server = exchange.services().server;
   auto framed = read_framing(exchange);
   if (auto* refusal = std::get_if<StringResponse>(&framed)) {
@@ -136,6 +136,7 @@ asio::awaitable<void> serve_upload(Exchange& exchange, const Caller& caller,
   auto conditions = read_preconditions(exchange.request());
   // The upload op checks these before any body byte is read, and again where it commits.
   auto check = conditions.any() ? precondition_check(conditions) : storage::TargetCheck{};
+  if (forced != nullptr) check = *forced;
   auto session = http_session(exchange, ops::Transport::http);
   session.assume_user(caller.username);
   // No "size" for a chunked body that announces none: the op begins an unsized upload.

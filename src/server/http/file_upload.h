@@ -16,12 +16,17 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include "storage/target_check.h"
+
 namespace netdisk::server::http {
 
 class Exchange;
 struct Caller;
 
+// `forced`, when set, is the condition the upload must meet instead of the request's own
+// (a share link's drop box: storage::require_absent(), it never replaces a file).
 boost::asio::awaitable<void> serve_upload(Exchange& exchange, const Caller& caller,
-                                          const std::string& path);
+                                          const std::string& path,
+                                          const storage::TargetCheck* forced = nullptr);
 
 }  // namespace netdisk::server::http

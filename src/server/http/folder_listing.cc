@@ -98,7 +98,7 @@ asio::awaitable<void> refuse_file_as_folder(Exchange& exchange) {
 }
 
 asio::awaitable<void> serve_folder(Exchange& exchange, const Caller& caller,
-                                   const std::string& folder) {
+                                   const std::string& folder, std::string_view shown) {
   // The whole folder, not a page of it as the list op gives: this is a page for people.
   auto session = http_session(exchange, ops::Transport::http);
   session.assume_user(caller.username);
@@ -121,9 +121,10 @@ asio::awaitable<void> serve_folder(Exchange& exchange, const Caller& caller,
   }
   StringResponse response;
   if (wants_json(exchange.header(bhttp::field::accept))) {
-    response = json_page(folder, *listed);
+    response = json_page(shown.empty() ? folder : std::string(shown), *listed);
   } else {
     std::string url_path = folder.empty() ? "/files/" : "/files/" + folder + "/";
+    if (!shown.empty()) url_path = shown;
     response = html_page(listing_html(url_path, *listed));
   }
   response.set(bhttp::field::vary, "Accept");

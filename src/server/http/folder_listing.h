@@ -16,8 +16,10 @@ class Exchange;
 struct Caller;
 
 // `folder` is the decoded folder path without its trailing slash ("" for the user's folder).
+// `shown`, when given, is the URL path the page and the JSON name instead of the folder's own
+// (a share link's listing never shows where the folder lies in its owner's space).
 boost::asio::awaitable<void> serve_folder(Exchange& exchange, const Caller& caller,
-                                          const std::string& folder);
+                                          const std::string& folder, std::string_view shown = {});
 
 // 301 to the request's own path with "/" appended (the query kept).
 boost::asio::awaitable<void> redirect_to_folder(Exchange& exchange);

@@ -135,6 +135,11 @@ HttpServer::~HttpServer() = default;
 void HttpServer::start() {
   const auto& config = state_->context.server.config;
   state_->port = listen_on(state_->acceptor, config.http_listen, "HTTP");
+  // Printed share links use HTTPS when it is on (start_tls runs first), else this port.
+  auto& shares = state_->context.server.shares;
+  if (shares.public_origin().empty()) {
+    shares.set_public_origin(ShareService::origin_for("http", config.http_listen.host, state_->port));
+  }
   write_port_file(config.http_port_file, state_->port);
   asio::co_spawn(state_->workers.at(0).context,
                  accept_loop(state_->acceptor, state_->workers, state_->context, nullptr),
@@ -145,6 +150,8 @@ void HttpServer::start_tls() {
   const auto& config = state_->context.server.config;
   state_->tls = http::load_tls_context(config.tls_cert_file, config.tls_key_file);
   state_->tls_port = listen_on(state_->tls_acceptor, config.https_listen, "HTTPS");
+  state_->context.server.shares.set_public_origin(
+      ShareService::origin_for("https", config.https_listen.host, state_->tls_port));
   write_port_file(config.https_port_file, state_->tls_port);
   asio::co_spawn(
       state_->workers.at(0).context,

@@ -64,6 +64,8 @@ bhttp::status status_for(Errc code) {
     case Errc::disk_full:
     case Errc::quota_exceeded:
       return S::insufficient_storage;
+    case Errc::share_gone:
+      return S::gone;
     case Errc::unsupported_version:
     case Errc::tls_required:  // TCP-port codes; HTTP never sends them
     case Errc::tls_unavailable:

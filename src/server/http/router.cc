@@ -17,6 +17,7 @@
 #include "server/http/file_upload.h"
 #include "server/http/folder_listing.h"
 #include "server/http/responses.h"
+#include "server/http/share_route.h"
 #include "server/http/url.h"
 #include "server/ops/op_table.h"
 
@@ -155,6 +156,7 @@ asio::awaitable<void> route(Exchange& exchange) {
     co_return co_await route_files(exchange, "");
   }
   if (path.starts_with("/api/")) co_return co_await route_api(exchange, path.substr(5));
+  if (path.starts_with("/s/")) co_return co_await route_share(exchange, path.substr(3));
   if (path == "/" && exchange.request().method() == Verb::options) {
     co_return co_await dav::serve_options(exchange, "OPTIONS, GET, HEAD");  // Windows' probe
   }

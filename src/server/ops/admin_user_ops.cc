@@ -149,6 +149,7 @@ boost::asio::awaitable<OpResult> admin_user_delete(OpCall& call) {
         if (auto removed = server.accounts.remove_user(user); !removed.ok()) {
           return std::move(removed).error();
         }
+        server.shares.forget_path(user, "");  // a later account of this name inherits no link
         return storage::set_aside_user_folder(server.layout, user, server.wall_clock());
       });
   if (!aside) co_return std::move(aside).error();

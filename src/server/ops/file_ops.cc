@@ -4,6 +4,7 @@
 #include "server/listing.h"
 #include "server/ops/lock_check.h"
 #include "server/ops/session.h"
+#include "server/ops/share_ops.h"
 #include "server/ops/storage_access.h"
 #include "server/storage_errors.h"
 
@@ -117,6 +118,7 @@ boost::asio::awaitable<OpResult> remove(OpCall& call) {
         return reply_with(json::object());
       });
   if (result) forget_locks(call, target);  // only the caller's submitted locks were there
+  if (result) co_await end_shares_under(call, target);  // a link never outlives its target
   co_return result;
 }
 
@@ -136,6 +138,7 @@ boost::asio::awaitable<OpResult> rename(OpCall& call) {
         return reply_with(json::object());
       });
   if (result) forget_locks(call, source);  // locks do not follow a move (RFC 4918 §7.7)
+  if (result) co_await end_shares_under(call, source);  // nor do share links
   co_return result;
 }
 

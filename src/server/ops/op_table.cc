@@ -16,6 +16,7 @@
 #include "server/ops/property_ops.h"
 #include "server/ops/quota_ops.h"
 #include "server/ops/session.h"
+#include "server/ops/share_ops.h"
 #include "server/ops/transfer_ops.h"
 #include "server/ops/trash_ops.h"
 #include "server/ops/tree_ops.h"
@@ -78,6 +79,12 @@ const std::array kOps = {
     OpInfo{"upload.data", &upload_data, true, true, kTcp | kHttp, {}, FilesRole::write_data},
     OpInfo{"download", &download, true, false, kTcp | kHttp, {}, FilesRole::read},
     OpInfo{"df", &disk_usage, true, false, kTcp | kHttp, {"df", Method::get}},
+    // Share links (issue #20): the owner's side; /s/<token> is HTTP's (http/share_route.h).
+    OpInfo{"share.create", &share_create, true, false, kTcp | kHttp,
+           {"shares/create", Method::post, 201, Input::json}},
+    OpInfo{"share.list", &share_list, true, false, kTcp | kHttp, {"shares", Method::get}},
+    OpInfo{"share.revoke", &share_revoke, true, false, kTcp | kHttp,
+           {"shares/revoke", Method::post, 200, Input::json}},
     OpInfo{"chat.join", &chat_join, true, false, kChat, {}},
     OpInfo{"chat.send", &chat_send, true, false, kChat, {}},
     OpInfo{"chat.private", &chat_private, true, false, kChat, {}},

@@ -2,6 +2,7 @@
 
 #include "protocol/fields.h"
 #include "server/ops/lock_check.h"
+#include "server/ops/share_ops.h"
 #include "server/ops/storage_access.h"
 #include "server/storage_errors.h"
 
@@ -83,6 +84,8 @@ boost::asio::awaitable<OpResult> run_tree_op(OpCall& call, bool moves, Act act) 
     return reply_with({{"replaced", *replaced}});
   });
   if (result && moves) forget_locks(call, req.from);  // locks do not follow a move
+  if (result && moves) co_await end_shares_under(call, req.from);  // links do not follow either
+  if (result && result->fields.value("replaced", false)) co_await end_shares_under(call, req.to);
   co_return result;
 }
 
