@@ -273,15 +273,18 @@ try {
 
   // --- #20 quota ---
   await step('the usage bar shows the bytes stored against the quota', async () => {
-    // Left from the steps above: "second file.bin" (1234 bytes); the quota is --default-quota.
+    // Left from the steps above: "second file.bin" (1234 bytes) and, in the trash, the deleted
+    // "renamed.txt" (`content`): the trash counts towards the quota. The quota is
+    // --default-quota, 10 MiB.
+    const stored = 1234 + Buffer.byteLength(content);  // 201,260 bytes
     await page.click('#refresh');
     await page.waitForSelector('#usage:not([hidden])', { timeout: 10000 });
-    await page.waitForFunction(() => document.querySelector('#usage-text').textContent.includes('1.2 KiB'),
+    await page.waitForFunction(() => document.querySelector('#usage-text').textContent.includes('197 KiB'),
       null, { timeout: 10000 });
     const text = await page.textContent('#usage-text');
-    check(text === 'Used 1.2 KiB of 10 MiB (10.0 MiB free)', `usage shown as ${text}`);
+    check(text === 'Used 197 KiB of 10 MiB (9.8 MiB free)', `usage shown as ${text}`);
     const value = await page.$eval('#usage-meter', (meter) => meter.value);
-    check(Math.abs(value - 1234 / (10 * 1024 * 1024)) < 1e-9, `bar at ${value}`);
+    check(Math.abs(value - stored / (10 * 1024 * 1024)) < 1e-9, `bar at ${value}`);
   });
   // --- end #20 quota ---
   // --- #20 trash ---
