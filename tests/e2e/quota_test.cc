@@ -253,5 +253,32 @@ TEST(QuotaNone, WithoutAQuotaDfSaysNoneAndUploadsAreNotLimited) {
   EXPECT_TRUE(df.body["free"].is_null());
 }
 
+// With --quota-drops-versions an upload over quota makes room by dropping the user's oldest
+// versions (and only those); without it the same upload is refused (the tests above).
+class QuotaDroppingVersions : public Quota {
+ protected:
+  void SetUp() override {
+    start({"--default-quota", std::to_string(kQuota), "--quota-drops-versions"});
+  }
+};
+
+TEST_F(QuotaDroppingVersions, AnUploadOverQuotaDropsTheOldestVersionsToMakeRoom) {
+  auto alice = logged_in(*server_, "alice");
+  std::string first = random_bytes(50000, 20), second = random_bytes(30000, 21);
+  tcp_upload(alice, "doc.bin", first);
+  tcp_upload(alice, "doc.bin", second);  // `first` is a version now: 80000 used
+  EXPECT_EQ(used(), 80000u);
+  std::string other = random_bytes(40000, 22);
+  EXPECT_EQ(put("other.bin", other).status, 201);
+  EXPECT_TRUE(read_file(home() / "other.bin") == other);
+  EXPECT_TRUE(read_file(home() / "doc.bin") == second);
+  EXPECT_EQ(alice.call("versions.list", {{"path", "doc.bin"}}).body["versions"].size(), 0u);
+  EXPECT_EQ(used(), 70000u);
+  // Nothing but versions is ever dropped: with none left, the upload is refused.
+  auto refused = put("more.bin", random_bytes(40000, 23));
+  EXPECT_EQ(refused.status, 507) << refused.body;
+  EXPECT_EQ(used(), 70000u);
+}
+
 }  // namespace
 }  // namespace netdisk::e2e
