@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <set>
 #include <string>
 
 #include "tests/e2e/http_fixture.h"
@@ -68,6 +69,34 @@ TEST_F(HttpTrash, WebDavDeleteOfAFolderTrashesTheTreeAndRestoreRefusesToOverwrit
   EXPECT_EQ(refused.status, 409) << refused.body;
   EXPECT_EQ(post("trash/restore", {{"name", "tree"}, {"to", "tree-again"}})["path"], "tree-again");
   EXPECT_EQ(curl(as_alice() + url("/files/tree-again/sub/deep.txt")).body, "deep bytes");
+}
+
+// RFC 4918 deletes an overwritten COPY or MOVE target first; here that delete is the trash, so
+// what was at the destination can be restored.
+TEST_F(HttpTrash, AnOverwritingMoveOrCopyPutsTheOldTargetInTheTrash) {
+  write_file(work_ / "old", "old target");
+  write_file(work_ / "new", "new content");
+  put("target.txt", work_ / "old");
+  put("source.txt", work_ / "new");
+  auto moved = curl(as_alice() + "-X MOVE -H 'Overwrite: T' -H 'Destination: " +
+                    url("/files/target.txt") + "' " + url("/files/source.txt"));
+  EXPECT_EQ(moved.status, 204) << moved.body;
+  EXPECT_EQ(curl(as_alice() + url("/files/target.txt")).body, "new content");
+  ASSERT_EQ(curl(as_alice() + "-X MKCOL " + url("/files/dir")).status, 201);
+  put("dir/inside.txt", work_ / "old");
+  ASSERT_EQ(curl(as_alice() + "-X MKCOL " + url("/files/other")).status, 201);
+  auto copied = curl(as_alice() + "-X COPY -H 'Destination: " + url("/files/dir/") + "' " +
+                     url("/files/other/"));
+  EXPECT_EQ(copied.status, 204) << copied.body;
+  EXPECT_FALSE(fs::exists(home() / "dir" / "inside.txt"));
+  auto entries = trash();
+  ASSERT_EQ(entries.size(), 2u);
+  std::set<std::string> paths{entries[0]["path"], entries[1]["path"]};
+  EXPECT_EQ(paths, (std::set<std::string>{"target.txt", "dir"}));
+  EXPECT_EQ(post("trash/restore", {{"name", "target.txt"}, {"to", "old.txt"}})["path"], "old.txt");
+  EXPECT_EQ(curl(as_alice() + url("/files/old.txt")).body, "old target");
+  EXPECT_EQ(post("trash/restore", {{"name", "dir"}, {"to", "dir-before"}})["path"], "dir-before");
+  EXPECT_EQ(curl(as_alice() + url("/files/dir-before/inside.txt")).body, "old target");
 }
 
 TEST_F(HttpTrash, PutOverAFileKeepsVersionsAndTheFirstComesBack) {

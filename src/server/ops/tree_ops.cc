@@ -39,8 +39,9 @@ bool inside(std::string_view path, std::string_view folder) {
 }
 
 // Makes room at the target: exists when something is there and overwrite is off; otherwise
-// removes it (a whole tree when either side is a folder; a file over a file is left for the
-// atomic replace). Returns whether something was there.
+// moves it into the trash (RFC 4918 deletes the target first; a delete here is the trash, as
+// for every other transport, so an overwriting COPY or MOVE never destroys what was there).
+// Returns whether something was there.
 storage::StorageResult<bool> clear_target(UserSpace& space, const TreeRequest& request) {
   auto source = space.stat(request.from);
   if (!source) return std::move(source).error();
@@ -54,9 +55,7 @@ storage::StorageResult<bool> clear_target(UserSpace& space, const TreeRequest& r
   if (!request.overwrite) {
     return storage::storage_error(StorageErrc::exists, "the destination already exists");
   }
-  if (state->is_directory || source->is_directory) {
-    if (auto removed = space.remove_tree(request.to); !removed) return std::move(removed).error();
-  }
+  if (auto trashed = space.move_to_trash(request.to); !trashed) return std::move(trashed).error();
   return true;
 }
 
