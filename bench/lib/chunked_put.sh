@@ -17,7 +17,7 @@ trap cleanup EXIT
 
 head -c $((1 << 30)) /dev/urandom > "$SCRATCH/payload"
 "$BIN/netdiskd" --listen 127.0.0.1:0 --port-file "$SCRATCH/port" --data "$SCRATCH/data" \
-  --http 127.0.0.1:0 --http-port-file "$SCRATCH/http-port" --log-level warn \
+  --http 127.0.0.1:0 --http-port-file "$SCRATCH/http-port" --versions-kept 0 --log-level warn \
   2>>"$SCRATCH/netdiskd.log" &
 ND_PID=$!
 for _ in $(seq 1 100); do [ -s "$SCRATCH/http-port" ] && break; sleep 0.1; done

@@ -13,10 +13,11 @@ free_port() {  # an ephemeral loopback port nothing listens on now (sshd cannot 
 start_tls_netdiskd() {  # sets NDT_PID, NDT_PORT, NDT_DATA: TLS (the default), its own data folder
   NDT_DATA="$SCRATCH/nd-tls-data"
   rm -f "$SCRATCH/ndt.port"
-  local pipe_trap=""  # the same SIGPIPE workaround as start_netdiskd
+  # The same SIGPIPE workaround and --versions-kept 0 as start_netdiskd.
+  local pipe_trap=""
   [[ "${BENCH_IGNORE_SIGPIPE:-1}" == 1 ]] && pipe_trap="trap '' PIPE;"
   bash -c "$pipe_trap"' exec "$0" "$@"' "$BIN/netdiskd" --listen 127.0.0.1:0 --port-file "$SCRATCH/ndt.port" \
-    --data "$NDT_DATA" --log-level warn 2>>"$SCRATCH/netdiskd-tls.log" &
+    --data "$NDT_DATA" --versions-kept 0 --log-level warn 2>>"$SCRATCH/netdiskd-tls.log" &
   NDT_PID=$!; PIDS+=("$NDT_PID")
   for _ in $(seq 1 100); do [ -s "$SCRATCH/ndt.port" ] && break; sleep 0.1; done
   NDT_PORT=$(cat "$SCRATCH/ndt.port")

@@ -53,10 +53,12 @@ start_netdiskd() {  # start_netdiskd SEND_MODE: sets ND_PID, ND_PORT, ND_HTTP_PO
   # Workaround (docs/BENCHMARKS.md, "Server bugs found"): netdiskd does not ignore SIGPIPE, and
   # sendfile(2) to a client that has gone away kills it. An ignored signal survives exec, so
   # with BENCH_IGNORE_SIGPIPE=1 (the default) the server starts with SIGPIPE ignored.
+  # --versions-kept 0: the peers keep no earlier contents, and the repeated 1 GiB overwrites
+  # of one name would otherwise keep up to ten old copies each in /dev/shm (RAM).
   local pipe_trap=""
   [[ "${BENCH_IGNORE_SIGPIPE:-1}" == 1 ]] && pipe_trap="trap '' PIPE;"
   bash -c "$pipe_trap"' exec "$0" "$@"' "$BIN/netdiskd" --listen 127.0.0.1:0 --port-file "$SCRATCH/nd.port" --data "$SCRATCH/nd-data" \
-    --plaintext --http 127.0.0.1:0 --http-port-file "$SCRATCH/nd.http-port" \
+    --plaintext --versions-kept 0 --http 127.0.0.1:0 --http-port-file "$SCRATCH/nd.http-port" \
     --max-connections 20000 --log-level warn --send-mode "$1" 2>>"$SCRATCH/netdiskd.log" &
   ND_PID=$!; PIDS+=("$ND_PID")
   for _ in $(seq 1 100); do [ -s "$SCRATCH/nd.port" ] && [ -s "$SCRATCH/nd.http-port" ] && break; sleep 0.1; done
