@@ -178,7 +178,9 @@ TEST_F(Quota, AnAdministratorsQuotaChangeTakesEffectOnTheRunningServer) {
   auto listed = run_program(binary_dir() / "netdiskd",
                             {"admin", "--json", "--data", server_->data_dir().string(), "users"});
   ASSERT_EQ(listed.exit_code, 0) << listed.err;
-  for (const auto& row : json::parse(listed.out)["users"]) {
+  // A named object: a range-for over a member of a temporary would read it after it is gone.
+  json users = json::parse(listed.out)["users"];
+  for (const auto& row : users) {
     if (row["username"] == "alice") {
       EXPECT_EQ(row["used"], data.size());
       EXPECT_EQ(row["quota_in_force"], 100000);
