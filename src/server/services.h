@@ -6,10 +6,7 @@
 
 #include <atomic>
 #include <cstddef>
-#include <cstdint>
-#include <functional>
 #include <memory>
-#include <string_view>
 
 #include <boost/asio/thread_pool.hpp>
 
