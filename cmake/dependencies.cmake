@@ -6,7 +6,11 @@ find_package(nlohmann_json 3.11 REQUIRED)
 find_package(fmt REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(CLI11 REQUIRED)
-find_package(GTest REQUIRED)
+# The test suite's and the benchmarks' own: a server-only build (scripts/serve.sh's first
+# start, NETDISK_BUILD_TESTS=OFF) needs neither installed.
+if(NETDISK_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+endif()
 find_package(benchmark QUIET)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)

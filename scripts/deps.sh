@@ -1,17 +1,25 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages NetDisk needs, and only those that are missing.
 # Idempotent: when everything is present it runs no apt-get at all.
-# Usage: scripts/deps.sh [build|browser|bench|fuzz]...   (build is always included)
+# Usage: scripts/deps.sh [server|build|browser|bench|fuzz]...
+#   server: what netdiskd and netdisk need to build (always included);
+#   build: that and what the test suite needs (the default when no set is named).
 set -euo pipefail
 
-build_packages=(
+# What the server and the client need to build: all scripts/serve.sh installs on a first start.
+server_packages=(
   build-essential cmake ninja-build ccache pkg-config git
   libboost1.81-dev libssl-dev libsodium-dev
   libxlsxwriter-dev libminizip-dev libexpat1-dev
   libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev
   libxxhash-dev libedit-dev
+  openssl
+)
+# The test suite's: its libraries and the real peers and tools the end-to-end tests run.
+build_packages=(
+  "${server_packages[@]}"
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3 procps curl wget openssl
+  python3 procps curl wget
   mount e2fsprogs strace util-linux
   rclone python3-openpyxl libreoffice-calc-nogui
   litmus cadaver davfs2
@@ -27,10 +35,12 @@ bench_packages=(iperf3 nginx-light vsftpd wrk redis-server gnuplot-nox linux-per
   openssh-server openssh-client)
 fuzz_packages=(clang libclang-rt-14-dev llvm)
 
-wanted=("${build_packages[@]}")
+wanted=("${server_packages[@]}")
+(($# > 0)) || set -- build
 for extra in "$@"; do
   case "$extra" in
-    build) ;;
+    server) ;;
+    build) wanted+=("${build_packages[@]}") ;;
     browser) wanted+=("${browser_packages[@]}") ;;
     bench) wanted+=("${bench_packages[@]}") ;;
     fuzz) wanted+=("${fuzz_packages[@]}") ;;

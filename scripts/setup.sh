@@ -18,6 +18,9 @@ mem_gib=$(awk '/MemTotal/ {print int($2 / 1048576)}' /proc/meminfo)
 if ((mem_gib < jobs)); then jobs=$((mem_gib > 0 ? mem_gib : 1)); fi
 
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/netdisk-ccache}
+# Tests and benchmarks on, explicitly: a build folder that scripts/serve.sh configured for the
+# server alone gains them here.
 # shellcheck disable=SC2086
-cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE="$build_type" ${NETDISK_CMAKE_ARGS:-} >/dev/null
+cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE="$build_type" -DNETDISK_BUILD_TESTS=ON \
+  -DNETDISK_BUILD_BENCH=ON ${NETDISK_CMAKE_ARGS:-} >/dev/null
 cmake --build "$build_dir" --parallel "$jobs"
