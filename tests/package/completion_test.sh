@@ -35,6 +35,9 @@ for command in register login logout ls put get rm mv mkdir df trash versions re
   grep -qx "$command" <<<"$commands" || fail "netdisk <TAB> lacks $command: $commands"
 done
 grep -q '__complete' <<<"$commands" && fail "netdisk <TAB> offers the hidden command"
+shell_help=$(printf 'help\n' | HOME="$work/home" "$bin_dir/netdisk" --server 127.0.0.1:1 2>&1)
+grep -q '^  ls ' <<<"$shell_help" || fail "the shell's help lists no commands: $shell_help"
+grep -q '__complete' <<<"$shell_help" && fail "the shell's help lists the hidden command"
 [[ $(complete netdisk tr) == $'trash\ntrust' ]] || fail "netdisk tr<TAB> gives $(complete netdisk tr)"
 options=$(complete netdisk get --)
 for option in --resume --overwrite --quiet --jobs --limit-rate --help; do
