@@ -24,6 +24,7 @@ build_packages=(
   rclone python3-openpyxl libreoffice-calc-nogui
   litmus cadaver davfs2
   gvfs-backends gvfs-daemons libglib2.0-bin dbus
+  dpkg-dev lintian file adduser man-db bash-completion systemd
 )
 browser_packages=(chromium)
 # Node.js and npm come from Debian only when the machine has none: a Node.js from elsewhere

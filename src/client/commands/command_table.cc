@@ -5,6 +5,7 @@
 
 #include "client/chat/chat_command.h"
 #include "client/commands/account_commands.h"
+#include "client/commands/complete_command.h"
 #include "client/commands/df_command.h"
 #include "client/commands/discover_command.h"
 #include "client/commands/file_commands.h"
@@ -289,6 +290,7 @@ constexpr CommandRow kCommands[] = {
     {"discover", add_discover},
     {"trust", add_trust},
     {"chat", add_chat},
+    {kCompleteRemoteCommand, add_complete_remote},  // hidden, for the bash completion
 };
 
 }  // namespace
@@ -302,7 +304,9 @@ std::vector<std::string> command_names() {
   CommandAction unused;
   add_commands(scratch, unused);
   std::vector<std::string> names;
-  for (const auto* command : scratch.get_subcommands({})) names.push_back(command->get_name());
+  for (const auto* command : scratch.get_subcommands({})) {
+    if (!command->get_group().empty()) names.push_back(command->get_name());  // skip hidden ones
+  }
   return names;
 }
 

@@ -48,6 +48,7 @@ void print_help() {
   auto app = make_app(unused);
   std::cout << "Commands (`help COMMAND` or `COMMAND --help` for details):\n";
   for (const auto* command : app->get_subcommands({})) {
+    if (command->get_group().empty()) continue;  // hidden (the bash completion's helper)
     std::string summary = command->get_description();
     summary = summary.substr(0, std::min(summary.find(':'), summary.find(". ")));
     std::cout << "  " << command->get_name()
