@@ -9,7 +9,7 @@ build_packages=(
   libboost1.81-dev libssl-dev libsodium-dev
   libxlsxwriter-dev libminizip-dev libexpat1-dev
   libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev
-  libxxhash-dev libedit-dev
+  libxxhash-dev libedit-dev libsystemd-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 procps curl wget openssl
   mount e2fsprogs strace util-linux
