@@ -35,8 +35,7 @@ int check_config(const ServerConfig& config, const CommandLine& args) {
     validate_server_config(config);
     check_startup_files(config);
   } catch (const std::exception& error) {
-    auto file = config_file_of(args);
-    std::cerr << (file.empty() ? "" : file + ": ") << error.what() << "\n";
+    std::cerr << located(args, error.what()) << "\n";
     return 1;
   }
   std::cout << "configuration OK\n";
