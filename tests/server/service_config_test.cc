@@ -13,7 +13,9 @@
 #include <string>
 
 #include <spdlog/logger.h>
+#include <spdlog/spdlog.h>
 
+#include "server/logging/component_log.h"
 #include "server/logging/log_levels.h"
 #include "server/logging/reopenable_file_sink.h"
 #include "server/service/config_lines.h"
@@ -23,6 +25,11 @@ namespace netdisk::server {
 namespace {
 
 namespace fs = std::filesystem;
+
+std::string contents(const fs::path& path) {
+  std::ifstream in(path);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
 
 TEST(LogLevels, ABareLevelSetsEveryComponent) {
   auto levels = parse_log_levels("debug");
@@ -54,6 +61,37 @@ TEST(LogLevels, UnknownNamesAndMalformedItemsAreRefusedByName) {
   EXPECT_TRUE(refused("info,warn", "must be COMPONENT=LEVEL"));
   EXPECT_TRUE(refused("info,,op=warn", "empty item"));
   EXPECT_TRUE(refused("", "empty item"));
+}
+
+TEST(ComponentLoggers, EveryComponentIsRegisteredSharesOneSinkAndTakesItsOwnLevel) {
+  auto folder = fs::temp_directory_path() / ("netdisk-loggers-" + std::to_string(::getpid()));
+  fs::create_directories(folder);
+  start_logging(folder / "server.log");
+  apply_log_levels(parse_log_levels("warn,op=debug,http=off"));
+  for (auto name : kLogComponents) {
+    auto logger = spdlog::get(std::string(name));
+    ASSERT_NE(logger, nullptr) << name;
+    auto expected = name == "op" ? spdlog::level::debug
+                    : name == "http" ? spdlog::level::off
+                                     : spdlog::level::warn;
+    EXPECT_EQ(logger->level(), expected) << name;
+  }
+  EXPECT_EQ(spdlog::default_logger()->name(), "server");
+  EXPECT_EQ(&log_of(LogComponent::op), spdlog::get("op").get());
+  log_of(LogComponent::op).debug("an op line");
+  log_of(LogComponent::http).error("never shown");
+  log_of(LogComponent::tcp).info("below warn");
+  log_of(LogComponent::chat).warn("a chat warning");
+  auto text = contents(folder / "server.log");
+  EXPECT_NE(text.find(" debug [op] an op line"), std::string::npos) << text;
+  EXPECT_NE(text.find(" warning [chat] a chat warning"), std::string::npos) << text;
+  EXPECT_EQ(text.find("never shown"), std::string::npos) << text;
+  EXPECT_EQ(text.find("below warn"), std::string::npos) << text;
+  // A reload's new levels apply in place, to the same loggers.
+  apply_log_levels(parse_log_levels("info"));
+  EXPECT_EQ(spdlog::get("http")->level(), spdlog::level::info);
+  start_logging({});  // back to stderr, so nothing else in this binary writes to the folder
+  fs::remove_all(folder);
 }
 
 TEST(ConfigLines, TheSyntaxCheckNamesTheFirstLineThatIsNoSetting) {
@@ -124,11 +162,6 @@ TEST(LiveSettings, ApplyReplacesEveryValueAndNoneIsNoQuota) {
   config.default_quota.reset();
   live.apply(config);
   EXPECT_FALSE(live.default_quota());
-}
-
-std::string contents(const fs::path& path) {
-  std::ifstream in(path);
-  return {std::istreambuf_iterator<char>(in), {}};
 }
 
 TEST(ReopenableFileSink, AfterARenameReopenWritesToANewFileAtTheOldName) {
