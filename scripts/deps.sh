@@ -12,7 +12,7 @@ server_packages=(
   libboost1.81-dev libssl-dev libsodium-dev
   libxlsxwriter-dev libminizip-dev libexpat1-dev
   libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev
-  libxxhash-dev libedit-dev
+  libxxhash-dev libedit-dev libsystemd-dev
   openssl
 )
 # The test suite's: its libraries and the real peers and tools the end-to-end tests run.

@@ -64,7 +64,7 @@ Connection::Connection(TcpSocket socket, SSL* ssl, IoWorker& worker, Services& s
       serial_(serial),
       session_(server, ops::Transport::tcp, peer_address_of(stream_.socket()), serial),
       last_progress_(server.now()),
-      deadline_(last_progress_ + server.config.handshake_timeout),
+      deadline_(last_progress_ + server.live.handshake_timeout()),
       frame_writer_(stream_),
       outbox_(frame_writer_, server.now),
       opened_at_(last_progress_) {
@@ -124,10 +124,10 @@ void Connection::park() {
 // connection open for ever.
 void Connection::refresh_deadline() {
   if (!greeted()) {
-    deadline_ = opened_at_ + server_.config.handshake_timeout;
+    deadline_ = opened_at_ + server_.live.handshake_timeout();
     return;
   }
-  deadline_ = std::max(last_progress_, outbox_.last_write()) + server_.config.idle_timeout;
+  deadline_ = std::max(last_progress_, outbox_.last_write()) + server_.live.idle_timeout();
 }
 
 void Connection::end_stream(TimePoint last_activity) noexcept {
@@ -184,7 +184,7 @@ boost::asio::any_io_executor Connection::chat_executor() const {
 
 bool Connection::chat_deliver(const SharedFrame& frame) {
   if (closed_ || closing_) return true;  // leaving anyway; not a slow reader
-  return outbox_.push(frame, server_.config.chat_queue_bytes);
+  return outbox_.push(frame, server_.live.chat_queue_bytes());
 }
 
 void Connection::chat_dropped(const SharedFrame& frame) {
@@ -210,7 +210,7 @@ protocol::FrameDecoder& Connection::decoder() {
 void Connection::limit_send_buffer() {
   boost::system::error_code ignored;
   stream_.socket().set_option(
-      asio::socket_base::send_buffer_size(static_cast<int>(server_.config.chat_queue_bytes)),
+      asio::socket_base::send_buffer_size(static_cast<int>(server_.live.chat_queue_bytes())),
       ignored);
 }
 

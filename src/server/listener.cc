@@ -15,6 +15,7 @@
 #include "protocol/message.h"
 #include "server/connection.h"
 #include "server/io_workers.h"
+#include "server/logging/component_log.h"
 #include "server/services.h"
 #include "server/tcp_socket.h"
 #include "server/tls/tls_context.h"
@@ -59,26 +60,28 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, IoWorkers& workers,
         // The connection stays in the backlog; retrying at once would spin at 100% CPU.
         auto now = std::chrono::steady_clock::now();
         if (now - last_fd_warning > std::chrono::seconds(10)) {
-          spdlog::warn("accept: {} (out of file descriptors); pausing accepts", ec.message());
+          log_of(LogComponent::tcp)
+              .warn("accept: {} (out of file descriptors); pausing accepts", ec.message());
           last_fd_warning = now;
         }
         backoff.expires_after(std::chrono::milliseconds(100));
         co_await backoff.async_wait(kAsTuple);
       } else {
-        spdlog::warn("accept: {}", ec.message());
+        log_of(LogComponent::tcp).warn("accept: {}", ec.message());
       }
       continue;
     }
     if (server.shutting_down.load() ||
-        server.open_connections.load(std::memory_order_relaxed) >= server.config.max_connections) {
-      spdlog::warn("refusing a connection: {} connections open (limit {})",
-                   server.open_connections.load(), server.config.max_connections);
+        server.open_connections.load(std::memory_order_relaxed) >= server.live.max_connections()) {
+      log_of(LogComponent::tcp)
+          .warn("refusing a connection: {} connections open (limit {})",
+                server.open_connections.load(), server.live.max_connections());
       asio::co_spawn(worker.context, refuse(std::move(socket), refusal), asio::detached);
       continue;
     }
     SSL* ssl = server.tls != nullptr ? server.tls->new_session() : nullptr;
     if (server.tls != nullptr && ssl == nullptr) {
-      spdlog::error("refusing a connection: no memory for its TLS session");
+      log_of(LogComponent::tcp).error("refusing a connection: no memory for its TLS session");
       continue;  // the socket closes here
     }
     auto connection =

@@ -33,6 +33,7 @@
 #include "server/listener.h"
 #include "server/blocking.h"
 #include "server/services.h"
+#include "server/service/service_notify.h"
 #include "storage/data_lock.h"
 #include "storage/deleted_folders.h"
 
@@ -71,9 +72,9 @@ asio::awaitable<void> sweep_deadlines(IoWorker& worker, const Now& now) {
 
 // Runs `sweep` (a blocking walk returning how many things it removed) on the blocking pool
 // every `period` until shutdown, logging what it did as "removed N <what>".
-template <typename Sweep>
-asio::awaitable<void> sweep_periodically(Services& context, std::chrono::seconds period,
-                                         const char* what, Sweep sweep) {
+template <typename Period, typename Sweep>
+asio::awaitable<void> sweep_periodically(Services& context, Period period, const char* what,
+                                         Sweep sweep) {
   asio::steady_timer timer(co_await asio::this_coro::executor);
   while (!context.shutting_down) {
     // Captures by reference only: see the coroutine rule in server/blocking.h.
@@ -83,7 +84,7 @@ asio::awaitable<void> sweep_periodically(Services& context, std::chrono::seconds
     } else if (*removed > 0) {
       spdlog::info("removed {} {}", *removed, what);
     }
-    timer.expires_after(period);
+    timer.expires_after(period());  // read each time: a reload may change the retention
     auto [ec] = co_await timer.async_wait(kAsTuple);
     if (ec) break;
   }
@@ -91,7 +92,7 @@ asio::awaitable<void> sweep_periodically(Services& context, std::chrono::seconds
 
 // The periodic purge of trash and versions, as a count for the sweep's log line.
 storage::StorageResult<std::size_t> purge_expired(Services& context) {
-  auto purged = context.backend->purge_expired(context.config.trash_retention);
+  auto purged = context.backend->purge_expired(context.live.trash_retention());
   if (!purged) return std::move(purged).error();
   std::size_t entries = 0;
   for (const auto& user : *purged) entries += user.freed.entries;
@@ -102,31 +103,33 @@ storage::StorageResult<std::size_t> purge_expired(Services& context) {
 // folders; and deleted users' folders (storage/deleted_folders.h) kept longer than
 // --deleted-retention, dated by the server's wall clock.
 void start_sweeps(asio::io_context& main_context, Services& context) {
-  auto every = [](std::chrono::seconds ttl) {
-    return std::clamp<std::chrono::seconds>(ttl / 4, std::chrono::seconds(1),
-                                            std::chrono::minutes(10));
+  // The periods and limits come from the live settings (a reload changes them).
+  auto every = [&live = context.live](std::chrono::seconds (LiveSettings::*ttl)() const) {
+    return [&live, ttl] {
+      return std::clamp<std::chrono::seconds>((live.*ttl)() / 4, std::chrono::seconds(1),
+                                              std::chrono::minutes(10));
+    };
   };
   asio::co_spawn(main_context,
-                 sweep_periodically(context, every(context.config.partial_ttl),
-                                    "expired partial uploads",
-                                    [&context] {
-                                      return context.backend->sweep_partial_uploads(
-                                          context.config.partial_ttl);
-                                    }),
+                 sweep_periodically(
+                     context, every(&LiveSettings::partial_ttl), "expired partial uploads",
+                     [&context] {
+                       return context.backend->sweep_partial_uploads(context.live.partial_ttl());
+                     }),
                  asio::detached);
   asio::co_spawn(main_context,
-                 sweep_periodically(context, every(context.config.deleted_retention),
+                 sweep_periodically(context, every(&LiveSettings::deleted_retention),
                                     "deleted users' folders past their retention",
                                     [&context] {
                                       return storage::sweep_deleted_folders(
-                                          context.layout, context.config.deleted_retention,
+                                          context.layout, context.live.deleted_retention(),
                                           context.wall_clock());
                                     }),
                  asio::detached);
   // Trash entries past --trash-retention and versions past --version-max-age, dated by the
   // same wall clock (the backend's Retention reads Services::wall_clock).
   asio::co_spawn(main_context,
-                 sweep_periodically(context, every(context.config.trash_retention),
+                 sweep_periodically(context, every(&LiveSettings::trash_retention),
                                     "trash entries and versions past their retention",
                                     [&context] { return purge_expired(context); }),
                  asio::detached);
@@ -189,8 +192,10 @@ std::unique_ptr<TlsContext> make_tls_context(const ServerConfig& config,
 }  // namespace
 
 struct Server::State {
-  explicit State(ServerConfig config)
-      : lock(lock_data_folder(config)),
+  State(ServerConfig config, Reloader::Reread reread_config)
+      : started(config),
+        reread(std::move(reread_config)),
+        lock(lock_data_folder(config)),
         identity(prepare_tls_identity(config)),
         tls(make_tls_context(config, identity)),
         context(config),
@@ -198,6 +203,8 @@ struct Server::State {
     context.tls = tls.get();
   }
 
+  const ServerConfig started;  // as parsed, before the TLS files were filled in
+  Reloader::Reread reread;
   storage::DataLock lock;
   std::optional<TlsIdentity> identity;
   std::unique_ptr<TlsContext> tls;
@@ -205,7 +212,8 @@ struct Server::State {
   IoWorkers workers;
 };
 
-Server::Server(ServerConfig config) : state_(std::make_unique<State>(std::move(config))) {}
+Server::Server(ServerConfig config, Reloader::Reread reread)
+    : state_(std::make_unique<State>(std::move(config), std::move(reread))) {}
 
 Server::~Server() = default;
 
@@ -281,14 +289,27 @@ void Server::run() {
   }
   start_sweeps(main_context, context);
   count_spaces(context);
+  // SIGHUP: the reload (server/service/reloader.h), on the blocking pool.
+  std::string ready_status =
+      fmt::format("serving NetDisk on {}:{}", config.listen.host, bound.port());
+  if (http && http->port() != 0) {
+    ready_status += fmt::format(", HTTP on {}:{}", config.http_listen.host, http->port());
+  }
+  Reloader reloader(context, state_->started, state_->reread, ready_status);
+  asio::signal_set hangups(main_context, SIGHUP);
+  asio::co_spawn(main_context, reload_on_sighup(hangups, reloader, context.blocking_pool),
+                 asio::detached);
 
   asio::signal_set signals(main_context, SIGINT, SIGTERM);
   std::promise<void> stopped;
   asio::steady_timer grace(main_context);
   signals.async_wait([&](const boost::system::error_code& error, int signal) {
     if (error) return;
-    spdlog::info("signal {}: shutting down (grace {}s)", signal, config.shutdown_grace.count());
+    spdlog::info("signal {}: shutting down (grace {}s)", signal,
+                 context.live.shutdown_grace().count());
+    notify_stopping();
     context.shutting_down = true;
+    hangups.cancel();
     boost::system::error_code ignored;
     acceptor.close(ignored);
     discovery.close(ignored);
@@ -297,7 +318,7 @@ void Server::run() {
       for (Connection* connection : worker.connections) connection->request_shutdown();
     });
     if (http) http->stop();
-    grace.expires_after(config.shutdown_grace);
+    grace.expires_after(context.live.shutdown_grace());
     grace.async_wait([&](const boost::system::error_code&) {
       workers.for_each([](IoWorker& worker) {
         std::vector<Connection*> remaining(worker.connections.begin(), worker.connections.end());
@@ -322,6 +343,8 @@ void Server::run() {
   });
 
   workers.start();
+  // Every listener is bound and the workers accept: `systemctl start` may return.
+  notify_ready(ready_status);
   stopped.get_future().wait();
   // Give force-closed connections a moment to unwind on their threads, then stop.
   std::this_thread::sleep_for(std::chrono::milliseconds(50));

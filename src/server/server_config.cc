@@ -9,6 +9,7 @@
 #include "common/duration_text.h"
 #include "protocol/frame.h"
 #include "server/retention_options.h"
+#include "server/service/service_options.h"
 #include "storage/byte_size.h"
 
 namespace netdisk::server {
@@ -113,8 +114,10 @@ void add_server_options(CLI::App& app, ServerConfig& config) {
                              protocol::kDefaultMaxFrameBytes))
       ->check(CLI::Range(protocol::kMinMaxFrameBytes, protocol::kMaxMaxFrameBytes));
   app.add_option("--log-level", config.log_level,
-                 "trace, debug, info, warn, error or off (default info)")
-      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+                 "trace, debug, info, warn, error or off (default info), then per component: "
+                 "info,op=warn,http=debug (components: server tcp http dav chat accounts "
+                 "storage admin op)")
+      ->check(log_levels_validator());
   app.add_option("--users-file", config.users_file,
                  "The users workbook (default <data>/users.xlsx; never inside <data>/home)")
       ->type_name("FILE");
@@ -214,6 +217,7 @@ void add_server_options(CLI::App& app, ServerConfig& config) {
       1u, 86400u);
   add_https_options(app, config);
   add_retention_options(app, config);
+  add_service_options(app, config);
 }
 
 void validate_server_config(const ServerConfig& config) {

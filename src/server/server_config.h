@@ -86,6 +86,10 @@ struct ServerConfig {
   std::filesystem::path tls_key_file;   // PEM private key
   // The NetDisk TCP port in plain text instead of TLS: only when asked for (--plaintext).
   bool plaintext = false;
+  // Service slice (issue #21; server/service/service_options.h): check and exit; the log file
+  // (empty: stderr).
+  bool check_config = false;
+  std::filesystem::path log_file;
 };
 
 // Declares every option on `app`, writing into `config`. The caller parses.

@@ -38,17 +38,17 @@ std::unique_ptr<RegistrationPolicy> open_registration(const storage::DataLayout&
 std::optional<std::uint64_t> quota_of(const Services& server, std::string_view user) {
   auto record = server.accounts.find_user(user);
   if (record && record->quota_bytes) return record->quota_bytes;
-  return server.config.default_quota;
+  return server.live.default_quota();
 }
 
 std::shared_ptr<quota::QuotaLedger> make_ledger(Services& server) {
-  quota::QuotaLedger::MakeRoom make_room;
-  if (server.config.quota_drops_versions) {
-    // `backend` is always the QuotaBackend made below, by the time an upload asks.
-    make_room = [&server](std::string_view user, std::uint64_t bytes) -> std::uint64_t {
-      return static_cast<quota::QuotaBackend&>(*server.backend).drop_oldest_versions(user, bytes);
-    };
-  }
+  // `backend` is always the QuotaBackend made below, by the time an upload asks. Whether it
+  // may drop versions is read at each upload: --quota-drops-versions changes on a reload.
+  quota::QuotaLedger::MakeRoom make_room = [&server](std::string_view user,
+                                                     std::uint64_t bytes) -> std::uint64_t {
+    if (!server.live.quota_drops_versions()) return 0;
+    return static_cast<quota::QuotaBackend&>(*server.backend).drop_oldest_versions(user, bytes);
+  };
   return std::make_shared<quota::QuotaLedger>(
       [&server](std::string_view user) { return quota_of(server, user); }, std::move(make_room));
 }

@@ -17,6 +17,7 @@
 #include "server/dav/lock_table.h"
 #include "server/quota/quota_ledger.h"
 #include "server/server_config.h"
+#include "server/service/live_settings.h"
 #include "server/shares/share_service.h"
 #include "storage/data_layout.h"
 #include "storage/user_space.h"
@@ -62,6 +63,9 @@ struct Services {
   const TlsContext* tls = nullptr;
   // The share links (server/shares/share_service.h): <data>/shares.txt.
   ShareService shares;
+  // The settings a SIGHUP reload changes (server/service/live_settings.h): read these, not
+  // `config`, for the options docs/ADMIN.md lists as changeable live.
+  LiveSettings live{config};
 };
 
 }  // namespace netdisk::server

@@ -23,7 +23,7 @@ class StreamScope {
  public:
   explicit StreamScope(Connection& connection)
       : connection_(connection),
-        pace_(connection.server().config.idle_timeout, connection.server().config.min_stream_rate,
+        pace_(connection.server().live.idle_timeout(), connection.server().live.min_stream_rate(),
               connection.server().now) {
     connection_.begin_stream();
   }

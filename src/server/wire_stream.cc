@@ -13,6 +13,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
+#include "server/logging/component_log.h"
+
 namespace netdisk::server {
 namespace {
 
@@ -158,7 +160,7 @@ asio::awaitable<Opening> WireStream::open() {
   }
   auto [ec, ignored] = co_await async_tls(HandshakeStep{}, kAsTuple);
   if (ec) {
-    spdlog::debug("TLS handshake failed: {}", ec.message());
+    log_of(LogComponent::tcp).debug("TLS handshake failed: {}", ec.message());
     co_return Opening::failed;
   }
   co_return Opening::ready;

@@ -92,9 +92,11 @@ void ServerProcess::launch() {
                                    "--data",
                                    data_dir_.string(),
                                    "--port-file",
-                                   port_file.string(),
-                                   "--log-level",
-                                   "debug"});
+                                   port_file.string()});
+  // Debug logs unless the test sets its own levels (an option may be given only once).
+  if (std::find(extra_args_.begin(), extra_args_.end(), "--log-level") == extra_args_.end()) {
+    args.insert(args.end(), {"--log-level", "debug"});
+  }
   fs::path http_port_file = work_dir_ / "http-port";
   fs::remove(http_port_file);
   if (http_) {

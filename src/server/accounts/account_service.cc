@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "server/blocking.h"
+#include "server/logging/component_log.h"
 #include "storage/username.h"
 
 namespace netdisk::server {
@@ -36,12 +37,13 @@ void log_invalid_name(std::string_view username, std::string_view address) {
   // Escaped (no forged lines, no terminal escapes) and clipped: a frame-sized name must not
   // become a frame-sized log line.
   constexpr std::size_t kLoggedNameBytes = 64;
-  spdlog::info("login failed for an invalid username {:?}{} from {}",
-               username.substr(0, kLoggedNameBytes),
-               username.size() > kLoggedNameBytes
-                   ? fmt::format(" (clipped, {} bytes)", username.size())
-                   : std::string(),
-               address);
+  log_of(LogComponent::accounts)
+      .info("login failed for an invalid username {:?}{} from {}",
+            username.substr(0, kLoggedNameBytes),
+            username.size() > kLoggedNameBytes
+                ? fmt::format(" (clipped, {} bytes)", username.size())
+                : std::string(),
+            address);
 }
 
 }  // namespace
@@ -58,26 +60,30 @@ AccountService::AccountService(const storage::DataLayout& layout, AccountOptions
       credentials_(options.credential_cache),
       login_flush_timer_(blocking_pool),
       workbook_strand_(boost::asio::make_strand(blocking_pool.get_executor())),
-      workbook_timer_(workbook_strand_) {
+      workbook_timer_(workbook_strand_),
+      workbook_interval_(options.workbook_check_interval) {
   auto registry = storage::UserRegistry::open(layout_.users_file());
   if (!registry) {
     throw std::runtime_error(fmt::format("cannot load {}: {}", layout_.users_file().string(),
                                          registry.error().message));
   }
   registry_ = std::move(*registry);
-  registry_->set_reporter([](const std::string& problem) { spdlog::error("{}", problem); });
+  registry_->set_reporter(
+      [](const std::string& problem) { log_of(LogComponent::accounts).error("{}", problem); });
   auto hasher = storage::PasswordHasher::create(options.hash_cost);
   if (!hasher) throw std::runtime_error(hasher.error().message);
   hasher_ = std::make_unique<storage::PasswordHasher>(std::move(*hasher));
-  spdlog::info("{} users in {}", registry_->size(), layout_.users_file().string());
+  log_of(LogComponent::accounts)
+      .info("{} users in {}", registry_->size(), layout_.users_file().string());
   ensure_every_folder();
   schedule_workbook_check();
 }
 
 void AccountService::schedule_workbook_check() {
-  if (options_.workbook_check_interval.count() == 0 || stopping_) return;
+  auto interval = workbook_interval_.load();
+  if (interval.count() == 0 || stopping_) return;
   // The timer runs on the blocking pool: reading the workbook never holds up an I/O thread.
-  workbook_timer_.expires_after(options_.workbook_check_interval);
+  workbook_timer_.expires_after(interval);
   workbook_timer_.async_wait([this](const boost::system::error_code& error) {
     if (error || stopping_) return;
     check_workbook();
@@ -85,15 +91,33 @@ void AccountService::schedule_workbook_check() {
   });
 }
 
+void AccountService::set_live_options(std::chrono::seconds session_lifetime,
+                                      std::chrono::seconds credential_ttl,
+                                      std::chrono::milliseconds workbook_check_interval) {
+  sessions_.set_lifetime(session_lifetime);
+  if (options_.credential_cache.ttl != credential_ttl) {
+    credentials_.set_ttl(credential_ttl);
+    options_.credential_cache.ttl = credential_ttl;  // only the reload, serialized, touches it
+  }
+  auto was = workbook_interval_.exchange(workbook_check_interval);
+  // From 0 the check was not scheduled: start it, on the strand the timer belongs to (a
+  // pending wait, if a quick 0 -> n -> 0 -> n left one, is cancelled by expires_after).
+  if (was.count() == 0 && workbook_check_interval.count() != 0) {
+    boost::asio::post(workbook_strand_, [this] { schedule_workbook_check(); });
+  }
+}
+
 void AccountService::check_workbook() {
   auto edits = registry_->check_for_edits();
   if (!edits || !edits->reloaded) return;  // an error was reported by the registry, once
-  spdlog::info("{} changed: {} users added, {} removed", layout_.users_file().filename().string(),
-               edits->added.size(), edits->removed.size());
+  log_of(LogComponent::accounts)
+      .info("{} changed: {} users added, {} removed", layout_.users_file().filename().string(),
+            edits->added.size(), edits->removed.size());
   for (const auto& name : edits->added) (void)ensure_folder(name);
   for (const auto& name : edits->removed) {
     if (auto revoked = sessions_.revoke_user(name); !revoked) {
-      spdlog::warn("ending the sessions of removed user {}: {}", name, revoked.error().message);
+      log_of(LogComponent::accounts)
+          .warn("ending the sessions of removed user {}: {}", name, revoked.error().message);
     }
   }
 }
@@ -103,24 +127,29 @@ void AccountService::ensure_every_folder() {
   // of that exact name yet; every user the server accepts must have one.
   std::size_t unusable = 0;
   for (const auto& name : registry_->names()) unusable += ensure_folder(name).ok() ? 0 : 1;
-  if (unusable > 0) spdlog::error("{} users cannot log in until their folders are fixed", unusable);
+  if (unusable > 0)
+    log_of(LogComponent::accounts)
+        .error("{} users cannot log in until their folders are fixed", unusable);
 }
 
 Status AccountService::ensure_folder(const std::string& name) {
   using Fix = storage::DataLayout::FolderFix;
   auto fixed = layout_.ensure_user_folder(name);
   if (!fixed) {
-    spdlog::error("the folder of user {:?} ({}) cannot be used: {}", name,
-                  layout_.user_folder(name).string(), fixed.error().message);
+    log_of(LogComponent::accounts)
+        .error("the folder of user {:?} ({}) cannot be used: {}", name,
+               layout_.user_folder(name).string(), fixed.error().message);
     return make_error(fixed.error().code,
                       "your folder on the server cannot be used; ask the server administrator");
   }
   if (*fixed == Fix::created) {
-    spdlog::warn("created the missing folder of user {:?}: {}", name,
-                 layout_.user_folder(name).string());
+    log_of(LogComponent::accounts)
+        .warn("created the missing folder of user {:?}: {}", name,
+              layout_.user_folder(name).string());
   } else if (*fixed == Fix::adopted) {
-    spdlog::warn("renamed the folder of user {:?} to the case users.xlsx gives: {}", name,
-                 layout_.user_folder(name).string());
+    log_of(LogComponent::accounts)
+        .warn("renamed the folder of user {:?} to the case users.xlsx gives: {}", name,
+              layout_.user_folder(name).string());
   }
   return {};
 }
@@ -202,7 +231,7 @@ boost::asio::awaitable<Result<storage::UserRecord>> AccountService::verify_passw
   if (!verified) co_return busy();
   if (!*verified) {
     throttle_.record_failure(key, address);
-    spdlog::info("login failed for {:?} from {}", username, address);
+    log_of(LogComponent::accounts).info("login failed for {:?} from {}", username, address);
     co_return wrong_credentials();
   }
   throttle_.record_success(key);
@@ -290,7 +319,7 @@ void AccountService::schedule_login_flush() {
     // A workbook with an error was reported once by the registry; not again per login.
     if (auto flushed = registry_->flush();
         !flushed.ok() && flushed.error().code != Errc::workbook_invalid) {
-      spdlog::warn("recording login times: {}", flushed.error().message);
+      log_of(LogComponent::accounts).warn("recording login times: {}", flushed.error().message);
     }
   });
 }
@@ -300,8 +329,9 @@ void AccountService::shutdown() {
   boost::asio::post(workbook_strand_, [this] { workbook_timer_.cancel(); });
   login_flush_timer_.cancel();  // its handler still runs, and flushes
   hash_pool_.join();
-  spdlog::info("password checks: {} Argon2id verifications, {} from the credential cache",
-               argon2_verifications(), credential_cache_hits());
+  log_of(LogComponent::accounts)
+      .info("password checks: {} Argon2id verifications, {} from the credential cache",
+            argon2_verifications(), credential_cache_hits());
 }
 
 Result<std::string> AccountService::still_allowed(const LoginTokens::Lookup& session) {
@@ -388,7 +418,8 @@ boost::asio::awaitable<Status> AccountService::change_password(std::string usern
   // against has changed); forgetting them frees their room now. A verification still in
   // flight lands an entry bound to the old hash, refused the same way.
   credentials_.forget_user(storage::username_key(name));
-  if (changed.ok()) spdlog::info("user {:?} changed their password from {}", name, address);
+  if (changed.ok())
+    log_of(LogComponent::accounts).info("user {:?} changed their password from {}", name, address);
   co_return changed;
 }
 

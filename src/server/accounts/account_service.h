@@ -134,6 +134,12 @@ class AccountService {
   // blocking pool.
   void check_workbook();
 
+  // What a SIGHUP reload changes (server/service/reloader.h): the lifetime of logins made from
+  // now on, the credential cache's TTL (a change empties the cache), and how often the
+  // workbook is checked (0: only before each rewrite). Any thread.
+  void set_live_options(std::chrono::seconds session_lifetime, std::chrono::seconds credential_ttl,
+                        std::chrono::milliseconds workbook_check_interval);
+
  private:
   // Throttle, name and password rules, one Argon2id verification, the user's folder: the
   // steps every password login shares. Counts the failure, or clears the throttle on success.
@@ -182,6 +188,8 @@ class AccountService {
   boost::asio::strand<boost::asio::thread_pool::executor_type> workbook_strand_;
   boost::asio::steady_timer workbook_timer_;
   std::atomic<bool> stopping_{false};
+  // options_.workbook_check_interval, changed by set_live_options().
+  std::atomic<std::chrono::milliseconds> workbook_interval_;
   std::mutex claims_mutex_;
   std::unordered_set<std::string> claims_;
 };

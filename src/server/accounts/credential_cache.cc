@@ -7,7 +7,8 @@
 
 namespace netdisk::server {
 
-CredentialCache::CredentialCache(Policy policy, Now now) : policy_(policy), now_(std::move(now)) {
+CredentialCache::CredentialCache(Policy policy, Now now)
+    : policy_(policy), ttl_(policy.ttl), now_(std::move(now)) {
   if (sodium_init() < 0) throw std::runtime_error("libsodium cannot start");
   randombytes_buf(key_.data(), key_.size());
 }
@@ -89,7 +90,15 @@ void CredentialCache::remember(std::string_view user_key, std::string_view passw
   }
   oldest_first_.push_back(key);
   entries_.emplace(
-      key, Entry{std::string(user_key), stored, now + policy_.ttl, std::prev(oldest_first_.end())});
+      key, Entry{std::string(user_key), stored, now + ttl_.load(), std::prev(oldest_first_.end())});
+}
+
+void CredentialCache::set_ttl(std::chrono::seconds ttl) {
+  // Under the lock, as remember() reads the TTL: no entry made with the old TTL survives.
+  std::lock_guard lock(mutex_);
+  ttl_.store(ttl);
+  entries_.clear();
+  oldest_first_.clear();
 }
 
 void CredentialCache::forget_user(std::string_view user_key) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -47,7 +48,10 @@ class CredentialCache {
   void forget_user(std::string_view user_key);
   void clear();
 
-  bool enabled() const noexcept { return policy_.ttl.count() > 0 && policy_.max_entries > 0; }
+  bool enabled() const noexcept { return ttl_.load().count() > 0 && policy_.max_entries > 0; }
+  // A new TTL (a reload of --credential-cache-ttl): every entry is forgotten, so none outlives
+  // the new TTL, and the next check of each password runs Argon2id once.
+  void set_ttl(std::chrono::seconds ttl);
   std::size_t size();
 
   // The keyed digest an entry of (user, password) is found by; also what concurrent
@@ -70,6 +74,7 @@ class CredentialCache {
   void erase(std::unordered_map<Digest, Entry, DigestHash>::iterator it);
 
   const Policy policy_;
+  std::atomic<std::chrono::seconds> ttl_;  // policy_.ttl until set_ttl()
   const Now now_;
   std::array<unsigned char, 32> key_{};  // random per process, wiped on destruction
   std::mutex mutex_;

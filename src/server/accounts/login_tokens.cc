@@ -12,7 +12,7 @@ std::string LoginTokens::digest(std::string_view token) { return digest_hex(toke
 
 Result<LoginTokens::Issued> LoginTokens::issue(const std::string& username) {
   auto now = now_();
-  Issued issued{random_hex(32), now + lifetime_};
+  Issued issued{random_hex(32), now + lifetime_.load()};
   std::lock_guard lock(mutex_);
   drop_expired(now);
   if (entries_.size() >= kMaxTotal) {

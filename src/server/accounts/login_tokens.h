@@ -6,6 +6,7 @@
 // never per request).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <functional>
@@ -49,6 +50,10 @@ class LoginTokens {
   };
   Lookup lookup(std::string_view token);
 
+  // The lifetime of tokens issued from now on (a reload of --session-ttl); issued ones keep
+  // theirs.
+  void set_lifetime(std::chrono::seconds lifetime) { lifetime_.store(lifetime); }
+
   // Each returns whether anything was removed.
   bool revoke(std::string_view token);
   // Ends every login of a user but the one of `keep_token` (none when empty).
@@ -75,7 +80,7 @@ class LoginTokens {
   void insert(std::string key, Entry entry);
   void drop_expired(Clock::time_point now);
 
-  std::chrono::seconds lifetime_;
+  std::atomic<std::chrono::seconds> lifetime_;
   Now now_;
   std::mutex mutex_;
   Entries entries_;

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "server/logging/component_log.h"
+
 namespace netdisk::server {
 
 SessionBook::SessionBook(std::unique_ptr<storage::SessionStore> store,
@@ -15,17 +17,19 @@ void SessionBook::load() {
   if (records) {
     auto total = records->size();
     auto left_out = tokens_.restore(std::move(*records));
-    spdlog::info("{} login sessions restored ({} expired or past the bounds dropped)",
-                 total - left_out, left_out);
+    log_of(LogComponent::accounts)
+        .info("{} login sessions restored ({} expired or past the bounds dropped)",
+              total - left_out, left_out);
     return;
   }
   // A damaged store must not stop the server, nor be overwritten unseen by the next login:
   // it is kept aside for the administrator, and users log in again.
   auto aside = store_->set_aside();
-  spdlog::error("the login sessions file cannot be read ({}); {}; every user must log in again",
-                records.error().message,
-                aside ? "it was set aside as " + *aside
-                      : "it could not be set aside either (" + aside.error().message + ")");
+  log_of(LogComponent::accounts)
+      .error("the login sessions file cannot be read ({}); {}; every user must log in again",
+             records.error().message,
+             aside ? "it was set aside as " + *aside
+                   : "it could not be set aside either (" + aside.error().message + ")");
 }
 
 Result<LoginTokens::Issued> SessionBook::issue(const std::string& username) {
@@ -37,8 +41,8 @@ Result<LoginTokens::Issued> SessionBook::issue(const std::string& username) {
     // On a full disk people must still log in, if only to delete files and make room: the
     // session is kept in memory, and the next rewrite that succeeds makes it durable. Until
     // then a restart ends it, which is all it risks.
-    spdlog::warn("the disk is full: {}'s new login session lasts only until a restart",
-                 username);
+    log_of(LogComponent::accounts)
+        .warn("the disk is full: {}'s new login session lasts only until a restart", username);
     return issued;
   }
   if (!written.ok()) {
@@ -89,7 +93,8 @@ Status SessionBook::commit(std::unique_lock<std::mutex>& lock, std::uint64_t gen
       durable_ = covered;
       ++rewrites_;
     } else {
-      spdlog::error("writing the login sessions file: {}", status.error().message);
+      log_of(LogComponent::accounts)
+          .error("writing the login sessions file: {}", status.error().message);
     }
     written_.notify_all();
   }

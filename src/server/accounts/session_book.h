@@ -46,6 +46,7 @@ class SessionBook {
   std::uint64_t revocations() const noexcept { return revocations_.load(); }
   std::uint64_t rewrites() const;  // successful store rewrites (for tests)
   std::size_t size() { return tokens_.size(); }
+  void set_lifetime(std::chrono::seconds lifetime) { tokens_.set_lifetime(lifetime); }
 
  private:
   // Waits until a rewrite that holds every change up to `generation` has finished, writing it

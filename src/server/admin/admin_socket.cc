@@ -22,6 +22,7 @@
 
 #include "protocol/frame.h"
 #include "protocol/message.h"
+#include "server/logging/component_log.h"
 #include "server/ops/op_table.h"
 #include "server/ops/session.h"
 #include "server/services.h"
@@ -123,7 +124,7 @@ asio::awaitable<void> AdminSocket::accept_loop(std::shared_ptr<State> state) {
     auto [ec, socket] = co_await state->acceptor.async_accept(kAsTuple);
     if (ec) {
       if (!state->acceptor.is_open()) break;
-      spdlog::warn("admin socket: accept: {}", ec.message());
+      log_of(LogComponent::admin).warn("admin socket: accept: {}", ec.message());
       continue;
     }
     asio::co_spawn(state->acceptor.get_executor(),

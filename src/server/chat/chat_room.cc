@@ -9,6 +9,7 @@
 
 #include "common/time_format.h"
 #include "protocol/message.h"
+#include "server/logging/component_log.h"
 
 namespace netdisk::server {
 namespace {
@@ -83,7 +84,7 @@ std::vector<std::string> ChatRoom::join(const std::shared_ptr<ChatMember>& membe
     group->members.push_back(member);
   });
   if (added) {
-    spdlog::info("chat: {} joined", member->chat_name());
+    log_of(LogComponent::chat).info("chat: {} joined", member->chat_name());
     auto event = make_event("chat.joined", {{"user", member->chat_name()}});
     const ChatMember* self = member.get();
     fan_out(snapshot(), event, [self](const ChatMember& m) { return &m != self; });
@@ -101,14 +102,15 @@ void ChatRoom::leave(const ChatMember& member) {
     }
   });
   if (!removed) return;
-  spdlog::info("chat: {} left", member.chat_name());
+  log_of(LogComponent::chat).info("chat: {} left", member.chat_name());
   fan_out(snapshot(), make_event("chat.left", {{"user", member.chat_name()}}),
           [](const ChatMember&) { return true; });
 }
 
 void ChatRoom::drop(const std::shared_ptr<ChatMember>& member) {
   if (!contains(*member)) return;  // already dropped by an earlier message
-  spdlog::warn("chat: dropping {}: its outgoing queue is full", member->chat_name());
+  log_of(LogComponent::chat)
+      .warn("chat: dropping {}: its outgoing queue is full", member->chat_name());
   member->chat_dropped(make_event(
       "chat.dropped", {{"reason", "you were removed from the chat because you stopped reading "
                                   "messages; join again to continue"}}));

@@ -176,7 +176,7 @@ asio::awaitable<void> serve_chat_socket(Exchange& exchange, const Caller& caller
 
   auto executor = co_await asio::this_coro::executor;
   auto member = std::make_shared<SocketMember>(socket, caller.username, executor,
-                                                exchange.services().server.config.chat_queue_bytes);
+                                               exchange.services().server.live.chat_queue_bytes());
   member->attach();
   auto session = http_session(exchange, ops::Transport::websocket);
   session.assume_user(caller.username);

@@ -58,7 +58,7 @@ asio::awaitable<Result<std::string>> Exchange::read_body(std::size_t limit) {
   }
   bhttp::request_parser<bhttp::string_body> body_parser(std::move(parser_));
   body_parser.body_limit(limit);
-  deadline().arm_after(services_.server.config.http_body_timeout);
+  deadline().arm_after(services_.server.live.http_body_timeout());
   auto [ec, n] = co_await bhttp::async_read(stream_, buffer_, body_parser, kAsTuple);
   if (ec) {
     close_after();
@@ -86,7 +86,7 @@ void Exchange::prepare(bhttp::response_header<>& header) {
 asio::awaitable<bool> Exchange::send_header(bhttp::response<bhttp::empty_body>& response) {
   prepare(response.base());
   bhttp::response_serializer<bhttp::empty_body> serializer(response);
-  deadline().arm_after(services_.server.config.http_body_timeout);
+  deadline().arm_after(services_.server.live.http_body_timeout());
   auto [ec, n] = co_await bhttp::async_write_header(stream_, serializer, kAsTuple);
   responded_ = true;
   if (ec) close_after();
@@ -101,7 +101,7 @@ asio::awaitable<void> Exchange::send(StringResponse response) {
     bhttp::response<bhttp::empty_body> head{response.base()};
     co_await send_header(head);
   } else {
-    deadline().arm_after(services_.server.config.http_body_timeout);
+    deadline().arm_after(services_.server.live.http_body_timeout());
     auto [ec, n] = co_await bhttp::async_write(stream_, response, kAsTuple);
     if (ec) close_after();
   }

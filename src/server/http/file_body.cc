@@ -4,6 +4,7 @@
 
 #include "server/http/exchange.h"
 #include "server/http/http_services.h"
+#include "server/logging/component_log.h"
 #include "server/services.h"
 #include "server/transfer/transfer_engine.h"
 
@@ -19,13 +20,14 @@ boost::asio::awaitable<bool> send_file_body(Exchange& exchange, storage::OpenFil
   auto& server = exchange.services().server;
   auto* zero_copy =
       server.config.send_mode == SendMode::sendfile ? exchange.plain_socket() : nullptr;
-  transfer::ActivityClock pace(server.config.http_body_timeout, server.config.min_stream_rate,
+  transfer::ActivityClock pace(server.live.http_body_timeout(), server.live.min_stream_rate(),
                                server.now);
   transfer::FileSource source(file);
   exchange.deadline().disarm();  // the transfer's own StallGuard times the body
   auto sent = co_await transfer::send(exchange.stream(), source, offset, length,
                                       exchange.transfer_env(pace), zero_copy);
-  if (!sent.ok()) spdlog::debug("http: a download ended early: {}", sent.error().message);
+  if (!sent.ok())
+    log_of(LogComponent::http).debug("http: a download ended early: {}", sent.error().message);
   co_return sent.ok();
 }
 

@@ -65,7 +65,7 @@ asio::awaitable<bool> send_head(Exchange& exchange, bhttp::response<bhttp::empty
 }
 
 asio::awaitable<bool> send_text(Exchange& exchange, const std::string& text) {
-  exchange.deadline().arm_after(exchange.services().server.config.http_body_timeout);
+  exchange.deadline().arm_after(exchange.services().server.live.http_body_timeout());
   auto [ec, n] = co_await asio::async_write(exchange.stream(), asio::buffer(text), kAsTuple);
   co_return !ec;
 }
@@ -137,7 +137,7 @@ asio::awaitable<bool> send_small(Exchange& exchange,
   response.content_length(length);
   std::string wire = header_text(response.base());
   wire += *bytes;
-  exchange.deadline().arm_after(exchange.services().server.config.http_body_timeout);
+  exchange.deadline().arm_after(exchange.services().server.live.http_body_timeout());
   auto [ec, n] = co_await asio::async_write(exchange.stream(), asio::buffer(wire), kAsTuple);
   exchange.mark_responded();
   if (ec) exchange.close_after();

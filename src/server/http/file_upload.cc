@@ -23,6 +23,7 @@
 #include "server/http/http_services.h"
 #include "server/http/preconditions.h"
 #include "server/http/responses.h"
+#include "server/logging/component_log.h"
 #include "server/ops/op_table.h"
 #include "server/ops/session.h"
 #include "server/services.h"
@@ -91,7 +92,7 @@ std::variant<Framing, StringResponse> read_framing(Exchange& exchange) {
 asio::awaitable<Status> receive_body(Exchange& exchange, storage::UploadSink& upload,
                                      const Framing& framing) {
   auto& server = exchange.services().server;
-  transfer::ActivityClock pace(server.config.http_body_timeout, server.config.min_stream_rate,
+  transfer::ActivityClock pace(server.live.http_body_timeout(), server.live.min_stream_rate(),
                                server.now);
   transfer::UploadTarget sink(upload);
   auto env = exchange.transfer_env(pace);
@@ -170,7 +171,7 @@ asio::awaitable<void> serve_upload(Exchange& exchange, const Caller& caller,
 
   if (beast::iequals(exchange.header(bhttp::field::expect), "100-continue")) {
     bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, 11};
-    exchange.deadline().arm_after(server.config.http_body_timeout);
+    exchange.deadline().arm_after(server.live.http_body_timeout());
     auto [ec, n] = co_await bhttp::async_write(exchange.stream(), go_on, kAsTuple);
     if (ec) {
       exchange.close_after();
@@ -181,8 +182,9 @@ asio::awaitable<void> serve_upload(Exchange& exchange, const Caller& caller,
   auto received = co_await receive_body(exchange, *stream_in.sink, framing);
   bool body_read = received.ok();
   if (!body_read) {
-    spdlog::info("http: upload of {} by {} failed: {}", path, caller.username,
-                 received.error().message);
+    log_of(LogComponent::http)
+        .info("http: upload of {} by {} failed: {}", path, caller.username,
+              received.error().message);
   }
   // Commits, or after a failed body removes the partial (an HTTP PUT does not resume).
   auto published = co_await stream_in.finish(data_call, std::move(received));

@@ -69,7 +69,7 @@ asio::awaitable<void> run_exchange(Exchange& exchange) {
 
 asio::awaitable<void> serve_connection(Stream stream, HttpServices& context,
                                        Deadlines& deadlines) {
-  const auto& config = context.server.config;
+  const auto& live = context.server.live;  // a reload changes the timeouts
   // On expiry the socket is closed, not only cancelled: the sweep may run just after a read
   // completed and before the coroutine resumed, when there is nothing pending to cancel, and
   // the next read must fail too.
@@ -91,7 +91,7 @@ asio::awaitable<void> serve_connection(Stream stream, HttpServices& context,
     // Idle: wait for the first byte of the next request (a pipelined one may be buffered).
     if (buffer.size() == 0) {
       context.connections.set_idle(id, true);
-      deadline.arm_after(first ? config.http_header_timeout : config.http_idle_timeout);
+      deadline.arm_after(first ? live.http_header_timeout() : live.http_idle_timeout());
       auto [read_error, n] = co_await stream.async_read_some(buffer.prepare(kFirstRead), kAsTuple);
       if (read_error) break;
       buffer.commit(n);
@@ -105,12 +105,12 @@ asio::awaitable<void> serve_connection(Stream stream, HttpServices& context,
     // Body limits belong to the handlers (64 KiB of JSON; uploads as large as the disk takes);
     // Beast's default would refuse a Content-Length over 1 MiB while reading the headers.
     parser.body_limit(std::numeric_limits<std::uint64_t>::max());
-    deadline.arm_after(config.http_header_timeout);
+    deadline.arm_after(live.http_header_timeout());
     auto [read_error, n] = co_await bhttp::async_read_header(stream, buffer, parser, kAsTuple);
     if (read_error == bhttp::error::header_limit) {
       co_await send_and_close(stream, deadline, bhttp::status::request_header_fields_too_large,
                               Errc::bad_request, "request headers are limited to 16 KiB",
-                              config.http_header_timeout);
+                              live.http_header_timeout());
       break;
     }
     if (deadline.expired() || read_error == bhttp::error::end_of_stream ||
@@ -120,7 +120,7 @@ asio::awaitable<void> serve_connection(Stream stream, HttpServices& context,
     if (read_error) {
       co_await send_and_close(stream, deadline, bhttp::status::bad_request, Errc::bad_request,
                               "malformed request: " + read_error.message(),
-                              config.http_header_timeout);
+                              live.http_header_timeout());
       break;
     }
 

@@ -18,6 +18,7 @@
 #include "server/http/http_connection.h"
 #include "server/http/tls.h"
 #include "server/io_workers.h"
+#include "server/logging/component_log.h"
 #include "server/services.h"
 
 namespace netdisk::server {
@@ -36,13 +37,13 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, IoWorkers& workers,
     if (ec == asio::error::operation_aborted || !acceptor.is_open()) break;
     if (ec) {
       // Out of descriptors and the like: pause rather than spin (as the TCP listener does).
-      spdlog::warn("http accept: {}", ec.message());
+      log_of(LogComponent::http).warn("http accept: {}", ec.message());
       asio::steady_timer backoff(acceptor.get_executor(), std::chrono::milliseconds(100));
       co_await backoff.async_wait(kAsTuple);
       continue;
     }
     if (context.connections.stopping() ||
-        context.connections.size() >= context.server.config.max_connections) {
+        context.connections.size() >= context.server.live.max_connections()) {
       boost::system::error_code ignored;
       socket.close(ignored);
       continue;
@@ -75,7 +76,7 @@ asio::awaitable<void> sweep_locks(http::HttpServices& context) {
     if (ec) break;
     if (context.locks.size() == 0) continue;
     if (auto dropped = context.locks.sweep(); dropped > 0) {
-      spdlog::info("http: {} expired WebDAV lock(s) dropped", dropped);
+      log_of(LogComponent::http).info("http: {} expired WebDAV lock(s) dropped", dropped);
     }
   }
 }
@@ -93,8 +94,9 @@ std::uint16_t listen_on(tcp::acceptor& acceptor, const Endpoint& where, std::str
   }
   acceptor.listen(asio::socket_base::max_listen_connections);
   auto port = acceptor.local_endpoint().port();
-  spdlog::info("netdiskd serving {} on {}://{}:{}/", scheme, scheme == "HTTPS" ? "https" : "http",
-               where.host, port);
+  log_of(LogComponent::http)
+      .info("netdiskd serving {} on {}://{}:{}/", scheme, scheme == "HTTPS" ? "https" : "http",
+            where.host, port);
   return port;
 }
 

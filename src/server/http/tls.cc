@@ -19,6 +19,7 @@
 #include "server/http/http_services.h"
 #include "server/http/http_stream.h"
 #include "server/http/http_connection.h"
+#include "server/logging/component_log.h"
 #include "server/services.h"
 
 namespace netdisk::server::http {
@@ -106,10 +107,10 @@ asio::awaitable<void> serve_tls_connection(asio::ip::tcp::socket socket, TlsCont
       boost::system::error_code ignored;  // closed, not cancelled: see serve_connection
       beast::get_lowest_layer(stream).socket().close(ignored);
     });
-    handshake.arm_after(context.server.config.http_header_timeout);
+    handshake.arm_after(context.server.live.http_header_timeout());
     auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, kAsTuple);
     if (ec) {
-      spdlog::debug("https: TLS handshake failed: {}", ec.message());
+      log_of(LogComponent::http).debug("https: TLS handshake failed: {}", ec.message());
       co_return;
     }
   }

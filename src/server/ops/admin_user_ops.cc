@@ -5,6 +5,7 @@
 
 #include "protocol/fields.h"
 #include "server/blocking.h"
+#include "server/logging/component_log.h"
 #include "server/ops/admin_ops.h"
 #include "server/services.h"
 #include "storage/byte_size.h"
@@ -66,7 +67,8 @@ boost::asio::awaitable<OpResult> admin_user_add(OpCall& call) {
   auto added = co_await call.server.accounts.register_user(std::string(*name),
                                                            std::string(*password), *role);
   if (!added.ok()) co_return std::move(added).error();
-  spdlog::info("admin: added user {:?}{}", *name, *role == UserRole::admin ? " (admin)" : "");
+  log_of(LogComponent::admin)
+      .info("admin: added user {:?}{}", *name, *role == UserRole::admin ? " (admin)" : "");
   co_return co_await reply_row(call, *name);
 }
 
@@ -79,7 +81,7 @@ boost::asio::awaitable<OpResult> admin_user_state(OpCall& call) {
     co_return make_error(Errc::bad_request, "\"state\" must be active or disabled");
   }
   auto wanted = *state == "disabled" ? AccountState::disabled : AccountState::active;
-  spdlog::info("admin: user {:?} set {}", *name, *state);
+  log_of(LogComponent::admin).info("admin: user {:?} set {}", *name, *state);
   // A named Change, never a temporary in the co_await: GCC 12 destroys a non-trivial
   // temporary argument of a co_await expression twice.
   storage::UserRegistry::Change change = [wanted](UserRecord& user) { user.state = wanted; };
@@ -116,7 +118,7 @@ boost::asio::awaitable<OpResult> admin_user_role(OpCall& call) {
   if (!text) co_return std::move(text).error();
   auto role = role_from(*text);
   if (!role) co_return std::move(role).error();
-  spdlog::info("admin: user {:?} given the role {}", *name, *text);
+  log_of(LogComponent::admin).info("admin: user {:?} given the role {}", *name, *text);
   storage::UserRegistry::Change change = [role = *role](UserRecord& user) { user.role = role; };
   co_return co_await change_user(call, *name, std::move(change));
 }
@@ -129,7 +131,8 @@ boost::asio::awaitable<OpResult> admin_user_passwd(OpCall& call) {
   auto set =
       co_await call.server.accounts.reset_password(std::string(*name), std::string(*password));
   if (!set.ok()) co_return std::move(set).error();
-  spdlog::info("admin: set a new password for user {:?}; their sessions ended", *name);
+  log_of(LogComponent::admin)
+      .info("admin: set a new password for user {:?}; their sessions ended", *name);
   co_return co_await reply_row(call, *name);
 }
 
@@ -163,12 +166,13 @@ boost::asio::awaitable<OpResult> admin_user_delete(OpCall& call) {
     fields["purged"] = true;
   } else if (*aside) {
     fields["kept_as"] = "deleted/" + **aside;
-    fields["kept_for"] = server.config.deleted_retention.count();
+    fields["kept_for"] = server.live.deleted_retention().count();
   }
-  spdlog::info("admin: deleted user {:?}; their folder {}", user,
-               !*aside  ? "was missing"
-               : *purge ? "is removed"
-                        : "is kept as deleted/" + **aside);
+  log_of(LogComponent::admin)
+      .info("admin: deleted user {:?}; their folder {}", user,
+            !*aside  ? "was missing"
+            : *purge ? "is removed"
+                     : "is kept as deleted/" + **aside);
   co_return reply_with(std::move(fields));
 }
 

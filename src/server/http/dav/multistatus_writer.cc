@@ -35,7 +35,7 @@ asio::awaitable<bool> MultistatusWriter::start() {
 
 asio::awaitable<bool> MultistatusWriter::write(const std::string& piece) {
   if (piece.empty()) co_return true;  // an empty chunk would end the body
-  exchange_.deadline().arm_after(exchange_.services().server.config.http_body_timeout);
+  exchange_.deadline().arm_after(exchange_.services().server.live.http_body_timeout());
   boost::system::error_code ec;
   if (chunked_) {
     std::tie(ec, std::ignore) = co_await asio::async_write(
@@ -50,7 +50,7 @@ asio::awaitable<bool> MultistatusWriter::write(const std::string& piece) {
 
 asio::awaitable<bool> MultistatusWriter::finish() {
   if (!chunked_) co_return true;
-  exchange_.deadline().arm_after(exchange_.services().server.config.http_body_timeout);
+  exchange_.deadline().arm_after(exchange_.services().server.live.http_body_timeout());
   auto [ec, n] = co_await asio::async_write(exchange_.stream(), bhttp::make_chunk_last(), kAsTuple);
   if (ec) exchange_.close_after();
   co_return !ec;

@@ -18,6 +18,7 @@
 #include "server/http/responses.h"
 #include "server/http/url.h"
 #include "server/listing_json.h"
+#include "server/logging/component_log.h"
 #include "server/services.h"
 #include "storage/iso_time.h"
 
@@ -154,8 +155,9 @@ asio::awaitable<void> stream_folder(Exchange& exchange, ops::Session& session,
     auto page = co_await call_op(exchange, session, ops::FilesRole::list, ask);
     if (!page || !page->listing) {
       // The 207 is under way: only a cut body can tell the client it is incomplete.
-      spdlog::warn("http: PROPFIND listing failed midway: {}",
-                   page ? "no listing in the reply" : page.error().message);
+      log_of(LogComponent::dav)
+          .warn("http: PROPFIND listing failed midway: {}",
+                page ? "no listing in the reply" : page.error().message);
       exchange.close_after();
       co_return;
     }
@@ -166,7 +168,8 @@ asio::awaitable<void> stream_folder(Exchange& exchange, ops::Session& session,
       for (const auto& entry : entries) paths.push_back(member_path_of(path, entry.name));
       auto read = co_await dead_properties_of(exchange, session, paths);
       if (!read) {
-        spdlog::warn("http: PROPFIND properties failed midway: {}", read.error().message);
+        log_of(LogComponent::dav)
+            .warn("http: PROPFIND properties failed midway: {}", read.error().message);
         exchange.close_after();
         co_return;
       }
