@@ -50,7 +50,9 @@ set(_netdisk_concurrency_tests
   # the sessions file's group commit: logins from many threads share a few rewrites
   [[^SessionBookTest\.ALoginStormIsGroupCommittedIntoAFewRewrites$]]
   # the storage space kept per I/O thread for keep-alive requests of two users at once
-  [[^SmallDownload\.AKeepAliveConnectionNeverServesOneUsersFilesToAnother$]])
+  [[^SmallDownload\.AKeepAliveConnectionNeverServesOneUsersFilesToAnother$]]
+  # a SIGHUP reload stores live settings on the blocking pool while I/O threads read them
+  [[^ServiceReload\.SighupAppliesLiveSettingsAndLogsThoseThatNeedARestart$]])
 
 # Tests that cannot mean anything under ASan; each with its one-line reason.
 set(_netdisk_no_asan_tests

@@ -155,6 +155,16 @@ TEST_F(CheckConfig, AcceptsAValidFileAndWritesNothing) {
   EXPECT_FALSE(fs::exists(data_));
 }
 
+// The configuration the Debian package ships (packaging/netdiskd.toml, /etc/netdisk/) is one a
+// start accepts as it is; its data folder (/var/lib/netdisk) need not exist yet.
+TEST_F(CheckConfig, AcceptsTheConfigurationThePackageShips) {
+  auto shipped = fs::path(NETDISK_SOURCE_DIR) / "packaging" / "netdiskd.toml";
+  auto result = run_program(binary_dir() / "netdiskd",
+                            {"--check-config", "--config", shipped.string()});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.out, "configuration OK\n");
+}
+
 TEST_F(CheckConfig, RefusesAMisspeltKeyNamingItsLine) {
   auto result = check("# NetDisk\n\nmax-conections = 100\n");
   EXPECT_NE(result.exit_code, 0);
