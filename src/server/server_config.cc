@@ -9,6 +9,7 @@
 #include "common/duration_text.h"
 #include "protocol/frame.h"
 #include "server/retention_options.h"
+#include "server/telemetry/telemetry_options.h"
 #include "storage/byte_size.h"
 
 namespace netdisk::server {
@@ -214,6 +215,7 @@ void add_server_options(CLI::App& app, ServerConfig& config) {
       1u, 86400u);
   add_https_options(app, config);
   add_retention_options(app, config);
+  add_telemetry_options(app, config);
 }
 
 void validate_server_config(const ServerConfig& config) {

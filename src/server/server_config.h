@@ -86,6 +86,14 @@ struct ServerConfig {
   std::filesystem::path tls_key_file;   // PEM private key
   // The NetDisk TCP port in plain text instead of TLS: only when asked for (--plaintext).
   bool plaintext = false;
+
+  // Telemetry (issue #21; server/telemetry/telemetry_options.h): where /metrics is served.
+  // http: on the HTTP (and HTTPS) listener; own: on metrics_listen only; off: not at all,
+  // and nothing is counted.
+  enum class MetricsMode { http, own, off };
+  MetricsMode metrics_mode = MetricsMode::http;
+  Endpoint metrics_listen{"127.0.0.1", 0};
+  std::string metrics_port_file;  // like http_port_file, for the metrics listener
 };
 
 // Declares every option on `app`, writing into `config`. The caller parses.

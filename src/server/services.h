@@ -18,6 +18,7 @@
 #include "server/quota/quota_ledger.h"
 #include "server/server_config.h"
 #include "server/shares/share_service.h"
+#include "server/telemetry/metrics.h"
 #include "storage/data_layout.h"
 #include "storage/user_space.h"
 
@@ -62,6 +63,9 @@ struct Services {
   const TlsContext* tls = nullptr;
   // The share links (server/shares/share_service.h): <data>/shares.txt.
   ShareService shares;
+  // Telemetry (issue #21): the counters, gauges and histograms /metrics shows
+  // (server/telemetry/metrics.h); recording nothing with --metrics off.
+  telemetry::Metrics metrics{config.metrics_mode != ServerConfig::MetricsMode::off};
 };
 
 }  // namespace netdisk::server

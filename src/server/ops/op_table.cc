@@ -3,6 +3,7 @@
 #include <array>
 #include <exception>
 #include <stdexcept>
+#include <utility>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -21,6 +22,7 @@
 #include "server/ops/trash_ops.h"
 #include "server/ops/tree_ops.h"
 #include "server/services.h"
+#include "server/telemetry/op_trace.h"
 
 namespace netdisk::server::ops {
 namespace {
@@ -113,6 +115,8 @@ bool needs_login(const OpInfo& op, const OpCall& call) {
 
 }  // namespace
 
+std::span<const OpInfo> all_ops() { return kOps; }
+
 const OpInfo* find_op(std::string_view name) {
   for (const auto& op : kOps) {
     if (op.name == name) return &op;
@@ -179,6 +183,23 @@ Status check_admin_role(const OpInfo& op, const OpCall& call) {
   return {};
 }
 
+// The op's record (server/telemetry/op_trace.h): finished here, or for an op that moves a
+// stream handed to the transport in the reply, to be finished once the bytes have moved.
+void attach_trace(telemetry::Metrics& metrics, const OpInfo* op, const OpCall& call,
+                  telemetry::OpClock::time_point started, OpResult& result) {
+  if (!result.ok()) {
+    telemetry::OpTrace refused(metrics, op, call, started, result.error().code,
+                               telemetry::Direction::none);
+    return;  // `refused` is finished as it goes
+  }
+  auto& reply = *result;
+  auto stream = reply.stream_in    ? telemetry::Direction::in
+                : reply.stream_out ? telemetry::Direction::out
+                                   : telemetry::Direction::none;
+  telemetry::OpTrace trace(metrics, op, call, started, std::nullopt, stream);
+  if (stream != telemetry::Direction::none) reply.trace = std::move(trace);
+}
+
 }  // namespace
 
 Status admit(const OpInfo* op, std::string_view name, const OpCall& call) {
@@ -190,7 +211,10 @@ Status admit(const OpInfo* op, std::string_view name, const OpCall& call) {
   return check_admin_role(*op, call);
 }
 
-boost::asio::awaitable<OpResult> dispatch(const OpInfo* op, std::string_view name, OpCall& call) {
+namespace {
+
+boost::asio::awaitable<OpResult> run_admitted(const OpInfo* op, std::string_view name,
+                                              OpCall& call) {
   if (auto admitted = admit(op, name, call); !admitted) co_return std::move(admitted).error();
   try {
     co_return co_await op->run(call);
@@ -199,6 +223,15 @@ boost::asio::awaitable<OpResult> dispatch(const OpInfo* op, std::string_view nam
     spdlog::error("{} threw: {}", op->name, ex.what());
     co_return make_error(Errc::internal_error, fmt::format("{} failed: internal error", op->name));
   }
+}
+
+}  // namespace
+
+boost::asio::awaitable<OpResult> dispatch(const OpInfo* op, std::string_view name, OpCall& call) {
+  auto started = telemetry::OpClock::now();
+  auto result = co_await run_admitted(op, name, call);
+  attach_trace(call.server.metrics, op, call, started, result);
+  co_return std::move(result);
 }
 
 }  // namespace netdisk::server::ops

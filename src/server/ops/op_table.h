@@ -6,6 +6,7 @@
 #pragma once
 
 #include <array>
+#include <span>
 #include <string_view>
 
 #include <boost/asio/awaitable.hpp>
@@ -69,6 +70,9 @@ struct OpInfo {
   // permission_denied): the web page's user list.
   bool admin_role = false;
 };
+
+// Every row, in table order (metrics index ops by their position here).
+std::span<const OpInfo> all_ops();
 
 // The row for an op name, a /api route name or a /files role; null when there is none.
 const OpInfo* find_op(std::string_view name);
