@@ -13,7 +13,7 @@ build_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 procps curl wget openssl
   mount e2fsprogs strace util-linux
-  rclone python3-openpyxl libreoffice-calc-nogui
+  rclone python3-openpyxl python3-prometheus-client libreoffice-calc-nogui
   litmus cadaver davfs2
   gvfs-backends gvfs-daemons libglib2.0-bin dbus
 )
