@@ -81,14 +81,16 @@ void Metrics::op_done(const OpOutcome& outcome) noexcept {
   if (outcome.bytes_out != 0) bytes_out_[transport].add(outcome.bytes_out);
   if (outcome.transfer == Direction::in) transfer_in_.observe(outcome.elapsed);
   if (outcome.transfer == Direction::out) transfer_out_.observe(outcome.elapsed);
-  // Logins and chat messages are ops' results, so the account and chat code need no hooks.
-  auto name = op_name(row);
-  if (name == "login" && outcome.error) {
+  // Logins and chat messages are ops' results (the op table's Tally says which ops), so the
+  // account and chat code need no hooks.
+  auto table = ops::all_ops();
+  auto tally = row < table.size() ? table[row].tally : ops::Tally::none;
+  if (tally == ops::Tally::login && outcome.error) {
     if (*outcome.error == Errc::auth_failed) login_wrong_password_.add();
     if (*outcome.error == Errc::account_disabled) login_disabled_.add();
     if (*outcome.error == Errc::rate_limited) logins_throttled_.add();
   }
-  if ((name == "chat.send" || name == "chat.private") && !outcome.error) chat_messages_.add();
+  if (tally == ops::Tally::chat_message && !outcome.error) chat_messages_.add();
 }
 
 void Metrics::append_to(std::string& out) const {
