@@ -21,7 +21,7 @@ build_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 procps curl wget
   mount e2fsprogs strace util-linux
-  rclone python3-openpyxl libreoffice-calc-nogui
+  rclone python3-openpyxl python3-prometheus-client libreoffice-calc-nogui
   litmus cadaver davfs2
   gvfs-backends gvfs-daemons libglib2.0-bin dbus
   dpkg-dev lintian file adduser man-db bash-completion systemd

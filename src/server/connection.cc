@@ -69,11 +69,13 @@ Connection::Connection(TcpSocket socket, SSL* ssl, IoWorker& worker, Services& s
       outbox_(frame_writer_, server.now),
       opened_at_(last_progress_) {
   server_.open_connections.fetch_add(1, std::memory_order_relaxed);
+  server_.metrics.connection_opened(telemetry::Link::tcp);
 }
 
 Connection::~Connection() {
   unregister();
   server_.open_connections.fetch_sub(1, std::memory_order_relaxed);
+  server_.metrics.connection_closed(telemetry::Link::tcp);
 }
 
 void Connection::start(std::shared_ptr<Connection> connection) {
@@ -380,9 +382,14 @@ asio::awaitable<Result<std::optional<nlohmann::json>>> Connection::apply_reply(
   if (reply.joined_chat) limit_send_buffer();
   if (reply.stream_in) {
     auto& in = *reply.stream_in;
+    const auto held_before = in.sink->offset();
     auto received = co_await receive_into_upload(*this, *in.sink, in.length);
+    reply.trace.add_in(in.sink->offset() - held_before);
     auto finished = co_await in.finish(call, std::move(received));
-    if (!finished) co_return std::move(finished).error();
+    if (!finished) {
+      reply.trace.fail(finished.error().code);
+      co_return std::move(finished).error();
+    }
     co_return std::optional<nlohmann::json>(std::move(finished->fields));
   }
   if (!reply.stream_out) co_return std::optional<nlohmann::json>(frame_fields(std::move(reply)));
@@ -391,9 +398,16 @@ asio::awaitable<Result<std::optional<nlohmann::json>>> Connection::apply_reply(
   bool whole =
       append_small_stream(frame, *out.file, out.offset, out.length, server_.config.send_mode);
   send(std::move(frame));
-  if (whole) co_return std::optional<nlohmann::json>{};  // the bytes went with the reply
+  if (whole) {
+    reply.trace.add_out(out.length);
+    co_return std::optional<nlohmann::json>{};  // the bytes went with the reply
+  }
   auto sent = co_await send_stream(*reply.stream_out);
-  if (!sent) co_return std::move(sent).error();
+  if (!sent) {
+    reply.trace.fail(sent.error().code);
+    co_return std::move(sent).error();
+  }
+  reply.trace.add_out(out.length);
   co_return std::optional<nlohmann::json>{};
 }
 

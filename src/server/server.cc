@@ -29,6 +29,7 @@
 #include "server/discovery.h"
 #include "server/version.h"
 #include "server/http/http_server.h"
+#include "server/http/metrics_listener.h"
 #include "server/io_workers.h"
 #include "server/listener.h"
 #include "server/blocking.h"
@@ -263,6 +264,13 @@ void Server::run() {
     }
   }
 
+  // --metrics HOST:PORT: /metrics and /healthz on a listener of their own (telemetry).
+  std::optional<http::MetricsListener> metrics;
+  if (config.metrics_mode == ServerConfig::MetricsMode::own) {
+    metrics.emplace(main_context, context);
+    metrics->start();
+  }
+
   asio::co_spawn(main_context, accept_loop(acceptor, workers, context), asio::detached);
   AdminSocket admin(main_context, context);
   admin.start();
@@ -329,6 +337,7 @@ void Server::run() {
         for (Connection* connection : remaining) connection->force_close();
       });
       if (http) http->close_all();
+      if (metrics) metrics->stop();  // answered /healthz (503) until here
       stopped.set_value();
     });
     // Finish early once every connection has gone.

@@ -10,6 +10,7 @@
 #include "protocol/frame.h"
 #include "server/retention_options.h"
 #include "server/service/service_options.h"
+#include "server/telemetry/telemetry_options.h"
 #include "storage/byte_size.h"
 
 namespace netdisk::server {
@@ -218,6 +219,7 @@ void add_server_options(CLI::App& app, ServerConfig& config) {
   add_https_options(app, config);
   add_retention_options(app, config);
   add_service_options(app, config);
+  add_telemetry_options(app, config);
 }
 
 void validate_server_config(const ServerConfig& config) {

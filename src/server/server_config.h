@@ -90,6 +90,13 @@ struct ServerConfig {
   // (empty: stderr).
   bool check_config = false;
   std::filesystem::path log_file;
+  // Telemetry (issue #21; server/telemetry/telemetry_options.h): where /metrics is served.
+  // http: on the HTTP (and HTTPS) listener; own: on metrics_listen only; off: not at all,
+  // and nothing is counted.
+  enum class MetricsMode { http, own, off };
+  MetricsMode metrics_mode = MetricsMode::http;
+  Endpoint metrics_listen{"127.0.0.1", 0};
+  std::string metrics_port_file;  // like http_port_file, for the metrics listener
 };
 
 // Declares every option on `app`, writing into `config`. The caller parses.

@@ -19,6 +19,7 @@
 #include "server/server_config.h"
 #include "server/service/live_settings.h"
 #include "server/shares/share_service.h"
+#include "server/telemetry/metrics.h"
 #include "storage/data_layout.h"
 #include "storage/user_space.h"
 
@@ -66,6 +67,9 @@ struct Services {
   // The settings a SIGHUP reload changes (server/service/live_settings.h): read these, not
   // `config`, for the options docs/ADMIN.md lists as changeable live.
   LiveSettings live{config};
+  // Telemetry (issue #21): the counters, gauges and histograms /metrics shows
+  // (server/telemetry/metrics.h); recording nothing with --metrics off.
+  telemetry::Metrics metrics{config.metrics_mode != ServerConfig::MetricsMode::off};
 };
 
 }  // namespace netdisk::server

@@ -171,6 +171,8 @@ asio::awaitable<void> serve_chat_socket(Exchange& exchange, const Caller& caller
   socket.read_message_max(kMaxIncomingMessage);
   auto [accept_error] = co_await socket.async_accept(exchange.request(), kAsTuple);
   if (accept_error) co_return;
+  telemetry::ConnectionCount counted(exchange.services().server.metrics,
+                                     telemetry::Link::websocket);
   // A chat member may be closed at once on shutdown, like an idle connection.
   exchange.services().connections.set_idle(exchange.connection().connection_id, true);
 

@@ -73,8 +73,9 @@ asio::awaitable<bool> send_text(Exchange& exchange, const std::string& text) {
 // 206 multipart/byteranges: each part's header through the stream, its bytes as a file body.
 asio::awaitable<void> send_multipart(Exchange& exchange,
                                      bhttp::response<bhttp::empty_body>& response,
-                                     storage::OpenFile& file,
-                                     std::uint64_t size, const std::vector<ByteRange>& ranges) {
+                                     storage::OpenFile& file, std::uint64_t size,
+                                     const std::vector<ByteRange>& ranges,
+                                     telemetry::OpTrace& trace) {
   auto framing = frame_multipart(ranges, size, kFileType, random_boundary());
   response.result(bhttp::status::partial_content);
   response.set(bhttp::field::content_type, framing.content_type);
@@ -83,9 +84,11 @@ asio::awaitable<void> send_multipart(Exchange& exchange,
   for (std::size_t i = 0; i < ranges.size(); ++i) {
     if (!co_await send_text(exchange, framing.part_headers[i]) ||
         !co_await send_file_body(exchange, file, ranges[i].first, ranges[i].length())) {
+      trace.fail(Errc::io_error);  // the body ended early: the peer left, stalled, or a read failed
       exchange.close_after();
       co_return;
     }
+    trace.add_out(ranges[i].length());
   }
   if (!co_await send_text(exchange, framing.closing)) exchange.close_after();
 }
@@ -217,7 +220,7 @@ asio::awaitable<void> serve_download(Exchange& exchange, const Caller& caller,
   }
   response.set(bhttp::field::content_disposition, content_disposition(base_name(path)));
   if (plan.kind == RangePlan::Kind::partial && plan.ranges.size() > 1) {
-    co_await send_multipart(exchange, response, file, file.size(), plan.ranges);
+    co_await send_multipart(exchange, response, file, file.size(), plan.ranges, opened->trace);
     co_return;
   }
   std::uint64_t offset = 0, length = file.size();
@@ -230,12 +233,21 @@ asio::awaitable<void> serve_download(Exchange& exchange, const Caller& caller,
                  fmt::format("bytes {}-{}/{}", part.first, part.last, file.size()));
   }
   response.set(bhttp::field::content_type, kFileType);
-  if (co_await send_small(exchange, response, file, offset, length)) co_return;
+  // The op's record (telemetry/op_trace.h) counts the body's bytes; it is finished when
+  // `opened` goes, at the end of this function.
+  auto& trace = opened->trace;
+  if (co_await send_small(exchange, response, file, offset, length)) {
+    trace.add_out(length);
+    co_return;
+  }
   response.content_length(length);
   if (!co_await send_head(exchange, response)) co_return;
   if (!co_await send_file_body(exchange, file, offset, length)) {
+    trace.fail(Errc::io_error);  // the body ended early: the peer left, stalled, or a read failed
     exchange.close_after();
+    co_return;
   }
+  trace.add_out(length);
 }
 
 }  // namespace netdisk::server::http

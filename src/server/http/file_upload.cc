@@ -179,7 +179,12 @@ asio::awaitable<void> serve_upload(Exchange& exchange, const Caller& caller,
     }
   }
 
+  // The op's record (telemetry/op_trace.h) counts the bytes the sink took; it is finished
+  // when `streaming` goes, after the reply.
+  auto& trace = streaming->trace;
+  const auto held_before = stream_in.sink->offset();
   auto received = co_await receive_body(exchange, *stream_in.sink, framing);
+  trace.add_in(stream_in.sink->offset() - held_before);
   bool body_read = received.ok();
   if (!body_read) {
     log_of(LogComponent::http)
@@ -190,6 +195,7 @@ asio::awaitable<void> serve_upload(Exchange& exchange, const Caller& caller,
   auto published = co_await stream_in.finish(data_call, std::move(received));
   if (!body_read) exchange.close_after();
   if (!published) {
+    trace.fail(published.error().code);
     co_await exchange.send_error(published.error());
     co_return;
   }

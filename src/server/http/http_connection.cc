@@ -16,6 +16,7 @@
 #include "server/http/responses.h"
 #include "server/http/router.h"
 #include "server/services.h"
+#include "server/telemetry/metrics.h"
 
 namespace netdisk::server::http {
 namespace {
@@ -70,6 +71,9 @@ asio::awaitable<void> run_exchange(Exchange& exchange) {
 asio::awaitable<void> serve_connection(Stream stream, HttpServices& context,
                                        Deadlines& deadlines) {
   const auto& live = context.server.live;  // a reload changes the timeouts
+  telemetry::ConnectionCount counted(context.server.metrics, stream.secure()
+                                                                 ? telemetry::Link::https
+                                                                 : telemetry::Link::http);
   // On expiry the socket is closed, not only cancelled: the sweep may run just after a read
   // completed and before the coroutine resumed, when there is nothing pending to cancel, and
   // the next read must fail too.

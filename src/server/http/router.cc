@@ -16,10 +16,13 @@
 #include "server/http/file_download.h"
 #include "server/http/file_upload.h"
 #include "server/http/folder_listing.h"
+#include "server/http/http_services.h"
+#include "server/http/metrics_route.h"
 #include "server/http/responses.h"
 #include "server/http/share_route.h"
 #include "server/http/url.h"
 #include "server/ops/op_table.h"
+#include "server/services.h"
 
 namespace netdisk::server::http {
 namespace {
@@ -159,6 +162,11 @@ asio::awaitable<void> route(Exchange& exchange) {
   if (path.starts_with("/s/")) co_return co_await route_share(exchange, path.substr(3));
   if (path == "/" && exchange.request().method() == Verb::options) {
     co_return co_await dav::serve_options(exchange, "OPTIONS, GET, HEAD");  // Windows' probe
+  }
+  if (path == "/healthz") co_return co_await serve_healthz(exchange);
+  if (path == "/metrics" &&
+      exchange.services().server.config.metrics_mode == ServerConfig::MetricsMode::http) {
+    co_return co_await serve_metrics(exchange);
   }
   if (path == "/ws/chat") {
     auto caller = co_await admit(exchange);

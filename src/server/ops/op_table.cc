@@ -3,6 +3,7 @@
 #include <array>
 #include <exception>
 #include <stdexcept>
+#include <utility>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -21,6 +22,7 @@
 #include "server/ops/trash_ops.h"
 #include "server/ops/tree_ops.h"
 #include "server/services.h"
+#include "server/telemetry/op_trace.h"
 
 namespace netdisk::server::ops {
 namespace {
@@ -43,7 +45,8 @@ const std::array kOps = {
     OpInfo{"register", &register_user, false, false, kTcp | kHttp,
            {"register", Method::post, 201, Input::json, true}},
     OpInfo{"login", &login, false, false, kTcp | kHttp,
-           {"login", Method::post, 200, Input::json, true, Cookie::issue}},
+           {"login", Method::post, 200, Input::json, true, Cookie::issue}, FilesRole::none, false,
+           false, Tally::login},
     OpInfo{"logout", &logout, true, false, kTcp | kHttp,
            {"logout", Method::post, 200, Input::optional_json, true, Cookie::clear}},
     OpInfo{"passwd", &change_password, true, false, kTcp | kHttp,
@@ -86,8 +89,10 @@ const std::array kOps = {
     OpInfo{"share.revoke", &share_revoke, true, false, kTcp | kHttp,
            {"shares/revoke", Method::post, 200, Input::json}},
     OpInfo{"chat.join", &chat_join, true, false, kChat, {}},
-    OpInfo{"chat.send", &chat_send, true, false, kChat, {}},
-    OpInfo{"chat.private", &chat_private, true, false, kChat, {}},
+    OpInfo{"chat.send", &chat_send, true, false, kChat, {}, FilesRole::none, false, false,
+           Tally::chat_message},
+    OpInfo{"chat.private", &chat_private, true, false, kChat, {}, FilesRole::none, false, false,
+           Tally::chat_message},
     OpInfo{"chat.who", &chat_who, true, false, kChat, {}},
     OpInfo{"chat.leave", &chat_leave, true, false, kChat, {}},
     // The administrator's (server/admin/): the local socket's permissions authenticate.
@@ -112,6 +117,8 @@ bool needs_login(const OpInfo& op, const OpCall& call) {
 }
 
 }  // namespace
+
+std::span<const OpInfo> all_ops() { return kOps; }
 
 const OpInfo* find_op(std::string_view name) {
   for (const auto& op : kOps) {
@@ -179,6 +186,23 @@ Status check_admin_role(const OpInfo& op, const OpCall& call) {
   return {};
 }
 
+// The op's record (server/telemetry/op_trace.h): finished here, or for an op that moves a
+// stream handed to the transport in the reply, to be finished once the bytes have moved.
+void attach_trace(telemetry::Metrics& metrics, const OpInfo* op, const OpCall& call,
+                  telemetry::OpClock::time_point started, OpResult& result) {
+  if (!result.ok()) {
+    telemetry::OpTrace refused(metrics, op, call, started, result.error().code,
+                               telemetry::Direction::none);
+    return;  // `refused` is finished as it goes
+  }
+  auto& reply = *result;
+  auto stream = reply.stream_in    ? telemetry::Direction::in
+                : reply.stream_out ? telemetry::Direction::out
+                                   : telemetry::Direction::none;
+  telemetry::OpTrace trace(metrics, op, call, started, std::nullopt, stream);
+  if (stream != telemetry::Direction::none) reply.trace = std::move(trace);
+}
+
 }  // namespace
 
 Status admit(const OpInfo* op, std::string_view name, const OpCall& call) {
@@ -190,7 +214,10 @@ Status admit(const OpInfo* op, std::string_view name, const OpCall& call) {
   return check_admin_role(*op, call);
 }
 
-boost::asio::awaitable<OpResult> dispatch(const OpInfo* op, std::string_view name, OpCall& call) {
+namespace {
+
+boost::asio::awaitable<OpResult> run_admitted(const OpInfo* op, std::string_view name,
+                                              OpCall& call) {
   if (auto admitted = admit(op, name, call); !admitted) co_return std::move(admitted).error();
   try {
     co_return co_await op->run(call);
@@ -199,6 +226,15 @@ boost::asio::awaitable<OpResult> dispatch(const OpInfo* op, std::string_view nam
     spdlog::error("{} threw: {}", op->name, ex.what());
     co_return make_error(Errc::internal_error, fmt::format("{} failed: internal error", op->name));
   }
+}
+
+}  // namespace
+
+boost::asio::awaitable<OpResult> dispatch(const OpInfo* op, std::string_view name, OpCall& call) {
+  auto started = telemetry::OpClock::now();
+  auto result = co_await run_admitted(op, name, call);
+  attach_trace(call.server.metrics, op, call, started, result);
+  co_return std::move(result);
 }
 
 }  // namespace netdisk::server::ops

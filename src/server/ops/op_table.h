@@ -6,6 +6,7 @@
 #pragma once
 
 #include <array>
+#include <span>
 #include <string_view>
 
 #include <boost/asio/awaitable.hpp>
@@ -56,6 +57,10 @@ enum class FilesRole {
   patch_properties,
 };
 
+// What the metrics count for an op besides its result (server/telemetry/metrics.h): a login's
+// failures by reason, a chat message sent.
+enum class Tally { none, login, chat_message };
+
 struct OpInfo {
   std::string_view name;
   Operation run;
@@ -68,7 +73,11 @@ struct OpInfo {
   // Outside the admin transport, only for a logged-in user whose role is admin (else
   // permission_denied): the web page's user list.
   bool admin_role = false;
+  Tally tally = Tally::none;
 };
+
+// Every row, in table order (metrics index ops by their position here).
+std::span<const OpInfo> all_ops();
 
 // The row for an op name, a /api route name or a /files role; null when there is none.
 const OpInfo* find_op(std::string_view name);

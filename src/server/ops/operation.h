@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/result.h"
+#include "server/telemetry/op_trace.h"
 #include "storage/target_check.h"
 #include "storage/user_space.h"
 
@@ -77,6 +78,9 @@ struct OpReply {
   // Effects on the transport, returned as data for the adapter to apply:
   std::optional<int> agreed_version;  // hello: the protocol version both sides speak now
   bool joined_chat = false;           // chat.join: the caller now receives chat events
+  // The op's record while its stream moves (server/telemetry/op_trace.h): the transport adds
+  // the bytes and any failure; destroying the reply finishes it. Inactive for other ops.
+  telemetry::OpTrace trace;
 };
 
 using OpResult = Result<OpReply>;

@@ -79,6 +79,11 @@ const std::vector<Setting>& restart_settings() {
       field("--tls-key", &ServerConfig::tls_key_file),
       field("--plaintext", &ServerConfig::plaintext),
       field("--log-file", &ServerConfig::log_file),
+      {"--metrics",
+       [](auto& a, auto& b) {
+         return a.metrics_mode == b.metrics_mode && same_endpoint(a.metrics_listen, b.metrics_listen);
+       }},
+      field("--metrics-port-file", &ServerConfig::metrics_port_file),
   };
   return settings;
 }
