@@ -73,7 +73,7 @@ for stage in "${stages[@]}"; do
         e2e_accounts_test e2e_core_test e2e_files_test e2e_client_files_test \
         accounts_registry_test accounts_password_hasher_test storage_files_test server_unit_test \
         e2e_http_basic_cache_test e2e_idle_outbox_test e2e_small_download_test session_book_test \
-        e2e_service_reload_test
+        e2e_service_reload_test e2e_metrics_test
       echo "time: TSan build took $((SECONDS - started)) s"
       NETDISK_TEST_IO_THREADS=${NETDISK_TEST_IO_THREADS:-4} \
         run_ctest "$dir" "sanitizers (TSan, concurrency tests)" -L concurrency

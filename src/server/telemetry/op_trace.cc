@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "server/logging/component_log.h"
 #include "server/ops/op_table.h"
 #include "server/ops/operation.h"
 #include "server/ops/session.h"
@@ -17,13 +18,12 @@ namespace {
 constexpr std::array<std::string_view, 4> kTransportNames = {"tcp", "http", "websocket",
                                                              "admin"};
 
-// The "op" component logger (the service slice registers it with its level); before it
-// exists, the default logger. Null when neither would print an info line.
-std::shared_ptr<spdlog::logger> op_logger() {
-  auto logger = spdlog::get("op");
-  if (!logger) logger = spdlog::default_logger();
-  if (!logger || !logger->should_log(spdlog::level::info)) return nullptr;
-  return logger;
+// The "op" component logger (server/logging/component_log.h: it lives as long as the process,
+// so a plain pointer is safe; before start_logging, the default logger). Null when it would
+// not print an info line. No registry lookup: that takes spdlog's registry mutex.
+spdlog::logger* op_logger() {
+  auto* logger = &log_of(LogComponent::op);
+  return logger->should_log(spdlog::level::info) ? logger : nullptr;
 }
 
 std::string path_of(const nlohmann::json& body) {
@@ -61,7 +61,7 @@ OpTrace& OpTrace::operator=(OpTrace&& other) noexcept {
   if (this == &other) return *this;
   finish();
   metrics_ = std::exchange(other.metrics_, nullptr);
-  logger_ = std::move(other.logger_);
+  logger_ = std::exchange(other.logger_, nullptr);
   op_ = other.op_;
   op_index_ = other.op_index_;
   transport_ = other.transport_;
@@ -95,7 +95,7 @@ void OpTrace::finish() noexcept {
   } catch (...) {
     // A log line that cannot be written (no memory) must not take the request down.
   }
-  logger_.reset();
+  logger_ = nullptr;
 }
 
 void OpTrace::log_line(std::chrono::nanoseconds elapsed) const {

@@ -54,7 +54,7 @@ class OpTrace {
   void log_line(std::chrono::nanoseconds elapsed) const;
 
   Metrics* metrics_ = nullptr;  // null: inactive, or already finished
-  std::shared_ptr<spdlog::logger> logger_;  // null: the line is not logged
+  spdlog::logger* logger_ = nullptr;  // null: the line is not logged
   const ops::OpInfo* op_ = nullptr;
   std::size_t op_index_ = 0;
   int transport_ = 0;  // ops::Transport
