@@ -14,6 +14,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "server/http/bind_listener.h"
 #include "server/http/http_services.h"
 #include "server/http/http_connection.h"
 #include "server/http/tls.h"
@@ -81,19 +82,9 @@ asio::awaitable<void> sweep_locks(http::HttpServices& context) {
   }
 }
 
-// Binds and listens; throws std::runtime_error naming `scheme` when the address is taken.
+// Binds and listens (bind_listener.h), and says where.
 std::uint16_t listen_on(tcp::acceptor& acceptor, const Endpoint& where, std::string_view scheme) {
-  tcp::endpoint endpoint(asio::ip::make_address(where.host), where.port);
-  acceptor.open(endpoint.protocol());
-  acceptor.set_option(tcp::acceptor::reuse_address(true));
-  boost::system::error_code ec;
-  acceptor.bind(endpoint, ec);
-  if (ec) {
-    throw std::runtime_error(
-        fmt::format("cannot serve {} on {}:{}: {}", scheme, where.host, where.port, ec.message()));
-  }
-  acceptor.listen(asio::socket_base::max_listen_connections);
-  auto port = acceptor.local_endpoint().port();
+  auto port = bind_listener(acceptor, where, scheme);
   log_of(LogComponent::http)
       .info("netdiskd serving {} on {}://{}:{}/", scheme, scheme == "HTTPS" ? "https" : "http",
             where.host, port);

@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "server/http/bind_listener.h"
 #include "server/http/metrics_route.h"
 #include "server/http/responses.h"
 #include "server/services.h"
@@ -120,18 +121,7 @@ MetricsListener::~MetricsListener() = default;
 
 void MetricsListener::start() {
   const auto& where = state_->server.config.metrics_listen;
-  auto& acceptor = state_->acceptor;
-  tcp::endpoint endpoint(asio::ip::make_address(where.host), where.port);
-  acceptor.open(endpoint.protocol());
-  acceptor.set_option(tcp::acceptor::reuse_address(true));
-  boost::system::error_code ec;
-  acceptor.bind(endpoint, ec);
-  if (ec) {
-    throw std::runtime_error(fmt::format("cannot serve metrics on {}:{}: {}", where.host,
-                                         where.port, ec.message()));
-  }
-  acceptor.listen(asio::socket_base::max_listen_connections);
-  state_->port = acceptor.local_endpoint().port();
+  state_->port = bind_listener(state_->acceptor, where, "metrics");
   spdlog::info("netdiskd serving metrics on http://{}:{}/metrics", where.host, state_->port);
   if (const auto& path = state_->server.config.metrics_port_file; !path.empty()) {
     // Written to a temporary name and renamed, so a reader never sees a half-written port.
@@ -139,6 +129,7 @@ void MetricsListener::start() {
     std::ofstream(temp) << state_->port << "\n";
     std::filesystem::rename(temp, path);
   }
+  auto& acceptor = state_->acceptor;
   asio::co_spawn(acceptor.get_executor(), accept_scrapers(acceptor, state_->server),
                  asio::detached);
 }
