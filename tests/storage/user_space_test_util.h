@@ -97,7 +97,11 @@ struct FixtureName {
   }
 };
 
-// Every backend the conformance suites run against.
+// Every backend the conformance suites run against. A test binary for another backend
+// defines NETDISK_STORAGE_TEST_BACKENDS_DEFINED and its own Backends before including the
+// suites (tests/cluster/cluster_conformance_test.cc).
+#ifndef NETDISK_STORAGE_TEST_BACKENDS_DEFINED
 using Backends = ::testing::Types<LocalFixtureBackend, MemoryFixtureBackend>;
+#endif
 
 }  // namespace netdisk::storage::testing
