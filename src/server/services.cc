@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "server/cluster/storage_factory.h"
 #include "server/quota/quota_space.h"
 #include "server/retention_options.h"
 #include "storage/local_space.h"
@@ -71,8 +72,7 @@ Services::Services(const ServerConfig& cfg, std::unique_ptr<storage::Backend> ba
       layout(prepare_layout(cfg)),
       quota(make_ledger(*this)),
       backend(std::make_unique<quota::QuotaBackend>(
-          backend_given ? std::move(backend_given)
-                        : std::make_unique<storage::LocalBackend>(layout.home_dir()),
+          backend_given ? std::move(backend_given) : make_storage_backend(cfg, layout),
           quota)),
       accounts(layout, account_options(cfg), blocking_pool),
       registration(open_registration(layout)),

@@ -7,6 +7,7 @@ namespace netdisk::cluster {
 
 std::string_view store_schema_sql() {
   return R"SQL(
+SET LOCAL client_min_messages = warning;  -- no "already exists, skipping" on every start
 CREATE SCHEMA IF NOT EXISTS netdisk;
 CREATE SEQUENCE IF NOT EXISTS netdisk.store_ids;
 -- One immutable content: a list of chunk objects. Shared by copies, versions and the trash;
