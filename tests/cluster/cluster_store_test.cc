@@ -157,6 +157,8 @@ TEST(ClusterStore, AnOpenReaderKeepsItsVersionUntilTheGracePeriodEnds) {
   ASSERT_TRUE(put(*space, "f", "the old content, several chunks long").ok());
   auto reader = space->open_read("f");
   ASSERT_TRUE(reader.ok());
+  auto unread = space->open_read("f");  // opened before the replace, read only after the grace
+  ASSERT_TRUE(unread.ok());
   ASSERT_TRUE(put(*space, "f", "new").ok());  // versions kept: the old content stays referenced
   ASSERT_TRUE(space->delete_from_trash(std::nullopt).ok());
   ASSERT_TRUE(space->prune_versions(0, std::chrono::system_clock::time_point{}).ok());
@@ -172,7 +174,7 @@ TEST(ClusterStore, AnOpenReaderKeepsItsVersionUntilTheGracePeriodEnds) {
   EXPECT_EQ(fixture.chunks().object_count("alice"), before - 8) << "36 bytes were 8 chunks";
   EXPECT_EQ(read_file(*space, "f"), "new") << "the current content is untouched";
   std::array<std::byte, 4> buffer{};
-  auto gone = (*reader)->read_at(0, buffer);
+  auto gone = (*unread)->read_at(0, buffer);
   ASSERT_FALSE(gone.ok()) << "past the grace a reader that kept the old version fails cleanly";
   EXPECT_EQ(gone.error().code, StorageErrc::io_error);
 }

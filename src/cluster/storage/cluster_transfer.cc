@@ -2,6 +2,8 @@
 // version it opened, so a replace or a remove meanwhile does not disturb it (the chunks of a
 // content nothing refers to stay for the grace period, ClusterBackend::collect_chunks()).
 #include <algorithm>
+#include <cstring>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -17,6 +19,9 @@ using storage::StorageResult;
 using storage::storage_error;
 
 namespace {
+
+// What one read of the chunk store fetches for a reader that asks for less.
+constexpr std::size_t kReadAheadBytes = std::size_t{2} << 20;
 
 class ClusterOpenFile final : public storage::OpenFile {
  public:
@@ -34,10 +39,26 @@ class ClusterOpenFile final : public storage::OpenFile {
   std::int64_t mtime_ns() const override { return mtime_ns_; }
   const std::string& version() const override { return version_; }
 
+  // Serves from a read-ahead window: the transfer engine asks for 256 KiB at a time, and each
+  // chunk store read is a network round trip.
   StorageResult<std::size_t> read_at(std::uint64_t offset, std::span<std::byte> into) override {
     if (offset >= size_) return std::size_t{0};
     auto want = static_cast<std::size_t>(std::min<std::uint64_t>(into.size(), size_ - offset));
-    return chunks_.read_at(*store_, ns_, offset, into.first(want));
+    if (want >= kReadAheadBytes) return chunks_.read_at(*store_, ns_, offset, into.first(want));
+    if (offset < window_start_ || offset + want > window_start_ + window_.size()) {
+      auto span = static_cast<std::size_t>(std::min<std::uint64_t>(kReadAheadBytes, size_ - offset));
+      window_.resize(span);
+      auto got = chunks_.read_at(*store_, ns_, offset, window_);
+      if (!got) {
+        window_.clear();
+        return std::move(got).error();
+      }
+      window_.resize(*got);
+      window_start_ = offset;
+    }
+    std::size_t n = std::min<std::size_t>(want, window_start_ + window_.size() - offset);
+    std::memcpy(into.data(), window_.data() + (offset - window_start_), n);
+    return n;
   }
 
   StorageResult<std::string> prefix_checksum(std::uint64_t length) override {
@@ -62,6 +83,8 @@ class ClusterOpenFile final : public storage::OpenFile {
   std::int64_t mtime_ns_;
   std::string version_;
   std::optional<std::string> checksum_;
+  std::vector<std::byte> window_;  // bytes [window_start_, + size) of this version
+  std::uint64_t window_start_ = 0;
 };
 
 // The file at `path`: not_found, or is_a_directory for a folder.
