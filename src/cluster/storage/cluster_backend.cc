@@ -31,13 +31,15 @@ Result<std::unique_ptr<ClusterBackend>> ClusterBackend::open(std::shared_ptr<pg:
   return std::unique_ptr<ClusterBackend>(new ClusterBackend(std::move(shared)));
 }
 
+// The name as the accounts layer gives it (its canonical spelling), as the local backend names
+// the user's folder: the quota ledger and the sweeps' reports use the same key.
 StorageResult<std::shared_ptr<storage::UserSpace>> ClusterBackend::open_space(
     std::string_view username) {
   if (auto valid = storage::validate_username(username); !valid) {
     return storage::storage_error(StorageErrc::bad_name, valid.error().message);
   }
   return std::shared_ptr<storage::UserSpace>(
-      std::make_shared<ClusterSpace>(shared_, storage::username_key(username)));
+      std::make_shared<ClusterSpace>(shared_, std::string(username)));
 }
 
 void ClusterBackend::set_retention(storage::Retention retention) {

@@ -99,7 +99,7 @@ class ClusterSpace final : public storage::UserSpace {
                                       Replace replace, bool keep_source);
 
   std::shared_ptr<ClusterShared> shared_;
-  std::string user_;  // the user's key (username_key): rows' first column, the chunk namespace
+  std::string user_;  // the canonical user name: rows' first column, the chunk namespace
 };
 
 }  // namespace netdisk::cluster
