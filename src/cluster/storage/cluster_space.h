@@ -28,8 +28,11 @@ struct ClusterStoreOptions {
   // opened it before it was replaced or removed.
   std::chrono::seconds chunk_grace{3600};
   // How long a live upload holds its session without writing: past it another node may take
-  // the session over (its holder died).
-  std::chrono::seconds upload_lease{20};
+  // the session over (its holder died; or it stalled, and then its next record fails with
+  // busy). Short, because a client whose node died is told busy until it ends; renewed by
+  // writes every third of it, and nothing but a second begin_upload of the same session
+  // takes a lapsed hold.
+  std::chrono::seconds upload_lease{5};
   std::string node_name = "node";
   // Wall clock in ns since the epoch for modification times, leases and the collection.
   std::function<std::int64_t()> clock_ns;
