@@ -134,6 +134,23 @@ TEST_F(ChatAcrossNodes, MessagesFromBothNodesReachEveryMemberEachSendersInOrder)
   EXPECT_EQ(alice->texts().size(), static_cast<std::size_t>(kMessages));  // bob's, not her own
 }
 
+TEST_F(ChatAcrossNodes, WhatANodeWouldNotPublishIsIgnoredAndTheNextMessageStillArrives) {
+  Node b(redis_.address(), "node-b");
+  ASSERT_TRUE(b.relay.wait_subscribed(std::chrono::seconds(20)));
+  auto member = std::make_shared<RecordingMember>("bob", executor());
+  b.room.join(member);
+  cluster::RedisClient redis(redis_.address(), std::chrono::seconds(2));
+  for (std::string payload : {std::string("not json"), std::string(R"({"from": "x"})"),
+                              std::string(R"({"from": "x", "text": 7, "node": "n"})"),
+                              std::string(R"({"from": "x", "text": "\u001b[2Jwiped", "node": "n"})"),
+                              std::string(R"({"from": "eve", "text": "hello", "node": "n"})")}) {
+    ASSERT_TRUE(redis.command({"PUBLISH", std::string(kChatChannel), payload}).ok());
+  }
+  ASSERT_TRUE(e2e::wait_until([&] { return b.relay.relayed_in() >= 2u; }));
+  ASSERT_TRUE(e2e::wait_until([&] { return !member->texts().empty(); }));
+  EXPECT_EQ(member->texts(), std::vector<std::string>{"eve: hello"});
+}
+
 TEST_F(ChatAcrossNodes, AnUnreachableRedisLeavesLocalChatWorkingAndNeverBlocksTheSender) {
   ChatRoom room;
   boost::asio::thread_pool pool(1);

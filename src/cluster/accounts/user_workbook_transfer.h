@@ -7,6 +7,8 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "cluster/accounts/pg_account_store.h"
 #include "common/result.h"
@@ -16,8 +18,14 @@ namespace netdisk::cluster {
 // Returns how many accounts were written. The file is replaced atomically. Errors: those of
 // PostgreSQL (server_busy, io_error) and of the workbook writer (disk_full, io_error, ...).
 Result<std::size_t> export_users(PgAccountStore& store, const std::filesystem::path& workbook);
-// Returns how many accounts were imported; all or none (one transaction). Errors: not_found
-// (no such file), io_error naming the damaged row, and PostgreSQL's.
-Result<std::size_t> import_users(PgAccountStore& store, const std::filesystem::path& workbook);
+struct ImportedUsers {
+  std::size_t count = 0;
+  // Accounts that existed and now have another password hash or are disabled: their logins
+  // must end (the caller revokes them through Redis).
+  std::vector<std::string> to_revoke;
+};
+// All or none (one transaction). Errors: not_found (no such file), io_error naming the damaged
+// row, and PostgreSQL's.
+Result<ImportedUsers> import_users(PgAccountStore& store, const std::filesystem::path& workbook);
 
 }  // namespace netdisk::cluster
