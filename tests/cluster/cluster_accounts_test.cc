@@ -192,6 +192,25 @@ TEST_F(ClusterAccounts, OnlyTheTokensDigestReachesRedis) {
   EXPECT_GT(ttl->integer, 0);  // expires with the session
 }
 
+TEST_F(ClusterAccounts, AfterItsSubscriptionIsCutANodeDropsTheLoginsRedisLostAndKeepsTheOthers) {
+  ASSERT_TRUE(a_->run(a_->accounts->register_user("frank", "password1")).ok());
+  auto lost = login(*a_, "frank");
+  auto kept = login(*a_, "frank");
+  ASSERT_TRUE(b_->resume(lost.token).ok());
+  ASSERT_TRUE(b_->resume(kept.token).ok());
+  // A login ends in Redis while no node hears of it (as when Redis restarts empty and the
+  // subscription with it): B's cache still holds it...
+  cluster::RedisClient redis(redis_.address(), std::chrono::seconds(2));
+  ASSERT_TRUE(redis.command({"DEL", "netdisk:token:" + LoginTokens::digest(lost.token)}).ok());
+  EXPECT_TRUE(b_->accounts->resume(lost.token).ok());
+  auto seen = b_->accounts->revocations();
+  // ...until its subscription is cut and made again: then it asks Redis about each login.
+  ASSERT_TRUE(redis.command({"CLIENT", "KILL", "TYPE", "pubsub"}).ok());
+  ASSERT_TRUE(e2e::wait_until([&] { return b_->accounts->revocations() != seen; }));
+  EXPECT_EQ(b_->accounts->resume(lost.token).error().code, Errc::auth_failed);
+  EXPECT_TRUE(b_->accounts->resume(kept.token).ok());  // memory only: still cached
+}
+
 TEST(ClusterTokens, AnUnreachableRedisRefusesALoginWithServerBusyWithinTheBound) {
   e2e::TempFolder folder;
   RedisTokenBook tokens("unix:" + (folder.path() / "no-redis.sock").string(),

@@ -20,15 +20,30 @@ void RedisTokenBook::start(OnUserRevoked hook) {
   subscriber_ = std::make_unique<cluster::RedisSubscriber>(
       address_, std::vector<std::string>{std::string(cluster::kRevokeChannel)},
       [this](const std::string&, const std::string& payload) { on_message(payload); },
-      [this] {
-        // Revocations published while no subscription stood are lost: forget every cached
-        // login, so each is asked of Redis again, and make live sessions look again too.
-        cache_.clear();
-        revocations_.fetch_add(1);
-      });
+      [this] { recheck_cache(); });
 }
 
 RedisTokenBook::~RedisTokenBook() { subscriber_.reset(); }
+
+void RedisTokenBook::recheck_cache() {
+  // Revocations published while no subscription stood were missed: every cached login is
+  // asked of Redis again (on the subscriber's own thread, before it reads any message), and
+  // those Redis no longer holds are dropped. Emptying the cache instead would log out every
+  // live TCP connection of this node at its next request.
+  std::size_t dropped = 0;
+  for (const auto& record : cache_.snapshot()) {
+    auto found = store_.get(record.digest);
+    if (!found) {  // Redis went away again: nothing can be confirmed
+      cache_.clear();
+      dropped = 1;
+      break;
+    }
+    if (*found) continue;
+    cache_.revoke_digest(record.digest);
+    ++dropped;
+  }
+  if (dropped > 0) revocations_.fetch_add(1);  // live sessions check their token again
+}
 
 Result<LoginTokens::Issued> RedisTokenBook::issue(const std::string& username) {
   auto issued = cache_.issue(username);

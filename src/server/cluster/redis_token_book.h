@@ -4,8 +4,9 @@
 // trip. A revocation is applied to memory first, then removed from Redis and published on
 // netdisk:revoke; every node's subscriber (a thread of its own) applies it to its cache and
 // moves revocations(), which live TCP sessions check (ops::admit). When the subscription is
-// lost and made again, the cache is emptied: a revocation published meanwhile would be
-// missed, so every token is asked of Redis again. Thread-safe; see TokenBook for what blocks.
+// lost and made again, a revocation published meanwhile was missed: every cached login is
+// asked of Redis again and those it lacks are dropped. Thread-safe; see TokenBook for what
+// blocks.
 #pragma once
 
 #include <atomic>
@@ -47,6 +48,8 @@ class RedisTokenBook final : public TokenBook {
 
  private:
   void on_message(const std::string& payload);
+  // After each (re)subscription, on the subscriber's thread.
+  void recheck_cache();
 
   LoginTokens::Now now_;
   LoginTokens cache_;
