@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "server/cluster/cluster_services.h"
 #include "server/cluster/storage_factory.h"
 #include "server/quota/quota_space.h"
 #include "server/retention_options.h"
@@ -74,10 +75,12 @@ Services::Services(const ServerConfig& cfg, std::unique_ptr<storage::Backend> ba
       backend(std::make_unique<quota::QuotaBackend>(
           backend_given ? std::move(backend_given) : make_storage_backend(cfg, layout),
           quota)),
-      accounts(layout, account_options(cfg), blocking_pool),
+      accounts(layout, account_options(cfg), blocking_pool,
+               account_backends(cfg, layout, account_options(cfg))),
       registration(open_registration(layout)),
       shares(layout.data_dir() / "shares.txt", share_options(cfg)) {
   backend->set_retention(retention_of(config, [this] { return wall_clock(); }));
+  chat_relay = make_chat_relay(config, chat, blocking_pool);
 }
 
 }  // namespace netdisk::server

@@ -14,6 +14,7 @@
 #include "server/accounts/registration_policy.h"
 #include "server/chat/chat_room.h"
 #include "server/clock.h"
+#include "server/cluster/chat_relay.h"
 #include "server/dav/lock_table.h"
 #include "server/quota/quota_ledger.h"
 #include "server/server_config.h"
@@ -48,6 +49,8 @@ struct Services {
   // administrator through `netdiskd admin` (server/admin/).
   std::unique_ptr<RegistrationPolicy> registration;
   ChatRoom chat;
+  // Cluster mode: `chat` linked to the other nodes' rooms through Redis (null otherwise).
+  std::unique_ptr<ChatRelay> chat_relay;
   std::atomic<std::size_t> open_connections{0};
   std::atomic<bool> shutting_down{false};
   // The steady clock of every deadline and pace (server/deadlines.h). Set once, before the

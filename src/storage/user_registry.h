@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "storage/account_store.h"
 #include "storage/file_identity.h"
 #include "storage/user_table.h"
 #include "storage/workbook_patcher.h"
@@ -37,7 +38,7 @@ namespace netdisk::storage {
 // The most users one workbook holds (the reader's row limit, less the header row).
 inline constexpr std::size_t kMaxUsers = WorkbookLimits{}.max_rows - 1;
 
-class UserRegistry {
+class UserRegistry final : public AccountStore {
  public:
   // One rewrite: the whole sheet when there is no workbook yet (`base` empty), else the patch
   // of the version `base`.
@@ -54,7 +55,7 @@ class UserRegistry {
   static Result<WrittenWorkbook> save_workbook(const std::filesystem::path& path,
                                                const WorkbookWrite& write);
   // Receives each problem with the workbook once (for the log).
-  using ReportFn = std::function<void(const std::string&)>;
+  using ReportFn = AccountStore::ReportFn;
 
   // Loads the workbook at `workbook_path`. A missing file means no users yet. A damaged one
   // returns an io_error whose message says so ("users.xlsx is damaged: ..."), and the file is
@@ -63,11 +64,12 @@ class UserRegistry {
   static Result<std::unique_ptr<UserRegistry>> open(std::filesystem::path workbook_path,
                                                     WriteFn write = save_workbook);
 
+  ~UserRegistry() override = default;
   UserRegistry(const UserRegistry&) = delete;
   UserRegistry& operator=(const UserRegistry&) = delete;
 
   // The user whose name matches `name` without regard to case.
-  std::optional<UserRecord> find(std::string_view name) const;
+  std::optional<UserRecord> find(std::string_view name) const override;
 
   // Adds a user; returns only once a workbook holding that user is durably on disk. Times are
   // kept to whole seconds, as the workbook stores them. Errors: invalid_username,
@@ -77,50 +79,47 @@ class UserRegistry {
   // reached, workbook_invalid when the edited workbook has an error (the message names the
   // row) or content a rewrite cannot carry (a formula in an owned column, a table); either is
   // reported once per version of the file (set_reporter).
-  Status add(UserRecord record);
+  Status add(UserRecord record) override;
 
   // Replaces a user's password hash; returns only once a workbook holding it is durably on
   // disk (the same group commit as add()). Errors: not_found (no such user), invalid_password
   // (empty hash), disk_full or io_error (the old hash stays, in memory and on disk).
-  Status set_password(std::string_view name, std::string password_hash);
+  Status set_password(std::string_view name, std::string password_hash) override;
 
   // Changes a user's state, quota or role (the administrator's commands): `change` is applied
   // to the record, which must keep its name and hash. Durable before it returns, group-committed
   // as add(). Errors: not_found (naming the user), disk_full, io_error, workbook_invalid.
-  using Change = std::function<void(UserRecord&)>;
-  Status update(std::string_view name, Change change);
+  using Change = AccountStore::Change;
+  Status update(std::string_view name, Change change) override;
 
   // Takes the user's row out of the workbook (the rest of the file is kept, see
   // SheetPatch::removed); durable before it returns. Errors: as update().
-  Status remove(std::string_view name);
+  Status remove(std::string_view name) override;
 
   // Records a login time in memory; it is written with the next rewrite or flush(). Unknown
   // names are ignored.
-  void note_login(std::string_view name, std::chrono::system_clock::time_point when);
+  void note_login(std::string_view name, std::chrono::system_clock::time_point when) override;
 
   // Rewrites the workbook if login times are pending (group-committed with other writers).
   // On failure (workbook_invalid, disk_full, io_error) the login times stay pending for the
   // next rewrite.
-  Status flush();
+  Status flush() override;
 
   // What check_for_edits() found: the users the administrator added and removed, by name.
-  struct Edits {
-    bool reloaded = false;
-    std::vector<std::string> added;
-    std::vector<std::string> removed;
-  };
+  using Edits = AccountStore::Edits;
   // Reads the workbook again if it changed since the registry last read or wrote it. A valid
   // file becomes the truth (login times not yet written are kept for the users still in it).
   // Errors: io_error when the file has an error ("users.xlsx is damaged: row N: ..."): the
   // registry keeps what it had, and every rewrite fails until the file is fixed.
-  Result<Edits> check_for_edits();
+  Result<Edits> check_for_edits() override;
 
   // Where problems with the workbook are reported, once per version of the file.
-  void set_reporter(ReportFn report);
+  void set_reporter(ReportFn report) override;
 
-  std::size_t size() const;
+  std::size_t size() const override;
   // Every user's name as the registry spells it, in workbook order.
-  std::vector<std::string> names() const;
+  std::vector<std::string> names() const override;
+  std::string describe() const override { return path_.filename().string(); }
   std::uint64_t rewrites() const;  // successful workbook rewrites since open (for tests)
   std::size_t queued() const;      // callers waiting for the next rewrite (for tests)
   const std::filesystem::path& path() const noexcept { return path_; }

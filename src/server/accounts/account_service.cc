@@ -48,34 +48,47 @@ void log_invalid_name(std::string_view username, std::string_view address) {
 
 }  // namespace
 
+AccountBackends local_account_backends(const storage::DataLayout& layout,
+                                       const AccountOptions& options) {
+  auto registry = storage::UserRegistry::open(layout.users_file());
+  if (!registry) {
+    throw std::runtime_error(fmt::format("cannot load {}: {}", layout.users_file().string(),
+                                         registry.error().message));
+  }
+  AccountBackends backends;
+  backends.store = std::move(*registry);
+  backends.tokens = std::make_unique<SessionBook>(
+      std::make_unique<storage::SessionFile>(layout.sessions_file()), options.session_lifetime);
+  return backends;
+}
+
 AccountService::AccountService(const storage::DataLayout& layout, AccountOptions options,
                                boost::asio::thread_pool& blocking_pool)
+    : AccountService(layout, options, blocking_pool, local_account_backends(layout, options)) {}
+
+AccountService::AccountService(const storage::DataLayout& layout, AccountOptions options,
+                               boost::asio::thread_pool& blocking_pool, AccountBackends backends)
     : layout_(layout),
       options_(options),
       blocking_pool_(blocking_pool),
+      registry_(std::move(backends.store)),
       hash_pool_(options.hash_threads, options.max_pending_hashes),
-      sessions_(std::make_unique<storage::SessionFile>(layout.sessions_file()),
-                options.session_lifetime),
+      sessions_(std::move(backends.tokens)),
+      shared_(backends.shared),
       throttle_(options.throttle),
       credentials_(options.credential_cache),
       login_flush_timer_(blocking_pool),
       workbook_strand_(boost::asio::make_strand(blocking_pool.get_executor())),
       workbook_timer_(workbook_strand_),
       workbook_interval_(options.workbook_check_interval) {
-  auto registry = storage::UserRegistry::open(layout_.users_file());
-  if (!registry) {
-    throw std::runtime_error(fmt::format("cannot load {}: {}", layout_.users_file().string(),
-                                         registry.error().message));
-  }
-  registry_ = std::move(*registry);
   registry_->set_reporter(
       [](const std::string& problem) { log_of(LogComponent::accounts).error("{}", problem); });
   auto hasher = storage::PasswordHasher::create(options.hash_cost);
   if (!hasher) throw std::runtime_error(hasher.error().message);
   hasher_ = std::make_unique<storage::PasswordHasher>(std::move(*hasher));
-  log_of(LogComponent::accounts)
-      .info("{} users in {}", registry_->size(), layout_.users_file().string());
-  ensure_every_folder();
+  log_of(LogComponent::accounts).info("{} users in {}", registry_->size(), registry_->describe());
+  if (!shared_) ensure_every_folder();
+  sessions_->start([this](const std::string& name) { user_changed_elsewhere(name); });
   schedule_workbook_check();
 }
 
@@ -94,7 +107,7 @@ void AccountService::schedule_workbook_check() {
 void AccountService::set_live_options(std::chrono::seconds session_lifetime,
                                       std::chrono::seconds credential_ttl,
                                       std::chrono::milliseconds workbook_check_interval) {
-  sessions_.set_lifetime(session_lifetime);
+  sessions_->set_lifetime(session_lifetime);
   if (options_.credential_cache.ttl != credential_ttl) {
     credentials_.set_ttl(credential_ttl);
     options_.credential_cache.ttl = credential_ttl;  // only the reload, serialized, touches it
@@ -111,11 +124,13 @@ void AccountService::check_workbook() {
   auto edits = registry_->check_for_edits();
   if (!edits || !edits->reloaded) return;  // an error was reported by the registry, once
   log_of(LogComponent::accounts)
-      .info("{} changed: {} users added, {} removed", layout_.users_file().filename().string(),
+      .info("{} changed: {} users added, {} removed", registry_->describe(),
             edits->added.size(), edits->removed.size());
-  for (const auto& name : edits->added) (void)ensure_folder(name);
+  if (!shared_) {
+    for (const auto& name : edits->added) (void)ensure_folder(name);
+  }
   for (const auto& name : edits->removed) {
-    if (auto revoked = sessions_.revoke_user(name); !revoked) {
+    if (auto revoked = sessions_->revoke_user(name); !revoked) {
       log_of(LogComponent::accounts)
           .warn("ending the sessions of removed user {}: {}", name, revoked.error().message);
     }
@@ -154,7 +169,11 @@ Status AccountService::ensure_folder(const std::string& name) {
   return {};
 }
 
-AccountService::~AccountService() = default;
+AccountService::~AccountService() {
+  // First: a shared book's subscriber thread calls user_changed_elsewhere(), which uses
+  // members destroyed before sessions_ would be.
+  sessions_.reset();
+}
 
 bool AccountService::claim(const std::string& key) {
   std::lock_guard lock(claims_mutex_);
@@ -189,6 +208,8 @@ boost::asio::awaitable<Status> AccountService::register_user(std::string usernam
   storage::UserRecord record{username, std::move(**hashed), std::chrono::system_clock::now(), {}};
   record.role = role;
   co_return co_await run_blocking(blocking_pool_, [this, &record]() -> Status {
+    // Cluster mode: no folder; the shared store's unique name decides between two nodes.
+    if (shared_) return registry_->add(std::move(record));
     if (auto folder = layout_.create_user_folder(record.name); !folder.ok()) return folder;
     return registry_->add(std::move(record));
   });
@@ -217,8 +238,14 @@ boost::asio::awaitable<Result<storage::UserRecord>> AccountService::verify_passw
     log_invalid_name(username, address);
     co_return wrong_credentials();
   }
-  auto user =
-      storage::validate_password(password).ok() ? registry_->find(username) : std::nullopt;
+  bool valid_password = storage::validate_password(password).ok();
+  auto user = valid_password ? registry_->find(username) : std::nullopt;
+  if (!user && valid_password && shared_) {
+    // Perhaps registered through another node since this one last read the store.
+    auto fresh = co_await run_blocking(blocking_pool_,
+                                       [this, username] { return registry_->find_fresh(username); });
+    user = std::move(fresh);
+  }
   // An unknown user costs one dummy verification, so it takes as long as a wrong password.
   auto verified = co_await hash_pool_.run([this, &user, &password] {
     argon2_verifications_.fetch_add(1, std::memory_order_relaxed);
@@ -237,6 +264,7 @@ boost::asio::awaitable<Result<storage::UserRecord>> AccountService::verify_passw
   throttle_.record_success(key);
   // Said only to a caller who knows the password, so it tells a guesser nothing.
   if (user->state == storage::AccountState::disabled) co_return disabled(user->name);
+  if (shared_) co_return std::move(*user);
   // The folder may have been removed while the server runs: every accepted login has one.
   const std::string& name = user->name;
   auto folder =
@@ -254,7 +282,7 @@ boost::asio::awaitable<Result<AccountService::Login>> AccountService::login(
   if (!user) co_return std::move(user).error();
   const std::string& name = user->name;
   auto issued =
-      co_await run_blocking(blocking_pool_, [this, &name] { return sessions_.issue(name); });
+      co_await run_blocking(blocking_pool_, [this, &name] { return sessions_->issue(name); });
   if (!issued) co_return std::move(issued).error();
   registry_->note_login(user->name, std::chrono::system_clock::now());
   schedule_login_flush();
@@ -348,8 +376,7 @@ Result<std::string> AccountService::still_allowed(const LoginTokens::Lookup& ses
   return session.username;
 }
 
-Result<std::string> AccountService::resume(std::string_view token) {
-  auto found = sessions_.lookup(token);
+Result<std::string> AccountService::answer(const LoginTokens::Lookup& found) {
   switch (found.check) {
     case LoginTokens::Check::valid:
       return still_allowed(found);
@@ -359,6 +386,33 @@ Result<std::string> AccountService::resume(std::string_view token) {
       break;
   }
   return make_error(Errc::auth_failed, "unknown session token; log in again");
+}
+
+Result<std::string> AccountService::resume(std::string_view token) {
+  return answer(sessions_->lookup(token));
+}
+
+boost::asio::awaitable<Result<std::string>> AccountService::resume_login(std::string token) {
+  auto found = sessions_->lookup(token);
+  if (found.check == LoginTokens::Check::unknown && sessions_->shared()) {
+    // Issued by another node: Redis knows it. Never on the I/O thread.
+    auto fetched =
+        co_await run_blocking(blocking_pool_, [this, &token] { return sessions_->fetch(token); });
+    if (!fetched) co_return std::move(fetched).error();
+    found = std::move(*fetched);
+  }
+  if (found.check == LoginTokens::Check::valid && shared_ && !registry_->find(found.username)) {
+    // A user registered through another node since this one last read the store.
+    const std::string& name = found.username;
+    co_await run_blocking(blocking_pool_, [this, &name] { (void)registry_->find_fresh(name); });
+  }
+  co_return answer(found);
+}
+
+void AccountService::user_changed_elsewhere(const std::string& name) {
+  credentials_.forget_user(storage::username_key(name));
+  if (stopping_) return;
+  boost::asio::post(blocking_pool_, [this, name] { (void)registry_->find_fresh(name); });
 }
 
 std::vector<storage::UserRecord> AccountService::users() const {
@@ -375,12 +429,12 @@ namespace netdisk::server {
 
 boost::asio::awaitable<Status> AccountService::logout(std::string token) {
   co_return co_await run_blocking(blocking_pool_,
-                                  [this, &token] { return sessions_.revoke(token); });
+                                  [this, &token] { return sessions_->revoke(token); });
 }
 
 boost::asio::awaitable<Status> AccountService::logout_everywhere(std::string username) {
   co_return co_await run_blocking(blocking_pool_,
-                                  [this, &username] { return sessions_.revoke_user(username); });
+                                  [this, &username] { return sessions_->revoke_user(username); });
 }
 
 boost::asio::awaitable<Status> AccountService::change_password(std::string username,
@@ -407,7 +461,7 @@ boost::asio::awaitable<Status> AccountService::change_password(std::string usern
     if (auto stored = registry_->set_password(name, std::move(hash)); !stored.ok()) return stored;
     // The new hash is durable: from here the old password no longer logs anyone in. The
     // other logins are ended in memory even if recording that fails.
-    auto ended = sessions_.revoke_user(name, keep_token);
+    auto ended = sessions_->revoke_user(name, keep_token);
     if (ended.ok()) return ended;
     return Status(make_error(ended.error().code,
                              "the password was changed, but ending your other sessions could "
@@ -429,7 +483,7 @@ namespace netdisk::server {
 
 Status AccountService::end_sessions(const std::string& name, std::string_view why) {
   credentials_.forget_user(storage::username_key(name));
-  auto ended = sessions_.revoke_user(name);
+  auto ended = sessions_->revoke_user(name);
   if (ended.ok()) return ended;
   // Ended in memory already (SessionBook::revoke_user); only the record is missing.
   return make_error(ended.error().code, fmt::format("{}, but ending the sessions of {} could "

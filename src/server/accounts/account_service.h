@@ -28,8 +28,10 @@
 #include "server/accounts/login_throttle.h"
 #include "server/accounts/login_tokens.h"
 #include "server/accounts/session_book.h"
+#include "server/accounts/token_book.h"
 #include "server/accounts/verification_flights.h"
 #include "server/bounded_pool.h"
+#include "storage/account_store.h"
 #include "storage/data_layout.h"
 #include "storage/password_hasher.h"
 #include "storage/user_registry.h"
@@ -48,6 +50,21 @@ struct AccountOptions {
   std::chrono::milliseconds workbook_check_interval{3000};
 };
 
+// Where the accounts and the login tokens live: users.xlsx and sessions.txt on one server, or
+// PostgreSQL and Redis shared by the nodes of a cluster (server/cluster/account_backends.h).
+struct AccountBackends {
+  std::unique_ptr<storage::AccountStore> store;
+  std::unique_ptr<TokenBook> tokens;
+  // Cluster mode: the accounts are shared by nodes, and a user has no folder to create (the
+  // cluster's storage backend serves any valid name).
+  bool shared = false;
+};
+
+// users.xlsx and sessions.txt in `layout`'s data folder. Throws std::runtime_error with a
+// message for the administrator when the workbook is damaged.
+AccountBackends local_account_backends(const storage::DataLayout& layout,
+                                       const AccountOptions& options);
+
 class AccountService {
  public:
   // Opens the registry at layout.users_file() and the login sessions at
@@ -56,6 +73,9 @@ class AccountService {
   // (the file is left untouched).
   AccountService(const storage::DataLayout& layout, AccountOptions options,
                  boost::asio::thread_pool& blocking_pool);
+  // The same over given backends (cluster mode, tests).
+  AccountService(const storage::DataLayout& layout, AccountOptions options,
+                 boost::asio::thread_pool& blocking_pool, AccountBackends backends);
   ~AccountService();
 
   // Creates the user's folder, then records the user durably. Errors: invalid_username,
@@ -83,6 +103,10 @@ class AccountService {
   // Errors: auth_failed (unknown token, or a user the administrator removed from users.xlsx:
   // the token is revoked), session_expired, account_disabled.
   Result<std::string> resume(std::string_view token);
+  // resume(), and when this node does not know the token or its user, a look in the shared
+  // stores on the blocking pool (cluster mode: a login made through another node). Errors as
+  // resume(), and server_busy when Redis or PostgreSQL is unreachable.
+  boost::asio::awaitable<Result<std::string>> resume_login(std::string token);
   // Ends one login, or every login of `username`; durable before they return, so the token
   // does not come back after a restart. Errors: disk_full, io_error.
   boost::asio::awaitable<Status> logout(std::string token);
@@ -101,7 +125,7 @@ class AccountService {
   // Errors: not_found naming the user, workbook_invalid, disk_full, io_error.
   // A change of the user's record (state, quota, role); when it leaves the user disabled, every
   // login of theirs ends, durably. Blocks on disk: run it on the blocking pool.
-  Status update_user(std::string_view name, storage::UserRegistry::Change change);
+  Status update_user(std::string_view name, storage::AccountStore::Change change);
   // Takes the user out of users.xlsx and ends every login of theirs. Their folder is the
   // caller's to set aside. Blocks on disk: run it on the blocking pool.
   Status remove_user(std::string_view name);
@@ -114,7 +138,13 @@ class AccountService {
   }
 
   // Moves whenever a login is ended (SessionBook::revocations()).
-  std::uint64_t revocations() const noexcept { return sessions_.revocations(); }
+  std::uint64_t revocations() const noexcept { return sessions_->revocations(); }
+
+  // Cluster mode: another node ended the logins of `name` (a logout --all, a password change,
+  // a disable or delete): forget the cached password checks and read the user's record again.
+  // Any thread; the read runs on the blocking pool.
+  void user_changed_elsewhere(const std::string& name);
+  bool shared() const noexcept { return shared_; }
 
   // What the password checks cost so far: full Argon2id verifications (dummy ones for unknown
   // users included) and checks answered by the credential cache. Logged at shutdown.
@@ -162,6 +192,8 @@ class AccountService {
   void schedule_workbook_check();
   // A valid token's user, unless the administrator removed or disabled them meanwhile.
   Result<std::string> still_allowed(const LoginTokens::Lookup& session);
+  // resume()'s answer for a lookup.
+  Result<std::string> answer(const LoginTokens::Lookup& found);
   void release(const std::string& key);
   // Ends every login of `name` after an administrator's change, and forgets their cached
   // password checks.
@@ -170,10 +202,11 @@ class AccountService {
   storage::DataLayout layout_;
   AccountOptions options_;
   boost::asio::thread_pool& blocking_pool_;
-  std::unique_ptr<storage::UserRegistry> registry_;
+  std::unique_ptr<storage::AccountStore> registry_;
   std::unique_ptr<storage::PasswordHasher> hasher_;
   BoundedPool hash_pool_;
-  SessionBook sessions_;
+  std::unique_ptr<TokenBook> sessions_;
+  bool shared_ = false;
   LoginThrottle throttle_;
   CredentialCache credentials_;
   VerificationFlights flights_;  // concurrent checks of the same credentials share one Argon2id

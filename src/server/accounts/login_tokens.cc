@@ -57,10 +57,11 @@ LoginTokens::Lookup LoginTokens::lookup(std::string_view token) {
   return {Check::valid, it->second.username, it->second.issued};
 }
 
-bool LoginTokens::revoke(std::string_view token) {
-  auto key = digest(token);
+bool LoginTokens::revoke(std::string_view token) { return revoke_digest(digest(token)); }
+
+bool LoginTokens::revoke_digest(std::string_view key) {
   std::lock_guard lock(mutex_);
-  auto it = entries_.find(key);
+  auto it = entries_.find(std::string(key));
   if (it == entries_.end()) return false;
   if (--per_user_[it->second.username] == 0) per_user_.erase(it->second.username);
   entries_.erase(it);
@@ -68,7 +69,10 @@ bool LoginTokens::revoke(std::string_view token) {
 }
 
 bool LoginTokens::revoke_user(std::string_view username, std::string_view keep_token) {
-  auto keep = keep_token.empty() ? std::string() : digest(keep_token);
+  return revoke_user_but_digest(username, keep_token.empty() ? std::string() : digest(keep_token));
+}
+
+bool LoginTokens::revoke_user_but_digest(std::string_view username, std::string_view keep) {
   std::lock_guard lock(mutex_);
   auto removed = std::erase_if(entries_, [&](const auto& entry) {
     return entry.second.username == username && entry.first != keep;
@@ -77,6 +81,27 @@ bool LoginTokens::revoke_user(std::string_view username, std::string_view keep_t
   auto count = per_user_.find(std::string(username));
   if (count != per_user_.end() && (count->second -= removed) == 0) per_user_.erase(count);
   return true;
+}
+
+void LoginTokens::remember(std::string key, std::string username, Clock::time_point issued,
+                           Clock::time_point expires) {
+  auto now = now_();
+  if (now >= expires) return;
+  std::lock_guard lock(mutex_);
+  drop_expired(now);
+  // A cache: when full, it is emptied rather than refusing, since Redis still holds them all.
+  if (entries_.size() >= kMaxTotal) {
+    entries_.clear();
+    per_user_.clear();
+  }
+  if (entries_.contains(key)) return;
+  insert(std::move(key), Entry{std::move(username), issued, expires});
+}
+
+void LoginTokens::clear() {
+  std::lock_guard lock(mutex_);
+  entries_.clear();
+  per_user_.clear();
 }
 
 std::vector<storage::SessionRecord> LoginTokens::snapshot() {

@@ -59,6 +59,15 @@ class LoginTokens {
   // Ends every login of a user but the one of `keep_token` (none when empty).
   bool revoke_user(std::string_view username, std::string_view keep_token = {});
 
+  // The same by digest, for logins known by their digest only (cluster mode: a login issued
+  // by another node, fetched from or revoked through Redis).
+  void remember(std::string digest, std::string username, Clock::time_point issued,
+                Clock::time_point expires);
+  bool revoke_digest(std::string_view digest);
+  bool revoke_user_but_digest(std::string_view username, std::string_view keep_digest);
+  // Forgets every login (cluster mode: the memory is only a cache of Redis).
+  void clear();
+
   // The unexpired logins, for the store; expired ones are dropped on the way.
   std::vector<storage::SessionRecord> snapshot();
   // Replaces every login with `records` (from the store at start-up); expired ones, and those

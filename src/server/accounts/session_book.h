@@ -18,11 +18,12 @@
 
 #include "common/result.h"
 #include "server/accounts/login_tokens.h"
+#include "server/accounts/token_book.h"
 #include "storage/session_file.h"
 
 namespace netdisk::server {
 
-class SessionBook {
+class SessionBook final : public TokenBook {
  public:
   // Loads the store. A damaged store is logged as an error and set aside (renamed), and the
   // book starts empty: users log in again. Never throws for a bad store.
@@ -33,20 +34,20 @@ class SessionBook {
   // kept in memory (logged), so people can still log in and make room, and made durable by the
   // next rewrite that succeeds. Errors: server_busy (too many sessions), io_error (the login is
   // not kept).
-  Result<LoginTokens::Issued> issue(const std::string& username);
+  Result<LoginTokens::Issued> issue(const std::string& username) override;
   // Memory only, never blocks.
-  LoginTokens::Lookup lookup(std::string_view token) { return tokens_.lookup(token); }
+  LoginTokens::Lookup lookup(std::string_view token) override { return tokens_.lookup(token); }
   // Ends one login / every login of a user but `keep_token`'s, durably. On a write error the
   // login is ended in memory already, and the next successful rewrite records it.
-  Status revoke(std::string_view token);
-  Status revoke_user(std::string_view username, std::string_view keep_token = {});
+  Status revoke(std::string_view token) override;
+  Status revoke_user(std::string_view username, std::string_view keep_token = {}) override;
 
   // Counts revocations since start: a connection that logged in with a token checks it again
   // when this has moved (ops/op_table.cc), so an ended session ends on live connections too.
-  std::uint64_t revocations() const noexcept { return revocations_.load(); }
+  std::uint64_t revocations() const noexcept override { return revocations_.load(); }
   std::uint64_t rewrites() const;  // successful store rewrites (for tests)
   std::size_t size() { return tokens_.size(); }
-  void set_lifetime(std::chrono::seconds lifetime) { tokens_.set_lifetime(lifetime); }
+  void set_lifetime(std::chrono::seconds lifetime) override { tokens_.set_lifetime(lifetime); }
 
  private:
   // Waits until a rewrite that holds every change up to `generation` has finished, writing it

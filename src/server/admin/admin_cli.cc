@@ -122,6 +122,7 @@ void add_admin_commands(CLI::App& app, ServerConfig& config, std::function<int()
   });
 
   add_user_commands(*admin, config, run, options);
+  add_cluster_user_commands(*admin, config, run);
 }
 
 }  // namespace netdisk::server

@@ -39,6 +39,9 @@ std::string text_of(const nlohmann::json& value);
 void print_user_header();
 void print_user_row(const nlohmann::json& user);
 
+// Adds `admin export-users FILE` and `admin import-users FILE` (cluster mode) to `admin`.
+void add_cluster_user_commands(CLI::App& admin, ServerConfig& config, std::function<int()>& run);
+
 // Adds `admin user ...` (docs/ADMIN.md) to `admin`.
 void add_user_commands(CLI::App& admin, ServerConfig& config, std::function<int()>& run,
                        std::shared_ptr<AdminOptions> options);

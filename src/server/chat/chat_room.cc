@@ -122,6 +122,14 @@ Status ChatRoom::broadcast(const ChatMember& sender, std::string_view text) {
   auto frame = make_event("chat.message", {{"from", sender.chat_name()}, {"text", text}});
   const ChatMember* self = &sender;
   fan_out(snapshot(), frame, [self](const ChatMember& m) { return &m != self; });
+  if (relay_) relay_(sender.chat_name(), text);
+  return {};
+}
+
+Status ChatRoom::deliver_relayed(std::string_view from, std::string_view text) {
+  if (auto valid = check_text(text); !valid.ok()) return valid;
+  auto frame = make_event("chat.message", {{"from", from}, {"text", text}});
+  fan_out(snapshot(), frame, [](const ChatMember&) { return true; });
   return {};
 }
 

@@ -6,6 +6,7 @@
 // Thread-safe; owned by Services.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -34,6 +35,15 @@ class ChatRoom {
   // Sends chat.message to every member except `sender` itself (the user's other connections
   // do receive it). Errors: message_too_large, bad_request (empty or control characters).
   Status broadcast(const ChatMember& sender, std::string_view text);
+  // Cluster mode: what broadcast() also hands each message to, after the local fan-out
+  // (server/chat/chat_relay.h publishes it to the other nodes). Set once, before the first
+  // member joins; never called with a refused message.
+  using Relay = std::function<void(const std::string& from, std::string_view text)>;
+  void set_relay(Relay relay) { relay_ = std::move(relay); }
+  // A message another node's member sent (cluster mode): chat.message to every member here.
+  // Errors as broadcast() (a message is checked again: it crossed the network).
+  Status deliver_relayed(std::string_view from, std::string_view text);
+
   // Sends chat.private to every connection of user `to` in the room. Errors as for
   // broadcast, and not_found when `to` is not in the room.
   Status send_private(const ChatMember& sender, std::string_view to, std::string_view text);
@@ -73,6 +83,7 @@ class ChatRoom {
   mutable std::mutex snapshot_mutex_;
   SnapshotPtr members_ = std::make_shared<const Snapshot>();
   std::mutex writers_;  // serialises updates
+  Relay relay_;
 };
 
 }  // namespace netdisk::server

@@ -80,7 +80,8 @@ boost::asio::awaitable<Result<Caller>> authenticate(Exchange& exchange) {
   }
   auto cookie = find_cookie(exchange.header(bhttp::field::cookie), kSessionCookie);
   if (!cookie || cookie->empty()) co_return make_error(Errc::not_logged_in, "please log in");
-  auto user = accounts.resume(*cookie);
+  std::string token(*cookie);  // a named local: no temporary inside the co_await (GCC 12)
+  auto user = co_await accounts.resume_login(std::move(token));
   if (!user) co_return std::move(user).error();
   co_return Caller{std::move(*user), false};
 }

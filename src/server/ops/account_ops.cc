@@ -40,7 +40,8 @@ boost::asio::awaitable<OpResult> login(OpCall& call) {
   auto token = protocol::optional_string_field(call.body, "token");
   if (!token) co_return std::move(token).error();
   if (*token) {
-    auto user = accounts.resume(**token);
+    std::string presented(**token);  // a named local: no temporary inside the co_await
+    auto user = co_await accounts.resume_login(std::move(presented));
     if (!user) co_return std::move(user).error();
     call.session.log_in(*user, std::string(**token));
     co_return reply_with({{"username", *user}, {"token", **token}});
@@ -66,8 +67,14 @@ boost::asio::awaitable<OpResult> logout(OpCall& call) {
   Status ended;
   if (*all) {
     // Over HTTP the caller is whoever the cookie's token names.
-    auto user =
-        call.session.user() ? Result<std::string>(*call.session.user()) : accounts.resume(token);
+    Result<std::string> user = make_error(Errc::not_logged_in, "not logged in");
+    if (call.session.user()) {
+      user = *call.session.user();
+    } else {
+      std::string cookie = token;
+      auto resumed = co_await accounts.resume_login(std::move(cookie));
+      user = std::move(resumed);
+    }
     if (!user) co_return make_error(Errc::not_logged_in, "log in to end every session");
     ended = co_await accounts.logout_everywhere(std::move(*user));
   } else if (!token.empty()) {

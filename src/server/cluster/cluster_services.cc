@@ -1,0 +1,61 @@
+#include "server/cluster/cluster_services.h"
+
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "cluster/accounts/pg_account_store.h"
+#include "cluster/chat/chat_history.h"
+#include "server/cluster/cluster_options.h"
+#include "server/cluster/redis_token_book.h"
+
+namespace netdisk::server {
+namespace {
+
+bool cluster_mode(const ServerConfig& config) {
+  return config.storage_kind == ServerConfig::StorageKind::cluster;
+}
+
+// A few connections: account writes and chat history are short statements, and a login is
+// bounded by the Argon2id pool long before PostgreSQL.
+constexpr std::size_t kAccountConnections = 4;
+constexpr std::size_t kChatConnections = 1;
+
+}  // namespace
+
+AccountBackends account_backends(const ServerConfig& config, const storage::DataLayout& layout,
+                                 const AccountOptions& options) {
+  if (!cluster_mode(config)) return local_account_backends(layout, options);
+  auto pool = std::make_shared<cluster::pg::PgPool>(config.pg_conninfo, kAccountConnections);
+  auto store = cluster::PgAccountStore::open(std::move(pool));
+  if (!store) {
+    throw std::runtime_error(
+        fmt::format("cannot read the accounts from PostgreSQL: {}", store.error().message));
+  }
+  AccountBackends backends;
+  backends.store = std::move(*store);
+  backends.tokens = std::make_unique<RedisTokenBook>(config.redis, options.session_lifetime);
+  backends.shared = true;
+  return backends;
+}
+
+std::unique_ptr<ChatRelay> make_chat_relay(const ServerConfig& config, ChatRoom& room,
+                                           boost::asio::thread_pool& blocking_pool) {
+  if (!cluster_mode(config)) return nullptr;
+  auto pool = std::make_shared<cluster::pg::PgPool>(config.pg_conninfo, kChatConnections);
+  auto opened = cluster::ChatHistory::open(std::move(pool));
+  if (!opened) {
+    throw std::runtime_error(
+        fmt::format("cannot prepare the chat history in PostgreSQL: {}", opened.error().message));
+  }
+  std::shared_ptr<cluster::ChatHistory> history = std::move(*opened);
+  ChatArchive archive = [history](std::string_view node, std::string_view from,
+                                  std::string_view text,
+                                  std::chrono::system_clock::time_point when) {
+    return history->append(node, from, text, when);
+  };
+  return std::make_unique<ChatRelay>(room, config.redis, node_name_of(config), blocking_pool,
+                                     std::move(archive));
+}
+
+}  // namespace netdisk::server
