@@ -125,7 +125,9 @@ make_mon() {
   monmaptool --create --fsid "$fsid" --addv a "[v2:127.0.0.1:$port]" "$dir/monmap" >/dev/null
   ceph-mon -c "$conf" --mkfs -i a --monmap "$dir/monmap" --keyring "$dir/keyring" \
     >"$dir/log/mon-mkfs.log" 2>&1
-  ceph-mon -c "$conf" -i a
+  # Daemons keep no descriptor of the caller's (a test reading this script's output waits for
+  # every writer to close it).
+  ceph-mon -c "$conf" -i a </dev/null >>"$dir/log/mon.a.out" 2>&1
   wait_for 30 ceph_cmd mon stat || die "the monitor does not answer (see $dir/log/mon.a.log)"
 }
 
@@ -154,7 +156,7 @@ sys.exit(0 if any(o["osd"] == int(sys.argv[1]) and o["up"] == 1 for o in d["osds
 start_osd() {
   local id=$1
   ! pid_alive "$dir/run/osd.$id.pid" || die "osd.$id is already running"
-  ceph-osd -c "$conf" -i "$id"
+  ceph-osd -c "$conf" -i "$id" </dev/null >>"$dir/log/osd.$id.out" 2>&1
   wait_for 60 osd_is_up "$id" || die "osd.$id did not come up (see $dir/log/osd.$id.log)"
 }
 
@@ -162,7 +164,8 @@ start_mgr() {
   mkdir -p "$dir/mgr/x"
   ceph_cmd auth get-or-create mgr.x mon 'allow profile mgr' osd 'allow *' mds 'allow *' \
     -o "$dir/mgr/x/keyring"
-  ceph-mgr -c "$conf" -i x --mgr-data "$dir/mgr/x" --keyring "$dir/mgr/x/keyring"
+  ceph-mgr -c "$conf" -i x --mgr-data "$dir/mgr/x" --keyring "$dir/mgr/x/keyring" \
+    </dev/null >>"$dir/log/mgr.x.out" 2>&1
 }
 
 # The proof that the cluster takes writes: an object put and read back.
@@ -179,7 +182,9 @@ do_down() {
   local file
   shopt -s nullglob
   # OSDs first, then the manager, the monitor last (the others report to it on the way out).
-  for file in "$dir"/run/osd.*.pid; do stop_pid_file "$file"; done
+  local stops=() pid
+  for file in "$dir"/run/osd.*.pid; do stop_pid_file "$file" & stops+=($!); done
+  for pid in "${stops[@]}"; do wait "$pid" || true; done
   for file in "$dir"/run/mgr.*.pid; do stop_pid_file "$file"; done
   for file in "$dir"/run/mon.*.pid; do stop_pid_file "$file"; done
 }
