@@ -21,6 +21,14 @@ pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
 pkg_check_modules(LIBEDIT REQUIRED IMPORTED_TARGET libedit)
 # sd_notify for systemd's Type=notify (src/server/service/service_notify.h).
 pkg_check_modules(LIBSYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
+# Cluster mode (src/cluster/, docs/SCALING.md): PostgreSQL, Redis and Ceph RADOS clients.
+pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
+pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
+find_library(RADOS_LIBRARY rados REQUIRED)
+find_path(RADOS_INCLUDE_DIR rados/librados.h REQUIRED)
+add_library(netdisk_rados INTERFACE)
+target_link_libraries(netdisk_rados INTERFACE ${RADOS_LIBRARY})
+target_include_directories(netdisk_rados SYSTEM INTERFACE ${RADOS_INCLUDE_DIR})
 
 # Boost.Asio settings shared by every target that includes it.
 add_library(netdisk_asio INTERFACE)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages NetDisk needs, and only those that are missing.
 # Idempotent: when everything is present it runs no apt-get at all.
-# Usage: scripts/deps.sh [server|build|browser|bench|fuzz]...
+# Usage: scripts/deps.sh [server|build|browser|bench|fuzz|cluster]...
 #   server: what netdiskd and netdisk need to build (always included);
 #   build: that and what the test suite needs (the default when no set is named).
 set -euo pipefail
@@ -13,6 +13,7 @@ server_packages=(
   libxlsxwriter-dev libminizip-dev libexpat1-dev
   libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev
   libxxhash-dev libedit-dev libsystemd-dev
+  libpq-dev librados-dev libhiredis-dev
   openssl
 )
 # The test suite's: its libraries and the real peers and tools the end-to-end tests run.
@@ -35,6 +36,9 @@ fi
 bench_packages=(iperf3 nginx-light vsftpd wrk redis-server gnuplot-nox linux-perf apache2 apache2-utils
   openssh-server openssh-client)
 fuzz_packages=(clang libclang-rt-14-dev llvm)
+# Cluster mode's shared systems (scripts/cluster.sh, tests/cluster/): started by the tests in
+# temporary folders, never as system services.
+cluster_packages=(postgresql redis-server haproxy ceph-mon ceph-osd ceph-mgr ceph-common)
 
 wanted=("${server_packages[@]}")
 (($# > 0)) || set -- build
@@ -45,6 +49,7 @@ for extra in "$@"; do
     browser) wanted+=("${browser_packages[@]}") ;;
     bench) wanted+=("${bench_packages[@]}") ;;
     fuzz) wanted+=("${fuzz_packages[@]}") ;;
+    cluster) wanted+=("${cluster_packages[@]}") ;;
     *) echo "deps.sh: unknown package set '$extra'" >&2; exit 2 ;;
   esac
 done

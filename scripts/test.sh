@@ -12,7 +12,7 @@ cd "$root"
 stage_start=$SECONDS
 stage_took() { echo "time: $1 took $((SECONDS - stage_start)) s"; stage_start=$SECONDS; }
 
-"$root/scripts/setup.sh"
+"$root/scripts/setup.sh" cluster  # the cluster tests start PostgreSQL, Redis, Ceph, HAProxy
 stage_took "set-up and build"
 build_dir=${NETDISK_BUILD_DIR:-build}
 # No retries: a test that fails once fails the run, and a flaky test is a bug to fix.

@@ -14,7 +14,9 @@
 #include "protocol/message.h"
 #include "server/io_workers.h"
 #include "server/listing.h"
+#include "server/logging/component_log.h"
 #include "server/ops/op_table.h"
+#include "server/proxy/proxy_read.h"
 #include "server/services.h"
 #include "server/stream_io.h"
 
@@ -256,6 +258,15 @@ asio::awaitable<Result<Connection::Next>> Connection::next_frame() {
 
 asio::awaitable<Result<bool>> Connection::open_stream() {
   opened_ = true;
+  if (server_.config.proxy_protocol) {
+    // Before TLS: the balancer's header comes first, in the clear (--proxy-protocol).
+    auto header = co_await proxy::read_header(stream_.socket());
+    if (!header.ok()) {
+      log_of(LogComponent::tcp).warn("conn#{} closing: {}", serial_, header.error().message);
+      co_return false;
+    }
+    if (header->client_ip) session_.set_address(*header->client_ip);
+  }
   // Not `switch (co_await ...)`: GCC 12 miscompiles a co_await in a switch condition.
   Opening opening = co_await stream_.open();
   if (opening == Opening::ready) co_return true;

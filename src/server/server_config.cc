@@ -8,6 +8,7 @@
 
 #include "common/duration_text.h"
 #include "protocol/frame.h"
+#include "server/cluster/cluster_options.h"
 #include "server/retention_options.h"
 #include "server/service/service_options.h"
 #include "server/telemetry/telemetry_options.h"
@@ -220,6 +221,7 @@ void add_server_options(CLI::App& app, ServerConfig& config) {
   add_retention_options(app, config);
   add_service_options(app, config);
   add_telemetry_options(app, config);
+  add_cluster_options(app, config);
 }
 
 void validate_server_config(const ServerConfig& config) {
@@ -229,6 +231,7 @@ void validate_server_config(const ServerConfig& config) {
         "--tls-cert and --tls-key go together (neither: the server's own certificate in "
         "<data>/tls/)");
   }
+  validate_cluster_options(config);
 }
 
 }  // namespace netdisk::server

@@ -97,6 +97,21 @@ struct ServerConfig {
   MetricsMode metrics_mode = MetricsMode::http;
   Endpoint metrics_listen{"127.0.0.1", 0};
   std::string metrics_port_file;  // like http_port_file, for the metrics listener
+  // Cluster (issue #22; server/cluster/cluster_options.h, docs/SCALING.md): where the shared
+  // state lives when several nodes serve the same users. local: this machine's data folder
+  // (users.xlsx, home/); cluster: PostgreSQL, Ceph RADOS and Redis, and --data is the node's
+  // own folder only.
+  enum class StorageKind { local, cluster };
+  StorageKind storage_kind = StorageKind::local;
+  std::string pg_conninfo;              // libpq connection string
+  std::filesystem::path rados_conf;     // a ceph.conf naming the monitors and the keyring
+  std::string rados_pool = "netdisk";   // the pool of file chunks
+  std::string rados_user = "admin";     // the Ceph client id (client.<id>)
+  std::string redis;                    // "unix:/path" or "HOST:PORT"
+  std::string node_name;                // empty: <hostname>:<tcp port>
+  // Every connection to the TCP and HTTP listeners starts with a PROXY protocol v2 header
+  // (a load balancer's send-proxy-v2); one without it is refused.
+  bool proxy_protocol = false;
 };
 
 // Declares every option on `app`, writing into `config`. The caller parses.

@@ -69,7 +69,8 @@ asio::awaitable<void> run_exchange(Exchange& exchange) {
 }  // namespace
 
 asio::awaitable<void> serve_connection(Stream stream, HttpServices& context,
-                                       Deadlines& deadlines) {
+                                       Deadlines& deadlines,
+                                       std::optional<std::string> client_address) {
   const auto& live = context.server.live;  // a reload changes the timeouts
   telemetry::ConnectionCount counted(context.server.metrics, stream.secure()
                                                                  ? telemetry::Link::https
@@ -85,8 +86,12 @@ asio::awaitable<void> serve_connection(Stream stream, HttpServices& context,
   state.deadlines = &deadlines;
   state.deadline = &deadline;
   boost::system::error_code ec;
-  auto peer = stream.socket().remote_endpoint(ec);
-  if (!ec) state.peer_address = peer.address().to_string();
+  if (client_address) {
+    state.peer_address = std::move(*client_address);
+  } else {
+    auto peer = stream.socket().remote_endpoint(ec);
+    if (!ec) state.peer_address = peer.address().to_string();
+  }
   auto id = context.connections.add(stream.get_executor(), stream.socket(), state.closing);
   state.connection_id = id;
   beast::flat_buffer buffer;

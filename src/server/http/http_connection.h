@@ -7,6 +7,9 @@
 // Registered in the ConnectionRegistry for shutdown. Runs on the I/O worker of `deadlines`.
 #pragma once
 
+#include <optional>
+#include <string>
+
 #include <boost/asio/awaitable.hpp>
 
 #include "server/deadlines.h"
@@ -16,7 +19,10 @@ namespace netdisk::server::http {
 
 struct HttpServices;
 
+// `client_address`: the client's IP as a load balancer's PROXY header gave it (--proxy-protocol,
+// http/proxy_accept.h); nullopt: the socket's peer.
 boost::asio::awaitable<void> serve_connection(Stream stream, HttpServices& context,
-                                              Deadlines& deadlines);
+                                              Deadlines& deadlines,
+                                              std::optional<std::string> client_address = {});
 
 }  // namespace netdisk::server::http

@@ -17,6 +17,7 @@
 #include "server/http/bind_listener.h"
 #include "server/http/http_services.h"
 #include "server/http/http_connection.h"
+#include "server/http/proxy_accept.h"
 #include "server/http/tls.h"
 #include "server/io_workers.h"
 #include "server/logging/component_log.h"
@@ -53,7 +54,11 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, IoWorkers& workers,
     // each write after the first would wait for the client's delayed ACK, about 40 ms.
     boost::system::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
-    if (tls != nullptr) {
+    if (context.server.config.proxy_protocol) {
+      asio::co_spawn(worker.context,
+                     http::serve_proxied(std::move(socket), tls, context, worker.deadlines),
+                     asio::detached);
+    } else if (tls != nullptr) {
       asio::co_spawn(worker.context, http::serve_tls_connection(std::move(socket), *tls, context,
                                                                 worker.deadlines),
                      asio::detached);

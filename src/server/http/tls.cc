@@ -100,7 +100,8 @@ TlsContextPtr load_tls_context(const std::filesystem::path& cert_file,
 }
 
 asio::awaitable<void> serve_tls_connection(asio::ip::tcp::socket socket, TlsContext& tls,
-                                           HttpServices& context, Deadlines& deadlines) {
+                                           HttpServices& context, Deadlines& deadlines,
+                                           std::optional<std::string> client_address) {
   TlsStream stream(std::move(socket), tls.ssl);
   {
     Deadline handshake(deadlines, context.server.now, [&stream] {
@@ -115,7 +116,7 @@ asio::awaitable<void> serve_tls_connection(asio::ip::tcp::socket socket, TlsCont
     }
   }
   co_await serve_connection(HttpStream(std::make_unique<TlsTransport>(std::move(stream))), context,
-                            deadlines);
+                            deadlines, std::move(client_address));
 }
 
 }  // namespace netdisk::server::http

@@ -7,6 +7,8 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -30,6 +32,7 @@ TlsContextPtr load_tls_context(const std::filesystem::path& cert_file,
 // The TLS handshake (within --http-header-timeout), then serve_connection over TLS.
 boost::asio::awaitable<void> serve_tls_connection(boost::asio::ip::tcp::socket socket,
                                                   TlsContext& tls, HttpServices& context,
-                                                  Deadlines& deadlines);
+                                                  Deadlines& deadlines,
+                                                  std::optional<std::string> client_address = {});
 
 }  // namespace netdisk::server::http

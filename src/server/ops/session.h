@@ -43,6 +43,9 @@ class Session {
   Services& server() const noexcept { return server_; }
   Transport transport() const noexcept { return transport_; }
   const std::string& address() const noexcept { return address_; }
+  // The client's address as a load balancer's PROXY protocol header gave it, replacing the
+  // balancer's own; before the first request only.
+  void set_address(std::string address) { address_ = std::move(address); }
   // The caller's name in the log, made when asked: an idle connection keeps no string for it.
   std::string label() const;
 
