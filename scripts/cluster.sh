@@ -56,9 +56,9 @@ value_of() { sed -n "s/^$1=//p" "$2" | tail -1; }
 start_services() {
   "$scripts/ceph.sh" up "$dir/ceph" >"$dir/ceph.out" 2>&1 &
   local ceph=$!
-  "$scripts/pg.sh" up "$dir/pg" >"$dir/pg.out" 2>&1 &
+  "$scripts/pg.sh" up "$dir" >"$dir/pg.out" 2>&1 &
   local pg=$!
-  "$scripts/redis.sh" up "$dir/redis" >"$dir/redis.out" 2>&1 &
+  "$scripts/redis.sh" up "$dir" >"$dir/redis.out" 2>&1 &
   local redis=$!
   local failed=""
   wait "$ceph" || failed+=" ceph($(tail -3 "$dir/ceph.out"))"
@@ -145,8 +145,8 @@ do_down() {
   fi
   for n in "${stops[@]}"; do wait "$n" || true; done
   stops=()
-  [[ ! -d "$dir/redis" ]] || { "$scripts/redis.sh" down "$dir/redis" & stops+=($!); }
-  [[ ! -d "$dir/pg" ]] || { "$scripts/pg.sh" down "$dir/pg" & stops+=($!); }
+  [[ ! -d "$dir/redis" ]] || { "$scripts/redis.sh" down "$dir" & stops+=($!); }
+  [[ ! -d "$dir/pg" ]] || { "$scripts/pg.sh" down "$dir" & stops+=($!); }
   [[ ! -d "$dir/ceph" ]] || { "$scripts/ceph.sh" down "$dir/ceph" & stops+=($!); }
   for n in "${stops[@]}"; do wait "$n" || true; done
   rm -f "$dir/cluster.env"
