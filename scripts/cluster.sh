@@ -62,7 +62,7 @@ start_services() {
   local redis=$!
   local failed=""
   wait "$ceph" || failed+=" ceph($(tail -3 "$dir/ceph.out"))"
-  wait "$pg" || failed+=" postgresql($(tail -3 "$dir/pg.out"))"
+  wait "$pg" || failed+=" postgresql($(tail -3 "$dir/pg.out"); logs in $dir/pg)"
   wait "$redis" || failed+=" redis($(tail -3 "$dir/redis.out"))"
   [[ -z "$failed" ]] || die "a service did not start:$failed"
   ceph_conf=$(tail -1 "$dir/ceph.out")
@@ -168,6 +168,10 @@ do_up() {
     die "no netdiskd in ${NETDISK_BIN_DIR:-$root/build/bin} (build it, or set NETDISK_BIN_DIR)"
   trap 'status=$?; if ((status != 0)); then echo "cluster.sh: up failed; stopping what it started" >&2; do_down; fi' EXIT
   local started=$SECONDS n
+  # PostgreSQL runs as the postgres user (pg.sh), who must be able to reach DIR.
+  chmod o+x "$dir"
+  runuser -u postgres -- test -x "$dir" ||
+    die "the postgres user cannot reach $dir (a parent folder is closed to others)"
   make_tls
   start_services
   write_settings

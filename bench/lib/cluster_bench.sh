@@ -24,6 +24,7 @@ for b in netdiskd netdisk; do [[ -x "$BIN/$b" ]] || { echo "bench/run --cluster:
 # single node's folder on the same file system as the Ceph OSD's block file.
 SCRATCH=$(mktemp -d -p /dev/shm netdisk-cluster-bench.XXXXXX)
 SERVER_DIR=$(mktemp -d /tmp/netdisk-cluster-bench.XXXXXX)
+chmod 711 "$SERVER_DIR"  # PostgreSQL's user must reach the cluster's folder in it
 CLUSTER_UP=0 SINGLE_PID=""
 cleanup() {
   [[ -z "$SINGLE_PID" ]] || { kill "$SINGLE_PID" 2>/dev/null || true; wait "$SINGLE_PID" 2>/dev/null || true; }
@@ -32,6 +33,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+trap 'echo "bench/run --cluster: failed at line $LINENO: $BASH_COMMAND" >&2' ERR
 
 FILE_BYTES=$((FILE_MIB * 1024 * 1024))
 head -c "$FILE_BYTES" /dev/urandom >"$SCRATCH/file.bin"
@@ -56,7 +58,7 @@ client() {  # client SERVER ARGS...: the real client, its saved logins in $SCRAT
 }
 for server in "$SINGLE_TCP" "$NETDISK_TCP"; do
   client "$server" register "$USER_NAME" >/dev/null 2>&1 || true
-  client "$server" login "$USER_NAME" >/dev/null 2>&1
+  client "$server" login "$USER_NAME" >/dev/null
   client "$server" put --quiet "$SCRATCH/file.bin" file.bin
 done
 
