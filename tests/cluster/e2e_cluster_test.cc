@@ -49,6 +49,17 @@ std::uint64_t recorded_upload_bytes(const std::string& user) {
   return query.exit_code == 0 ? std::strtoull(query.out.c_str(), nullptr, 10) : 0;
 }
 
+// How many of `user`'s unfinished uploads a node still holds (its lease has not run out): a
+// killed node's lease must lapse before another node may take the upload over.
+int held_uploads(const std::string& user) {
+  auto query = run_program("/usr/bin/psql",
+                           {"-At", "-d", address("PG_CONNINFO"), "-c",
+                            "SELECT count(*) FROM netdisk.uploads WHERE username = '" + user +
+                                "' AND holder IS NOT NULL AND lease_until_ns > "
+                                "(extract(epoch FROM clock_timestamp()) * 1e9)::bigint"});
+  return query.exit_code == 0 ? std::atoi(query.out.c_str()) : -1;
+}
+
 // The HAProxy view of backend server `server` in `backend` (UP, DOWN, MAINT, ...).
 std::string haproxy_state(const std::string& backend, const std::string& server) {
   auto stat = run_program(fs::path(NETDISK_SOURCE_DIR) / "scripts/cluster/haproxy.sh",
@@ -145,6 +156,8 @@ TEST(Cluster, AnUploadCutByKillingNode1ResumesThroughNode2ByteIdentical) {
     ASSERT_TRUE(cluster().cluster("kill-node", {"1"}));
     EXPECT_NE(put.wait(), 0);
   }
+  // Until the dead node's lease on the upload runs out (20 s) another node answers busy.
+  ASSERT_TRUE(wait_until([] { return held_uploads("vera") == 0; }, seconds(90)));
   auto resumed = client.run("NODE2_TCP", {"put", "--resume", client.local("big.bin")});
   EXPECT_EQ(resumed.exit_code, 0) << resumed.err;
   EXPECT_NE(resumed.err.find("resumed at"), std::string::npos) << resumed.err;
