@@ -10,7 +10,9 @@
 #   up writes DIR/cluster.env (shell KEY=value lines: the HAProxy frontends, each node's own
 #   ports and PID, the services' addresses, TLS_FINGERPRINT, every PID it started) and prints
 #   DIR. It refuses a folder that already holds a cluster, and stops everything it started if a
-#   step fails. down stops every process by PID and waits for each.
+#   step fails. down stops every process by PID and waits for each; DIR stays, with every
+#   daemon's log (remove it yourself). status prints each process and whether it answers
+#   (exit status 1 when one does not).
 # Env at `up`: NETDISK_BIN_DIR (default build/bin), NETDISK_CLUSTER_NODES (1-9, default 3),
 #   NETDISK_CLUSTER_PROXY=0 (no PROXY protocol between HAProxy and the nodes: for a netdiskd
 #   without --proxy-protocol), NETDISK_CLUSTER_NODE_ARGS (more netdiskd options for every node),
