@@ -91,7 +91,8 @@ frontend() {  # frontend NAME MODE PORT BACKEND
 }
 
 write_config() {
-  local -a ports=($1)
+  local -a ports
+  read -r -a ports <<<"$1"
   local nodes=() n i=2
   for ((n = 1; n <= NODES; n++)); do nodes+=("$n"); done
   {
@@ -134,7 +135,8 @@ CFG
 
 # Prints the cluster.env lines for the frontends of the port list $1.
 env_lines() {
-  local -a ports=($1)
+  local -a ports
+  read -r -a ports <<<"$1"
   local n i=2
   echo "NETDISK_TCP=127.0.0.1:${ports[0]}"
   echo "NETDISK_HTTP=127.0.0.1:${ports[1]}"
