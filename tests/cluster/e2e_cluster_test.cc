@@ -1,0 +1,297 @@
+// End-to-end tests of cluster mode (issue #22) against a whole cluster on this machine
+// (scripts/cluster.sh: Ceph, PostgreSQL, Redis, three netdiskd nodes, HAProxy), driven with the
+// real netdisk client and curl through HAProxy's frontends: NODEn_* reaches node n alone,
+// NETDISK_* is balanced. Each test uses its own users and files, and leaves every node and the
+// OSD running. Byte for byte; never timed, except `up` itself (under a minute).
+#include <signal.h>
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <regex>
+#include <sstream>
+
+#include "tests/cluster/cluster_fixture.h"
+#include "tests/e2e/helpers.h"
+#include "tests/e2e/wait_until.h"
+
+namespace netdisk::e2e {
+namespace {
+
+namespace fs = std::filesystem;
+using std::chrono::seconds;
+
+[[maybe_unused]] auto* const kCluster =
+    ::testing::AddGlobalTestEnvironment(new ClusterEnvironment);
+
+const std::vector<std::string> kNodeFrontends = {"NODE1_TCP", "NODE2_TCP", "NODE3_TCP"};
+
+std::string password_of(const std::string& user) { return user + "'s cluster password"; }
+
+ClusterEnvironment& cluster() { return *ClusterEnvironment::get(); }
+
+// Registers `user` through node 1 and saves its login there (the client's own login command).
+void register_and_log_in(const ClusterClient& client, const std::string& user) {
+  Env with_password = {{"NETDISK_PASSWORD", password_of(user)}};
+  auto registered = client.run("NODE1_TCP", {"register", user}, with_password);
+  ASSERT_EQ(registered.exit_code, 0) << registered.err;
+  auto login = client.run("NODE1_TCP", {"login", user}, with_password);
+  ASSERT_EQ(login.exit_code, 0) << login.err;
+}
+
+// The bytes the cluster's uploads table has recorded for `user`'s unfinished uploads, asked
+// of PostgreSQL itself (the store's schema, src/cluster/storage/cluster_schema.cc).
+std::uint64_t recorded_upload_bytes(const std::string& user) {
+  auto query = run_program("/usr/bin/psql",
+                           {"-At", "-d", address("PG_CONNINFO"), "-c",
+                            "SELECT coalesce(max(recorded), 0) FROM netdisk.uploads "
+                            "WHERE username = '" + user + "'"});
+  return query.exit_code == 0 ? std::strtoull(query.out.c_str(), nullptr, 10) : 0;
+}
+
+// How many of `user`'s unfinished uploads a node still holds (its lease has not run out): a
+// killed node's lease must lapse before another node may take the upload over.
+int held_uploads(const std::string& user) {
+  auto query = run_program("/usr/bin/psql",
+                           {"-At", "-d", address("PG_CONNINFO"), "-c",
+                            "SELECT count(*) FROM netdisk.uploads WHERE username = '" + user +
+                                "' AND holder IS NOT NULL AND lease_until_ns > "
+                                "(extract(epoch FROM clock_timestamp()) * 1e9)::bigint"});
+  return query.exit_code == 0 ? std::atoi(query.out.c_str()) : -1;
+}
+
+// The HAProxy view of backend server `server` in `backend` (UP, DOWN, MAINT, ...).
+std::string haproxy_state(const std::string& backend, const std::string& server) {
+  auto stat = run_program(fs::path(NETDISK_SOURCE_DIR) / "scripts/cluster/haproxy.sh",
+                          {"cmd", cluster().dir().string(), "show stat"});
+  std::istringstream lines(stat.out);
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.starts_with(backend + "," + server + ",")) continue;
+    std::vector<std::string> columns;
+    std::istringstream cells(line);
+    for (std::string cell; std::getline(cells, cell, ',');) columns.push_back(cell);
+    return columns.size() > 17 ? columns[17] : std::string();
+  }
+  return {};
+}
+
+TEST(Cluster, EveryNodeAnswersThroughItsOwnFrontendAndTheBalancedOne) {
+  for (int n = 1; n <= 3; ++n) {
+    EXPECT_EQ(http_get(address("NODE" + std::to_string(n) + "_HTTP"), "/healthz"), 200) << n;
+  }
+  // Round robin: six requests reach every node, and every one is answered.
+  for (int i = 0; i < 6; ++i) EXPECT_EQ(http_get(address("NETDISK_HTTP"), "/healthz"), 200);
+  for (int n = 1; n <= 3; ++n) {
+    EXPECT_EQ(haproxy_state("nodes_http", "node" + std::to_string(n)), "UP") << n;
+    EXPECT_EQ(haproxy_state("nodes_tcp", "node" + std::to_string(n)), "UP") << n;
+  }
+}
+
+TEST(Cluster, ANodeRefusesAConnectionWithoutTheProxyHeader) {
+  if (address("PROXY_PROTOCOL") != "1") GTEST_SKIP() << "cluster started with NETDISK_CLUSTER_PROXY=0";
+  // Only HAProxy may reach a node: a request straight to its own port is not served.
+  EXPECT_NE(http_get(address("NODE1_OWN_HTTP"), "/healthz"), 200);
+}
+
+TEST(Cluster, ANodeKilledIsTakenOutOfTheBalancedFrontendAndBackWhenRestarted) {
+  ASSERT_TRUE(cluster().cluster("kill-node", {"3"}));
+  EXPECT_TRUE(wait_until([] { return haproxy_state("nodes_http", "node3").starts_with("DOWN"); },
+                         seconds(30)));
+  // No request through the balanced frontend fails meanwhile.
+  for (int i = 0; i < 6; ++i) EXPECT_EQ(http_get(address("NETDISK_HTTP"), "/healthz"), 200);
+  EXPECT_EQ(http_get(address("NODE3_HTTP"), "/healthz"), 503);
+  ASSERT_TRUE(cluster().cluster("start-node", {"3"}));
+  EXPECT_TRUE(wait_until([] { return haproxy_state("nodes_http", "node3") == "UP"; }, seconds(30)));
+  EXPECT_EQ(http_get(address("NODE3_HTTP"), "/healthz"), 200);
+}
+
+TEST(Cluster, ALoginThroughNode1WorksOnNodes2And3UntilALogoutOnNode2) {
+  ClusterClient client("token-user");
+  register_and_log_in(client, "tina");
+  client.share_login("NODE1_TCP", {"NODE2_TCP", "NODE3_TCP", "NETDISK_TCP"});
+  for (const auto& node : kNodeFrontends) {
+    auto whoami = client.run(node, {"whoami"});
+    EXPECT_EQ(whoami.exit_code, 0) << node << ": " << whoami.err;
+    EXPECT_NE(whoami.out.find("tina"), std::string::npos) << node << ": " << whoami.out;
+  }
+  // The password works on every node too (the accounts are shared, not the node's).
+  auto login3 = client.run("NODE3_TCP", {"login", "tina"}, {{"NETDISK_PASSWORD", password_of("tina")}});
+  EXPECT_EQ(login3.exit_code, 0) << login3.err;
+  // A logout through node 2 ends the token for every node.
+  auto logout = client.run("NODE2_TCP", {"logout"});
+  ASSERT_EQ(logout.exit_code, 0) << logout.err;
+  auto after = client.run("NODE1_TCP", {"ls"});
+  EXPECT_NE(after.exit_code, 0) << after.out;
+}
+
+TEST(Cluster, AFileUploadedThroughNode1DownloadsByteIdenticalThroughNodes2And3) {
+  ClusterClient client("transfer-user");
+  register_and_log_in(client, "uma");
+  client.share_login("NODE1_TCP", {"NODE2_TCP", "NODE3_TCP"});
+  // 20 MiB and a bit: several chunk objects, the last one short.
+  make_random_file(client.local("data.bin"), (20u << 20) + 12345, 22);
+  auto put = client.run("NODE1_TCP", {"put", "-q", client.local("data.bin"), "data.bin"});
+  ASSERT_EQ(put.exit_code, 0) << put.err;
+  auto get = client.run("NODE2_TCP", {"get", "-q", "data.bin", client.local("from-node2")});
+  ASSERT_EQ(get.exit_code, 0) << get.err;
+  EXPECT_TRUE(same_file_bytes(client.local("data.bin"), client.local("from-node2")));
+  // And over HTTP through node 3, with Basic credentials.
+  EXPECT_EQ(http_get(address("NODE3_HTTP"), "/files/data.bin", "uma", password_of("uma"),
+                     client.local("from-node3")),
+            200);
+  EXPECT_TRUE(same_file_bytes(client.local("data.bin"), client.local("from-node3")));
+}
+
+TEST(Cluster, AnUploadCutByKillingNode1ResumesThroughNode2ByteIdentical) {
+  ClusterClient client("resume-user");
+  register_and_log_in(client, "vera");
+  client.share_login("NODE1_TCP", {"NODE2_TCP"});
+  make_random_file(client.local("big.bin"), 48u << 20, 33);
+  {
+    // The rate limit only makes sure the kill comes mid-upload.
+    ChildProcess put(client.argv("NODE1_TCP", {"put", "--limit-rate", "8M", client.local("big.bin")}),
+                     client.env(), client.dir());
+    ASSERT_TRUE(wait_until([] { return recorded_upload_bytes("vera") >= (8u << 20); }, seconds(60)))
+        << put.err();
+    ASSERT_TRUE(cluster().cluster("kill-node", {"1"}));
+    EXPECT_NE(put.wait(), 0);
+  }
+  // Until the dead node's lease on the upload runs out (20 s) another node answers busy.
+  ASSERT_TRUE(wait_until([] { return held_uploads("vera") == 0; }, seconds(90)));
+  auto resumed = client.run("NODE2_TCP", {"put", "--resume", client.local("big.bin")});
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_NE(resumed.err.find("resumed at"), std::string::npos) << resumed.err;
+  ASSERT_TRUE(cluster().cluster("start-node", {"1"}));
+  auto get = client.run("NODE1_TCP", {"get", "-q", "big.bin", client.local("back.bin")});
+  ASSERT_EQ(get.exit_code, 0) << get.err;
+  EXPECT_TRUE(same_file_bytes(client.local("big.bin"), client.local("back.bin")));
+}
+
+// "[10:04] bob: hi" as the text after the name, for `from`'s lines in order.
+std::vector<std::string> messages_from(const std::string& out, const std::string& from) {
+  static const std::regex message(R"(^\[\d\d:\d\d\] ([A-Za-z0-9_.-]+): (.*)$)");
+  std::vector<std::string> found;
+  std::istringstream lines(out);
+  for (std::string line; std::getline(lines, line);) {
+    std::smatch match;
+    if (std::regex_match(line, match, message) && match[1] == from) found.push_back(match[2]);
+  }
+  return found;
+}
+
+TEST(Cluster, ChatMessagesSentOnNode1ReachMembersOnNodes2And3InOrder) {
+  std::map<std::string, std::unique_ptr<ChildProcess>> chats;
+  std::map<std::string, ClusterClient> clients;
+  const std::vector<std::pair<std::string, std::string>> members = {
+      {"wade", "NODE1_TCP"}, {"xena", "NODE2_TCP"}, {"yann", "NODE3_TCP"}};
+  for (const auto& [user, node] : members) {
+    auto& client = clients.emplace(user, ClusterClient("chat-" + user)).first->second;
+    register_and_log_in(client, user);
+    client.share_login("NODE1_TCP", {node});
+    chats[user] = std::make_unique<ChildProcess>(client.argv(node, {"chat"}), client.env(),
+                                                 client.dir(), true);
+    ASSERT_TRUE(chats[user]->wait_for_out("* in the room:")) << user << ": " << chats[user]->err();
+  }
+  constexpr int kMessages = 30;
+  for (int i = 0; i < kMessages; ++i) chats["wade"]->write_stdin("line " + std::to_string(i) + "\n");
+  for (const std::string reader : {"xena", "yann"}) {
+    ASSERT_TRUE(chats[reader]->wait_for_out("] wade: line " + std::to_string(kMessages - 1)))
+        << reader << " got:\n" << chats[reader]->out() << chats[reader]->err();
+    auto got = messages_from(chats[reader]->out(), "wade");
+    ASSERT_EQ(got.size(), static_cast<std::size_t>(kMessages)) << chats[reader]->out();
+    for (int i = 0; i < kMessages; ++i) EXPECT_EQ(got[i], "line " + std::to_string(i)) << reader;
+  }
+  for (auto& [user, chat] : chats) {
+    chat->close_stdin();
+    EXPECT_EQ(chat->wait(), 0) << user << ": " << chat->err();
+  }
+}
+
+TEST(Cluster, TwoNodesReplacingTheSameFileAtOnceLeaveOneCompleteVersion) {
+  ClusterClient client("race-user");
+  register_and_log_in(client, "zoe");
+  client.share_login("NODE1_TCP", {"NODE2_TCP", "NODE3_TCP"});
+  make_random_file(client.local("a.bin"), 12u << 20, 44);
+  make_random_file(client.local("b.bin"), (12u << 20) + 777, 55);
+  make_random_file(client.local("first.bin"), 1u << 20, 66);
+  ASSERT_EQ(client.run("NODE1_TCP", {"put", "-q", client.local("first.bin"), "shared.bin"}).exit_code, 0);
+  for (int round = 0; round < 3; ++round) {
+    ChildProcess a(client.argv("NODE1_TCP", {"put", "-q", client.local("a.bin"), "shared.bin"}),
+                   client.env(), client.dir());
+    ChildProcess b(client.argv("NODE2_TCP", {"put", "-q", client.local("b.bin"), "shared.bin"}),
+                   client.env(), client.dir());
+    int a_status = a.wait(seconds(120)), b_status = b.wait(seconds(120));
+    // Last writer wins, or one is refused with a message; never both refused.
+    EXPECT_TRUE(a_status == 0 || b_status == 0) << a.err() << b.err();
+    if (a_status != 0) {
+      EXPECT_FALSE(a.err().empty());
+    }
+    if (b_status != 0) {
+      EXPECT_FALSE(b.err().empty());
+    }
+    fs::path got = client.local("got-" + std::to_string(round));
+    auto get = client.run("NODE3_TCP", {"get", "-q", "shared.bin", got});
+    ASSERT_EQ(get.exit_code, 0) << get.err;
+    bool is_a = same_file_bytes(got, client.local("a.bin"));
+    bool is_b = same_file_bytes(got, client.local("b.bin"));
+    EXPECT_TRUE(is_a || is_b) << "round " << round << ": the file is a mix of the two uploads";
+    if (is_a) {
+      EXPECT_EQ(a_status, 0) << "the refused upload's content was published";
+    }
+    if (is_b) {
+      EXPECT_EQ(b_status, 0) << "the refused upload's content was published";
+    }
+  }
+}
+
+TEST(Cluster, AnOsdRestartedDuringADownloadDelaysItAndTheBytesAreIdentical) {
+  ClusterClient client("osd-user");
+  register_and_log_in(client, "olga");
+  client.share_login("NODE1_TCP", {"NODE2_TCP"});
+  make_random_file(client.local("movie.bin"), 64u << 20, 77);
+  ASSERT_EQ(client.run("NODE1_TCP", {"put", "-q", client.local("movie.bin"), "movie.bin"}).exit_code, 0);
+  fs::path target = client.local("movie.copy");
+  ChildProcess get(client.argv("NODE2_TCP", {"get", "--limit-rate", "16M", "movie.bin", target}),
+                   client.env(), client.dir());
+  // The client's partial download grows as the bytes arrive (TARGET.part, client/transfer).
+  fs::path part = target.string() + ".part";
+  ASSERT_TRUE(wait_until([&] { std::error_code e; return fs::file_size(part, e) >= (8u << 20); },
+                         seconds(60)));
+  ASSERT_TRUE(cluster().cluster("restart-osd"));
+  EXPECT_EQ(get.wait(seconds(300)), 0) << get.err();
+  EXPECT_TRUE(same_file_bytes(client.local("movie.bin"), target));
+}
+
+TEST(Cluster, EveryNodeKilledAndRestartedLosesNothingAcknowledged) {
+  ClusterClient client("restart-user");
+  register_and_log_in(client, "rita");
+  client.share_login("NODE1_TCP", {"NODE2_TCP", "NODE3_TCP"});
+  for (int i = 0; i < 3; ++i) {
+    std::string name = "kept" + std::to_string(i) + ".bin";
+    make_random_file(client.local(name), (3u << 20) + i, 90 + i);
+    auto put = client.run(kNodeFrontends[i], {"put", "-q", client.local(name), name});
+    ASSERT_EQ(put.exit_code, 0) << put.err;
+  }
+  auto mkdir = client.run("NODE2_TCP", {"mkdir", "folder"});
+  ASSERT_EQ(mkdir.exit_code, 0) << mkdir.err;
+  for (const std::string n : {"1", "2", "3"}) ASSERT_TRUE(cluster().cluster("kill-node", {n}));
+  for (const std::string n : {"1", "2", "3"}) ASSERT_TRUE(cluster().cluster("start-node", {n}));
+  // The saved token (no new login), the files and the folder, through every node.
+  for (int i = 0; i < 3; ++i) {
+    std::string name = "kept" + std::to_string(i) + ".bin";
+    fs::path back = client.local(name + ".back");
+    auto get = client.run(kNodeFrontends[(i + 1) % 3], {"get", "-q", "--overwrite", name, back});
+    ASSERT_EQ(get.exit_code, 0) << get.err;
+    EXPECT_TRUE(same_file_bytes(client.local(name), back)) << name;
+  }
+  auto ls = client.run("NODE3_TCP", {"ls"});
+  ASSERT_EQ(ls.exit_code, 0) << ls.err;
+  EXPECT_NE(ls.out.find("folder"), std::string::npos) << ls.out;
+  // The account itself: a fresh login with the password.
+  ClusterClient again("restart-user-again");
+  auto login = again.run("NODE2_TCP", {"login", "rita"}, {{"NETDISK_PASSWORD", password_of("rita")}});
+  EXPECT_EQ(login.exit_code, 0) << login.err;
+}
+
+}  // namespace
+}  // namespace netdisk::e2e
