@@ -15,6 +15,8 @@
 # A manager daemon is left out (rados I/O does not need one; `ceph health` then warns about it)
 # unless NETDISK_CEPH_MGR=1.
 set -euo pipefail
+# shellcheck source=scripts/cluster/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 die() { echo "ceph.sh: $*" >&2; exit 1; }
 (($# >= 2)) || die "usage: ceph.sh up|down|status|kill-osd|start-osd|restart-osd DIR [ID]"
@@ -45,21 +47,6 @@ wait_for() {
 
 pid_alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
-# Sends $2 to the daemon whose pid file is $1, then waits until it has exited.
-stop_pid_file() {
-  local file=$1 signal=${2:-TERM} pid
-  [[ -f "$file" ]] || return 0
-  pid=$(cat "$file")
-  if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
-    kill "-$signal" "$pid" 2>/dev/null || true
-    local deadline=$((SECONDS + 30))
-    while kill -0 "$pid" 2>/dev/null; do
-      if ((SECONDS >= deadline)); then kill -KILL "$pid" 2>/dev/null || true; fi
-      sleep 0.1
-    done
-  fi
-  rm -f "$file"
-}
 
 write_conf() {
   local fsid=$1 port=$2

@@ -11,6 +11,8 @@
 #           cluster.env lines. A port taken between the pick and the bind: new ports, again.
 #   status: each backend server as HAProxy's health checks see it (UP, DOWN, MAINT).
 set -euo pipefail
+# shellcheck source=scripts/cluster/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 die() { echo "haproxy.sh: $*" >&2; exit 1; }
 (($# >= 2)) || die "usage: haproxy.sh up|down|status|cmd DIR [COMMAND]"
@@ -165,20 +167,7 @@ up() {
   die "HAProxy could not bind its ports in 5 attempts"
 }
 
-down() {
-  [[ -f "$pid_file" ]] || return 0
-  local pid
-  pid=$(cat "$pid_file")
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid" 2>/dev/null || true
-    local deadline=$((SECONDS + 30))
-    while kill -0 "$pid" 2>/dev/null; do
-      if ((SECONDS >= deadline)); then kill -KILL "$pid" 2>/dev/null || true; fi
-      sleep 0.05
-    done
-  fi
-  rm -f "$pid_file"
-}
+down() { stop_pid_file "$pid_file" TERM; }
 
 status() {
   if [[ -f "$pid_file" ]] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then

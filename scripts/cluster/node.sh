@@ -10,6 +10,8 @@
 #           SIGKILL after 30 s.
 #   status: "nodeN: running (pid P, tcp PORT, http PORT)" or "nodeN: not running" (exit 1).
 set -euo pipefail
+# shellcheck source=scripts/cluster/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 die() { echo "node.sh: $*" >&2; exit 1; }
 (($# == 3)) || die "usage: node.sh start|kill|stop|status DIR N"
@@ -25,19 +27,6 @@ source "$dir/settings.env"
 
 running() { [[ -f "$pid_file" ]] && kill -0 "$(cat "$pid_file")" 2>/dev/null; }
 
-# Sends `signal`, then waits (SIGKILL after 30 s) until the process has exited.
-stop_with() {
-  local signal=$1 pid
-  running || { rm -f "$pid_file"; return 0; }
-  pid=$(cat "$pid_file")
-  kill "-$signal" "$pid" 2>/dev/null || true
-  local deadline=$((SECONDS + 30))
-  while kill -0 "$pid" 2>/dev/null; do
-    if ((SECONDS >= deadline)); then kill -KILL "$pid" 2>/dev/null || true; fi
-    sleep 0.05
-  done
-  rm -f "$pid_file"
-}
 
 # The options of the contract (docs/SCALING.md): loopback listeners, the cluster's one TLS key,
 # the shared PostgreSQL, RADOS and Redis, and the PROXY protocol header from HAProxy.
@@ -74,7 +63,7 @@ start() {
       tail -20 "$node_dir/netdiskd.log" >&2
       die "node$n exited at start (log: $node_dir/netdiskd.log)"
     fi
-    ((SECONDS < deadline)) || { stop_with KILL; die "node$n wrote no port file in 30 s"; }
+    ((SECONDS < deadline)) || { stop_pid_file "$pid_file" KILL; die "node$n wrote no port file in 30 s"; }
     sleep 0.05
   done
   echo "$(cat "$node_dir/tcp.port") $(cat "$node_dir/http.port")" >"$node_dir/ports"
@@ -82,8 +71,8 @@ start() {
 
 case "$action" in
   start) start ;;
-  kill) stop_with KILL ;;
-  stop) stop_with TERM ;;
+  kill) stop_pid_file "$pid_file" KILL ;;
+  stop) stop_pid_file "$pid_file" TERM ;;
   status)
     if running; then
       echo "node$n: running (pid $(cat "$pid_file"), tcp $(cat "$node_dir/tcp.port" 2>/dev/null)," \

@@ -6,6 +6,8 @@
 # Usage: scripts/cluster/pg.sh up DIR    (prints the libpq connection string)
 #        scripts/cluster/pg.sh down DIR
 set -euo pipefail
+# shellcheck source=scripts/cluster/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cmd=${1:?usage: pg.sh up|down DIR}
 dir=$(realpath -m "${2:?usage: pg.sh up|down DIR}")
 pg=$dir/pg
@@ -31,18 +33,8 @@ up() {
   echo "host=$pg dbname=netdisk user=netdisk"
 }
 
-down() {
-  [[ -f $pg/data/postmaster.pid ]] || return 0
-  local pid
-  pid=$(head -n1 "$pg/data/postmaster.pid")
-  kill -INT "$pid" 2>/dev/null || return 0  # fast shutdown: ends sessions, checkpoints
-  for _ in $(seq 600); do
-    kill -0 "$pid" 2>/dev/null || return 0
-    sleep 0.1
-  done
-  echo "pg.sh: PostgreSQL $pid did not stop in 60 s; killing it" >&2
-  kill -KILL "$pid" 2>/dev/null || true
-}
+# Fast shutdown (SIGINT): ends sessions and checkpoints; PostgreSQL removes its own pid file.
+down() { KEEP_PID_FILE=1 stop_pid_file "$pg/data/postmaster.pid" INT; }
 
 case "$cmd" in
   up) up ;;

@@ -4,6 +4,8 @@
 # Usage: scripts/cluster/redis.sh up DIR    (prints the address: unix:DIR/redis/redis.sock)
 #        scripts/cluster/redis.sh down DIR
 set -euo pipefail
+# shellcheck source=scripts/cluster/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cmd=${1:?usage: redis.sh up|down DIR}
 dir=$(realpath -m "${2:?usage: redis.sh up|down DIR}")
 rd=$dir/redis
@@ -25,18 +27,7 @@ up() {
   exit 1
 }
 
-down() {
-  [[ -f $rd/redis.pid ]] || return 0
-  local pid
-  pid=$(cat "$rd/redis.pid")
-  kill -TERM "$pid" 2>/dev/null || { rm -f "$rd/redis.pid"; return 0; }
-  for _ in $(seq 300); do
-    kill -0 "$pid" 2>/dev/null || { rm -f "$rd/redis.pid"; return 0; }
-    sleep 0.1
-  done
-  kill -KILL "$pid" 2>/dev/null || true
-  rm -f "$rd/redis.pid"
-}
+down() { stop_pid_file "$rd/redis.pid" TERM; }
 
 case "$cmd" in
   up) up ;;

@@ -51,7 +51,7 @@ TEST(AdminUsersCli, ExportWritesEveryAccountAndImportAddsReplacesAndEndsADisable
   ASSERT_TRUE(tokens.put("ab12", {"bob", now, now + std::chrono::hours(1)}).ok());
 
   auto workbook = data.path() / "users.xlsx";
-  std::vector<std::string> common = {"--data", data.path().string(), "--pg", pg.conninfo(),
+  std::vector<std::string> common = {"--data",  data.path().string(), "--pg", pg.conninfo(),
                                      "--redis", redis.address()};
   auto args = common;
   args.insert(args.begin(), {"admin", "export-users", workbook.string()});
@@ -68,8 +68,8 @@ TEST(AdminUsersCli, ExportWritesEveryAccountAndImportAddsReplacesAndEndsADisable
   // The administrator's edit in Excel: bob disabled, carol added.
   (*read)[1].state = storage::AccountState::disabled;
   read->push_back(user("carol"));
-  ASSERT_TRUE(storage::write_workbook(workbook, storage::kUsersSheet, storage::users_to_rows(*read))
-                  .ok());
+  ASSERT_TRUE(
+      storage::write_workbook(workbook, storage::kUsersSheet, storage::users_to_rows(*read)).ok());
   args = common;
   args.insert(args.begin(), {"admin", "import-users", workbook.string()});
   auto imported = admin(args);
@@ -84,8 +84,8 @@ TEST(AdminUsersCli, ExportWritesEveryAccountAndImportAddsReplacesAndEndsADisable
 
 TEST(AdminUsersCli, ExportWithoutAClusterDatabaseSaysWhatIsMissing) {
   e2e::TempFolder data;
-  auto result = admin({"admin", "export-users", (data.path() / "u.xlsx").string(), "--data",
-                       data.path().string()});
+  auto result = admin(
+      {"admin", "export-users", (data.path() / "u.xlsx").string(), "--data", data.path().string()});
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_NE(result.err.find("--pg"), std::string::npos) << result.err;
   EXPECT_FALSE(std::filesystem::exists(data.path() / "u.xlsx"));

@@ -59,7 +59,9 @@ struct Node {
 
 class ChatAcrossNodes : public ::testing::Test {
  protected:
-  void SetUp() override { io_thread_ = std::thread([this] { io_.run(); }); }
+  void SetUp() override {
+    io_thread_ = std::thread([this] { io_.run(); });
+  }
   void TearDown() override {
     work_.reset();
     io_thread_.join();
@@ -140,10 +142,11 @@ TEST_F(ChatAcrossNodes, WhatANodeWouldNotPublishIsIgnoredAndTheNextMessageStillA
   auto member = std::make_shared<RecordingMember>("bob", executor());
   b.room.join(member);
   cluster::RedisClient redis(redis_.address(), std::chrono::seconds(2));
-  for (std::string payload : {std::string("not json"), std::string(R"({"from": "x"})"),
-                              std::string(R"({"from": "x", "text": 7, "node": "n"})"),
-                              std::string(R"({"from": "x", "text": "\u001b[2Jwiped", "node": "n"})"),
-                              std::string(R"({"from": "eve", "text": "hello", "node": "n"})")}) {
+  for (std::string payload :
+       {std::string("not json"), std::string(R"({"from": "x"})"),
+        std::string(R"({"from": "x", "text": 7, "node": "n"})"),
+        std::string(R"({"from": "x", "text": "\u001b[2Jwiped", "node": "n"})"),
+        std::string(R"({"from": "eve", "text": "hello", "node": "n"})")}) {
     ASSERT_TRUE(redis.command({"PUBLISH", std::string(kChatChannel), payload}).ok());
   }
   ASSERT_TRUE(e2e::wait_until([&] { return b.relay.relayed_in() >= 2u; }));
@@ -154,7 +157,8 @@ TEST_F(ChatAcrossNodes, WhatANodeWouldNotPublishIsIgnoredAndTheNextMessageStillA
 TEST_F(ChatAcrossNodes, AnUnreachableRedisLeavesLocalChatWorkingAndNeverBlocksTheSender) {
   ChatRoom room;
   boost::asio::thread_pool pool(1);
-  ChatRelay relay(room, "unix:" + (redis_.socket().parent_path() / "no-such.sock").string(), "node-a", pool, nullptr);
+  ChatRelay relay(room, "unix:" + (redis_.socket().parent_path() / "no-such.sock").string(),
+                  "node-a", pool, nullptr);
   auto sender = std::make_shared<RecordingMember>("alice", executor());
   auto local = std::make_shared<RecordingMember>("carol", executor());
   room.join(sender);

@@ -50,7 +50,9 @@ class Node {
   T run(boost::asio::awaitable<T> task) {
     return testing::run_to_end(io_, std::move(task));
   }
-  Result<std::string> resume(const std::string& token) { return run(accounts->resume_login(token)); }
+  Result<std::string> resume(const std::string& token) {
+    return run(accounts->resume_login(token));
+  }
 
   std::unique_ptr<AccountService> accounts;
 
@@ -129,8 +131,8 @@ TEST_F(ClusterAccounts, APasswordChangeEndsTheOtherLoginsOnEveryNodeButTheCaller
   ASSERT_TRUE(a_->resume(other.token).ok());
   ASSERT_TRUE(b_->resume(kept.token).ok());
   auto seen = a_->accounts->revocations();
-  ASSERT_TRUE(b_->run(b_->accounts->change_password("carol", "password1", "password2",
-                                                    "127.0.0.1", kept.token))
+  ASSERT_TRUE(b_->run(b_->accounts->change_password("carol", "password1", "password2", "127.0.0.1",
+                                                    kept.token))
                   .ok());
   ASSERT_TRUE(e2e::wait_until([&] { return a_->accounts->revocations() != seen; }));
   EXPECT_FALSE(a_->resume(other.token).ok());

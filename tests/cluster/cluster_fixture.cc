@@ -51,8 +51,8 @@ void ClusterEnvironment::SetUp() {
   // cluster.sh up is the test of `up` itself: under a minute, or the run fails here.
   auto started = std::chrono::steady_clock::now();
   auto up = run_program(kClusterScript, {"up", dir_.string()}, {}, {}, std::chrono::seconds(120));
-  auto took = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() -
-                                                               started);
+  auto took =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started);
   std::cerr << "cluster.sh up took " << took.count() << " s (" << dir_.string() << ")\n";
   ASSERT_EQ(up.exit_code, 0) << up.out << up.err;
   up_ = true;
@@ -63,8 +63,8 @@ void ClusterEnvironment::SetUp() {
 
 void ClusterEnvironment::TearDown() {
   if (up_) {
-    auto down = run_program(kClusterScript, {"down", dir_.string()}, {}, {},
-                            std::chrono::seconds(120));
+    auto down =
+        run_program(kClusterScript, {"down", dir_.string()}, {}, {}, std::chrono::seconds(120));
     EXPECT_EQ(down.exit_code, 0) << down.out << down.err;
     // In a sanitizer build a report from a node fails the run, as ServerProcess's do.
     for (int n = 1; fs::exists(dir_ / ("node" + std::to_string(n))); ++n) {
@@ -178,8 +178,9 @@ void ClusterClient::share_login(const std::string& from, const std::vector<std::
 
 int http_get(const std::string& address, const std::string& target, const std::string& user,
              const std::string& password, const fs::path& body_to) {
-  std::vector<std::string> args = {"-s", "-o", body_to.empty() ? "/dev/null" : body_to.string(),
-                                   "-w", "%{http_code}", "--max-time", "120"};
+  std::vector<std::string> args = {
+      "-s",         "-o", body_to.empty() ? "/dev/null" : body_to.string(), "-w", "%{http_code}",
+      "--max-time", "120"};
   if (!user.empty()) args.insert(args.end(), {"-u", user + ":" + password});
   args.push_back("http://" + address + target);
   auto curl = run_program("/usr/bin/curl", args, {}, {}, std::chrono::seconds(150));

@@ -14,8 +14,8 @@
 #include "cluster/pg/pg.h"
 #include "cluster/storage/cluster_backend.h"
 #include "cluster/storage/dir_chunk_store.h"
-#include "tests/cluster/scratch_services.h"
 #include "storage/fault_plan.h"
+#include "tests/cluster/scratch_services.h"
 #include "tests/e2e/temp_folder.h"
 
 namespace netdisk::cluster_test {
@@ -27,8 +27,8 @@ inline ScratchPostgres& store_postgres() {
 
 // A wall clock a test moves by hand; starts at the real time.
 struct ManualClock {
-  std::shared_ptr<std::atomic<std::int64_t>> now = std::make_shared<std::atomic<std::int64_t>>(
-      storage::to_ns(std::chrono::system_clock::now()));
+  std::shared_ptr<std::atomic<std::int64_t>> now =
+      std::make_shared<std::atomic<std::int64_t>>(storage::to_ns(std::chrono::system_clock::now()));
   std::function<std::int64_t()> fn() const {
     return [now = now] { return now->load(); };
   }

@@ -107,8 +107,14 @@ TEST(ClusterStore, TwoNodesReplacingOneFileAtOnceLeaveOneCompleteVersion) {
     ASSERT_TRUE((*sink_b)->write(bytes_of(from_b)).ok());
     std::barrier start(2);
     storage::StorageResult<storage::Published> done_a, done_b;
-    std::thread ta([&] { start.arrive_and_wait(); done_a = (*sink_a)->commit(); });
-    std::thread tb([&] { start.arrive_and_wait(); done_b = (*sink_b)->commit(); });
+    std::thread ta([&] {
+      start.arrive_and_wait();
+      done_a = (*sink_a)->commit();
+    });
+    std::thread tb([&] {
+      start.arrive_and_wait();
+      done_b = (*sink_b)->commit();
+    });
     ta.join();
     tb.join();
     ASSERT_TRUE(done_a.ok() && done_b.ok()) << "last writer wins cleanly";
@@ -238,10 +244,11 @@ TEST(ClusterStore, IdleSessionsAreSweptAndTheirChunksCollected) {
   ASSERT_TRUE(fresh.ok());
   EXPECT_EQ(*fresh, 0u) << "not idle long enough";
   fixture.clock().advance(std::chrono::hours(3));
-  auto swept = a->sweep_partial_uploads(std::chrono::hours(1), [&](std::string_view user, std::uint64_t bytes) {
-    swept_user = user;
-    swept_bytes = bytes;
-  });
+  auto swept = a->sweep_partial_uploads(std::chrono::hours(1),
+                                        [&](std::string_view user, std::uint64_t bytes) {
+                                          swept_user = user;
+                                          swept_bytes = bytes;
+                                        });
   ASSERT_TRUE(swept.ok()) << swept.error().message;
   EXPECT_EQ(*swept, 1u);
   EXPECT_EQ(swept_user, "alice");
@@ -265,8 +272,9 @@ TEST(ClusterStore, ADatabaseFailureIsIoErrorThatNamesNoServerPath) {
   EXPECT_EQ(locked.error().message.find(socket_folder), std::string::npos);
   ClusterStoreFixture fixture;  // the tables exist
   (void)fixture.node("a");
-  auto syntax = cluster::StoreDb(std::make_shared<cluster::pg::PgPool>(store_postgres().conninfo(), 1))
-                    .exec("SELECT * FROM netdisk.no_such_table");  // 42P01: undefined table
+  auto syntax =
+      cluster::StoreDb(std::make_shared<cluster::pg::PgPool>(store_postgres().conninfo(), 1))
+          .exec("SELECT * FROM netdisk.no_such_table");  // 42P01: undefined table
   ASSERT_FALSE(syntax.ok());
   EXPECT_NE(syntax.error().message.find("42P01"), std::string::npos) << "the SQLSTATE is kept";
 }

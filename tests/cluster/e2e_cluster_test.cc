@@ -21,8 +21,7 @@ namespace {
 namespace fs = std::filesystem;
 using std::chrono::seconds;
 
-[[maybe_unused]] auto* const kCluster =
-    ::testing::AddGlobalTestEnvironment(new ClusterEnvironment);
+[[maybe_unused]] auto* const kCluster = ::testing::AddGlobalTestEnvironment(new ClusterEnvironment);
 
 const std::vector<std::string> kNodeFrontends = {"NODE1_TCP", "NODE2_TCP", "NODE3_TCP"};
 
@@ -42,10 +41,11 @@ void register_and_log_in(const ClusterClient& client, const std::string& user) {
 // The bytes the cluster's uploads table has recorded for `user`'s unfinished uploads, asked
 // of PostgreSQL itself (the store's schema, src/cluster/storage/cluster_schema.cc).
 std::uint64_t recorded_upload_bytes(const std::string& user) {
-  auto query = run_program("/usr/bin/psql",
-                           {"-At", "-d", address("PG_CONNINFO"), "-c",
-                            "SELECT coalesce(max(recorded), 0) FROM netdisk.uploads "
-                            "WHERE username = '" + user + "'"});
+  auto query =
+      run_program("/usr/bin/psql", {"-At", "-d", address("PG_CONNINFO"), "-c",
+                                    "SELECT coalesce(max(recorded), 0) FROM netdisk.uploads "
+                                    "WHERE username = '" +
+                                        user + "'"});
   return query.exit_code == 0 ? std::strtoull(query.out.c_str(), nullptr, 10) : 0;
 }
 
@@ -88,7 +88,8 @@ TEST(Cluster, EveryNodeAnswersThroughItsOwnFrontendAndTheBalancedOne) {
 }
 
 TEST(Cluster, ANodeRefusesAConnectionWithoutTheProxyHeader) {
-  if (address("PROXY_PROTOCOL") != "1") GTEST_SKIP() << "cluster started with NETDISK_CLUSTER_PROXY=0";
+  if (address("PROXY_PROTOCOL") != "1")
+    GTEST_SKIP() << "cluster started with NETDISK_CLUSTER_PROXY=0";
   // Only HAProxy may reach a node: a request straight to its own port is not served.
   EXPECT_NE(http_get(address("NODE1_OWN_HTTP"), "/healthz"), 200);
 }
@@ -115,7 +116,8 @@ TEST(Cluster, ALoginThroughNode1WorksOnNodes2And3UntilALogoutOnNode2) {
     EXPECT_NE(whoami.out.find("tina"), std::string::npos) << node << ": " << whoami.out;
   }
   // The password works on every node too (the accounts are shared, not the node's).
-  auto login3 = client.run("NODE3_TCP", {"login", "tina"}, {{"NETDISK_PASSWORD", password_of("tina")}});
+  auto login3 =
+      client.run("NODE3_TCP", {"login", "tina"}, {{"NETDISK_PASSWORD", password_of("tina")}});
   EXPECT_EQ(login3.exit_code, 0) << login3.err;
   // A logout through node 2 ends the token for every node.
   auto logout = client.run("NODE2_TCP", {"logout"});
@@ -149,8 +151,9 @@ TEST(Cluster, AnUploadCutByKillingNode1ResumesThroughNode2ByteIdentical) {
   make_random_file(client.local("big.bin"), 48u << 20, 33);
   {
     // The rate limit only makes sure the kill comes mid-upload.
-    ChildProcess put(client.argv("NODE1_TCP", {"put", "--limit-rate", "8M", client.local("big.bin")}),
-                     client.env(), client.dir());
+    ChildProcess put(
+        client.argv("NODE1_TCP", {"put", "--limit-rate", "8M", client.local("big.bin")}),
+        client.env(), client.dir());
     ASSERT_TRUE(wait_until([] { return recorded_upload_bytes("vera") >= (8u << 20); }, seconds(60)))
         << put.err();
     ASSERT_TRUE(cluster().cluster("kill-node", {"1"}));
@@ -193,10 +196,12 @@ TEST(Cluster, ChatMessagesSentOnNode1ReachMembersOnNodes2And3InOrder) {
     ASSERT_TRUE(chats[user]->wait_for_out("* in the room:")) << user << ": " << chats[user]->err();
   }
   constexpr int kMessages = 30;
-  for (int i = 0; i < kMessages; ++i) chats["wade"]->write_stdin("line " + std::to_string(i) + "\n");
+  for (int i = 0; i < kMessages; ++i)
+    chats["wade"]->write_stdin("line " + std::to_string(i) + "\n");
   for (const std::string reader : {"xena", "yann"}) {
     ASSERT_TRUE(chats[reader]->wait_for_out("] wade: line " + std::to_string(kMessages - 1)))
-        << reader << " got:\n" << chats[reader]->out() << chats[reader]->err();
+        << reader << " got:\n"
+        << chats[reader]->out() << chats[reader]->err();
     auto got = messages_from(chats[reader]->out(), "wade");
     ASSERT_EQ(got.size(), static_cast<std::size_t>(kMessages)) << chats[reader]->out();
     for (int i = 0; i < kMessages; ++i) EXPECT_EQ(got[i], "line " + std::to_string(i)) << reader;
@@ -214,7 +219,8 @@ TEST(Cluster, TwoNodesReplacingTheSameFileAtOnceLeaveOneCompleteVersion) {
   make_random_file(client.local("a.bin"), 12u << 20, 44);
   make_random_file(client.local("b.bin"), (12u << 20) + 777, 55);
   make_random_file(client.local("first.bin"), 1u << 20, 66);
-  ASSERT_EQ(client.run("NODE1_TCP", {"put", "-q", client.local("first.bin"), "shared.bin"}).exit_code, 0);
+  ASSERT_EQ(
+      client.run("NODE1_TCP", {"put", "-q", client.local("first.bin"), "shared.bin"}).exit_code, 0);
   for (int round = 0; round < 3; ++round) {
     ChildProcess a(client.argv("NODE1_TCP", {"put", "-q", client.local("a.bin"), "shared.bin"}),
                    client.env(), client.dir());
@@ -249,14 +255,19 @@ TEST(Cluster, AnOsdRestartedDuringADownloadDelaysItAndTheBytesAreIdentical) {
   register_and_log_in(client, "olga");
   client.share_login("NODE1_TCP", {"NODE2_TCP"});
   make_random_file(client.local("movie.bin"), 64u << 20, 77);
-  ASSERT_EQ(client.run("NODE1_TCP", {"put", "-q", client.local("movie.bin"), "movie.bin"}).exit_code, 0);
+  ASSERT_EQ(
+      client.run("NODE1_TCP", {"put", "-q", client.local("movie.bin"), "movie.bin"}).exit_code, 0);
   fs::path target = client.local("movie.copy");
   ChildProcess get(client.argv("NODE2_TCP", {"get", "--limit-rate", "16M", "movie.bin", target}),
                    client.env(), client.dir());
   // The client's partial download grows as the bytes arrive (TARGET.part, client/transfer).
   fs::path part = target.string() + ".part";
-  ASSERT_TRUE(wait_until([&] { std::error_code e; return fs::file_size(part, e) >= (8u << 20); },
-                         seconds(60)));
+  ASSERT_TRUE(wait_until(
+      [&] {
+        std::error_code e;
+        return fs::file_size(part, e) >= (8u << 20);
+      },
+      seconds(60)));
   ASSERT_TRUE(cluster().cluster("restart-osd"));
   EXPECT_EQ(get.wait(seconds(300)), 0) << get.err();
   EXPECT_TRUE(same_file_bytes(client.local("movie.bin"), target));
@@ -289,7 +300,8 @@ TEST(Cluster, EveryNodeKilledAndRestartedLosesNothingAcknowledged) {
   EXPECT_NE(ls.out.find("folder"), std::string::npos) << ls.out;
   // The account itself: a fresh login with the password.
   ClusterClient again("restart-user-again");
-  auto login = again.run("NODE2_TCP", {"login", "rita"}, {{"NETDISK_PASSWORD", password_of("rita")}});
+  auto login =
+      again.run("NODE2_TCP", {"login", "rita"}, {{"NETDISK_PASSWORD", password_of("rita")}});
   EXPECT_EQ(login.exit_code, 0) << login.err;
 }
 

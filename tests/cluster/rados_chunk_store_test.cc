@@ -34,7 +34,8 @@ class ScratchCeph {
     started_ = std::system(command.c_str()) == 0;
   }
   ~ScratchCeph() {
-    std::string command = script_.string() + " down " + folder_.path().string() + " > /dev/null 2>&1";
+    std::string command =
+        script_.string() + " down " + folder_.path().string() + " > /dev/null 2>&1";
     if (std::system(command.c_str()) != 0) std::fprintf(stderr, "ceph.sh down failed\n");
   }
   bool started() const { return started_; }

@@ -13,9 +13,9 @@ namespace {
 // Runs a cluster script; returns its last line of output (what it prints for the caller).
 std::string run_script(const std::string& script, const std::string& verb,
                        const std::filesystem::path& dir) {
-  auto result = e2e::run_program("/bin/bash", {(cluster_scripts() / script).string(), verb,
-                                               dir.string()},
-                                 {}, {}, std::chrono::seconds(120));
+  auto result =
+      e2e::run_program("/bin/bash", {(cluster_scripts() / script).string(), verb, dir.string()}, {},
+                       {}, std::chrono::seconds(120));
   if (result.exit_code != 0) {
     throw std::runtime_error(script + " " + verb + " failed: " + result.out + result.err);
   }

@@ -11,11 +11,11 @@
 namespace netdisk::cluster {
 namespace {
 
-using storage::UserRecord;
 using pg::Params;
 using pg::PgConnection;
 using pg::PgResult;
 using pg::PgStatus;
+using storage::UserRecord;
 using Clock = std::chrono::system_clock;
 
 constexpr std::string_view kSchema = R"(
@@ -94,9 +94,10 @@ Result<std::unique_ptr<PgAccountStore>> PgAccountStore::open(std::shared_ptr<pg:
 }
 
 Result<std::vector<UserRecord>> PgAccountStore::read_all() {
-  auto result = pool_->exec(fmt::format("SELECT {} FROM netdisk.users ORDER BY registered_at, "
-                                        "name_key",
-                                        kColumns));
+  auto result =
+      pool_->exec(fmt::format("SELECT {} FROM netdisk.users ORDER BY registered_at, "
+                              "name_key",
+                              kColumns));
   if (!result) return result.error().to_error();
   std::vector<UserRecord> users;
   users.reserve(static_cast<std::size_t>(result->rows()));
@@ -123,14 +124,15 @@ void PgAccountStore::keep(const std::string& key, std::optional<UserRecord> reco
   } else if (it != index_.end()) {
     users_.erase(users_.begin() + static_cast<std::ptrdiff_t>(it->second));
     index_.clear();
-    for (std::size_t i = 0; i < users_.size(); ++i) index_[storage::username_key(users_[i].name)] = i;
+    for (std::size_t i = 0; i < users_.size(); ++i)
+      index_[storage::username_key(users_[i].name)] = i;
   }
 }
 
 std::optional<UserRecord> PgAccountStore::find_fresh(std::string_view name) {
   auto key = storage::username_key(name);
-  auto result = pool_->exec(
-      fmt::format("SELECT {} FROM netdisk.users WHERE name_key = $1", kColumns), {key});
+  auto result =
+      pool_->exec(fmt::format("SELECT {} FROM netdisk.users WHERE name_key = $1", kColumns), {key});
   if (!result) {
     report(fmt::format("reading user {:?}: {}", name, result.error().message));
     return find(name);  // what this node knew: better than refusing a login outright
@@ -162,8 +164,8 @@ Status PgAccountStore::add(UserRecord record) {
 Status PgAccountStore::set_password(std::string_view name, std::string password_hash) {
   if (password_hash.empty()) return make_error(Errc::invalid_password, "an empty password hash");
   auto key = storage::username_key(name);
-  auto updated = pool_->exec(
-      "UPDATE netdisk.users SET password_hash = $2 WHERE name_key = $1", {key, password_hash});
+  auto updated = pool_->exec("UPDATE netdisk.users SET password_hash = $2 WHERE name_key = $1",
+                             {key, password_hash});
   if (!updated) return updated.error().to_error();
   if (updated->affected() == 0) return no_user(name);
   (void)find_fresh(name);

@@ -15,9 +15,9 @@
 namespace netdisk::cluster {
 
 struct RadosOptions {
-  std::string conf_file;           // a ceph.conf naming the monitors and the keyring
-  std::string user = "admin";      // the client id (client.<user>)
-  std::string pool = "netdisk";    // created when missing
+  std::string conf_file;         // a ceph.conf naming the monitors and the keyring
+  std::string user = "admin";    // the client id (client.<user>)
+  std::string pool = "netdisk";  // created when missing
 };
 
 class RadosChunkStore final : public ChunkStore {

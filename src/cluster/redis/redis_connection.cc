@@ -40,7 +40,8 @@ RedisValue copy_reply(const redisReply& reply) {
       break;
     case REDIS_REPLY_ARRAY:
       value.kind = RedisValue::Kind::array;
-      for (std::size_t i = 0; i < reply.elements; ++i) value.items.push_back(copy_reply(*reply.element[i]));
+      for (std::size_t i = 0; i < reply.elements; ++i)
+        value.items.push_back(copy_reply(*reply.element[i]));
       break;
     default:
       break;  // nil
@@ -97,10 +98,10 @@ Result<RedisValue> RedisConnection::take(void* raw) {
     return unreachable(context_->errstr);
   }
   std::unique_ptr<redisReply, void (*)(void*)> reply(static_cast<redisReply*>(raw),
-                                                      &freeReplyObject);
+                                                     &freeReplyObject);
   if (reply->type == REDIS_REPLY_ERROR) {
-    return make_error(Errc::io_error,
-                      fmt::format("Redis refused a command: {}", std::string_view(reply->str, reply->len)));
+    return make_error(Errc::io_error, fmt::format("Redis refused a command: {}",
+                                                  std::string_view(reply->str, reply->len)));
   }
   return copy_reply(*reply);
 }
@@ -112,7 +113,8 @@ Result<RedisValue> RedisConnection::command(const std::vector<std::string>& args
     argv.push_back(arg.data());
     lengths.push_back(arg.size());
   }
-  return take(redisCommandArgv(context_, static_cast<int>(argv.size()), argv.data(), lengths.data()));
+  return take(
+      redisCommandArgv(context_, static_cast<int>(argv.size()), argv.data(), lengths.data()));
 }
 
 Result<RedisValue> RedisConnection::read() {

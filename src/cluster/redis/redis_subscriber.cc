@@ -75,7 +75,8 @@ void RedisSubscriber::serve_once() {
   std::vector<std::string> subscribe{"SUBSCRIBE"};
   subscribe.insert(subscribe.end(), channels_.begin(), channels_.end());
   auto confirmed = connection.command(subscribe);
-  for (std::size_t more = 1; confirmed && more < channels_.size(); ++more) confirmed = connection.read();
+  for (std::size_t more = 1; confirmed && more < channels_.size(); ++more)
+    confirmed = connection.read();
   if (!confirmed) {
     spdlog::warn("redis subscriber: {}", confirmed.error().message);
     return;

@@ -17,11 +17,11 @@
 namespace netdisk::cluster {
 
 enum class ChunkErrc {
-  not_found,    // no such object
-  no_space,     // the store is full (ENOSPC, EDQUOT)
-  bad_name,     // a namespace or object id the store refuses (cannot name another place)
-  too_large,    // over the store's object size limit
-  io_error,     // the device or the cluster failed
+  not_found,  // no such object
+  no_space,   // the store is full (ENOSPC, EDQUOT)
+  bad_name,   // a namespace or object id the store refuses (cannot name another place)
+  too_large,  // over the store's object size limit
+  io_error,   // the device or the cluster failed
 };
 
 struct ChunkError {

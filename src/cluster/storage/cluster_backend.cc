@@ -20,8 +20,8 @@ using storage::StorageStatus;
 Result<std::unique_ptr<ClusterBackend>> ClusterBackend::open(std::shared_ptr<pg::PgPool> pool,
                                                              std::shared_ptr<ChunkStore> chunks,
                                                              ClusterStoreOptions options) {
-  if (auto made = pg::ensure_schema(*pool, std::string(kStoreSchemaName),
-                                    std::string(store_schema_sql()));
+  if (auto made =
+          pg::ensure_schema(*pool, std::string(kStoreSchemaName), std::string(store_schema_sql()));
       !made) {
     auto error = made.error().to_error();
     return make_error(error.code, "cluster storage tables: " + error.message);
@@ -132,8 +132,8 @@ StorageResult<std::size_t> ClusterBackend::collect_chunks() {
 // Objects first, rows last: a crash in between leaves rows naming objects already gone, which
 // the next collection removes again (not_found is fine); never an object no row names.
 StorageStatus ClusterBackend::collect_one(std::int64_t content_id, const std::string& ns) {
-  auto chunks = shared_->db.exec("SELECT oid FROM netdisk.chunks WHERE content_id = $1",
-                                 {param(content_id)});
+  auto chunks =
+      shared_->db.exec("SELECT oid FROM netdisk.chunks WHERE content_id = $1", {param(content_id)});
   if (!chunks) return std::move(chunks).error();
   for (int i = 0; i < chunks->rows(); ++i) {
     auto removed = shared_->chunks->remove(ns, chunks->text(i, 0));
@@ -141,8 +141,9 @@ StorageStatus ClusterBackend::collect_one(std::int64_t content_id, const std::st
       return chunk_failure(removed.error());
     }
   }
-  auto gone = shared_->db.exec("DELETE FROM netdisk.contents WHERE id = $1 AND orphaned_ns IS NOT NULL",
-                               {param(content_id)});
+  auto gone =
+      shared_->db.exec("DELETE FROM netdisk.contents WHERE id = $1 AND orphaned_ns IS NOT NULL",
+                       {param(content_id)});
   if (!gone) return std::move(gone).error();
   return {};
 }

@@ -7,9 +7,9 @@
 
 namespace netdisk::cluster {
 
+using storage::storage_error;
 using storage::StorageErrc;
 using storage::StorageError;
-using storage::storage_error;
 
 storage::StorageError chunk_failure(const ChunkError& error) {
   auto code = error.code == ChunkErrc::no_space ? StorageErrc::no_space : StorageErrc::io_error;
@@ -40,7 +40,8 @@ storage::StorageResult<std::size_t> ChunkList::read_at(ChunkStore& store, const 
   for (--it; it != chunks_.end() && done < into.size(); ++it) {
     std::uint64_t at = offset + done - it->start;
     if (at >= it->length) continue;  // an empty chunk
-    std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(into.size() - done, it->length - at));
+    std::size_t want =
+        static_cast<std::size_t>(std::min<std::uint64_t>(into.size() - done, it->length - at));
     auto got = store.read(ns, it->oid, at, into.subspan(done, want));
     if (!got) return chunk_failure(got.error());
     if (*got != want) {
@@ -57,7 +58,8 @@ storage::StorageStatus ChunkList::hash_prefix(ChunkStore& store, const std::stri
                                               storage::Xxh3Hasher& hasher) const {
   std::vector<std::byte> buffer(std::size_t{1} << 20);
   for (std::uint64_t at = 0; at < length;) {
-    std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), length - at));
+    std::size_t want =
+        static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), length - at));
     auto got = read_at(store, ns, at, std::span(buffer).first(want));
     if (!got) return std::move(got).error();
     if (*got != want) return storage_error(StorageErrc::io_error, "chunk store: content is short");

@@ -26,12 +26,15 @@ struct ChunkRef {
 class ChunkList {
  public:
   static storage::StorageResult<ChunkList> load(const SqlRunner& sql, std::int64_t content_id);
-  std::uint64_t size() const { return chunks_.empty() ? 0 : chunks_.back().start + chunks_.back().length; }
+  std::uint64_t size() const {
+    return chunks_.empty() ? 0 : chunks_.back().start + chunks_.back().length;
+  }
 
   // Reads up to into.size() bytes at `offset` from the user's namespace `ns`; fewer only at the
   // end. io_error for a chunk shorter than recorded or unreadable.
   storage::StorageResult<std::size_t> read_at(ChunkStore& store, const std::string& ns,
-                                              std::uint64_t offset, std::span<std::byte> into) const;
+                                              std::uint64_t offset,
+                                              std::span<std::byte> into) const;
   // Feeds bytes [0, length) to `hasher`.
   storage::StorageStatus hash_prefix(ChunkStore& store, const std::string& ns, std::uint64_t length,
                                      storage::Xxh3Hasher& hasher) const;

@@ -12,21 +12,25 @@
 namespace netdisk::cluster {
 
 using storage::Freed;
+using storage::storage_error;
 using storage::StorageErrc;
 using storage::StorageError;
 using storage::StorageResult;
 using storage::StorageStatus;
-using storage::storage_error;
 
 namespace {
 
-std::string trash_path(std::string_view id) { return fmt::format("{}/{}", storage::kTrashFolder, id); }
+std::string trash_path(std::string_view id) {
+  return fmt::format("{}/{}", storage::kTrashFolder, id);
+}
 
 StorageError no_entry(std::string_view id) {
   return storage_error(StorageErrc::not_found, fmt::format("'{}' is not in the trash", id));
 }
 
-std::int64_t clock_ns(const storage::Retention& retention) { return storage::to_ns(retention.clock()); }
+std::int64_t clock_ns(const storage::Retention& retention) {
+  return storage::to_ns(retention.clock());
+}
 
 // Deletes the trash entries the WHERE clause (after the user, $1) picks, for good.
 StorageResult<Freed> delete_trash_rows(const SqlRunner& tx, const std::string& user,
@@ -40,7 +44,8 @@ StorageResult<Freed> delete_trash_rows(const SqlRunner& tx, const std::string& u
   Freed freed;
   for (int i = 0; i < rows->rows(); ++i) {
     std::string path = trash_path(rows->text(i, 0));
-    if (auto gone = delete_subtree(tx, user, path, now, false); !gone) return std::move(gone).error();
+    if (auto gone = delete_subtree(tx, user, path, now, false); !gone)
+      return std::move(gone).error();
     freed += Freed{1, static_cast<std::uint64_t>(column_i64(*rows, i, 1))};
   }
   return freed;
@@ -101,6 +106,21 @@ StorageResult<Freed> keep_version(const SqlRunner& tx, const std::string& user,
                             &current.path, now_ns);
 }
 
+StorageResult<Replacing> begin_replacing(const SqlRunner& tx, const std::string& user,
+                                         const std::optional<EntryRow>& current,
+                                         const storage::Retention& retention, std::int64_t now_ns) {
+  Replacing replacing;
+  if (current) {
+    auto kept = keep_version(tx, user, *current, retention, now_ns);
+    if (!kept) return std::move(kept).error();
+    replacing.freed = *kept;
+  }
+  auto seq = next_id(tx);
+  if (!seq) return std::move(seq).error();
+  replacing.tag = fmt::format("v{}", *seq);
+  return replacing;
+}
+
 StorageResult<storage::TrashEntry> ClusterSpace::move_to_trash(std::string_view path,
                                                                const storage::TargetCheck& check) {
   auto parsed = client_path(path, false);
@@ -111,7 +131,8 @@ StorageResult<storage::TrashEntry> ClusterSpace::move_to_trash(std::string_view 
       user_, [&](StoreTx& tx) -> StorageResult<storage::TrashEntry> {
         auto row = load_entry(tx, user_, parsed->path);
         if (!row) return std::move(row).error();
-        if (!*row) return storage_error(StorageErrc::not_found, fmt::format("'{}' does not exist", path));
+        if (!*row)
+          return storage_error(StorageErrc::not_found, fmt::format("'{}' does not exist", path));
         if (check) {
           if (auto allowed = check(target_of(*row)); !allowed) return std::move(allowed).error();
         }
@@ -124,10 +145,11 @@ StorageResult<storage::TrashEntry> ClusterSpace::move_to_trash(std::string_view 
                              subtree);
         if (!sized) return std::move(sized).error();
         // Uploads into the tree end here: they must not publish into the trash.
-        auto partials = tx.exec(fmt::format("DELETE FROM netdisk.uploads WHERE username = $1 AND {} "
-                                            "RETURNING content_id",
-                                            subtree_condition("path")),
-                                subtree);
+        auto partials =
+            tx.exec(fmt::format("DELETE FROM netdisk.uploads WHERE username = $1 AND {} "
+                                "RETURNING content_id",
+                                subtree_condition("path")),
+                    subtree);
         if (!partials) return std::move(partials).error();
         storage::TrashEntry entry{fmt::format("{:016x}{:08x}", when, *seq & 0xffffffff),
                                   parsed->path, (*row)->is_dir,
@@ -135,9 +157,9 @@ StorageResult<storage::TrashEntry> ClusterSpace::move_to_trash(std::string_view 
         std::vector<std::int64_t> dropped;
         for (int i = 0; i < partials->rows(); ++i) dropped.push_back(column_i64(*partials, i, 0));
         if (auto o = orphan_unreferenced(tx, dropped, now); !o) return std::move(o).error();
-        auto moved = move_subtree(tx, {user_, parsed->path, subtree_end(parsed->path),
-                                       trash_path(entry.id), std::string(storage::kTrashFolder),
-                                       entry.id});
+        auto moved =
+            move_subtree(tx, {user_, parsed->path, subtree_end(parsed->path), trash_path(entry.id),
+                              std::string(storage::kTrashFolder), entry.id});
         if (!moved) return std::move(moved).error();
         auto listed = tx.exec(
             "INSERT INTO netdisk.trash (username, id, original_path, is_dir, size, removed_ns) "
@@ -157,10 +179,9 @@ StorageResult<std::vector<storage::TrashEntry>> ClusterSpace::list_trash() const
   if (!rows) return std::move(rows).error();
   std::vector<storage::TrashEntry> out;
   for (int i = 0; i < rows->rows(); ++i) {
-    out.push_back(storage::TrashEntry{std::string(rows->text(i, 0)), std::string(rows->text(i, 1)),
-                                      rows->text(i, 2) == "t",
-                                      static_cast<std::uint64_t>(column_i64(*rows, i, 3)),
-                                      column_i64(*rows, i, 4)});
+    out.push_back(storage::TrashEntry{
+        std::string(rows->text(i, 0)), std::string(rows->text(i, 1)), rows->text(i, 2) == "t",
+        static_cast<std::uint64_t>(column_i64(*rows, i, 3)), column_i64(*rows, i, 4)});
   }
   return out;
 }
@@ -168,31 +189,35 @@ StorageResult<std::vector<storage::TrashEntry>> ClusterSpace::list_trash() const
 StorageResult<std::string> ClusterSpace::restore_from_trash(std::string_view id,
                                                             std::optional<std::string> to) {
   std::int64_t now = shared_->now_ns();
-  return shared_->db.locked_result<std::string>(user_, [&](StoreTx& tx) -> StorageResult<std::string> {
-    auto row = tx.exec("SELECT original_path FROM netdisk.trash WHERE username = $1 AND id = $2",
-                       {user_, std::string(id)});
-    if (!row) return std::move(row).error();
-    if (row->rows() == 0) return no_entry(id);
-    auto target = client_path(to.value_or(std::string(row->text(0, 0))), false);
-    if (!target) return std::move(target).error();
-    if (!target->parent.empty()) {
-      if (auto made = make_folders(tx, user_, target->parent, now); !made) return std::move(made).error();
-    }
-    auto taken = load_entry(tx, user_, target->path);
-    if (!taken) return std::move(taken).error();
-    if (*taken) {
-      return storage_error(StorageErrc::exists,
-                           fmt::format("'{}' exists; restore it under another name", target->path));
-    }
-    std::string from = trash_path(id);
-    auto moved = move_subtree(tx, {user_, from, subtree_end(from), target->path, target->parent,
-                                   target->name});
-    if (!moved) return std::move(moved).error();
-    auto gone = tx.exec("DELETE FROM netdisk.trash WHERE username = $1 AND id = $2",
-                        {user_, std::string(id)});
-    if (!gone) return std::move(gone).error();
-    return target->path;
-  });
+  return shared_->db.locked_result<std::string>(
+      user_, [&](StoreTx& tx) -> StorageResult<std::string> {
+        auto row =
+            tx.exec("SELECT original_path FROM netdisk.trash WHERE username = $1 AND id = $2",
+                    {user_, std::string(id)});
+        if (!row) return std::move(row).error();
+        if (row->rows() == 0) return no_entry(id);
+        auto target = client_path(to.value_or(std::string(row->text(0, 0))), false);
+        if (!target) return std::move(target).error();
+        if (!target->parent.empty()) {
+          if (auto made = make_folders(tx, user_, target->parent, now); !made)
+            return std::move(made).error();
+        }
+        auto taken = load_entry(tx, user_, target->path);
+        if (!taken) return std::move(taken).error();
+        if (*taken) {
+          return storage_error(
+              StorageErrc::exists,
+              fmt::format("'{}' exists; restore it under another name", target->path));
+        }
+        std::string from = trash_path(id);
+        auto moved = move_subtree(
+            tx, {user_, from, subtree_end(from), target->path, target->parent, target->name});
+        if (!moved) return std::move(moved).error();
+        auto gone = tx.exec("DELETE FROM netdisk.trash WHERE username = $1 AND id = $2",
+                            {user_, std::string(id)});
+        if (!gone) return std::move(gone).error();
+        return target->path;
+      });
 }
 
 StorageResult<Freed> ClusterSpace::delete_from_trash(std::optional<std::string> id) {
@@ -247,21 +272,16 @@ StorageResult<storage::Published> ClusterSpace::restore_version(std::string_view
           return storage_error(StorageErrc::not_found,
                                fmt::format("'{}' has no version '{}'", path, id));
         }
-        if (auto parent = check_parent(tx, user_, *parsed); !parent) return std::move(parent).error();
+        if (auto parent = check_parent(tx, user_, *parsed); !parent)
+          return std::move(parent).error();
         auto current = load_entry(tx, user_, parsed->path, true);
         if (!current) return std::move(current).error();
         if (*current && (*current)->is_dir) {
           return storage_error(StorageErrc::is_a_directory, fmt::format("'{}' is a folder", path));
         }
-        Freed freed;
-        if (*current) {
-          auto kept = keep_version(tx, user_, **current, *shared_->retention, now);
-          if (!kept) return std::move(kept).error();
-          freed = *kept;
-        }
-        auto seq = next_id(tx);
-        if (!seq) return std::move(seq).error();
-        std::string tag = fmt::format("v{}", *seq);
+        auto replacing = begin_replacing(tx, user_, *current, *shared_->retention, now);
+        if (!replacing) return std::move(replacing).error();
+        const std::string& tag = replacing->tag;
         std::string checksum(chosen->text(0, 2));
         auto stored = tx.exec(
             "INSERT INTO netdisk.entries (username, path, parent, name, is_dir, size, mtime_ns, "
@@ -275,7 +295,7 @@ StorageResult<storage::Published> ClusterSpace::restore_version(std::string_view
           auto o = orphan_unreferenced(tx, {*(*current)->content_id}, now);
           if (!o) return std::move(o).error();
         }
-        return storage::Published{tag, checksum, freed};
+        return storage::Published{tag, checksum, replacing->freed};
       });
 }
 

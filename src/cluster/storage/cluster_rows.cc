@@ -7,9 +7,9 @@
 
 namespace netdisk::cluster {
 
+using storage::storage_error;
 using storage::StorageErrc;
 using storage::StorageError;
-using storage::storage_error;
 
 storage::StorageResult<ClientPath> client_path(std::string_view path, bool allow_root) {
   auto parts = allow_root ? storage::split_user_dir_path(path) : storage::split_user_path(path);

@@ -13,11 +13,11 @@
 
 namespace netdisk::cluster {
 
+using storage::storage_error;
 using storage::StorageErrc;
 using storage::StorageError;
 using storage::StorageResult;
 using storage::StorageStatus;
-using storage::storage_error;
 
 ClusterShared::ClusterShared(StoreDb db_in, std::shared_ptr<ChunkStore> chunks_in,
                              ClusterStoreOptions opts)
@@ -130,20 +130,22 @@ StorageStatus make_folders(const SqlRunner& tx, const std::string& user, const s
 // Deletes the rows at and under `path` (entries and idle uploads) and marks what their
 // contents become. not_empty instead when `only_if_empty` and the folder holds entries or a
 // live upload.
-StorageStatus delete_subtree(const SqlRunner& tx, const std::string& user,
-                             const std::string& path, std::int64_t now, bool only_if_empty) {
+StorageStatus delete_subtree(const SqlRunner& tx, const std::string& user, const std::string& path,
+                             std::int64_t now, bool only_if_empty) {
   SqlParams where{user, path, subtree_end(path)};
   if (only_if_empty) {
     auto busy = tx.exec(
-        "SELECT (SELECT count(*) FROM netdisk.entries WHERE username = $1 AND path > $2::text || '/' "
+        "SELECT (SELECT count(*) FROM netdisk.entries WHERE username = $1 AND path > $2::text || "
+        "'/' "
         "AND path < $3::text) + (SELECT count(*) FROM netdisk.uploads WHERE username = $1 AND "
         "path > $2::text || '/' AND path < $3::text AND holder IS NOT NULL AND "
         "lease_until_ns > $4::bigint)",
         {user, path, subtree_end(path), param(now)});
     if (!busy) return std::move(busy).error();
     if (column_i64(*busy, 0, 0) > 0) {
-      return storage_error(StorageErrc::not_empty,
-                           fmt::format("'{}' is not empty (or an upload into it is running)", path));
+      return storage_error(
+          StorageErrc::not_empty,
+          fmt::format("'{}' is not empty (or an upload into it is running)", path));
     }
   }
   auto entries = tx.exec(fmt::format("DELETE FROM netdisk.entries WHERE username = $1 AND {} "

@@ -64,8 +64,7 @@ class ClusterSpace final : public storage::UserSpace {
   storage::StorageStatus remove_tree(std::string_view path) override;
   storage::StorageStatus rename(std::string_view from, std::string_view to,
                                 Replace replace) override;
-  storage::StorageStatus copy(std::string_view from, std::string_view to,
-                              Replace replace) override;
+  storage::StorageStatus copy(std::string_view from, std::string_view to, Replace replace) override;
   storage::StorageResult<std::unique_ptr<storage::OpenFile>> open_read(
       std::string_view path) const override;
   storage::StorageResult<Checksum> checksum(std::string_view path) override;
@@ -98,8 +97,8 @@ class ClusterSpace final : public storage::UserSpace {
  private:
   storage::StorageResult<std::unique_ptr<storage::UploadSink>> start_upload(
       std::string_view path, std::uint64_t size, bool unsized, std::optional<std::string> checksum);
-  storage::StorageStatus move_or_copy(std::string_view from, std::string_view to,
-                                      Replace replace, bool keep_source);
+  storage::StorageStatus move_or_copy(std::string_view from, std::string_view to, Replace replace,
+                                      bool keep_source);
 
   std::shared_ptr<ClusterShared> shared_;
   std::string user_;  // the canonical user name: rows' first column, the chunk namespace

@@ -13,10 +13,10 @@
 
 namespace netdisk::cluster {
 
+using storage::storage_error;
 using storage::StorageErrc;
 using storage::StorageError;
 using storage::StorageResult;
-using storage::storage_error;
 
 namespace {
 
@@ -46,7 +46,8 @@ class ClusterOpenFile final : public storage::OpenFile {
     auto want = static_cast<std::size_t>(std::min<std::uint64_t>(into.size(), size_ - offset));
     if (want >= kReadAheadBytes) return chunks_.read_at(*store_, ns_, offset, into.first(want));
     if (offset < window_start_ || offset + want > window_start_ + window_.size()) {
-      auto span = static_cast<std::size_t>(std::min<std::uint64_t>(kReadAheadBytes, size_ - offset));
+      auto span =
+          static_cast<std::size_t>(std::min<std::uint64_t>(kReadAheadBytes, size_ - offset));
       window_.resize(span);
       auto got = chunks_.read_at(*store_, ns_, offset, window_);
       if (!got) {
@@ -92,7 +93,8 @@ StorageResult<EntryRow> file_at(const SqlRunner& sql, const std::string& user,
                                 const ClientPath& path) {
   auto row = load_entry(sql, user, path.path);
   if (!row) return std::move(row).error();
-  if (!*row) return storage_error(StorageErrc::not_found, fmt::format("'{}' does not exist", path.path));
+  if (!*row)
+    return storage_error(StorageErrc::not_found, fmt::format("'{}' does not exist", path.path));
   if ((*row)->is_dir) {
     return storage_error(StorageErrc::is_a_directory, fmt::format("'{}' is a folder", path.path));
   }

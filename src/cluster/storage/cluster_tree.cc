@@ -9,11 +9,11 @@
 
 namespace netdisk::cluster {
 
+using storage::storage_error;
 using storage::StorageErrc;
 using storage::StorageError;
 using storage::StorageResult;
 using storage::StorageStatus;
-using storage::storage_error;
 
 namespace {
 
@@ -28,9 +28,9 @@ StorageStatus check_replace(const SqlRunner& tx, const std::string& user, const 
     return storage_error(StorageErrc::not_a_directory, fmt::format("'{}' is not a folder", to));
   }
   if (target.is_dir) {
-    auto children = tx.exec(
-        "SELECT 1 FROM netdisk.entries WHERE username = $1 AND parent = $2 LIMIT 1",
-        {user, target.path});
+    auto children =
+        tx.exec("SELECT 1 FROM netdisk.entries WHERE username = $1 AND parent = $2 LIMIT 1",
+                {user, target.path});
     if (!children) return std::move(children).error();
     if (children->rows() > 0) {
       return storage_error(StorageErrc::not_empty, fmt::format("'{}' is not empty", to));
@@ -43,7 +43,8 @@ StorageStatus check_replace(const SqlRunner& tx, const std::string& user, const 
 // name: the new path, parent and name of a row of the source's subtree.
 constexpr std::string_view kNewPath = "$4::text || substr(path, length($2::text) + 1)";
 constexpr std::string_view kNewParent =
-    "CASE WHEN path = $2::text THEN $5::text ELSE $4::text || substr(parent, length($2::text) + 1) END";
+    "CASE WHEN path = $2::text THEN $5::text ELSE $4::text || substr(parent, length($2::text) + 1) "
+    "END";
 constexpr std::string_view kNewName = "CASE WHEN path = $2::text THEN $6::text ELSE name END";
 
 }  // namespace
@@ -103,7 +104,8 @@ StorageStatus ClusterSpace::move_or_copy(std::string_view from, std::string_view
   return shared_->db.locked(user_, [&](StoreTx& tx) -> StorageStatus {
     auto row = load_entry(tx, user_, source->path);
     if (!row) return std::move(row).error();
-    if (!*row) return storage_error(StorageErrc::not_found, fmt::format("'{}' does not exist", from));
+    if (!*row)
+      return storage_error(StorageErrc::not_found, fmt::format("'{}' does not exist", from));
     if (auto parent = check_parent(tx, user_, *target); !parent) return parent;
     auto taken = load_entry(tx, user_, target->path);
     if (!taken) return std::move(taken).error();

@@ -18,11 +18,11 @@
 
 namespace netdisk::cluster {
 
+using storage::storage_error;
 using storage::StorageErrc;
 using storage::StorageError;
 using storage::StorageResult;
 using storage::StorageStatus;
-using storage::storage_error;
 
 namespace {
 
@@ -223,46 +223,46 @@ StorageResult<storage::Published> ClusterUploadSink::commit(const storage::Targe
 StorageResult<storage::Published> ClusterUploadSink::publish(const storage::TargetCheck& check,
                                                              const std::string& checksum) {
   std::int64_t now = shared_->now_ns();
-  return shared_->db.locked_result<storage::Published>(user_, [&](StoreTx& tx)
-                                                                  -> StorageResult<storage::Published> {
-    auto held = tx.exec("SELECT 1 FROM netdisk.uploads WHERE id = $1 AND holder = $2 FOR UPDATE",
-                        {param(session_.id), holder_});
-    if (!held) return std::move(held).error();
-    if (held->rows() == 0) return storage_error(StorageErrc::busy, "another server took this upload over");
-    if (auto parent = check_parent(tx, user_, target_); !parent) return std::move(parent).error();
-    auto current = load_entry(tx, user_, target_.path, true);
-    if (!current) return std::move(current).error();
-    if (*current && (*current)->is_dir) {
-      return storage_error(StorageErrc::is_a_directory, fmt::format("'{}' is a folder", target_.name));
-    }
-    if (check) {
-      if (auto allowed = check(target_of(*current)); !allowed) return std::move(allowed).error();
-    }
-    storage::Freed freed;
-    if (*current) {
-      auto kept = keep_version(tx, user_, **current, *shared_->retention, now);
-      if (!kept) return std::move(kept).error();
-      freed = *kept;
-    }
-    auto version = next_id(tx);
-    if (!version) return std::move(version).error();
-    std::string tag = fmt::format("v{}", *version);
-    auto stored = tx.exec(
-        "WITH c AS (UPDATE netdisk.contents SET size = $6, checksum = $7 WHERE id = $5), "
-        "d AS (DELETE FROM netdisk.uploads WHERE id = $9) "
-        "INSERT INTO netdisk.entries (username, path, parent, name, is_dir, size, mtime_ns, "
-        "version, content_id, checksum) VALUES ($1, $2, $3, $4, false, $6, $8, $10, $5, $7) "
-        "ON CONFLICT (username, path) DO UPDATE SET size = $6, mtime_ns = $8, version = $10, "
-        "content_id = $5, checksum = $7",
-        {user_, target_.path, target_.parent, target_.name, param(session_.content_id),
-         param(size_), checksum, param(now), param(session_.id), tag});
-    if (!stored) return std::move(stored).error();
-    if (*current && (*current)->content_id) {
-      auto orphaned = orphan_unreferenced(tx, {*(*current)->content_id}, now);
-      if (!orphaned) return std::move(orphaned).error();
-    }
-    return storage::Published{tag, checksum, freed};
-  });
+  return shared_->db.locked_result<storage::Published>(
+      user_, [&](StoreTx& tx) -> StorageResult<storage::Published> {
+        auto held =
+            tx.exec("SELECT 1 FROM netdisk.uploads WHERE id = $1 AND holder = $2 FOR UPDATE",
+                    {param(session_.id), holder_});
+        if (!held) return std::move(held).error();
+        if (held->rows() == 0) {
+          return storage_error(StorageErrc::busy, "another server took this upload over");
+        }
+        if (auto parent = check_parent(tx, user_, target_); !parent)
+          return std::move(parent).error();
+        auto current = load_entry(tx, user_, target_.path, true);
+        if (!current) return std::move(current).error();
+        if (*current && (*current)->is_dir) {
+          return storage_error(StorageErrc::is_a_directory,
+                               fmt::format("'{}' is a folder", target_.name));
+        }
+        if (check) {
+          if (auto allowed = check(target_of(*current)); !allowed)
+            return std::move(allowed).error();
+        }
+        auto replacing = begin_replacing(tx, user_, *current, *shared_->retention, now);
+        if (!replacing) return std::move(replacing).error();
+        const std::string& tag = replacing->tag;
+        auto stored = tx.exec(
+            "WITH c AS (UPDATE netdisk.contents SET size = $6, checksum = $7 WHERE id = $5), "
+            "d AS (DELETE FROM netdisk.uploads WHERE id = $9) "
+            "INSERT INTO netdisk.entries (username, path, parent, name, is_dir, size, mtime_ns, "
+            "version, content_id, checksum) VALUES ($1, $2, $3, $4, false, $6, $8, $10, $5, $7) "
+            "ON CONFLICT (username, path) DO UPDATE SET size = $6, mtime_ns = $8, version = $10, "
+            "content_id = $5, checksum = $7",
+            {user_, target_.path, target_.parent, target_.name, param(session_.content_id),
+             param(size_), checksum, param(now), param(session_.id), tag});
+        if (!stored) return std::move(stored).error();
+        if (*current && (*current)->content_id) {
+          auto orphaned = orphan_unreferenced(tx, {*(*current)->content_id}, now);
+          if (!orphaned) return std::move(orphaned).error();
+        }
+        return storage::Published{tag, checksum, replacing->freed};
+      });
 }
 
 // Finds the resumable session of (path, size, checksum) and takes its hold, or makes a new one.
@@ -284,7 +284,8 @@ StorageResult<Session> take_session(const SqlRunner& tx, const std::string& user
                     static_cast<std::uint64_t>(column_i64(*found, 0, 2)),
                     static_cast<int>(column_i64(*found, 0, 3))};
     auto taken = tx.exec(
-        "UPDATE netdisk.uploads SET holder = $2, lease_until_ns = $3, touched_ns = $4 WHERE id = $1",
+        "UPDATE netdisk.uploads SET holder = $2, lease_until_ns = $3, touched_ns = $4 WHERE id = "
+        "$1",
         {param(session.id), holder, param(now + lease), param(now)});
     if (!taken) return std::move(taken).error();
     return session;
@@ -330,19 +331,21 @@ StorageResult<std::unique_ptr<storage::UploadSink>> ClusterSpace::start_upload(
   }
   std::string holder = shared_->options.node_name + "/" + storage::random_name_suffix();
   std::int64_t now = shared_->now_ns();
-  auto session = shared_->db.locked_result<Session>(user_, [&](StoreTx& tx) -> StorageResult<Session> {
-    if (auto parent = check_parent(tx, user_, *target); !parent) return std::move(parent).error();
-    auto current = load_entry(tx, user_, target->path);
-    if (!current) return std::move(current).error();
-    if (*current && (*current)->is_dir) {
-      return storage_error(StorageErrc::is_a_directory, fmt::format("'{}' is a folder", path));
-    }
-    // A session that no one may resume gets a key of its own; nothing finds it again.
-    std::string key = content_checksum ? fmt::format("{}:{}", size, *content_checksum)
-                                       : fmt::format("once:{}", holder);
-    return take_session(tx, user_, *target, key, size, content_checksum, holder, now,
-                        lease_ns(*shared_));
-  });
+  auto session =
+      shared_->db.locked_result<Session>(user_, [&](StoreTx& tx) -> StorageResult<Session> {
+        if (auto parent = check_parent(tx, user_, *target); !parent)
+          return std::move(parent).error();
+        auto current = load_entry(tx, user_, target->path);
+        if (!current) return std::move(current).error();
+        if (*current && (*current)->is_dir) {
+          return storage_error(StorageErrc::is_a_directory, fmt::format("'{}' is a folder", path));
+        }
+        // A session that no one may resume gets a key of its own; nothing finds it again.
+        std::string key = content_checksum ? fmt::format("{}:{}", size, *content_checksum)
+                                           : fmt::format("once:{}", holder);
+        return take_session(tx, user_, *target, key, size, content_checksum, holder, now,
+                            lease_ns(*shared_));
+      });
   if (!session) return std::move(session).error();
   return std::unique_ptr<storage::UploadSink>(std::make_unique<ClusterUploadSink>(
       shared_, user_, std::move(*target), *session, std::move(holder), size, !unsized,

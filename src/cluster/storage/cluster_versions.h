@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "cluster/storage/cluster_rows.h"
@@ -19,11 +20,23 @@ storage::StorageResult<storage::Freed> keep_version(const SqlRunner& tx, const s
                                                     const storage::Retention& retention,
                                                     std::int64_t now_ns);
 
+// The first steps of publishing new content at a name, in the publishing transaction: the
+// file there now (`current`, if any) kept as a version (keep_version), and the new content's
+// version tag drawn. For an upload's commit and for restoring a version alike.
+struct Replacing {
+  storage::Freed freed;
+  std::string tag;
+};
+storage::StorageResult<Replacing> begin_replacing(const SqlRunner& tx, const std::string& user,
+                                                  const std::optional<EntryRow>& current,
+                                                  const storage::Retention& retention,
+                                                  std::int64_t now_ns);
+
 // Drops the versions beyond the newest `keep` of each path and those older than `cutoff_ns`
 // (0: no age limit), of one path when `path` is set. Their contents are orphaned.
 storage::StorageResult<storage::Freed> prune_version_rows(const SqlRunner& tx,
-                                                          const std::string& user,
-                                                          std::size_t keep, std::int64_t cutoff_ns,
+                                                          const std::string& user, std::size_t keep,
+                                                          std::int64_t cutoff_ns,
                                                           const std::string* path,
                                                           std::int64_t now_ns);
 

@@ -46,12 +46,14 @@ ChunkStatus DirChunkStore::put(std::string_view ns, std::string_view oid,
     return ChunkError{ChunkErrc::too_large, fmt::format("object {} is too large", oid)};
   }
   if (take(put_faults_)) {
-    return ChunkError{ChunkErrc::no_space, fmt::format("write object {}: no space (injected)", oid)};
+    return ChunkError{ChunkErrc::no_space,
+                      fmt::format("write object {}: no space (injected)", oid)};
   }
   std::error_code ec;
   std::filesystem::create_directory(root_ / std::string(ns), ec);
   if (ec) return errno_error(ec.value(), "make the namespace of", oid);
-  storage::UniqueFd dir(::open((root_ / std::string(ns)).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  storage::UniqueFd dir(
+      ::open((root_ / std::string(ns)).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!dir) return errno_error(errno, "open the namespace of", oid);
   auto file = storage::AtomicFile::create(dir.get(), std::string(oid), 0600);
   if (!file) return ChunkError{ChunkErrc::io_error, fmt::format("create object {}", oid)};

@@ -14,9 +14,9 @@ using storage::StorageStatus;
 storage::StorageError db_failure(const pg::PgError& error) {
   return storage::storage_error(
       StorageErrc::io_error,
-      error.sqlstate.empty() ? std::string("the namespace database is unreachable")
-                             : fmt::format("the namespace database failed (SQLSTATE {})",
-                                           error.sqlstate));
+      error.sqlstate.empty()
+          ? std::string("the namespace database is unreachable")
+          : fmt::format("the namespace database failed (SQLSTATE {})", error.sqlstate));
 }
 
 storage::StorageResult<pg::PgResult> StoreTx::exec(std::string_view sql,

@@ -1,8 +1,8 @@
 #include "server/cluster/chat_relay.h"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/post.hpp>
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
 
 #include "common/time_format.h"
 #include "server/logging/component_log.h"
@@ -35,18 +35,20 @@ void ChatRelay::publish(const std::string& from, std::string_view text) {
     std::lock_guard lock(mutex_);
     if (queued_ >= kMaxQueued) {
       log_of(LogComponent::chat)
-          .warn("chat: {} messages wait for Redis; one from {} reaches this node only",
-                queued_, from);
+          .warn("chat: {} messages wait for Redis; one from {} reaches this node only", queued_,
+                from);
       return;
     }
     ++queued_;
   }
   auto when = std::chrono::system_clock::now();
-  nlohmann::json message = {{"room", "main"},  {"from", from}, {"text", text},
-                            {"time", format_utc(when)}, {"node", node_name_}};
-  boost::asio::post(strand_, [this, payload = message.dump(), from, text = std::string(text), when] {
-    send(payload, from, text, when);
-  });
+  nlohmann::json message = {{"room", "main"},
+                            {"from", from},
+                            {"text", text},
+                            {"time", format_utc(when)},
+                            {"node", node_name_}};
+  boost::asio::post(strand_, [this, payload = message.dump(), from, text = std::string(text),
+                              when] { send(payload, from, text, when); });
 }
 
 void ChatRelay::send(const std::string& payload, const std::string& from, const std::string& text,
@@ -59,8 +61,7 @@ void ChatRelay::send(const std::string& payload, const std::string& from, const 
         .warn("chat: a message from {} reached this node only: {}", from, sent.error().message);
   }
   if (archive_) {
-    if (auto kept = archive_(node_name_, from, text, when);
-        !kept.ok()) {
+    if (auto kept = archive_(node_name_, from, text, when); !kept.ok()) {
       log_of(LogComponent::chat).warn("chat: history not kept: {}", kept.error().message);
     }
   }
@@ -81,10 +82,11 @@ void ChatRelay::on_message(const std::string& payload) {
   // This node's own members had it at once, from broadcast(): the echo is skipped.
   if (node->get_ref<const std::string&>() == node_name_) return;
   relayed_in_.fetch_add(1);
-  auto delivered =
-      room_.deliver_relayed(from->get_ref<const std::string&>(), text->get_ref<const std::string&>());
+  auto delivered = room_.deliver_relayed(from->get_ref<const std::string&>(),
+                                         text->get_ref<const std::string&>());
   if (!delivered.ok()) {
-    log_of(LogComponent::chat).warn("chat: refused a relayed message: {}", delivered.error().message);
+    log_of(LogComponent::chat)
+        .warn("chat: refused a relayed message: {}", delivered.error().message);
   }
 }
 

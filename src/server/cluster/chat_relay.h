@@ -30,9 +30,9 @@ inline constexpr std::string_view kChatChannel = "netdisk:chat";
 
 // Where a message is kept for members who join later (cluster::ChatHistory::append), or
 // empty. Called on the relay's strand, in order; blocks.
-using ChatArchive = std::function<Status(std::string_view node, std::string_view from,
-                                         std::string_view text,
-                                         std::chrono::system_clock::time_point when)>;
+using ChatArchive =
+    std::function<Status(std::string_view node, std::string_view from, std::string_view text,
+                         std::chrono::system_clock::time_point when)>;
 
 class ChatRelay {
  public:

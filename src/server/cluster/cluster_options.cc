@@ -11,8 +11,7 @@ namespace netdisk::server {
 
 void add_cluster_options(CLI::App& app, ServerConfig& config) {
   const std::map<std::string, ServerConfig::StorageKind> kinds{
-      {"local", ServerConfig::StorageKind::local},
-      {"cluster", ServerConfig::StorageKind::cluster}};
+      {"local", ServerConfig::StorageKind::local}, {"cluster", ServerConfig::StorageKind::cluster}};
   app.add_option("--storage", config.storage_kind,
                  "Where users, files and logins live: 'local' (the data folder: users.xlsx "
                  "and home/, the default) or 'cluster' (PostgreSQL, Ceph RADOS and Redis, "

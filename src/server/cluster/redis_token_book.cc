@@ -90,7 +90,8 @@ Status RedisTokenBook::revoke_user(std::string_view username, std::string_view k
 void RedisTokenBook::on_message(const std::string& payload) {
   auto revocation = cluster::RedisTokenStore::parse_revocation(payload);
   if (!revocation) {
-    log_of(LogComponent::accounts).warn("ignored a malformed message on {}", cluster::kRevokeChannel);
+    log_of(LogComponent::accounts)
+        .warn("ignored a malformed message on {}", cluster::kRevokeChannel);
     return;
   }
   if (!revocation->digest.empty()) {

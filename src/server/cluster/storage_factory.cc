@@ -15,8 +15,8 @@ namespace netdisk::server {
 namespace {
 
 std::unique_ptr<storage::Backend> make_cluster_backend(const ServerConfig& config) {
-  auto chunks = cluster::RadosChunkStore::connect(cluster::RadosOptions{
-      config.rados_conf.string(), config.rados_user, config.rados_pool});
+  auto chunks = cluster::RadosChunkStore::connect(
+      cluster::RadosOptions{config.rados_conf.string(), config.rados_user, config.rados_pool});
   if (!chunks) throw std::runtime_error(chunks.error().message);
   // Every storage call runs on the blocking pool, each holding at most one connection at once.
   std::size_t connections = std::max<std::size_t>(2, config.blocking_threads);
@@ -32,7 +32,8 @@ std::unique_ptr<storage::Backend> make_cluster_backend(const ServerConfig& confi
 
 std::unique_ptr<storage::Backend> make_storage_backend(const ServerConfig& config,
                                                        const storage::DataLayout& layout) {
-  if (config.storage_kind == ServerConfig::StorageKind::cluster) return make_cluster_backend(config);
+  if (config.storage_kind == ServerConfig::StorageKind::cluster)
+    return make_cluster_backend(config);
   return std::make_unique<storage::LocalBackend>(layout.home_dir());
 }
 

@@ -14,9 +14,9 @@ constexpr std::array<std::uint8_t, 12> kSignature{0x0D, 0x0A, 0x0D, 0x0A, 0x00, 
 constexpr std::uint8_t kVersion2 = 0x20;
 constexpr std::uint8_t kLocal = 0x00;
 constexpr std::uint8_t kProxy = 0x01;
-constexpr std::uint8_t kInet = 0x10;   // family nibble: AF_INET
-constexpr std::uint8_t kInet6 = 0x20;  // family nibble: AF_INET6
-constexpr std::size_t kInetBytes = 12;   // source and destination address and port
+constexpr std::uint8_t kInet = 0x10;    // family nibble: AF_INET
+constexpr std::uint8_t kInet6 = 0x20;   // family nibble: AF_INET6
+constexpr std::size_t kInetBytes = 12;  // source and destination address and port
 constexpr std::size_t kInet6Bytes = 36;
 
 Error bad(const char* why) {
