@@ -63,17 +63,12 @@ class Node {
   RedisTokenBook* tokens_ = nullptr;
 };
 
-class ClusterAccounts : public ::testing::Test {
+class ClusterAccounts : public cluster_test::WithSuitePostgres {
  protected:
-  static void SetUpTestSuite() { pg_ = new cluster_test::ScratchPostgres(); }
-  static void TearDownTestSuite() {
-    delete pg_;
-    pg_ = nullptr;
-  }
   void SetUp() override {
-    pg_->psql("DROP TABLE IF EXISTS netdisk.users");
-    a_ = std::make_unique<Node>(pg_->conninfo(), redis_.address());
-    b_ = std::make_unique<Node>(pg_->conninfo(), redis_.address());
+    postgres().psql("DROP TABLE IF EXISTS netdisk.users");
+    a_ = std::make_unique<Node>(postgres().conninfo(), redis_.address());
+    b_ = std::make_unique<Node>(postgres().conninfo(), redis_.address());
   }
   void TearDown() override {
     a_.reset();
@@ -85,12 +80,10 @@ class ClusterAccounts : public ::testing::Test {
     return granted ? *granted : AccountService::Login{};
   }
 
-  static cluster_test::ScratchPostgres* pg_;
   cluster_test::ScratchRedis redis_;
   std::unique_ptr<Node> a_;
   std::unique_ptr<Node> b_;
 };
-cluster_test::ScratchPostgres* ClusterAccounts::pg_ = nullptr;
 
 TEST_F(ClusterAccounts, ARegistrationAndLoginThroughOneNodeAreResumedThroughTheOther) {
   ASSERT_TRUE(a_->run(a_->accounts->register_user("Alice", "password1")).ok());

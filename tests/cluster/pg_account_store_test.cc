@@ -22,18 +22,13 @@ namespace {
 using storage::UserRecord;
 using Clock = std::chrono::system_clock;
 
-class PgAccounts : public ::testing::Test {
+class PgAccounts : public cluster_test::WithSuitePostgres {
  protected:
-  static void SetUpTestSuite() { server_ = new cluster_test::ScratchPostgres(); }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  void SetUp() override { server_->psql("DROP TABLE IF EXISTS netdisk.users"); }
+  void SetUp() override { postgres().psql("DROP TABLE IF EXISTS netdisk.users"); }
 
   // A store as one node opens it.
   std::unique_ptr<PgAccountStore> open_node() {
-    auto pool = std::make_shared<pg::PgPool>(server_->conninfo(), 2);
+    auto pool = std::make_shared<pg::PgPool>(postgres().conninfo(), 2);
     auto store = PgAccountStore::open(std::move(pool));
     EXPECT_TRUE(store.ok()) << store.error().message;
     return store ? std::move(*store) : nullptr;
@@ -45,9 +40,7 @@ class PgAccounts : public ::testing::Test {
     record.registered_at = std::chrono::time_point_cast<std::chrono::seconds>(Clock::now());
     return record;
   }
-  static cluster_test::ScratchPostgres* server_;
 };
-cluster_test::ScratchPostgres* PgAccounts::server_ = nullptr;
 
 TEST_F(PgAccounts, RegistersAUserAndRefusesTheSameNameInAnotherCase) {
   auto store = open_node();
@@ -60,7 +53,7 @@ TEST_F(PgAccounts, RegistersAUserAndRefusesTheSameNameInAnotherCase) {
   ASSERT_TRUE(found);
   EXPECT_EQ(found->name, "Alice");  // as registered
   EXPECT_EQ(store->size(), 1u);
-  EXPECT_EQ(server_->psql("SELECT count(*) FROM netdisk.users"), "1\n");
+  EXPECT_EQ(postgres().psql("SELECT count(*) FROM netdisk.users"), "1\n");
 }
 
 TEST_F(PgAccounts, ChangesAreDurableAndReadBackByANewStore) {
@@ -155,7 +148,7 @@ TEST_F(PgAccounts, ConcurrentRegistrationsOfOneNameOnTwoNodesLetExactlyOneWin) {
   second.join();
   EXPECT_EQ(won.load(), kNames);
   EXPECT_EQ(taken.load(), kNames);
-  EXPECT_EQ(server_->psql("SELECT count(*) FROM netdisk.users"), std::to_string(kNames) + "\n");
+  EXPECT_EQ(postgres().psql("SELECT count(*) FROM netdisk.users"), std::to_string(kNames) + "\n");
 }
 
 TEST_F(PgAccounts, ExportThenImportIntoAnEmptyTableGivesTheSameAccounts) {
@@ -179,7 +172,7 @@ TEST_F(PgAccounts, ExportThenImportIntoAnEmptyTableGivesTheSameAccounts) {
   ASSERT_TRUE(exported.ok()) << exported.error().message;
   EXPECT_EQ(*exported, 2u);
 
-  server_->psql("DELETE FROM netdisk.users");
+  postgres().psql("DELETE FROM netdisk.users");
   auto empty = open_node();
   ASSERT_TRUE(empty);
   EXPECT_EQ(empty->size(), 0u);
@@ -195,7 +188,7 @@ TEST_F(PgAccounts, ExportThenImportIntoAnEmptyTableGivesTheSameAccounts) {
   auto again = import_users(*empty, workbook);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->to_revoke, std::vector<std::string>{"gina"});
-  EXPECT_EQ(server_->psql("SELECT count(*) FROM netdisk.users"), "2\n");
+  EXPECT_EQ(postgres().psql("SELECT count(*) FROM netdisk.users"), "2\n");
 }
 
 TEST_F(PgAccounts, AnUnreachableDatabaseIsAnErrorWithinABoundNotAHang) {

@@ -13,19 +13,11 @@
 namespace netdisk::cluster::pg {
 namespace {
 
-class PgTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() { server_ = new cluster_test::ScratchPostgres(); }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  static cluster_test::ScratchPostgres* server_;
-};
-cluster_test::ScratchPostgres* PgTest::server_ = nullptr;
+// Every case shares one scratch PostgreSQL.
+class PgTest : public cluster_test::WithSuitePostgres {};
 
 TEST_F(PgTest, ParametersTravelApartFromTheStatement) {
-  PgPool pool(server_->conninfo(), 2);
+  PgPool pool(postgres().conninfo(), 2);
   auto result =
       pool.exec("SELECT $1::text, $2::text IS NULL", {"it's'; DROP TABLE x; --", std::nullopt});
   ASSERT_TRUE(result.ok()) << result.error().message;
@@ -35,7 +27,7 @@ TEST_F(PgTest, ParametersTravelApartFromTheStatement) {
 }
 
 TEST_F(PgTest, AUniqueViolationKeepsItsSqlstate) {
-  PgPool pool(server_->conninfo(), 1);
+  PgPool pool(postgres().conninfo(), 1);
   const char* table = "CREATE TABLE IF NOT EXISTS netdisk.pg_test_unique (k text PRIMARY KEY)";
   ASSERT_TRUE(ensure_schema(pool, "pg_test.unique", table).ok());
   ASSERT_TRUE(pool.exec("INSERT INTO netdisk.pg_test_unique VALUES ($1)", {"a"}).ok());
@@ -46,7 +38,7 @@ TEST_F(PgTest, AUniqueViolationKeepsItsSqlstate) {
 }
 
 TEST_F(PgTest, AFailedTransactionLeavesNothingBehind) {
-  PgPool pool(server_->conninfo(), 1);
+  PgPool pool(postgres().conninfo(), 1);
   ASSERT_TRUE(ensure_schema(pool, "pg_test.tx",
                             "CREATE TABLE IF NOT EXISTS netdisk.pg_test_tx (k text PRIMARY KEY)")
                   .ok());
@@ -70,7 +62,7 @@ TEST_F(PgTest, NodesStartingTogetherCreateTheSchemaOnce) {
   std::vector<int> ok(4, 0);
   for (int i = 0; i < 4; ++i) {
     nodes.emplace_back([&, i] {
-      PgPool pool(server_->conninfo(), 1);
+      PgPool pool(postgres().conninfo(), 1);
       ok[i] = ensure_schema(pool, "pg_test.together",
                             "CREATE TABLE IF NOT EXISTS netdisk.pg_test_together (k int);"
                             "CREATE INDEX IF NOT EXISTS pg_test_together_k "

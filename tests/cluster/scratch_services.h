@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <string>
 
+#include <gtest/gtest.h>
+
 #include "tests/e2e/temp_folder.h"
 
 namespace netdisk::cluster_test {
@@ -44,6 +46,22 @@ class ScratchRedis {
  private:
   e2e::TempFolder folder_;
   std::string address_;
+};
+
+// A fixture whose test suite shares one ScratchPostgres: started before the suite's first test,
+// stopped after its last (GoogleTest runs suites one at a time, so one pointer serves every
+// suite that derives from it).
+class WithSuitePostgres : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { postgres_ = new ScratchPostgres(); }
+  static void TearDownTestSuite() {
+    delete postgres_;
+    postgres_ = nullptr;
+  }
+  static ScratchPostgres& postgres() { return *postgres_; }
+
+ private:
+  static inline ScratchPostgres* postgres_ = nullptr;
 };
 
 // The repository's scripts/cluster/ folder.
