@@ -36,7 +36,6 @@
 #include "server/services.h"
 #include "server/service/service_notify.h"
 #include "storage/data_lock.h"
-#include "storage/deleted_folders.h"
 
 namespace netdisk::server {
 namespace {
@@ -101,7 +100,7 @@ storage::StorageResult<std::size_t> purge_expired(Services& context) {
 }
 
 // Interrupted uploads nobody resumed within --partial-ttl, so they never pile up in users'
-// folders; and deleted users' folders (storage/deleted_folders.h) kept longer than
+// folders; and deleted users' files (storage/deleted_users.h) kept longer than
 // --deleted-retention, dated by the server's wall clock.
 void start_sweeps(asio::io_context& main_context, Services& context) {
   // The periods and limits come from the live settings (a reload changes them).
@@ -120,11 +119,10 @@ void start_sweeps(asio::io_context& main_context, Services& context) {
                  asio::detached);
   asio::co_spawn(main_context,
                  sweep_periodically(context, every(&LiveSettings::deleted_retention),
-                                    "deleted users' folders past their retention",
+                                    "deleted users' files past their retention",
                                     [&context] {
-                                      return storage::sweep_deleted_folders(
-                                          context.layout, context.live.deleted_retention(),
-                                          context.wall_clock());
+                                      return context.deleted_users->sweep(
+                                          context.live.deleted_retention(), context.wall_clock());
                                     }),
                  asio::detached);
   // Trash entries past --trash-retention and versions past --version-max-age, dated by the

@@ -22,6 +22,7 @@
 #include "server/shares/share_service.h"
 #include "server/telemetry/metrics.h"
 #include "storage/data_layout.h"
+#include "storage/deleted_users.h"
 #include "storage/user_space.h"
 
 namespace netdisk::server {
@@ -44,6 +45,8 @@ struct Services {
   // Where users' files live (storage/user_space.h): a folder per user under layout's home/
   // (storage::LocalBackend) unless a test hands in another one.
   std::unique_ptr<storage::Backend> backend;
+  // Where deleted users' files wait out --deleted-retention (storage/deleted_users.h).
+  std::unique_ptr<storage::DeletedUsers> deleted_users;
   AccountService accounts;
   // Who may register (open, closed, by invitation): <data>/registration.json, set by the
   // administrator through `netdiskd admin` (server/admin/).

@@ -14,7 +14,8 @@ target_sources(netdisk_storage PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/user_table.cc
   ${CMAKE_CURRENT_LIST_DIR}/user_registry.cc
   ${CMAKE_CURRENT_LIST_DIR}/session_file.cc
-  ${CMAKE_CURRENT_LIST_DIR}/deleted_folders.cc)
+  ${CMAKE_CURRENT_LIST_DIR}/deleted_folders.cc
+  ${CMAKE_CURRENT_LIST_DIR}/deleted_users.cc)
 # Only the .cc files include these libraries' headers, so none of them leaks into the API.
 target_link_libraries(netdisk_storage PRIVATE
   PkgConfig::SODIUM PkgConfig::XLSXWRITER PkgConfig::MINIZIP PkgConfig::EXPAT)

@@ -44,6 +44,7 @@ class ClusterStoreFixture {
     server.psql(
         "DO $$ BEGIN IF to_regclass('netdisk.entries') IS NOT NULL THEN TRUNCATE "
         "netdisk.entries, netdisk.uploads, netdisk.versions, netdisk.trash, netdisk.chunks, "
+        "netdisk.deleted_users, netdisk.chunk_intents, "
         "netdisk.contents; END IF; END $$");
   }
 

@@ -13,6 +13,7 @@
 
 #include "tests/cluster/cluster_fixture.h"
 #include "tests/e2e/helpers.h"
+#include "tests/e2e/server_process.h"
 #include "tests/e2e/wait_until.h"
 
 namespace netdisk::e2e {
@@ -142,6 +143,35 @@ TEST(Cluster, AFileUploadedThroughNode1DownloadsByteIdenticalThroughNodes2And3) 
                      client.local("from-node3")),
             200);
   EXPECT_TRUE(same_file_bytes(client.local("data.bin"), client.local("from-node3")));
+}
+
+TEST(Cluster, AUserDeletedThroughNode1IsANewEmptyAccountWhenRegisteredAgainOnNode2) {
+  ClusterClient client("deleted-user");
+  register_and_log_in(client, "dora");
+  make_random_file(client.local("d.bin"), 5u << 20, 23);
+  auto put = client.run("NODE1_TCP", {"put", "-q", client.local("d.bin"), "d.bin"});
+  ASSERT_EQ(put.exit_code, 0) << put.err;
+  // Through node 1's admin socket (its data folder): the cluster's accounts and storage.
+  auto deleted = run_program(binary_dir() / "netdiskd",
+                             {"admin", "--data", (cluster().dir() / "node1").string(), "--json",
+                              "user", "delete", "dora"});
+  ASSERT_EQ(deleted.exit_code, 0) << deleted.err;
+  auto answer = nlohmann::json::parse(deleted.out, nullptr, false);
+  ASSERT_TRUE(answer.is_object()) << deleted.out;
+  EXPECT_TRUE(answer["kept_as"].is_string()) << deleted.out;
+
+  ClusterClient newcomer("deleted-user-again");
+  Env with_password = {{"NETDISK_PASSWORD", "the newcomer's own password"}};
+  auto registered = newcomer.run("NODE2_TCP", {"register", "dora"}, with_password);
+  ASSERT_EQ(registered.exit_code, 0) << registered.err;
+  auto login = newcomer.run("NODE3_TCP", {"login", "dora"}, with_password);
+  ASSERT_EQ(login.exit_code, 0) << login.err;
+  auto listed = newcomer.run("NODE3_TCP", {"ls"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_EQ(listed.out.find("d.bin"), std::string::npos) << "inherited: " << listed.out;
+  EXPECT_EQ(http_get(address("NODE1_HTTP"), "/files/d.bin", "dora",
+                     "the newcomer's own password", newcomer.local("d.bin")),
+            404);
 }
 
 TEST(Cluster, AnUploadCutByKillingNode1ResumesThroughNode2ByteIdentical) {

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "cluster/storage/cluster_chunk_intents.h"
 #include "cluster/storage/cluster_chunks.h"
 #include "cluster/storage/cluster_rows.h"
 #include "cluster/storage/cluster_schema.h"
@@ -125,6 +126,10 @@ StorageResult<std::size_t> ClusterBackend::collect_chunks() {
       return std::move(done).error();
     }
     ++collected;
+  }
+  // Objects a node wrote and never recorded (it died in between) go after the same grace.
+  if (auto stale = collect_stale_intents(*shared_, cutoff); !stale) {
+    return std::move(stale).error();
   }
   return collected;
 }

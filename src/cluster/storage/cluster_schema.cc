@@ -28,6 +28,14 @@ CREATE TABLE IF NOT EXISTS netdisk.chunks (
   length bigint NOT NULL,
   PRIMARY KEY (content_id, idx)
 );
+-- Chunk objects about to be written and not recorded yet (cluster_chunk_intents.h).
+CREATE TABLE IF NOT EXISTS netdisk.chunk_intents (
+  ns text COLLATE "C" NOT NULL,
+  oid text COLLATE "C" NOT NULL,
+  created_ns bigint NOT NULL,
+  PRIMARY KEY (ns, oid)
+);
+CREATE INDEX IF NOT EXISTS chunk_intents_by_time ON netdisk.chunk_intents (created_ns);
 -- Files and folders. A trashed tree lives on under '.netdisk-trash/<id>', a name no client
 -- path can hold (safe_path.h), so it is never listed nor reached.
 CREATE TABLE IF NOT EXISTS netdisk.entries (
@@ -84,6 +92,12 @@ CREATE TABLE IF NOT EXISTS netdisk.trash (
   size bigint NOT NULL,
   removed_ns bigint NOT NULL,
   PRIMARY KEY (username, id)
+);
+-- Deleted users whose rows wait out the retention under the key 'deleted/<kept_as>'.
+CREATE TABLE IF NOT EXISTS netdisk.deleted_users (
+  kept_as text COLLATE "C" PRIMARY KEY,
+  username text COLLATE "C" NOT NULL,
+  deleted_ns bigint NOT NULL
 );
 )SQL";
 }

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "cluster/storage/cluster_chunk_intents.h"
 #include "cluster/storage/cluster_chunks.h"
 #include "cluster/storage/cluster_rows.h"
 #include "cluster/storage/cluster_space.h"
@@ -135,24 +136,36 @@ StorageStatus ClusterUploadSink::renew_lease() {
   return {};
 }
 
-// Writes the buffer as one object, then records it: one statement that moves the row's
-// offset only if this sink still holds it and no chunk was recorded meanwhile.
+// Announces the object (an intent row, so that a node dying between the write and the record
+// leaves a row for the collection instead of an object nothing names), writes it, then
+// records it: one statement that moves the row's offset only if this sink still holds it, no
+// chunk was recorded meanwhile, and the intent is still there (locked, so the collection of a
+// stale intent and this record cannot both win), and that consumes the intent.
 StorageStatus ClusterUploadSink::flush_chunk() {
   std::string oid = fmt::format("c{}-{}-{}", session_.content_id, session_.chunk_count,
                                 holder_.substr(holder_.rfind('/') + 1));
-  if (auto put = shared_->chunks->put(user_, oid, buffer_); !put) return chunk_failure(put.error());
+  if (auto announced = announce_chunk(shared_->db, user_, oid, shared_->now_ns()); !announced) {
+    return std::move(announced).error();
+  }
+  if (auto put = shared_->chunks->put(user_, oid, buffer_); !put) {
+    (void)forget_chunk(*shared_, user_, oid);
+    return chunk_failure(put.error());
+  }
   std::int64_t now = shared_->now_ns();
   auto recorded = shared_->db.exec(
-      "WITH u AS (UPDATE netdisk.uploads SET recorded = recorded + $4, chunk_count = "
-      "chunk_count + 1, lease_until_ns = $5, touched_ns = $6 WHERE id = $1 AND holder = $2 AND "
-      "chunk_count = $3 RETURNING content_id) INSERT INTO netdisk.chunks (content_id, idx, oid, "
-      "length) SELECT content_id, $3::integer, $7::text, $4::bigint FROM u",
+      "WITH i AS (SELECT 1 FROM netdisk.chunk_intents WHERE ns = $8 AND oid = $7 FOR UPDATE), "
+      "u AS (UPDATE netdisk.uploads SET recorded = recorded + $4, chunk_count = chunk_count + 1, "
+      "lease_until_ns = $5, touched_ns = $6 WHERE id = $1 AND holder = $2 AND chunk_count = $3 "
+      "AND EXISTS (SELECT 1 FROM i) RETURNING content_id), "
+      "d AS (DELETE FROM netdisk.chunk_intents WHERE ns = $8 AND oid = $7 AND EXISTS (SELECT 1 "
+      "FROM u)) INSERT INTO netdisk.chunks (content_id, idx, oid, length) SELECT content_id, "
+      "$3::integer, $7::text, $4::bigint FROM u",
       {param(session_.id), holder_, std::to_string(session_.chunk_count),
        param(static_cast<std::uint64_t>(buffer_.size())), param(now + lease_ns(*shared_)),
-       param(now), oid});
+       param(now), oid, user_});
   if (!recorded) return std::move(recorded).error();
   if (recorded->affected() == 0) {
-    (void)shared_->chunks->remove(user_, oid);
+    (void)forget_chunk(*shared_, user_, oid);
     live_ = false;
     return storage_error(StorageErrc::busy, "another server took this upload over");
   }

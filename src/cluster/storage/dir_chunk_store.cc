@@ -65,6 +65,7 @@ ChunkStatus DirChunkStore::put(std::string_view ns, std::string_view oid,
   if (auto done = file->commit(); !done) {
     return ChunkError{ChunkErrc::io_error, fmt::format("publish object {}", oid)};
   }
+  if (after_put_) after_put_(ns, oid);
   return {};
 }
 

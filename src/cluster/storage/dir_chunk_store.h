@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <functional>
 
 #include "cluster/storage/chunk_store.h"
 
@@ -29,12 +30,17 @@ class DirChunkStore final : public ChunkStore {
   // The next `count` puts fail with no_space, the next `count` reads with io_error.
   void fail_puts(int count) { put_faults_ = count; }
   void fail_reads(int count) { read_faults_ = count; }
+  // Called after each successful put, before it returns (tests: a node that dies or loses a
+  // race between writing an object and recording it). Set it before any put runs.
+  using AfterPut = std::function<void(std::string_view ns, std::string_view oid)>;
+  void after_put(AfterPut hook) { after_put_ = std::move(hook); }
 
  private:
   static bool take(std::atomic<int>& faults);
   std::filesystem::path root_;
   std::atomic<int> put_faults_{0};
   std::atomic<int> read_faults_{0};
+  AfterPut after_put_;
 };
 
 }  // namespace netdisk::cluster

@@ -7,8 +7,10 @@
 #include "cluster/pg/pg.h"
 #include "cluster/rados/rados_chunk_store.h"
 #include "cluster/storage/cluster_backend.h"
+#include "cluster/storage/cluster_deleted_users.h"
 #include "server/cluster/cluster_options.h"
 #include "storage/local_space.h"
+#include "storage/retention.h"
 
 namespace netdisk::server {
 
@@ -35,6 +37,17 @@ std::unique_ptr<storage::Backend> make_storage_backend(const ServerConfig& confi
   if (config.storage_kind == ServerConfig::StorageKind::cluster)
     return make_cluster_backend(config);
   return std::make_unique<storage::LocalBackend>(layout.home_dir());
+}
+
+std::unique_ptr<storage::DeletedUsers> make_deleted_users(const ServerConfig& config,
+                                                          const storage::DataLayout& layout) {
+  if (config.storage_kind != ServerConfig::StorageKind::cluster) {
+    return std::make_unique<storage::LocalDeletedUsers>(layout);
+  }
+  // One connection: an administrator's deletion and the hourly sweep are rare.
+  auto pool = std::make_shared<cluster::pg::PgPool>(config.pg_conninfo, 1);
+  return std::make_unique<cluster::ClusterDeletedUsers>(
+      std::move(pool), [] { return storage::to_ns(std::chrono::system_clock::now()); });
 }
 
 }  // namespace netdisk::server

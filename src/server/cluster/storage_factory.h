@@ -8,6 +8,7 @@
 
 #include "server/server_config.h"
 #include "storage/data_layout.h"
+#include "storage/deleted_users.h"
 #include "storage/user_space.h"
 
 namespace netdisk::server {
@@ -16,5 +17,11 @@ namespace netdisk::server {
 // configuration unreadable, the pool not creatable): the server does not start then.
 std::unique_ptr<storage::Backend> make_storage_backend(const ServerConfig& config,
                                                        const storage::DataLayout& layout);
+
+// Where deleted users' files wait out their retention (storage/deleted_users.h): deleted/ in
+// the data folder, or rows in PostgreSQL in cluster mode (after make_storage_backend() made the
+// tables). Throws as above.
+std::unique_ptr<storage::DeletedUsers> make_deleted_users(const ServerConfig& config,
+                                                          const storage::DataLayout& layout);
 
 }  // namespace netdisk::server

@@ -9,7 +9,6 @@
 #include "server/ops/admin_ops.h"
 #include "server/services.h"
 #include "storage/byte_size.h"
-#include "storage/deleted_folders.h"
 
 namespace netdisk::server::ops {
 namespace {
@@ -146,21 +145,21 @@ boost::asio::awaitable<OpResult> admin_user_delete(OpCall& call) {
   if (!record) co_return no_user(*name);
   const std::string& user = record->name;
   // The row goes first: once it is gone nobody logs in as this user, so nothing new lands in
-  // the folder after it is moved. The move is a rename within the data folder.
+  // their space after it is set aside (a rename within the data folder, or one transaction).
   auto aside = co_await run_blocking(
       server.blocking_pool, [&server, &user]() -> Result<std::optional<std::string>> {
         if (auto removed = server.accounts.remove_user(user); !removed.ok()) {
           return std::move(removed).error();
         }
         server.shares.forget_path(user, "");  // a later account of this name inherits no link
-        return storage::set_aside_user_folder(server.layout, user, server.wall_clock());
+        return server.deleted_users->set_aside(user, server.wall_clock());
       });
   if (!aside) co_return std::move(aside).error();
   server.quota->forget(user);  // a new user of this name starts from an empty folder
   nlohmann::json fields = {{"username", user}, {"purged", false}, {"kept_as", nullptr}};
   if (*aside && *purge) {
     auto gone = co_await run_blocking(server.blocking_pool, [&server, &aside] {
-      return storage::remove_deleted_folder(server.layout, **aside);
+      return server.deleted_users->remove(**aside);
     });
     if (!gone.ok()) co_return std::move(gone).error();
     fields["purged"] = true;
