@@ -33,12 +33,17 @@ CREATE INDEX IF NOT EXISTS quota_reservations_by_holder
 // Used is the figure of ClusterSpace::stored_bytes("") (cluster_space.cc): files (trashed
 // ones included, their rows live on under the trash), the recorded chunks of upload sessions,
 // and kept versions. Then every node's live reservations, then the account's quota text.
+// The sums cost a scan of the user's rows (docs/SCALING.md, "One quota for the cluster"), so a
+// check skips them when neither the account ($4 false: no default either) has a quota.
 constexpr std::string_view kFigures =
-    "SELECT (SELECT coalesce(sum(size), 0) FROM netdisk.entries WHERE username = $1 AND NOT "
-    "is_dir) + (SELECT coalesce(sum(recorded), 0) FROM netdisk.uploads WHERE username = $1) + "
-    "(SELECT coalesce(sum(size), 0) FROM netdisk.versions WHERE username = $1), "
-    "(SELECT coalesce(sum(bytes), 0) FROM netdisk.quota_reservations WHERE username = $1 AND "
-    "lease_until_ns >= $3), (SELECT quota FROM netdisk.users WHERE name_key = $2)";
+    "WITH account AS (SELECT coalesce((SELECT quota FROM netdisk.users WHERE name_key = $2), "
+    "'') AS quota), wanted AS (SELECT $4::boolean OR quota <> '' AS sums FROM account) "
+    "SELECT CASE WHEN sums THEN (SELECT coalesce(sum(size), 0) FROM netdisk.entries WHERE "
+    "username = $1 AND NOT is_dir) + (SELECT coalesce(sum(recorded), 0) FROM netdisk.uploads "
+    "WHERE username = $1) + (SELECT coalesce(sum(size), 0) FROM netdisk.versions WHERE username "
+    "= $1) END, CASE WHEN sums THEN (SELECT coalesce(sum(bytes), 0) FROM "
+    "netdisk.quota_reservations WHERE username = $1 AND lease_until_ns >= $3) END, "
+    "(SELECT quota FROM account), sums FROM wanted";
 
 constexpr std::string_view kWriteRow =
     "INSERT INTO netdisk.quota_reservations (username, holder, bytes, lease_until_ns) VALUES "
@@ -100,27 +105,33 @@ std::shared_ptr<PgQuotaLedger::Hold> PgQuotaLedger::hold_of(std::string_view use
 }
 
 storage::StorageResult<PgQuotaLedger::Figures> PgQuotaLedger::figures(const SqlRunner& sql,
-                                                                      std::string_view user) const {
+                                                                      std::string_view user,
+                                                                      bool for_check) const {
+  // Without an account quota, the default decides whether a check needs the sums at all.
+  std::optional<std::uint64_t> fallback;
+  if (options_.default_quota) fallback = options_.default_quota(user);
+  bool sums = !for_check || fallback.has_value();
   auto read = sql.exec(kFigures, {std::string(user), storage::username_key(user),
-                                  param(now_ns())});
+                                  param(now_ns()), param(sums)});
   if (!read) return std::move(read).error();
   Figures out;
-  out.used = column_u64(*read, 0);
-  out.reserved = column_u64(*read, 1);
   auto text = column_text(*read, 0, 2);
   if (text && !text->empty()) out.quota = storage::parse_byte_size(*text);
-  if (!out.quota && options_.default_quota) out.quota = options_.default_quota(user);
+  if (!out.quota) out.quota = fallback;
+  out.counted = column_text(*read, 0, 3) == std::optional<std::string>("t");
+  out.used = column_u64(*read, 0);
+  out.reserved = column_u64(*read, 1);
   return out;
 }
 
 void PgQuotaLedger::remember(std::string_view user, const Figures& figures) {
-  Usage usage;
+  std::lock_guard lock(mutex_);
+  auto& usage = known_[std::string(user)];
+  usage.quota = figures.quota;
+  if (!figures.counted) return;  // a check that needed no sums: the last ones stay
   usage.used = figures.used;
   usage.reserved = figures.reserved;
-  usage.quota = figures.quota;
   usage.counted = true;
-  std::lock_guard lock(mutex_);
-  known_.insert_or_assign(std::string(user), usage);
 }
 
 storage::StorageResult<std::uint64_t> PgQuotaLedger::try_reserve(
@@ -133,7 +144,7 @@ storage::StorageResult<std::uint64_t> PgQuotaLedger::try_reserve(
         "DELETE FROM netdisk.quota_reservations WHERE username = $1 AND lease_until_ns < $2",
         {std::string(user), param(now)});
     if (!swept) return std::move(swept).error();
-    auto read = figures(tx, user);
+    auto read = figures(tx, user, true);
     if (!read) return std::move(read).error();
     seen = *read;
     std::uint64_t taken = seen.used + seen.reserved;
@@ -217,7 +228,7 @@ server::quota::QuotaLedger::Usage PgQuotaLedger::usage(std::string_view user) co
 }
 
 StorageStatus PgQuotaLedger::refresh(std::string_view user) {
-  auto read = figures(db_, user);
+  auto read = figures(db_, user, false);
   if (!read) return std::move(read).error();
   remember(user, *read);
   return {};
@@ -226,7 +237,7 @@ StorageStatus PgQuotaLedger::refresh(std::string_view user) {
 StorageStatus PgQuotaLedger::reconcile_once(std::string_view user, const Count&) {
   {
     std::lock_guard lock(mutex_);
-    if (known_.contains(user)) return {};
+    if (auto it = known_.find(user); it != known_.end() && it->second.counted) return {};
   }
   return refresh(user);
 }

@@ -83,10 +83,13 @@ class PgQuotaLedger final : public server::quota::QuotaLedger {
     std::uint64_t used = 0;
     std::uint64_t reserved = 0;  // every node's live rows
     std::optional<std::uint64_t> quota;
+    bool counted = false;  // false: a check without a quota skipped the sums
   };
   std::shared_ptr<Hold> hold_of(std::string_view user);
   std::int64_t now_ns() const;
-  storage::StorageResult<Figures> figures(const SqlRunner& sql, std::string_view user) const;
+  // The user's figures now; `for_check`: the sums only when a quota makes them matter.
+  storage::StorageResult<Figures> figures(const SqlRunner& sql, std::string_view user,
+                                          bool for_check) const;
   // One check under the user's lock: the bytes missing (0: reserved and written).
   storage::StorageResult<std::uint64_t> try_reserve(std::string_view user, Hold& hold,
                                                     std::uint64_t bytes,
