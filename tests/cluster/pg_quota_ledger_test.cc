@@ -55,6 +55,10 @@ class PgQuota : public cluster_test::WithSuitePostgres {
         "DO $$ BEGIN IF to_regclass('netdisk.entries') IS NOT NULL THEN TRUNCATE "
         "netdisk.entries, netdisk.uploads, netdisk.versions, netdisk.trash, netdisk.chunks, "
         "netdisk.contents, netdisk.quota_reservations, netdisk.users; END IF; END $$");
+    // The storage's tables, which the ledger reads, even in a test that opens no backend.
+    ASSERT_TRUE(ClusterBackend::open(std::make_shared<pg::PgPool>(postgres().conninfo(), 1),
+                                     chunks_, ClusterStoreOptions{})
+                    .ok());
     auto accounts = PgAccountStore::open(std::make_shared<pg::PgPool>(postgres().conninfo(), 1));
     ASSERT_TRUE(accounts.ok()) << accounts.error().message;
     storage::UserRecord alice;
