@@ -312,12 +312,12 @@ TEST(Cluster, EveryNodeKilledAndRestartedLosesNothingAcknowledged) {
 CliResult cluster_admin(std::vector<std::string> args) {
   auto data = cluster().work() / "admin-data";
   fs::create_directories(data);
-  std::vector<std::string> common = {"--data",   data.string(),
-                                     "--storage", "cluster",
-                                     "--pg",      cluster().value("PG_CONNINFO"),
+  std::vector<std::string> common = {"--data",       data.string(),
+                                     "--storage",    "cluster",
+                                     "--pg",         cluster().value("PG_CONNINFO"),
                                      "--rados-conf", cluster().value("CEPH_CONF"),
-                                     "--redis",   cluster().value("REDIS"),
-                                     "--node-name", "admin"};
+                                     "--redis",      cluster().value("REDIS"),
+                                     "--node-name",  "admin"};
   args.insert(args.begin(), "admin");
   args.insert(args.end(), common.begin(), common.end());
   return run_program(binary_dir() / "netdiskd", args);
@@ -352,11 +352,11 @@ TEST(Cluster, AnAdministratorsQuotaHoldsOnEveryNodeAndEveryNodeShowsTheSameUsage
   auto listing = client.run("NODE3_TCP", {"ls"});
   ASSERT_EQ(listing.exit_code, 0) << listing.err;
   EXPECT_EQ(listing.out.find("three.bin"), std::string::npos) << listing.out;
-  auto sessions = run_program("/usr/bin/psql",
-                              {"-At", "-d", address("PG_CONNINFO"), "-c",
-                               "SELECT (SELECT count(*) FROM netdisk.uploads WHERE username = "
-                               "'quinn') + (SELECT count(*) FROM netdisk.quota_reservations "
-                               "WHERE username = 'quinn')"});
+  auto sessions =
+      run_program("/usr/bin/psql", {"-At", "-d", address("PG_CONNINFO"), "-c",
+                                    "SELECT (SELECT count(*) FROM netdisk.uploads WHERE username = "
+                                    "'quinn') + (SELECT count(*) FROM netdisk.quota_reservations "
+                                    "WHERE username = 'quinn')"});
   EXPECT_EQ(sessions.out, "0\n") << sessions.err;
 
   // Every node answers the cluster's figures.

@@ -64,8 +64,8 @@ class PgQuota : public cluster_test::WithSuitePostgres {
     storage::UserRecord alice;
     alice.name = "alice";
     alice.password_hash = "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2g";
-    alice.registered_at = std::chrono::time_point_cast<std::chrono::seconds>(
-        std::chrono::system_clock::now());
+    alice.registered_at =
+        std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
     alice.quota = "100";
     ASSERT_TRUE((*accounts)->add(alice).ok());
   }
@@ -129,8 +129,8 @@ class PgQuota : public cluster_test::WithSuitePostgres {
 
   e2e::TempFolder folder_;
   std::shared_ptr<DirChunkStore> chunks_ = std::make_shared<DirChunkStore>(folder_.path());
-  std::shared_ptr<std::atomic<std::int64_t>> now_ = std::make_shared<std::atomic<std::int64_t>>(
-      storage::to_ns(std::chrono::system_clock::now()));
+  std::shared_ptr<std::atomic<std::int64_t>> now_ =
+      std::make_shared<std::atomic<std::int64_t>>(storage::to_ns(std::chrono::system_clock::now()));
 };
 
 TEST_F(PgQuota, UploadsAreAdmittedOnBothNodesUntilTheQuotaThenRefusedOnBoth) {

@@ -66,8 +66,7 @@ storage::StorageResult<std::shared_ptr<PgQuotaLedger>> PgQuotaLedger::open(
   if (auto made = pg::ensure_schema(*pool, "quota", kSchema); !made.ok()) {
     return db_failure(made.error());
   }
-  return std::make_shared<PgQuotaLedger>(std::move(pool), std::move(options),
-                                         std::move(make_room));
+  return std::make_shared<PgQuotaLedger>(std::move(pool), std::move(options), std::move(make_room));
 }
 
 PgQuotaLedger::PgQuotaLedger(std::shared_ptr<pg::PgPool> pool, PgQuotaOptions options,
@@ -111,8 +110,8 @@ storage::StorageResult<PgQuotaLedger::Figures> PgQuotaLedger::figures(const SqlR
   std::optional<std::uint64_t> fallback;
   if (options_.default_quota) fallback = options_.default_quota(user);
   bool sums = !for_check || fallback.has_value();
-  auto read = sql.exec(kFigures, {std::string(user), storage::username_key(user),
-                                  param(now_ns()), param(sums)});
+  auto read = sql.exec(
+      kFigures, {std::string(user), storage::username_key(user), param(now_ns()), param(sums)});
   if (!read) return std::move(read).error();
   Figures out;
   auto text = column_text(*read, 0, 2);
@@ -154,8 +153,8 @@ storage::StorageResult<std::uint64_t> PgQuotaLedger::try_reserve(
       return {};
     }
     auto lease = now + std::chrono::nanoseconds(options_.lease).count();
-    auto wrote = tx.exec(kWriteRow, {std::string(user), holder_, param(hold.held + bytes),
-                                     param(lease)});
+    auto wrote =
+        tx.exec(kWriteRow, {std::string(user), holder_, param(hold.held + bytes), param(lease)});
     if (!wrote) return std::move(wrote).error();
     return {};
   });
@@ -259,8 +258,9 @@ StorageStatus PgQuotaLedger::renew() {
     if (hold->held == 0 && hold->written == 0) continue;
     hold->written = hold->held + 1;  // differs: written again, whatever it said
     write_row(user, *hold);
-    if (hold->written != hold->held) outcome = storage::storage_error(
-        storage::StorageErrc::io_error, "a quota reservation could not be renewed");
+    if (hold->written != hold->held)
+      outcome = storage::storage_error(storage::StorageErrc::io_error,
+                                       "a quota reservation could not be renewed");
   }
   return outcome;
 }

@@ -26,8 +26,8 @@ std::shared_ptr<quota::QuotaLedger> make_quota_ledger(const ServerConfig& config
   options.node_name = node_name_of(config);
   options.default_quota = std::move(default_quota);
   options.settle_lag = cluster::kChunkBytes;  // the cluster sink records whole chunks
-  auto ledger = cluster::PgQuotaLedger::open(std::move(pool), std::move(options),
-                                             std::move(make_room));
+  auto ledger =
+      cluster::PgQuotaLedger::open(std::move(pool), std::move(options), std::move(make_room));
   if (!ledger) throw std::runtime_error("quota ledger: " + ledger.error().message);
   return std::move(*ledger);
 }

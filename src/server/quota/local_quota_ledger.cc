@@ -41,7 +41,7 @@ storage::StorageStatus LocalQuotaLedger::reconcile_once(std::string_view user, c
 }
 
 std::uint64_t LocalQuotaLedger::try_reserve(std::string_view user, std::uint64_t bytes,
-                                       const std::optional<std::uint64_t>& quota) {
+                                            const std::optional<std::uint64_t>& quota) {
   std::lock_guard lock(mutex_);
   auto& entry = entry_locked(user);
   std::uint64_t taken = entry.used + entry.reserved;

@@ -5,8 +5,7 @@ namespace netdisk::server::quota {
 using storage::StorageErrc;
 
 QuotaSink::QuotaSink(std::unique_ptr<storage::UploadSink> inner,
-                     std::shared_ptr<QuotaLedger> ledger, std::string user,
-                     std::uint64_t reserved)
+                     std::shared_ptr<QuotaLedger> ledger, std::string user, std::uint64_t reserved)
     : inner_(std::move(inner)),
       ledger_(std::move(ledger)),
       user_(std::move(user)),
