@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "server/cluster/cluster_services.h"
+#include "server/cluster/quota_ledger_factory.h"
 #include "server/cluster/storage_factory.h"
 #include "server/quota/quota_space.h"
 #include "server/retention_options.h"
@@ -51,8 +52,9 @@ std::shared_ptr<quota::QuotaLedger> make_ledger(Services& server) {
     if (!server.live.quota_drops_versions()) return 0;
     return static_cast<quota::QuotaBackend&>(*server.backend).drop_oldest_versions(user, bytes);
   };
-  return std::make_shared<quota::QuotaLedger>(
-      [&server](std::string_view user) { return quota_of(server, user); }, std::move(make_room));
+  return make_quota_ledger(
+      server.config, [&server](std::string_view user) { return quota_of(server, user); },
+      [&server](std::string_view) { return server.live.default_quota(); }, std::move(make_room));
 }
 
 ShareService::Options share_options(const ServerConfig& config) {

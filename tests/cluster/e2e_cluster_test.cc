@@ -335,5 +335,76 @@ TEST(Cluster, EveryNodeKilledAndRestartedLosesNothingAcknowledged) {
   EXPECT_EQ(login.exit_code, 0) << login.err;
 }
 
+// --- quota: one quota ledger for the whole cluster (src/cluster/quota/)
+
+// `netdiskd admin ARGS...` in cluster mode against the cluster's PostgreSQL (and RADOS, Redis),
+// from a data folder of its own: no node's admin socket is involved.
+CliResult cluster_admin(std::vector<std::string> args) {
+  auto data = cluster().work() / "admin-data";
+  fs::create_directories(data);
+  std::vector<std::string> common = {"--data",       data.string(),
+                                     "--storage",    "cluster",
+                                     "--pg",         cluster().value("PG_CONNINFO"),
+                                     "--rados-conf", cluster().value("CEPH_CONF"),
+                                     "--redis",      cluster().value("REDIS"),
+                                     "--node-name",  "admin"};
+  args.insert(args.begin(), "admin");
+  args.insert(args.end(), common.begin(), common.end());
+  return run_program(binary_dir() / "netdiskd", args);
+}
+
+// The first line of `netdisk df` ("used   8.0 MiB (8388608 bytes)").
+std::string used_line(const CliResult& df) { return df.out.substr(0, df.out.find('\n')); }
+
+TEST(Cluster, AnAdministratorsQuotaHoldsOnEveryNodeAndEveryNodeShowsTheSameUsage) {
+  ClusterClient client("quota-user");
+  register_and_log_in(client, "quinn");
+  client.share_login("NODE1_TCP", {"NODE2_TCP", "NODE3_TCP"});
+  auto set = cluster_admin({"user", "quota", "quinn", "10MiB"});
+  ASSERT_EQ(set.exit_code, 0) << set.out << set.err;
+  // Every node has counted quinn's space already (empty): a node's own running total would
+  // miss what another node stores after this.
+  for (const auto& frontend : kNodeFrontends) {
+    auto df = client.run(frontend, {"df"});
+    ASSERT_EQ(df.exit_code, 0) << frontend << ": " << df.err;
+    EXPECT_EQ(used_line(df), "used   0 B (0 bytes)") << frontend;
+  }
+
+  make_random_file(client.local("eight.bin"), 8u << 20, 81);
+  auto put = client.run("NODE1_TCP", {"put", "-q", client.local("eight.bin"), "eight.bin"});
+  ASSERT_EQ(put.exit_code, 0) << put.err;
+  // Node 2 counts what node 1 stored: 3 MiB more would pass 10 MiB.
+  make_random_file(client.local("three.bin"), 3u << 20, 82);
+  auto refused = client.run("NODE2_TCP", {"put", "-q", client.local("three.bin"), "three.bin"});
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find("quota"), std::string::npos) << refused.err;
+  // Nothing of it is left: no file, no upload session, no reservation.
+  auto listing = client.run("NODE3_TCP", {"ls"});
+  ASSERT_EQ(listing.exit_code, 0) << listing.err;
+  EXPECT_EQ(listing.out.find("three.bin"), std::string::npos) << listing.out;
+  auto sessions =
+      run_program("/usr/bin/psql", {"-At", "-d", address("PG_CONNINFO"), "-c",
+                                    "SELECT (SELECT count(*) FROM netdisk.uploads WHERE username = "
+                                    "'quinn') + (SELECT count(*) FROM netdisk.quota_reservations "
+                                    "WHERE username = 'quinn')"});
+  EXPECT_EQ(sessions.out, "0\n") << sessions.err;
+
+  // Every node answers the cluster's figures.
+  for (const auto& frontend : kNodeFrontends) {
+    auto df = client.run(frontend, {"df"});
+    ASSERT_EQ(df.exit_code, 0) << frontend << ": " << df.err;
+    EXPECT_EQ(used_line(df), "used   8.0 MiB (8388608 bytes)") << frontend;
+    EXPECT_NE(df.out.find("quota  10.0 MiB (10485760 bytes)"), std::string::npos) << df.out;
+  }
+  // What is left still fits, through node 3.
+  make_random_file(client.local("two.bin"), 2u << 20, 83);
+  auto fits = client.run("NODE3_TCP", {"put", "-q", client.local("two.bin"), "two.bin"});
+  EXPECT_EQ(fits.exit_code, 0) << fits.err;
+  // And the administrator's list, in cluster mode, shows the bytes used.
+  auto users = cluster_admin({"--json", "users"});
+  ASSERT_EQ(users.exit_code, 0) << users.err;
+  EXPECT_NE(users.out.find("\"used\": 10485760"), std::string::npos) << users.out;
+}
+
 }  // namespace
 }  // namespace netdisk::e2e

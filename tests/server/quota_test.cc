@@ -15,7 +15,7 @@
 #include <thread>
 #include <vector>
 
-#include "server/quota/quota_ledger.h"
+#include "server/quota/local_quota_ledger.h"
 #include "server/quota/quota_space.h"
 #include "storage/local_space.h"
 #include "storage/memory_space.h"
@@ -35,7 +35,7 @@ QuotaLedger::QuotaOf fixed(std::optional<std::uint64_t> quota) {
 }
 
 TEST(QuotaLedger, ReservesUpToTheQuotaAndRefusesTheByteBeyond) {
-  QuotaLedger ledger(fixed(100));
+  LocalQuotaLedger ledger(fixed(100));
   ASSERT_TRUE(ledger.reconcile_once("u", [] { return storage::StorageResult<std::uint64_t>(30); }));
   EXPECT_TRUE(ledger.reserve("u", 70));
   auto over = ledger.reserve("u", 1);
@@ -52,13 +52,13 @@ TEST(QuotaLedger, ReservesUpToTheQuotaAndRefusesTheByteBeyond) {
 }
 
 TEST(QuotaLedger, WithoutAQuotaEverythingIsAdmittedAndFreeIsUnknown) {
-  QuotaLedger ledger(fixed(std::nullopt));
+  LocalQuotaLedger ledger(fixed(std::nullopt));
   EXPECT_TRUE(ledger.reserve("u", std::uint64_t{1} << 62));
   EXPECT_FALSE(ledger.usage("u").free().has_value());
 }
 
 TEST(QuotaLedger, ConcurrentReservationsNeverTogetherPassTheQuota) {
-  QuotaLedger ledger(fixed(1000));
+  LocalQuotaLedger ledger(fixed(1000));
   std::atomic<std::uint64_t> admitted{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < 8; ++t) {
@@ -76,7 +76,7 @@ TEST(QuotaLedger, ConcurrentReservationsNeverTogetherPassTheQuota) {
 
 TEST(QuotaLedger, MakeRoomIsAskedForTheShortfallAndWhatItFreesAdmits) {
   std::uint64_t asked = 0;
-  QuotaLedger ledger(fixed(100), [&asked](std::string_view, std::uint64_t bytes) {
+  LocalQuotaLedger ledger(fixed(100), [&asked](std::string_view, std::uint64_t bytes) {
     asked = bytes;
     return std::uint64_t{40};
   });
@@ -113,7 +113,7 @@ class QuotaOverMemory : public ::testing::Test {
     return static_cast<storage::MemorySpace&>(*raw_).partial_count();
   }
 
-  std::shared_ptr<QuotaLedger> ledger_ = std::make_shared<QuotaLedger>(fixed(1000));
+  std::shared_ptr<QuotaLedger> ledger_ = std::make_shared<LocalQuotaLedger>(fixed(1000));
   storage::MemoryBackend* memory_ = nullptr;
   std::shared_ptr<storage::UserSpace> raw_;
   std::unique_ptr<QuotaBackend> backend_;
@@ -213,7 +213,7 @@ TEST_F(QuotaOverMemory, OldVersionsMakeRoomOnlyWhenAllowed) {
   memory->create_space("alice");
   auto* raw_backend = memory.get();
   QuotaBackend* self = nullptr;
-  auto ledger = std::make_shared<QuotaLedger>(
+  auto ledger = std::make_shared<LocalQuotaLedger>(
       fixed(1000), [&self](std::string_view user, std::uint64_t bytes) {
         return self->drop_oldest_versions(user, bytes);
       });

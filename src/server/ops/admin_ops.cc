@@ -38,7 +38,8 @@ nlohmann::json admin_user_row(Services& server, const storage::UserRecord& recor
     row["files"] = usage->files;
     row["bytes"] = usage->bytes;
     // The quota's view: every stored byte, partial uploads included, and the quota in force
-    // (the row's own or the server's default).
+    // (the row's own or the server's default); every node's, in cluster mode.
+    (void)server.quota->refresh(record.name);
     auto quota = usage_fields(server, record.name);
     row["used"] = quota["used"];
     row["quota_in_force"] = quota["quota"];

@@ -16,8 +16,14 @@ nlohmann::json usage_fields(const Services& server, std::string_view user) {
 
 boost::asio::awaitable<OpResult> disk_usage(OpCall& call) {
   // Opening the space is what counts it (quota::QuotaBackend::open_space); once open, the
-  // figures are the ledger's running totals, read without touching the disk.
-  auto opened = co_await with_space(call, [](storage::UserSpace&) -> Status { return {}; });
+  // figures are the ledger's running totals, read without touching the disk. In cluster mode
+  // refresh() reads every node's figures from PostgreSQL, there on the blocking pool.
+  auto& ledger = *call.server.quota;
+  std::string user(*call.session.user());
+  auto opened = co_await with_space(call, [&ledger, &user](storage::UserSpace&) -> Status {
+    if (auto fresh = ledger.refresh(user); !fresh) return wire_error(fresh.error());
+    return {};
+  });
   if (!opened) co_return std::move(opened).error();
   co_return reply_with(usage_fields(call.server, *call.session.user()));
 }

@@ -5,8 +5,7 @@ namespace netdisk::server::quota {
 using storage::StorageErrc;
 
 QuotaSink::QuotaSink(std::unique_ptr<storage::UploadSink> inner,
-                     std::shared_ptr<QuotaLedger> ledger, std::string user,
-                     std::uint64_t reserved)
+                     std::shared_ptr<QuotaLedger> ledger, std::string user, std::uint64_t reserved)
     : inner_(std::move(inner)),
       ledger_(std::move(ledger)),
       user_(std::move(user)),
@@ -37,9 +36,17 @@ storage::StorageStatus QuotaSink::write(std::span<const std::byte> bytes) {
   }
   auto written = inner_->write(bytes);
   if (written) {
-    ledger_->settle(user_, n);
+    // The last settle_lag() written bytes stay reserved: the ledger's truth may not count
+    // them yet (a cluster sink records a chunk only once it is full).
     reserved_ -= std::min(n, reserved_);
-    held_ += n;
+    lagging_ += n;
+    std::uint64_t lag = ledger_->settle_lag();
+    if (lagging_ > lag) {
+      std::uint64_t now = lagging_ - lag;
+      ledger_->settle(user_, now);
+      lagging_ -= now;
+      held_ += now;
+    }
   } else if (written.error().code != StorageErrc::size_mismatch) {
     end(true);  // a failed write removed the partial (user_space.h)
   }
@@ -69,9 +76,16 @@ void QuotaSink::discard() noexcept {
 void QuotaSink::end(bool partial_removed) noexcept {
   if (ended_) return;
   ended_ = true;
-  ledger_->unreserve(user_, reserved_);
+  if (partial_removed) {
+    ledger_->unreserve(user_, reserved_ + lagging_);
+    ledger_->release(user_, held_);
+  } else {
+    // Kept (committed, or a resumable partial): the lagging bytes are stored.
+    if (lagging_ > 0) ledger_->settle(user_, lagging_);
+    ledger_->unreserve(user_, reserved_);
+  }
   reserved_ = 0;
-  if (partial_removed) ledger_->release(user_, held_);
+  lagging_ = 0;
   held_ = 0;
 }
 

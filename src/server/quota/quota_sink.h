@@ -4,7 +4,8 @@
 // each write's bytes as they arrive and is stopped with quota_exceeded, its partial removed,
 // at the first write the quota has no room for. Written bytes move from reserved to used; a
 // removed partial releases its bytes; a committed upload releases what the backend says it
-// deleted for good (storage::Published::freed).
+// deleted for good (storage::Published::freed). The last QuotaLedger::settle_lag() bytes
+// written stay reserved until the upload ends (0 locally; a cluster chunk's worth).
 // One user at a time, like any sink; the ledger is thread-safe.
 #pragma once
 
@@ -43,6 +44,7 @@ class QuotaSink final : public storage::UploadSink {
   std::shared_ptr<QuotaLedger> ledger_;
   std::string user_;
   std::uint64_t reserved_ = 0;  // held in the ledger for bytes still to come
+  std::uint64_t lagging_ = 0;   // written, still reserved (at most the ledger's settle_lag)
   std::uint64_t held_ = 0;      // the partial's bytes, counted in the ledger's used
   bool ended_ = false;
 };

@@ -1,35 +1,13 @@
-#include "server/quota/quota_ledger.h"
+#include "server/quota/local_quota_ledger.h"
 
 #include <algorithm>
 
-#include <fmt/format.h>
-
 namespace netdisk::server::quota {
-namespace {
 
-// Room left under `quota` once `taken` bytes are; saturates at 0.
-std::uint64_t room(std::uint64_t quota, std::uint64_t taken) {
-  return taken >= quota ? 0 : quota - taken;
-}
-
-storage::StorageError exceeded(std::uint64_t bytes, std::uint64_t free, std::uint64_t quota) {
-  return storage::storage_error(
-      storage::StorageErrc::quota_exceeded,
-      fmt::format("over quota: this needs {} bytes, your quota of {} bytes has {} left", bytes,
-                  quota, free));
-}
-
-}  // namespace
-
-std::optional<std::uint64_t> QuotaLedger::Usage::free() const {
-  if (!quota) return std::nullopt;
-  return room(*quota, used + reserved);
-}
-
-QuotaLedger::QuotaLedger(QuotaOf quota_of, MakeRoom make_room)
+LocalQuotaLedger::LocalQuotaLedger(QuotaOf quota_of, MakeRoom make_room)
     : quota_of_(std::move(quota_of)), make_room_(std::move(make_room)) {}
 
-QuotaLedger::Entry& QuotaLedger::entry_locked(std::string_view user) {
+LocalQuotaLedger::Entry& LocalQuotaLedger::entry_locked(std::string_view user) {
   auto it = entries_.find(user);
   if (it == entries_.end()) {
     it = entries_.emplace(std::string(user), std::make_shared<Entry>()).first;
@@ -37,7 +15,7 @@ QuotaLedger::Entry& QuotaLedger::entry_locked(std::string_view user) {
   return *it->second;
 }
 
-storage::StorageStatus QuotaLedger::reconcile_once(std::string_view user, const Count& count) {
+storage::StorageStatus LocalQuotaLedger::reconcile_once(std::string_view user, const Count& count) {
   std::shared_ptr<Entry> entry;
   {
     std::lock_guard lock(mutex_);
@@ -62,17 +40,18 @@ storage::StorageStatus QuotaLedger::reconcile_once(std::string_view user, const 
   return {};
 }
 
-std::uint64_t QuotaLedger::try_reserve(std::string_view user, std::uint64_t bytes,
-                                       const std::optional<std::uint64_t>& quota) {
+std::uint64_t LocalQuotaLedger::try_reserve(std::string_view user, std::uint64_t bytes,
+                                            const std::optional<std::uint64_t>& quota) {
   std::lock_guard lock(mutex_);
   auto& entry = entry_locked(user);
-  std::uint64_t left = quota ? room(*quota, entry.used + entry.reserved) : bytes;
+  std::uint64_t taken = entry.used + entry.reserved;
+  std::uint64_t left = !quota ? bytes : taken >= *quota ? 0 : *quota - taken;
   if (bytes > left) return bytes - left;
   entry.reserved += bytes;
   return 0;
 }
 
-storage::StorageStatus QuotaLedger::reserve(std::string_view user, std::uint64_t bytes) {
+storage::StorageStatus LocalQuotaLedger::reserve(std::string_view user, std::uint64_t bytes) {
   auto quota = quota_of_(user);
   std::uint64_t missing = try_reserve(user, bytes, quota);
   if (missing == 0) return {};
@@ -84,34 +63,34 @@ storage::StorageStatus QuotaLedger::reserve(std::string_view user, std::uint64_t
       if (missing == 0) return {};
     }
   }
-  return exceeded(bytes, bytes - missing, *quota);
+  return quota_exceeded_error(bytes, bytes - missing, *quota);
 }
 
-void QuotaLedger::settle(std::string_view user, std::uint64_t bytes) {
+void LocalQuotaLedger::settle(std::string_view user, std::uint64_t bytes) {
   std::lock_guard lock(mutex_);
   auto& entry = entry_locked(user);
   entry.reserved -= std::min(bytes, entry.reserved);
   entry.used += bytes;
 }
 
-void QuotaLedger::unreserve(std::string_view user, std::uint64_t bytes) {
+void LocalQuotaLedger::unreserve(std::string_view user, std::uint64_t bytes) {
   std::lock_guard lock(mutex_);
   auto& entry = entry_locked(user);
   entry.reserved -= std::min(bytes, entry.reserved);
 }
 
-void QuotaLedger::charge(std::string_view user, std::uint64_t bytes) {
+void LocalQuotaLedger::charge(std::string_view user, std::uint64_t bytes) {
   std::lock_guard lock(mutex_);
   entry_locked(user).used += bytes;
 }
 
-void QuotaLedger::release(std::string_view user, std::uint64_t bytes) {
+void LocalQuotaLedger::release(std::string_view user, std::uint64_t bytes) {
   std::lock_guard lock(mutex_);
   auto& entry = entry_locked(user);
   entry.used -= std::min(bytes, entry.used);
 }
 
-QuotaLedger::Usage QuotaLedger::usage(std::string_view user) const {
+QuotaLedger::Usage LocalQuotaLedger::usage(std::string_view user) const {
   Usage usage;
   usage.quota = quota_of_(user);
   std::lock_guard lock(mutex_);
@@ -123,7 +102,7 @@ QuotaLedger::Usage QuotaLedger::usage(std::string_view user) const {
   return usage;
 }
 
-void QuotaLedger::forget(std::string_view user) {
+void LocalQuotaLedger::forget(std::string_view user) {
   std::lock_guard lock(mutex_);
   // A scan in progress finishes into the detached entry and is lost: the next use counts again.
   if (auto it = entries_.find(user); it != entries_.end()) entries_.erase(it);
