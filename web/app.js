@@ -379,7 +379,10 @@ function onChatMessage(message) {
     chatRequest('chat.who', {});
   } else if (message.event === 'chat.dropped') chatLine('system', '', 'Disconnected: ' + message.reason, time);
   else if (message.ok === false) chatLine('system', '', 'Error: ' + message.error.message);
-  else if (message.members) {
+  else if (Array.isArray(message.messages)) {
+    // The reply to the chat.history sent with the join: earlier public messages, oldest first.
+    message.messages.forEach((old) => chatLine('history', old.from, old.text, old.time));
+  } else if (message.members) {
     setChatEnabled(true, '(' + message.members.length + ' here)');
     if (message.id === state.joinId) chatLine('system', '', 'In the room: ' + message.members.join(', '));
   }
@@ -396,6 +399,7 @@ function connectChat() {
     if (state.chat !== socket) return;
     chatRequest('chat.join', {});
     state.joinId = state.chatId;
+    chatRequest('chat.history', { limit: 20 });
   });
   socket.addEventListener('message', (event) => {
     if (state.chat !== socket) return;

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "server/cluster/chat_backends.h"
 #include "server/cluster/cluster_services.h"
 #include "server/cluster/quota_ledger_factory.h"
 #include "server/cluster/storage_factory.h"
@@ -84,6 +85,9 @@ Services::Services(const ServerConfig& cfg, std::unique_ptr<storage::Backend> ba
       shares(layout.data_dir() / "shares.txt", share_options(cfg)) {
   backend->set_retention(retention_of(config, [this] { return wall_clock(); }));
   chat_relay = make_chat_relay(config, chat, blocking_pool);
+  chat_history = make_chat_history(config, blocking_pool);
+  chat.set_history(chat_history);
+  chat_presence = make_chat_presence(config, chat);
 }
 
 }  // namespace netdisk::server

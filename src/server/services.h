@@ -12,6 +12,8 @@
 
 #include "server/accounts/account_service.h"
 #include "server/accounts/registration_policy.h"
+#include "server/chat/chat_history_store.h"
+#include "server/chat/chat_presence.h"
 #include "server/chat/chat_room.h"
 #include "server/clock.h"
 #include "server/cluster/chat_relay.h"
@@ -54,6 +56,11 @@ struct Services {
   ChatRoom chat;
   // Cluster mode: `chat` linked to the other nodes' rooms through Redis (null otherwise).
   std::unique_ptr<ChatRelay> chat_relay;
+  // The public messages chat.history serves (set as `chat`'s) and who is in the chat for
+  // chat.join and chat.who: in memory and the room itself on one server, PostgreSQL and Redis
+  // across the nodes in cluster mode (server/cluster/chat_backends.h).
+  std::shared_ptr<ChatHistoryStore> chat_history;
+  std::unique_ptr<ChatPresence> chat_presence;
   std::atomic<std::size_t> open_connections{0};
   std::atomic<bool> shutting_down{false};
   // The steady clock of every deadline and pace (server/deadlines.h). Set once, before the

@@ -429,8 +429,13 @@ try {
     await page.waitForSelector('#workspace:not([hidden])', { timeout: 10000 });
     await page.waitForSelector('#chat-log li:has-text("In the room")', { timeout: 10000 });
     await page.waitForSelector('#files-status:has-text("empty")', { timeout: 10000 });
-    const chat = await page.textContent('#chat-log');
-    check(!/secret|private|hello from|what time/.test(chat), `carol sees alice's chat: ${chat}`);
+    // The public messages come back as history (chat.history serves them to any member);
+    // nothing else of alice's page may, and no private message is ever history.
+    await page.waitForSelector('#chat-log li.history:has-text("alice public secret")', { timeout: 10000 });
+    const live = await page.$$eval('#chat-log li:not(.history)', (items) => items.map((item) => item.textContent).join('\n'));
+    check(!/secret|private|hello from|what time/.test(live), `carol sees alice's chat: ${live}`);
+    const history = await page.$$eval('#chat-log li.history', (items) => items.map((item) => item.textContent).join('\n'));
+    check(!/private/.test(history), `a private message in the history: ${history}`);
     check((await page.$$('#chat-log li.private')).length === 0, 'private lines left');
     check(!(await page.$('tr[data-name="alice-only.txt"]')), "alice's files listed for carol");
     check((await page.$$('#uploads li')).length === 0, "alice's uploads listed for carol");

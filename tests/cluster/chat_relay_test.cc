@@ -51,7 +51,7 @@ class RecordingMember final : public ChatMember {
 // One node: its room, its relay, its blocking pool.
 struct Node {
   Node(const std::string& redis, const std::string& name)
-      : relay(room, redis, name, pool, nullptr) {}
+      : relay(room, redis, name, pool) {}
   boost::asio::thread_pool pool{2};
   ChatRoom room;
   ChatRelay relay;
@@ -158,7 +158,7 @@ TEST_F(ChatAcrossNodes, AnUnreachableRedisLeavesLocalChatWorkingAndNeverBlocksTh
   ChatRoom room;
   boost::asio::thread_pool pool(1);
   ChatRelay relay(room, "unix:" + (redis_.socket().parent_path() / "no-such.sock").string(),
-                  "node-a", pool, nullptr);
+                  "node-a", pool);
   auto sender = std::make_shared<RecordingMember>("alice", executor());
   auto local = std::make_shared<RecordingMember>("carol", executor());
   room.join(sender);

@@ -406,5 +406,95 @@ TEST(Cluster, AnAdministratorsQuotaHoldsOnEveryNodeAndEveryNodeShowsTheSameUsage
   EXPECT_NE(users.out.find("\"used\": 10485760"), std::string::npos) << users.out;
 }
 
+
+
+// --- chat: history served across nodes, presence (chat.who, joined, left) across nodes ---
+namespace chat_across_nodes {
+
+// Starts `netdisk chat` as a new user through `node` (registered and logged in through node 1),
+// once it is in the room.
+std::unique_ptr<ChildProcess> chat_through(std::map<std::string, ClusterClient>& clients,
+                                           const std::string& user, const std::string& node) {
+  auto& client = clients.emplace(user, ClusterClient("chat-" + user)).first->second;
+  register_and_log_in(client, user);
+  client.share_login("NODE1_TCP", {node});
+  auto chat =
+      std::make_unique<ChildProcess>(client.argv(node, {"chat"}), client.env(), client.dir(), true);
+  EXPECT_TRUE(chat->wait_for_out("* in the room:")) << user << ": " << chat->err();
+  return chat;
+}
+
+void leave(const std::string& user, ChildProcess& chat) {
+  chat.close_stdin();
+  EXPECT_EQ(chat.wait(), 0) << user << ": " << chat.err();
+}
+
+// The rows netdisk.chat_history holds from `user`, asked of PostgreSQL itself.
+int history_rows(const std::string& user) {
+  auto query = run_program("/usr/bin/psql",
+                           {"-At", "-d", address("PG_CONNINFO"), "-c",
+                            "SELECT count(*) FROM netdisk.chat_history WHERE sender = '" + user +
+                                "'"});
+  return query.exit_code == 0 ? std::atoi(query.out.c_str()) : -1;
+}
+
+// "[10:04] (history) hana: text" lines of `out` from `user`, their texts in order.
+std::vector<std::string> history_from(const std::string& out, const std::string& user) {
+  const std::regex line_of(R"(^\[\d\d:\d\d\] \(history\) ([A-Za-z0-9_.-]+): (.*)$)");
+  std::vector<std::string> texts;
+  std::istringstream lines(out);
+  for (std::string line; std::getline(lines, line);) {
+    std::smatch match;
+    if (std::regex_match(line, match, line_of) && match[1] == user) texts.push_back(match[2]);
+  }
+  return texts;
+}
+
+TEST(Cluster, ChatSentThroughNode1IsShownAsHistoryToAMemberJoiningThroughNode3) {
+  std::map<std::string, ClusterClient> clients;
+  auto ivan = chat_through(clients, "ivan", "NODE1_TCP");
+  auto hana = chat_through(clients, "hana", "NODE1_TCP");
+  hana->write_stdin("/msg ivan only for ivan\n");
+  for (int i = 0; i < 5; ++i) hana->write_stdin("said " + std::to_string(i) + "\n");
+  leave("hana", *hana);
+  EXPECT_TRUE(ivan->wait_for_out("] (private) hana: only for ivan")) << ivan->out();
+  // Node 1 keeps the messages on its blocking pool after it answered: wait until they are in.
+  ASSERT_TRUE(wait_until([] { return history_rows("hana") == 5; })) << history_rows("hana");
+  auto jude = chat_through(clients, "jude", "NODE3_TCP");
+  ASSERT_TRUE(jude->wait_for_out("] (history) hana: said 4\n")) << jude->out();
+  EXPECT_EQ(history_from(jude->out(), "hana"),
+            (std::vector<std::string>{"said 0", "said 1", "said 2", "said 3", "said 4"}))
+      << jude->out();
+  EXPECT_EQ(jude->out().find("only for ivan"), std::string::npos) << jude->out();
+  leave("jude", *jude);
+  leave("ivan", *ivan);
+}
+
+TEST(Cluster, ChatWhoThroughNode2ListsMembersOfNodes1And3AndALeaveOnNode1IsAnnouncedThere) {
+  std::map<std::string, ClusterClient> clients;
+  auto max = chat_through(clients, "max", "NODE2_TCP");
+  auto kim = chat_through(clients, "kim", "NODE1_TCP");
+  auto lena = chat_through(clients, "lena", "NODE3_TCP");
+  // A node announces a join once it has listed the member in Redis.
+  ASSERT_TRUE(max->wait_for_out("* kim joined")) << max->out();
+  ASSERT_TRUE(max->wait_for_out("* lena joined")) << max->out();
+  std::size_t seen = max->out().size();
+  max->write_stdin("/who\n");
+  ASSERT_TRUE(max->wait_for_out("* in the room:", seen)) << max->out();
+  std::string who = max->out().substr(max->out().find("* in the room:", seen));
+  who = who.substr(0, who.find('\n'));
+  for (const std::string name : {"kim", "lena", "max"}) {
+    EXPECT_TRUE(std::regex_search(who, std::regex("[ ,]" + name + "(,|$)"))) << who;
+  }
+  leave("kim", *kim);
+  EXPECT_TRUE(max->wait_for_out("* kim left")) << max->out();
+  EXPECT_TRUE(lena->wait_for_out("* kim left")) << lena->out();
+  leave("lena", *lena);
+  EXPECT_TRUE(max->wait_for_out("* lena left")) << max->out();
+  leave("max", *max);
+}
+
+}  // namespace chat_across_nodes
+
 }  // namespace
 }  // namespace netdisk::e2e

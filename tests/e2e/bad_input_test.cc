@@ -317,7 +317,7 @@ TEST_F(TcpBadInput, EveryOpThatNeedsAnAccountIsRefusedBeforeLoginAndTouchesNothi
                        {"text", "hi"}};
   for (const char* op : {"logout", "whoami", "list", "stat", "mkdir", "remove", "rename",
                          "checksum", "upload", "download", "chat.join", "chat.send",
-                         "chat.private", "chat.who", "chat.leave"}) {
+                         "chat.private", "chat.who", "chat.leave", "chat.history"}) {
     EXPECT_EQ(anonymous.call(op, fields).error_code_name, "not_logged_in") << op;
   }
   anonymous.send("upload.data", {{"stream", 3}});

@@ -190,6 +190,35 @@ TEST_F(ClientChat, WithoutALoginChatFailsWithOneErrorLine) {
   EXPECT_EQ(chat.out, "");
 }
 
+// "[10:04] (history) bob: hi" as (bob, hi): the history lines of `out`, in order.
+std::vector<std::pair<std::string, std::string>> history_in(const std::string& out) {
+  static const std::regex message(R"(^\[\d\d:\d\d\] \(history\) ([A-Za-z0-9_.-]+): (.*)$)");
+  std::vector<std::pair<std::string, std::string>> found;
+  std::istringstream lines(out);
+  for (std::string line; std::getline(lines, line);) {
+    std::smatch match;
+    if (std::regex_match(line, match, message)) found.emplace_back(match[1], match[2]);
+  }
+  return found;
+}
+
+TEST_F(ClientChat, JoiningShowsTheEarlierPublicMessagesMarkedAsHistoryInOrder) {
+  auto bob = join("bob");
+  auto alice = netdisk({"chat"}, {}, "m1\n/msg bob not for the history\nm2\nm3\nm4\nm5\n");
+  ASSERT_EQ(alice.exit_code, 0) << alice.err;
+  EXPECT_TRUE(bob->wait_for_out("] (private) alice: not for the history\n")) << bob->out();
+  auto carol = join("carol");
+  ASSERT_TRUE(carol->wait_for_out("] (history) alice: m5\n")) << carol->out();
+  std::vector<std::pair<std::string, std::string>> expected = {
+      {"alice", "m1"}, {"alice", "m2"}, {"alice", "m3"}, {"alice", "m4"}, {"alice", "m5"}};
+  EXPECT_EQ(history_in(carol->out()), expected) << carol->out();
+  EXPECT_EQ(carol->out().find("not for the history"), std::string::npos) << carol->out();
+  // Shown after the members, before anything live.
+  EXPECT_LT(carol->out().find("* in the room:"), carol->out().find("(history)"));
+  leave(*carol);
+  leave(*bob);
+}
+
 TEST_F(ClientChat, ChatWorksWhileTheSameUserUploadsAFile) {
   make_sparse_file(local("big"), 48 << 20, 5);
   auto bob = join("bob");

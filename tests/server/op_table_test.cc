@@ -54,7 +54,8 @@ class OpTable : public ::testing::Test {
 constexpr std::optional<Errc> kAdmitted;
 
 TEST_F(OpTable, TheWebSocketReachesOnlyTheChatOps) {
-  for (auto name : {"chat.join", "chat.send", "chat.private", "chat.who", "chat.leave"}) {
+  for (auto name :
+       {"chat.join", "chat.send", "chat.private", "chat.who", "chat.leave", "chat.history"}) {
     EXPECT_EQ(refusal(name, Transport::websocket, true), kAdmitted) << name;
   }
   for (auto name : {"hello", "login", "list", "download", "upload", "remove", "mkdir"}) {

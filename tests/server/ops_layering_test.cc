@@ -71,7 +71,7 @@ TEST(OpsLayering, EveryOperationNameAppearsOnlyInTheOpTable) {
       "rename",    "checksum",  "upload",       "upload.data", "download",
       "chat.join", "chat.send", "chat.private", "chat.who",    "chat.leave",
       "copy",      "move",      "props.get",    "props.patch", "passwd",
-      "share.create", "share.list", "share.revoke"};
+      "share.create", "share.list", "share.revoke", "chat.history"};
   const auto table = kServer / "ops" / "op_table.cc";
   ASSERT_TRUE(fs::exists(table));
   auto table_text = read_all(table);

@@ -33,6 +33,7 @@ void ChatChannel::keep_alive() {
 
 void ChatChannel::join() {
   send(Op::join, "chat.join");
+  send(Op::history, "chat.history", {{"limit", kJoinHistory}});
   state_ = State::in_room;  // requests that follow are handled after the join, in order
 }
 
@@ -84,6 +85,11 @@ void ChatChannel::on_reply(const protocol::Reply& reply, ChatConsole& console) {
   }
   if (op == Op::join || op == Op::who) {
     console.show(format_members(reply.body.value("members", nlohmann::json::array())));
+  }
+  if (op == Op::history) {
+    auto messages = reply.body.value("messages", nlohmann::json::array());
+    if (!messages.is_array()) return;
+    for (const auto& message : messages) console.show(format_history_message(message));
   }
   if (op == Op::leave) state_ = State::left;
 }

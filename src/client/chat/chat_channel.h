@@ -22,7 +22,9 @@ class ChatChannel {
   // `link` must be logged in.
   explicit ChatChannel(std::unique_ptr<ServerLink> link);
 
+  // Joins, then asks for the last kJoinHistory public messages, shown as history.
   void join();
+  static constexpr std::size_t kJoinHistory = 20;
   void say(const std::string& text);
   void tell(const std::string& to, const std::string& text);
   void who();
@@ -50,7 +52,7 @@ class ChatChannel {
 
  private:
   enum class State { outside, in_room, leaving, left, dropped };
-  enum class Op { join, say, tell, who, leave, ping };
+  enum class Op { join, history, say, tell, who, leave, ping };
 
   void send(Op op, const char* name, nlohmann::json fields = nlohmann::json::object());
   void on_reply(const protocol::Reply& reply, ChatConsole& console);

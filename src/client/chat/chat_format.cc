@@ -74,6 +74,12 @@ std::optional<std::string> format_chat_event(const protocol::Reply& event) {
   return std::nullopt;
 }
 
+std::string format_history_message(const nlohmann::json& message) {
+  if (!message.is_object()) return "[--:--] (history) ?";
+  return "[" + local_hh_mm(string_or(message, "time", "")) + "] (history) " +
+         field(message, "from") + ": " + field(message, "text");
+}
+
 std::string format_members(const nlohmann::json& members) {
   std::string line = "* in the room:";
   const char* separator = " ";

@@ -26,6 +26,9 @@ std::string printable(std::string_view text);
 // may add some).
 std::optional<std::string> format_chat_event(const protocol::Reply& event);
 
+// One message of a chat.history reply, marked as history: "[10:04] (history) alice: hi".
+std::string format_history_message(const nlohmann::json& message);
+
 // "* in the room: alice, bob" from the `members` array of chat.join and chat.who.
 std::string format_members(const nlohmann::json& members);
 

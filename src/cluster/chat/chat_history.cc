@@ -1,6 +1,7 @@
 #include "cluster/chat/chat_history.h"
 
 #include <charconv>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -36,19 +37,30 @@ Status ChatHistory::append(std::string_view node, std::string_view from, std::st
   return {};
 }
 
-Result<std::vector<ChatHistory::Message>> ChatHistory::recent(std::size_t count) {
+namespace {
+
+long long integer_of(std::string_view text) {
+  long long value = 0;
+  std::from_chars(text.data(), text.data() + text.size(), value);
+  return value;
+}
+
+}  // namespace
+
+Result<std::vector<ChatHistory::Message>> ChatHistory::page(std::size_t count,
+                                                           std::optional<std::int64_t> before) {
   auto rows = pool_->exec(
-      "SELECT node, sender, body, (extract(epoch from sent) * 1e6)::bigint FROM "
-      "(SELECT * FROM netdisk.chat_history ORDER BY id DESC LIMIT $1) AS latest ORDER BY id",
-      {std::to_string(count)});
+      "SELECT id, node, sender, body, (extract(epoch from sent) * 1e6)::bigint FROM "
+      "(SELECT * FROM netdisk.chat_history WHERE id < $2 ORDER BY id DESC LIMIT $1) AS latest "
+      "ORDER BY id",
+      {std::to_string(count),
+       std::to_string(before.value_or(std::numeric_limits<std::int64_t>::max()))});
   if (!rows) return rows.error().to_error();
   std::vector<Message> out;
   for (int row = 0; row < rows->rows(); ++row) {
-    long long micros = 0;
-    auto stamp = rows->text(row, 3);
-    std::from_chars(stamp.data(), stamp.data() + stamp.size(), micros);
-    out.push_back({std::string(rows->text(row, 0)), std::string(rows->text(row, 1)),
-                   std::string(rows->text(row, 2)),
+    auto micros = integer_of(rows->text(row, 4));
+    out.push_back({integer_of(rows->text(row, 0)), std::string(rows->text(row, 1)),
+                   std::string(rows->text(row, 2)), std::string(rows->text(row, 3)),
                    std::chrono::system_clock::time_point(std::chrono::microseconds(micros))});
   }
   return out;

@@ -6,7 +6,9 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,13 +27,17 @@ class ChatHistory {
                 std::chrono::system_clock::time_point when);
 
   struct Message {
+    std::int64_t id = 0;  // bigserial: increasing in the order rows were inserted
     std::string node;
     std::string from;
     std::string text;
     std::chrono::system_clock::time_point when;
   };
   // The latest `count` messages, oldest first.
-  Result<std::vector<Message>> recent(std::size_t count);
+  Result<std::vector<Message>> recent(std::size_t count) { return page(count, std::nullopt); }
+  // The latest `count` messages whose id is below `before` (all when nullopt), oldest first:
+  // one descent of the primary key's index, whatever the table's size.
+  Result<std::vector<Message>> page(std::size_t count, std::optional<std::int64_t> before);
 
  private:
   explicit ChatHistory(std::shared_ptr<pg::PgPool> pool) : pool_(std::move(pool)) {}

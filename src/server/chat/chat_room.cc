@@ -88,6 +88,7 @@ std::vector<std::string> ChatRoom::join(const std::shared_ptr<ChatMember>& membe
     auto event = make_event("chat.joined", {{"user", member->chat_name()}});
     const ChatMember* self = member.get();
     fan_out(snapshot(), event, [self](const ChatMember& m) { return &m != self; });
+    if (presence_hook_) presence_hook_(member->chat_name(), true);
   }
   return who();
 }
@@ -105,6 +106,16 @@ void ChatRoom::leave(const ChatMember& member) {
   log_of(LogComponent::chat).info("chat: {} left", member.chat_name());
   fan_out(snapshot(), make_event("chat.left", {{"user", member.chat_name()}}),
           [](const ChatMember&) { return true; });
+  if (presence_hook_) presence_hook_(member.chat_name(), false);
+}
+
+Status ChatRoom::deliver_presence(std::string_view user, bool joined) {
+  if (auto valid = check_text(user); !valid.ok()) {
+    return make_error(Errc::bad_request, "a malformed member name from another node");
+  }
+  fan_out(snapshot(), make_event(joined ? "chat.joined" : "chat.left", {{"user", user}}),
+          [](const ChatMember&) { return true; });
+  return {};
 }
 
 void ChatRoom::drop(const std::shared_ptr<ChatMember>& member) {
@@ -122,6 +133,7 @@ Status ChatRoom::broadcast(const ChatMember& sender, std::string_view text) {
   auto frame = make_event("chat.message", {{"from", sender.chat_name()}, {"text", text}});
   const ChatMember* self = &sender;
   fan_out(snapshot(), frame, [self](const ChatMember& m) { return &m != self; });
+  if (history_) history_->record(sender.chat_name(), text, std::chrono::system_clock::now());
   if (relay_) relay_(sender.chat_name(), text);
   return {};
 }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "server/chat/chat_history_store.h"
 #include "server/chat/chat_member.h"
 
 namespace netdisk::server {
@@ -43,6 +44,19 @@ class ChatRoom {
   // A message another node's member sent (cluster mode): chat.message to every member here.
   // Errors as broadcast() (a message is checked again: it crossed the network).
   Status deliver_relayed(std::string_view from, std::string_view text);
+
+  // Where broadcast() keeps each accepted public message for chat.history (never private
+  // ones). Set once, before the first member joins.
+  void set_history(std::shared_ptr<ChatHistoryStore> history) { history_ = std::move(history); }
+  // Cluster mode: told of every local join (true) and leave (false) after the room changed,
+  // on the caller's thread; it must not block (ChatPresenceRelay queues it). Set once, before
+  // the first member joins.
+  using PresenceHook = std::function<void(const std::string& user, bool joined)>;
+  void set_presence_hook(PresenceHook hook) { presence_hook_ = std::move(hook); }
+  // A member joined or left on another node (cluster mode): chat.joined or chat.left to every
+  // member here. Errors: bad_request for a name that is empty, too long or has control
+  // characters (it crossed the network).
+  Status deliver_presence(std::string_view user, bool joined);
 
   // Sends chat.private to every connection of user `to` in the room. Errors as for
   // broadcast, and not_found when `to` is not in the room.
@@ -84,6 +98,8 @@ class ChatRoom {
   SnapshotPtr members_ = std::make_shared<const Snapshot>();
   std::mutex writers_;  // serialises updates
   Relay relay_;
+  std::shared_ptr<ChatHistoryStore> history_;
+  PresenceHook presence_hook_;
 };
 
 }  // namespace netdisk::server

@@ -10,11 +10,10 @@
 namespace netdisk::server {
 
 ChatRelay::ChatRelay(ChatRoom& room, std::string redis_address, std::string node_name,
-                     boost::asio::thread_pool& blocking_pool, ChatArchive archive)
+                     boost::asio::thread_pool& blocking_pool)
     : room_(room),
       node_name_(std::move(node_name)),
       redis_(redis_address, std::chrono::milliseconds(2000)),
-      archive_(std::move(archive)),
       strand_(boost::asio::make_strand(blocking_pool.get_executor())) {
   subscriber_ = std::make_unique<cluster::RedisSubscriber>(
       std::move(redis_address), std::vector<std::string>{std::string(kChatChannel)},
@@ -47,23 +46,16 @@ void ChatRelay::publish(const std::string& from, std::string_view text) {
                             {"text", text},
                             {"time", format_utc(when)},
                             {"node", node_name_}};
-  boost::asio::post(strand_, [this, payload = message.dump(), from, text = std::string(text),
-                              when] { send(payload, from, text, when); });
+  boost::asio::post(strand_, [this, payload = message.dump(), from] { send(payload, from); });
 }
 
-void ChatRelay::send(const std::string& payload, const std::string& from, const std::string& text,
-                     std::chrono::system_clock::time_point when) {
+void ChatRelay::send(const std::string& payload, const std::string& from) {
   auto sent = redis_.command({"PUBLISH", std::string(kChatChannel), payload});
   if (sent) {
     published_.fetch_add(1);
   } else {
     log_of(LogComponent::chat)
         .warn("chat: a message from {} reached this node only: {}", from, sent.error().message);
-  }
-  if (archive_) {
-    if (auto kept = archive_(node_name_, from, text, when); !kept.ok()) {
-      log_of(LogComponent::chat).warn("chat: history not kept: {}", kept.error().message);
-    }
   }
   std::lock_guard lock(mutex_);
   if (--queued_ == 0) drained_.notify_all();

@@ -1,7 +1,7 @@
 // ChatRelay: the chat across the nodes of a cluster (cluster mode). ChatRoom::broadcast()
 // delivers a message to this node's members at once and hands it here; it is published on
-// Redis channel netdisk:chat (JSON: room, from, text, time, node) and, when PostgreSQL is
-// configured, kept in netdisk.chat_history. Every node's subscriber (a thread of its own)
+// Redis channel netdisk:chat (JSON: room, from, text, time, node); the history is kept by
+// the room's ChatHistoryStore (server/chat/chat_history_store.h), not here. Every node's subscriber (a thread of its own)
 // hands what other nodes published to its own ChatRoom and skips its own echo. Publishing
 // runs on the blocking pool through one strand, so one node's messages reach Redis, and so
 // every other node, in the order they were sent. Owned by Services; thread-safe.
@@ -28,17 +28,11 @@ namespace netdisk::server {
 
 inline constexpr std::string_view kChatChannel = "netdisk:chat";
 
-// Where a message is kept for members who join later (cluster::ChatHistory::append), or
-// empty. Called on the relay's strand, in order; blocks.
-using ChatArchive =
-    std::function<Status(std::string_view node, std::string_view from, std::string_view text,
-                         std::chrono::system_clock::time_point when)>;
-
 class ChatRelay {
  public:
   // Sets itself as `room`'s relay. `node_name` tells this node's messages from the others'.
   ChatRelay(ChatRoom& room, std::string redis_address, std::string node_name,
-            boost::asio::thread_pool& blocking_pool, ChatArchive archive);
+            boost::asio::thread_pool& blocking_pool);
   ~ChatRelay();
   ChatRelay(const ChatRelay&) = delete;
   ChatRelay& operator=(const ChatRelay&) = delete;
@@ -55,14 +49,12 @@ class ChatRelay {
   static constexpr std::size_t kMaxQueued = 1024;
 
  private:
-  void send(const std::string& payload, const std::string& from, const std::string& text,
-            std::chrono::system_clock::time_point when);
+  void send(const std::string& payload, const std::string& from);
   void on_message(const std::string& payload);
 
   ChatRoom& room_;
   const std::string node_name_;
   cluster::RedisClient redis_;
-  ChatArchive archive_;
   boost::asio::strand<boost::asio::thread_pool::executor_type> strand_;
   std::mutex mutex_;
   std::condition_variable drained_;

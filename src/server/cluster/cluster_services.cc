@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 
 #include "cluster/accounts/pg_account_store.h"
-#include "cluster/chat/chat_history.h"
 #include "server/cluster/cluster_options.h"
 #include "server/cluster/redis_token_book.h"
 
@@ -16,10 +15,9 @@ bool cluster_mode(const ServerConfig& config) {
   return config.storage_kind == ServerConfig::StorageKind::cluster;
 }
 
-// A few connections: account writes and chat history are short statements, and a login is
+// A few connections: account writes are short statements, and a login is
 // bounded by the Argon2id pool long before PostgreSQL.
 constexpr std::size_t kAccountConnections = 4;
-constexpr std::size_t kChatConnections = 1;
 
 }  // namespace
 
@@ -42,20 +40,9 @@ AccountBackends account_backends(const ServerConfig& config, const storage::Data
 std::unique_ptr<ChatRelay> make_chat_relay(const ServerConfig& config, ChatRoom& room,
                                            boost::asio::thread_pool& blocking_pool) {
   if (!cluster_mode(config)) return nullptr;
-  auto pool = std::make_shared<cluster::pg::PgPool>(config.pg_conninfo, kChatConnections);
-  auto opened = cluster::ChatHistory::open(std::move(pool));
-  if (!opened) {
-    throw std::runtime_error(
-        fmt::format("cannot prepare the chat history in PostgreSQL: {}", opened.error().message));
-  }
-  std::shared_ptr<cluster::ChatHistory> history = std::move(*opened);
-  ChatArchive archive = [history](std::string_view node, std::string_view from,
-                                  std::string_view text,
-                                  std::chrono::system_clock::time_point when) {
-    return history->append(node, from, text, when);
-  };
-  return std::make_unique<ChatRelay>(room, config.redis, node_name_of(config), blocking_pool,
-                                     std::move(archive));
+  // The history is kept by Services' chat_history (server/cluster/chat_backends.h), which
+  // every broadcast reaches in both modes, not by the relay.
+  return std::make_unique<ChatRelay>(room, config.redis, node_name_of(config), blocking_pool);
 }
 
 }  // namespace netdisk::server

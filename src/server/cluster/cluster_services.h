@@ -1,7 +1,7 @@
 // What cluster mode (--storage cluster, issue #22) puts behind the accounts and the chat:
 // account_backends() gives AccountService PostgreSQL (netdisk.users) and Redis (login tokens)
 // instead of users.xlsx and sessions.txt, and make_chat_relay() links the node's ChatRoom to
-// the other nodes' through Redis, with the history in PostgreSQL. Called once each by
+// the other nodes' through Redis (history and presence: chat_backends.h). Called once each by
 // Services' constructor (main thread, start-up); both block on the network then.
 #pragma once
 

@@ -1,6 +1,7 @@
 #include "server/ops/chat_ops.h"
 
 #include "protocol/fields.h"
+#include "server/blocking.h"
 #include "server/ops/session.h"
 #include "server/services.h"
 
@@ -9,13 +10,23 @@ namespace {
 
 Error not_in_room() { return make_error(Errc::bad_request, "join the chat first (chat.join)"); }
 
+// Every member of the chat (cluster mode: on every node), read on the blocking pool.
+boost::asio::awaitable<std::vector<std::string>> members_of(Services& server) {
+  ChatPresence* presence = server.chat_presence.get();
+  if (!presence->blocks()) co_return presence->members();
+  auto names = co_await run_blocking(server.blocking_pool, [presence] { return presence->members(); });
+  co_return names;
+}
+
 }  // namespace
 
 boost::asio::awaitable<OpResult> chat_join(OpCall& call) {
   OpReply reply;
   // Tells the transport, which bounds what a chat member may pin (TCP: its send buffer).
   reply.joined_chat = true;
-  reply.fields = {{"members", call.session.join_chat()}};
+  call.session.join_chat();
+  auto members = co_await members_of(call.server);
+  reply.fields = {{"members", std::move(members)}};
   co_return reply;
 }
 
@@ -42,7 +53,8 @@ boost::asio::awaitable<OpResult> chat_private(OpCall& call) {
 }
 
 boost::asio::awaitable<OpResult> chat_who(OpCall& call) {
-  co_return reply_with({{"members", call.server.chat.who()}});
+  auto members = co_await members_of(call.server);
+  co_return reply_with({{"members", std::move(members)}});
 }
 
 boost::asio::awaitable<OpResult> chat_leave(OpCall& call) {

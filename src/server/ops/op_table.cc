@@ -12,6 +12,7 @@
 #include "server/ops/admin_ops.h"
 #include "server/ops/admin_user_ops.h"
 #include "server/ops/basic_ops.h"
+#include "server/ops/chat_history_op.h"
 #include "server/ops/chat_ops.h"
 #include "server/ops/file_ops.h"
 #include "server/ops/property_ops.h"
@@ -95,6 +96,7 @@ const std::array kOps = {
            Tally::chat_message},
     OpInfo{"chat.who", &chat_who, true, false, kChat, {}},
     OpInfo{"chat.leave", &chat_leave, true, false, kChat, {}},
+    OpInfo{"chat.history", &chat_history, true, false, kChat, {}},
     // The administrator's (server/admin/): the local socket's permissions authenticate.
     // admin.users also answers a logged-in admin's web page (admin_role).
     OpInfo{"admin.users", &admin_users, false, false, kAdmin | kHttp,
