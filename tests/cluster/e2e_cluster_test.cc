@@ -406,8 +406,6 @@ TEST(Cluster, AnAdministratorsQuotaHoldsOnEveryNodeAndEveryNodeShowsTheSameUsage
   EXPECT_NE(users.out.find("\"used\": 10485760"), std::string::npos) << users.out;
 }
 
-
-
 // --- chat: history served across nodes, presence (chat.who, joined, left) across nodes ---
 namespace chat_across_nodes {
 
