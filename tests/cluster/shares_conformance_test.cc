@@ -37,6 +37,7 @@ using WallTime = ShareService::WallTime;
 const WallTime kNoon = WallTime(std::chrono::seconds(1'800'000'000));
 
 enum class Kind { file, postgres };
+void PrintTo(Kind kind, std::ostream* out) { *out << (kind == Kind::file ? "file" : "postgres"); }
 
 std::string kind_name(const ::testing::TestParamInfo<Kind>& info) {
   return info.param == Kind::file ? "File" : "Postgres";
