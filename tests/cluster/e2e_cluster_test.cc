@@ -319,10 +319,9 @@ std::string share_token(const std::string& printed) {
 // `netdiskd admin ARGS` against the cluster's own PostgreSQL, as an administrator runs it (no
 // node involved), with --json.
 CliResult cluster_admin(const std::vector<std::string>& args) {
-  std::vector<std::string> full = {"--storage",    "cluster",           "--pg",
-                                   address("PG_CONNINFO"), "--rados-conf", address("CEPH_CONF"),
-                                   "--redis",      address("REDIS"),   "admin",
-                                   "--json"};
+  std::vector<std::string> full = {"--storage", "cluster", "--pg", address("PG_CONNINFO")};
+  full.insert(full.end(), {"--rados-conf", address("CEPH_CONF"), "--redis", address("REDIS")});
+  full.insert(full.end(), {"admin", "--json"});
   full.insert(full.end(), args.begin(), args.end());
   return run_program(binary_dir() / "netdiskd", full);
 }
@@ -339,8 +338,7 @@ TEST(Cluster, AShareLinkMadeThroughNode1OpensThroughNode2UntilRevokedThroughNode
   std::string token = share_token(shared.out);
   ASSERT_FALSE(token.empty()) << shared.out;
   // No login, no credentials: the link alone, on a node that did not make it.
-  EXPECT_EQ(http_get(address("NODE2_HTTP"), "/s/" + token, {}, {}, client.local("via-node2")),
-            200);
+  EXPECT_EQ(http_get(address("NODE2_HTTP"), "/s/" + token, {}, {}, client.local("via-node2")), 200);
   EXPECT_TRUE(same_file_bytes(client.local("shared.bin"), client.local("via-node2")));
   auto revoked = client.run("NODE3_TCP", {"unshare", token});
   ASSERT_EQ(revoked.exit_code, 0) << revoked.err;

@@ -47,9 +47,8 @@ std::string kind_name(const ::testing::TestParamInfo<Kind>& info) {
 class SharedStateTest : public WithSuitePostgres, public ::testing::WithParamInterface<Kind> {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("netdisk-shares-conf-" + std::to_string(::getpid()) + "-" +
-            std::to_string(reinterpret_cast<std::uintptr_t>(this)));
+    dir_ = fs::temp_directory_path() / ("netdisk-shares-conf-" + std::to_string(::getpid()) + "-" +
+                                        std::to_string(reinterpret_cast<std::uintptr_t>(this)));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }

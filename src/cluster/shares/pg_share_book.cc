@@ -87,12 +87,12 @@ PgStatus add_locked(PgConnection& connection, const ShareRecord& record, std::si
   auto locked = connection.exec("SELECT pg_advisory_xact_lock(hashtext('netdisk.shares:' || $1))",
                                 {record.owner});
   if (!locked) return locked.error();
-  auto pruned = connection.exec(
-      "DELETE FROM netdisk.shares WHERE expires < to_timestamp($1::bigint)",
-      {seconds_text(record.created - kKeepExpired)});
+  auto pruned =
+      connection.exec("DELETE FROM netdisk.shares WHERE expires < to_timestamp($1::bigint)",
+                      {seconds_text(record.created - kKeepExpired)});
   if (!pruned) return pruned.error();
-  auto counted = connection.exec("SELECT count(*) FROM netdisk.shares WHERE owner = $1",
-                                 {record.owner});
+  auto counted =
+      connection.exec("SELECT count(*) FROM netdisk.shares WHERE owner = $1", {record.owner});
   if (!counted) return counted.error();
   auto owned = number<std::size_t>(counted->text(0, 0));
   if (owned >= max_per_owner) {
@@ -104,8 +104,8 @@ PgStatus add_locked(PgConnection& connection, const ShareRecord& record, std::si
       "password_hash, created, expires) VALUES ($1, $2, $3, $4, $5::numeric, $6::numeric, $7, "
       "to_timestamp($8::bigint), to_timestamp($9::bigint))",
       {record.digest, record.owner, record.path, std::string(kind_of(record)),
-       std::to_string(record.max_downloads), std::to_string(record.downloads),
-       record.password_hash, seconds_text(record.created),
+       std::to_string(record.max_downloads), std::to_string(record.downloads), record.password_hash,
+       seconds_text(record.created),
        record.expires ? std::optional(seconds_text(*record.expires)) : std::nullopt});
   if (!inserted) return inserted.error();
   return {};
@@ -132,10 +132,10 @@ Status PgShareBook::add(const ShareRecord& record, std::size_t max_per_owner) {
 }
 
 Result<std::vector<ShareRecord>> PgShareBook::of_owner(std::string_view owner) {
-  return records_of(pool_->exec(
-      std::string("SELECT ").append(kColumns).append(
-          " FROM netdisk.shares WHERE owner = $1 ORDER BY created, digest"),
-      {std::string(owner)}));
+  return records_of(
+      pool_->exec(std::string("SELECT ").append(kColumns).append(
+                      " FROM netdisk.shares WHERE owner = $1 ORDER BY created, digest"),
+                  {std::string(owner)}));
 }
 
 Result<std::optional<ShareRecord>> PgShareBook::find(std::string_view digest) {

@@ -48,8 +48,8 @@ Result<std::unique_ptr<FileRegistrationPolicy>> FileRegistrationPolicy::open_fil
   std::ifstream in(file, std::ios::binary);
   if (!in) {
     if (errno == ENOENT) {
-      return std::unique_ptr<FileRegistrationPolicy>(new FileRegistrationPolicy(
-          std::move(file), std::move(now), RegistrationMode::open, {}));
+      return std::unique_ptr<FileRegistrationPolicy>(
+          new FileRegistrationPolicy(std::move(file), std::move(now), RegistrationMode::open, {}));
     }
     return error_from_errno(errno, fmt::format("open {}", file.string()));
   }
@@ -135,7 +135,8 @@ void FileRegistrationPolicy::refund(const Ticket& ticket) {
   if (save(mode_, entries)) entries_ = std::move(entries);
 }
 
-Status FileRegistrationPolicy::save(RegistrationMode mode, const std::vector<Entry>& entries) const {
+Status FileRegistrationPolicy::save(RegistrationMode mode,
+                                    const std::vector<Entry>& entries) const {
   auto now = now_();
   nlohmann::json invites = nlohmann::json::array();
   for (const auto& entry : entries) {

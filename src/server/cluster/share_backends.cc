@@ -23,7 +23,8 @@ constexpr std::size_t kRegistrationConnections = 2;
 
 std::unique_ptr<ShareBook> make_share_book(const ServerConfig& config,
                                            const storage::DataLayout& layout) {
-  if (!cluster_mode(config)) return std::make_unique<FileShareBook>(layout.data_dir() / "shares.txt");
+  if (!cluster_mode(config))
+    return std::make_unique<FileShareBook>(layout.data_dir() / "shares.txt");
   auto pool = std::make_shared<cluster::pg::PgPool>(config.pg_conninfo, kShareConnections);
   auto book = cluster::PgShareBook::open(std::move(pool));
   if (!book) {

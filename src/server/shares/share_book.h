@@ -42,9 +42,9 @@ class ShareBook {
 
 // The one refusal of a link over the limit, whatever the book.
 inline Error too_many_links(std::size_t owned) {
-  return make_error(Errc::rate_limited,
-                    fmt::format("you hold {} share links, the most allowed: revoke some first",
-                                owned));
+  return make_error(
+      Errc::rate_limited,
+      fmt::format("you hold {} share links, the most allowed: revoke some first", owned));
 }
 inline Error link_used_up() {
   return make_error(Errc::share_gone, "this link has expired or has been used up");
