@@ -5,6 +5,7 @@
 #include "server/cluster/chat_backends.h"
 #include "server/cluster/cluster_services.h"
 #include "server/cluster/quota_ledger_factory.h"
+#include "server/cluster/share_backends.h"
 #include "server/cluster/storage_factory.h"
 #include "server/quota/quota_space.h"
 #include "server/retention_options.h"
@@ -29,12 +30,6 @@ AccountOptions account_options(const ServerConfig& config) {
   options.credential_cache.ttl = config.credential_cache_ttl;
   options.workbook_check_interval = config.workbook_check_interval;
   return options;
-}
-
-std::unique_ptr<RegistrationPolicy> open_registration(const storage::DataLayout& layout) {
-  auto policy = RegistrationPolicy::open(layout.data_dir() / kRegistrationFile);
-  if (!policy) throw std::runtime_error(policy.error().message);
-  return std::move(*policy);
 }
 
 // The user's quota now: their workbook row's, else the server's default. find_user() reads
@@ -81,8 +76,8 @@ Services::Services(const ServerConfig& cfg, std::unique_ptr<storage::Backend> ba
       deleted_users(make_deleted_users(cfg, layout)),
       accounts(layout, account_options(cfg), blocking_pool,
                account_backends(cfg, layout, account_options(cfg))),
-      registration(open_registration(layout)),
-      shares(layout.data_dir() / "shares.txt", share_options(cfg)) {
+      registration(make_registration_policy(cfg, layout)),
+      shares(make_share_book(cfg, layout), share_options(cfg)) {
   backend->set_retention(retention_of(config, [this] { return wall_clock(); }));
   chat_relay = make_chat_relay(config, chat, blocking_pool);
   chat_history = make_chat_history(config, blocking_pool);

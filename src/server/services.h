@@ -50,8 +50,8 @@ struct Services {
   // Where deleted users' files wait out --deleted-retention (storage/deleted_users.h).
   std::unique_ptr<storage::DeletedUsers> deleted_users;
   AccountService accounts;
-  // Who may register (open, closed, by invitation): <data>/registration.json, set by the
-  // administrator through `netdiskd admin` (server/admin/).
+  // Who may register (open, closed, by invitation): <data>/registration.json (PostgreSQL in
+  // cluster mode), set by the administrator through `netdiskd admin` (server/admin/).
   std::unique_ptr<RegistrationPolicy> registration;
   ChatRoom chat;
   // Cluster mode: `chat` linked to the other nodes' rooms through Redis (null otherwise).
@@ -75,7 +75,8 @@ struct Services {
   // TLS for the NetDisk TCP port (server/tls/tls_context.h), owned by Server; null with
   // --plaintext, and in `netdiskd admin`'s in-process services.
   const TlsContext* tls = nullptr;
-  // The share links (server/shares/share_service.h): <data>/shares.txt.
+  // The share links (server/shares/share_service.h): <data>/shares.txt (PostgreSQL in
+  // cluster mode).
   ShareService shares;
   // The settings a SIGHUP reload changes (server/service/live_settings.h): read these, not
   // `config`, for the options docs/ADMIN.md lists as changeable live.

@@ -80,7 +80,7 @@ TEST_F(ShareServiceTest, DownloadsCountUpToTheLimitThenTheLinkIsGone) {
   ASSERT_FALSE(third.ok());
   EXPECT_EQ(third.error().code, Errc::share_gone);
   EXPECT_EQ(service_->open(link.token, kNoon).error().code, Errc::share_gone);
-  EXPECT_EQ(service_->list("alice").front().downloads, 2u);
+  EXPECT_EQ(service_->list("alice")->front().downloads, 2u);
 }
 
 TEST_F(ShareServiceTest, RevokeMatchesATokenAnIdOrAPathOfTheOwnerOnly) {
@@ -118,7 +118,7 @@ TEST_F(ShareServiceTest, ForgettingTheWholeSpaceEndsEveryLinkOfThatOwnerOnly) {
   EXPECT_FALSE(service_->open(file.token, kNoon));
   EXPECT_FALSE(service_->open(root.token, kNoon));
   EXPECT_TRUE(service_->open(bobs.token, kNoon));
-  EXPECT_TRUE(service_->list("alice").empty());
+  EXPECT_TRUE(service_->list("alice")->empty());
 }
 
 TEST_F(ShareServiceTest, EachUserHoldsABoundedNumberOfLinks) {

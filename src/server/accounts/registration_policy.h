@@ -1,13 +1,16 @@
 // RegistrationPolicy: who may create an account. The administrator sets the mode with
 // `netdiskd admin registration open|closed|invite`: open (anyone who reaches the server),
-// closed (nobody), or invite (only with a code from `netdiskd admin invite create`). Kept in
-// <data>/registration.json, rewritten atomically (temp file, fsync, rename), owner-only. Invite
-// codes are shown once and stored only as digests, each with its expiry and remaining uses;
-// expired and used-up ones are pruned at the next rewrite. Thread-safe (one mutex); every call
-// that changes something writes the file before it returns: call those from the blocking pool.
+// closed (nobody), or invite (only with a code from `netdiskd admin invite create`). Invite
+// codes are shown once and stored only as digests, each with its expiry and remaining uses.
+// Where they are kept is the implementation's: FileRegistrationPolicy (one server,
+// <data>/registration.json, file_registration_policy.h) or cluster::PgRegistrationPolicy
+// (every node of a cluster, PostgreSQL). Thread-safe; every call may block on the file or the
+// database: call them from the blocking pool.
 #pragma once
 
+#include <array>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -23,8 +26,18 @@
 namespace netdisk::server {
 
 enum class RegistrationMode { open, closed, invite };
-std::string_view registration_mode_name(RegistrationMode mode);
-std::optional<RegistrationMode> registration_mode_from_name(std::string_view name);
+// Inline: the cluster's implementation (a library the server links) names modes too.
+inline constexpr std::array<std::string_view, 3> kRegistrationModeNames = {"open", "closed",
+                                                                           "invite"};
+inline std::string_view registration_mode_name(RegistrationMode mode) {
+  return kRegistrationModeNames[static_cast<std::size_t>(mode)];
+}
+inline std::optional<RegistrationMode> registration_mode_from_name(std::string_view name) {
+  for (std::size_t i = 0; i < kRegistrationModeNames.size(); ++i) {
+    if (name == kRegistrationModeNames[i]) return static_cast<RegistrationMode>(i);
+  }
+  return std::nullopt;
+}
 
 inline constexpr std::string_view kRegistrationFile = "registration.json";
 // An invitation's uses at most (a code for a whole class, not an open door).
@@ -35,15 +48,19 @@ class RegistrationPolicy {
   using Clock = std::chrono::system_clock;
   using Now = std::function<Clock::time_point()>;
 
-  // Loads `file`; a missing file means open registration and no invitations. A damaged one is
-  // an io_error naming the file and what is wrong (the server then refuses to start rather than
-  // guess the administrator's intent); the file is left untouched.
+  virtual ~RegistrationPolicy() = default;
+
+  // A FileRegistrationPolicy of `file`; a missing file means open registration and no
+  // invitations. A damaged one is an io_error naming the file and what is wrong (the server
+  // then refuses to start rather than guess the administrator's intent); the file is left
+  // untouched.
   static Result<std::unique_ptr<RegistrationPolicy>> open(std::filesystem::path file,
                                                           Now now = &Clock::now);
 
-  RegistrationMode mode() const;
-  // Durable before it returns. Errors: io_error, disk_full (nothing changed).
-  Status set_mode(RegistrationMode mode);
+  // The mode in force. An implementation that cannot read it answers the last one it read.
+  virtual RegistrationMode mode() const = 0;
+  // Durable before it returns. Errors: io_error, disk_full, server_busy (nothing changed).
+  virtual Status set_mode(RegistrationMode mode) = 0;
 
   struct Invite {
     std::string code;  // shown once: only its digest is kept
@@ -59,8 +76,8 @@ class RegistrationPolicy {
     std::optional<Clock::time_point> expires;
     std::uint32_t uses_left = 0;
   };
-  // The invitations still usable, oldest first.
-  std::vector<InviteInfo> invites() const;
+  // The invitations still usable, oldest first (none when they cannot be read).
+  virtual std::vector<InviteInfo> invites() const = 0;
 
   // A registration's permission: in open mode nothing is taken; in invite mode one use of the
   // code, taken durably (so two registrations racing for a code's last use cannot both have it).
@@ -72,26 +89,26 @@ class RegistrationPolicy {
   Result<Ticket> admit(std::string_view code);
   // Gives a use back after the registration it admitted failed (the name was taken, the disk
   // full). Best effort: a failed rewrite keeps the use spent, never grants one twice.
-  void refund(const Ticket& ticket);
+  virtual void refund(const Ticket& ticket) = 0;
 
- private:
+ protected:
   struct Entry {
     std::string digest;  // hex BLAKE2b of the normalised code
     Clock::time_point created;
     std::optional<Clock::time_point> expires;
     std::uint32_t uses_left = 0;
   };
-  RegistrationPolicy(std::filesystem::path file, Now now, RegistrationMode mode,
-                     std::vector<Entry> entries);
-  // Writes `mode` and `entries` (pruned at `now`) in place of the file. Caller holds mutex_.
-  Status save(RegistrationMode mode, const std::vector<Entry>& entries) const;
-  bool usable(const Entry& entry, Clock::time_point now) const;
+  explicit RegistrationPolicy(Now now) : now_(std::move(now)) {}
+  // Keeps a new invitation durably.
+  virtual Status add_invite(const Entry& entry) = 0;
+  // Takes one use of the invitation `digest` if it is usable at `now`, as one step: false when
+  // it is unknown, expired or used up.
+  virtual Result<bool> take_use(const std::string& digest, Clock::time_point now) = 0;
+  static bool usable(const Entry& entry, Clock::time_point now) {
+    return entry.uses_left > 0 && (!entry.expires || now < *entry.expires);
+  }
 
-  const std::filesystem::path file_;
   const Now now_;
-  mutable std::mutex mutex_;
-  RegistrationMode mode_;
-  std::vector<Entry> entries_;
 };
 
 // The digest under which a code is kept: case, spaces and dashes do not matter, so a code read

@@ -15,6 +15,7 @@
 
 #include "protocol/frame.h"
 #include "protocol/message.h"
+#include "server/admin/admin_cluster_registration.h"
 #include "server/admin/admin_socket.h"
 #include "server/ops/op_table.h"
 #include "server/ops/session.h"
@@ -115,6 +116,11 @@ Result<nlohmann::json> in_process(const ServerConfig& config, const AdminRequest
 }  // namespace
 
 Result<AdminAnswer> run_admin_request(const ServerConfig& config, const AdminRequest& request) {
+  // Cluster mode: the registration is the cluster's, changed in PostgreSQL, not on one node.
+  if (auto answered = cluster_registration_request(config, request)) {
+    if (!*answered) return std::move(*answered).error();
+    return AdminAnswer{AdminRoute::in_process, std::move(**answered)};
+  }
   if (auto answered = through_socket(config.data_dir / kAdminSocketName, request)) {
     if (!*answered) return std::move(*answered).error();
     return AdminAnswer{AdminRoute::socket, std::move(**answered)};

@@ -218,7 +218,12 @@ asio::awaitable<void> serve_drop_box(Exchange& exchange, const ShareRecord& link
 asio::awaitable<void> route_share(Exchange& exchange, std::string_view rest) {
   auto& server = exchange.services().server;
   auto url = split_share_url(rest);
-  auto link = server.shares.open(url.token, server.wall_clock());
+  // The book may be PostgreSQL (cluster mode): never read on an I/O thread.
+  auto now = server.wall_clock();
+  auto& shares = server.shares;
+  std::string token(url.token);
+  auto link = co_await run_blocking(server.blocking_pool,
+                                    [&shares, &token, now] { return shares.open(token, now); });
   if (!link) {
     Error error = std::move(link).error();
     co_return co_await exchange.send_error(error);

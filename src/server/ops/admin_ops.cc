@@ -6,15 +6,13 @@
 #include "protocol/fields.h"
 #include "server/blocking.h"
 #include "server/ops/quota_ops.h"
+#include "server/ops/registration_admin.h"
 #include "server/services.h"
 #include "server/storage_errors.h"
 #include "storage/space_usage.h"
 
 namespace netdisk::server::ops {
 namespace {
-
-// An invitation lasts at most a year: a forgotten code should not stay a door for ever.
-constexpr std::uint64_t kMaxInviteSeconds = 366ull * 24 * 3600;
 
 nlohmann::json optional_time(const std::optional<std::chrono::system_clock::time_point>& time) {
   return time ? nlohmann::json(format_utc(*time)) : nlohmann::json();
@@ -52,60 +50,39 @@ nlohmann::json admin_user_row(Services& server, const storage::UserRecord& recor
   return row;
 }
 
-namespace {
-
-nlohmann::json registration_fields(const RegistrationPolicy& policy) {
-  return {{"mode", registration_mode_name(policy.mode())}, {"invites", policy.invites().size()}};
-}
-
-}  // namespace
-
 boost::asio::awaitable<OpResult> admin_users(OpCall& call) {
   auto& server = call.server;
   auto rows = co_await run_blocking(server.blocking_pool, [&server] {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& record : server.accounts.users())
       out.push_back(admin_user_row(server, record));
-    return out;
+    // The policy may be PostgreSQL's (cluster mode): read here, on the blocking pool.
+    return nlohmann::json{{"users", std::move(out)},
+                          {"registration", registration_fields(*server.registration)}};
   });
-  co_return reply_with(
-      {{"users", std::move(rows)}, {"registration", registration_fields(*server.registration)}});
+  co_return reply_with(std::move(rows));
 }
 
-boost::asio::awaitable<OpResult> admin_registration(OpCall& call) {
-  auto name = protocol::optional_string_field(call.body, "mode");
-  if (!name) co_return std::move(name).error();
+// admin.registration and admin.invite: the same body, run on the blocking pool.
+boost::asio::awaitable<OpResult> admin_registration_request(OpCall& call, std::string op) {
   auto& policy = *call.server.registration;
-  if (*name) {
-    auto mode = registration_mode_from_name(**name);
-    if (!mode) {
-      co_return make_error(Errc::bad_request, "\"mode\" must be open, closed or invite");
-    }
-    auto set = co_await run_blocking(call.server.blocking_pool,
-                                     [&policy, &mode] { return policy.set_mode(*mode); });
-    if (!set) co_return std::move(set).error();
-  }
-  co_return reply_with(registration_fields(policy));
+  const auto& body = call.body;
+  auto fields = co_await run_blocking(call.server.blocking_pool, [&policy, &op, &body] {
+    return run_registration_request(policy, op, body);
+  });
+  if (!fields) co_return std::move(fields).error();
+  co_return reply_with(std::move(*fields));
+}
+
+// The op's name in a named local: no temporary std::string inside the co_await (GCC 12).
+boost::asio::awaitable<OpResult> admin_registration(OpCall& call) {
+  std::string op = "admin.registration";
+  co_return co_await admin_registration_request(call, std::move(op));
 }
 
 boost::asio::awaitable<OpResult> admin_invite(OpCall& call) {
-  auto uses = protocol::optional_uint_field(call.body, "uses", kMaxInviteUses);
-  if (!uses) co_return std::move(uses).error();
-  auto seconds = protocol::optional_uint_field(call.body, "valid_for", kMaxInviteSeconds);
-  if (!seconds) co_return std::move(seconds).error();
-  std::optional<std::chrono::seconds> valid_for;
-  if (*seconds) valid_for = std::chrono::seconds(**seconds);
-  auto count = static_cast<std::uint32_t>(uses->value_or(1));
-  auto& policy = *call.server.registration;
-  auto invite = co_await run_blocking(call.server.blocking_pool, [&policy, &valid_for, count] {
-    return policy.create_invite(valid_for, count);
-  });
-  if (!invite) co_return std::move(invite).error();
-  auto fields = registration_fields(policy);
-  fields["code"] = invite->code;
-  fields["uses"] = invite->uses;
-  fields["expires"] = optional_time(invite->expires);
-  co_return reply_with(std::move(fields));
+  std::string op = "admin.invite";
+  co_return co_await admin_registration_request(call, std::move(op));
 }
 
 }  // namespace netdisk::server::ops

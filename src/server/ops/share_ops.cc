@@ -95,10 +95,14 @@ boost::asio::awaitable<OpResult> share_create(OpCall& call) {
 
 boost::asio::awaitable<OpResult> share_list(OpCall& call) {
   auto now = call.server.wall_clock();
+  std::string owner = *call.session.user();
+  auto& shares = call.server.shares;
+  // The book may be PostgreSQL (cluster mode): never read on an I/O thread.
+  auto owned = co_await run_blocking(call.server.blocking_pool,
+                                     [&shares, &owner] { return shares.list(owner); });
+  if (!owned) co_return std::move(owned).error();
   json links = json::array();
-  for (const auto& link : call.server.shares.list(*call.session.user())) {
-    links.push_back(link_json(link, now));
-  }
+  for (const auto& link : *owned) links.push_back(link_json(link, now));
   co_return reply_with({{"links", std::move(links)}});
 }
 

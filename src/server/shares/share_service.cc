@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "server/accounts/secret_text.h"
+#include "server/shares/file_share_book.h"
 
 namespace netdisk::server {
 namespace {
@@ -21,21 +22,6 @@ bool is_token(std::string_view text) {
          text.find_first_not_of("0123456789abcdef") == std::string_view::npos;
 }
 
-// `path` is `root` or lies under it ("" is the whole space, above everything).
-bool is_at_or_under(std::string_view path, std::string_view root) {
-  if (root.empty() || path == root) return true;
-  return path.size() > root.size() && path.starts_with(root) && path[root.size()] == '/';
-}
-
-std::vector<ShareRecord> load_or_throw(const std::filesystem::path& file) {
-  auto loaded = load_shares(file);
-  if (!loaded) {
-    throw std::runtime_error(fmt::format("{}: {} (move it aside to start without share links)",
-                                         file.filename().string(), loaded.error().message));
-  }
-  return std::move(*loaded);
-}
-
 std::unique_ptr<storage::PasswordHasher> make_hasher(storage::HashCost cost) {
   auto hasher = storage::PasswordHasher::create(cost);
   if (!hasher) throw std::runtime_error(hasher.error().message);
@@ -46,12 +32,16 @@ std::unique_ptr<storage::PasswordHasher> make_hasher(storage::HashCost cost) {
 
 ShareService::ShareService(std::filesystem::path file, Options options,
                            LoginThrottle::Now steady_now)
-    : file_(std::move(file)),
+    : ShareService(std::make_unique<FileShareBook>(std::move(file)), options,
+                   std::move(steady_now)) {}
+
+ShareService::ShareService(std::unique_ptr<ShareBook> book, Options options,
+                           LoginThrottle::Now steady_now)
+    : book_(std::move(book)),
       options_(options),
       hasher_(make_hasher(options.hash_cost)),
       throttle_(options.throttle, steady_now),
-      verified_(CredentialCache::Policy{options.credential_ttl, 4096}, steady_now),
-      links_(load_or_throw(file_)) {}
+      verified_(CredentialCache::Policy{options.credential_ttl, 4096}, steady_now) {}
 
 Result<ShareService::Created> ShareService::create(NewShare request, WallTime now) {
   if (request.upload_only && !request.folder) {
@@ -72,83 +62,45 @@ Result<ShareService::Created> ShareService::create(NewShare request, WallTime no
   record.created = now;
   record.expires = request.expires;
   record.max_downloads = request.max_downloads;
-  {
-    std::lock_guard lock(mutex_);
-    auto owned = std::count_if(links_.begin(), links_.end(),
-                               [&](const ShareRecord& link) { return link.owner == record.owner; });
-    if (static_cast<std::size_t>(owned) >= options_.max_links_per_user) {
-      return make_error(
-          Errc::rate_limited,
-          fmt::format("you hold {} share links, the most allowed: revoke some first", owned));
-    }
-    links_.push_back(record);
-  }
-  if (auto saved = save_locked_book(); !saved.ok()) {
-    std::lock_guard lock(mutex_);
-    std::erase_if(links_, [&](const ShareRecord& link) { return link.digest == record.digest; });
-    return std::move(saved).error();
+  if (auto added = book_->add(record, options_.max_links_per_user); !added.ok()) {
+    return std::move(added).error();
   }
   return Created{std::move(token), std::move(record)};
 }
 
-std::vector<ShareRecord> ShareService::list(std::string_view owner) const {
-  std::lock_guard lock(mutex_);
-  std::vector<ShareRecord> owned;
-  for (const auto& link : links_) {
-    if (link.owner == owner) owned.push_back(link);
-  }
-  return owned;
+Result<std::vector<ShareRecord>> ShareService::list(std::string_view owner) {
+  return book_->of_owner(owner);
 }
 
 Result<std::size_t> ShareService::revoke(std::string_view owner, std::string_view target) {
+  // A token or an id names one link; only when neither matches is `target` a path.
   std::string digest = is_token(target) ? digest_hex(target) : std::string();
-  std::size_t ended = 0;
-  {
-    std::lock_guard lock(mutex_);
-    // A token or an id names one link; only when neither matches is `target` a path.
-    auto named = [&](const ShareRecord& link) {
-      return link.owner == owner && (link.digest == digest || link.id() == target);
-    };
-    ended = std::erase_if(links_, named);
-    if (ended == 0) {
-      ended = std::erase_if(links_, [&](const ShareRecord& link) {
-        return link.owner == owner && link.path == target;
-      });
-    }
-  }
-  if (ended == 0) return make_error(Errc::not_found, "no share link of yours matches that");
-  if (auto saved = save_locked_book(); !saved.ok()) return std::move(saved).error();
+  auto ended = book_->remove_named(owner, digest, target);
+  if (!ended) return ended;
+  if (*ended == 0) return make_error(Errc::not_found, "no share link of yours matches that");
   return ended;
 }
 
 void ShareService::forget_path(std::string_view owner, std::string_view path) {
-  std::size_t ended = 0;
-  {
-    std::lock_guard lock(mutex_);
-    ended = std::erase_if(links_, [&](const ShareRecord& link) {
-      return link.owner == owner && is_at_or_under(link.path, path);
-    });
+  auto ended = book_->remove_under(owner, path);
+  if (!ended) {
+    spdlog::error("shares: could not end the links of {} under a removed path: {}", owner,
+                  ended.error().message);
+    return;
   }
-  if (ended == 0) return;
-  spdlog::info("shares: {} link(s) of {} ended: their target was removed or moved", ended, owner);
-  if (auto saved = save_locked_book(); !saved.ok()) {
-    spdlog::error("shares: could not save the share links: {}", saved.error().message);
-  }
+  if (*ended == 0) return;
+  spdlog::info("shares: {} link(s) of {} ended: their target was removed or moved", *ended, owner);
 }
 
-Result<ShareRecord> ShareService::open(std::string_view token, WallTime now) const {
+Result<ShareRecord> ShareService::open(std::string_view token, WallTime now) {
   // One answer for a malformed, unknown and revoked token: nothing that helps guessing.
   auto unknown = make_error(Errc::not_found, "no such link");
   if (!is_token(token)) return unknown;
-  std::string digest = digest_hex(token);
-  std::lock_guard lock(mutex_);
-  auto it = std::find_if(links_.begin(), links_.end(),
-                         [&](const ShareRecord& link) { return link.digest == digest; });
-  if (it == links_.end()) return unknown;
-  if (state(*it, now) != "active") {
-    return make_error(Errc::share_gone, "this link has expired or has been used up");
-  }
-  return *it;
+  auto found = book_->find(digest_hex(token));
+  if (!found) return std::move(found).error();
+  if (!*found) return unknown;
+  if (state(**found, now) != "active") return link_used_up();
+  return std::move(**found);
 }
 
 Status ShareService::check_password(const ShareRecord& link, std::string_view password,
@@ -171,17 +123,7 @@ Status ShareService::check_password(const ShareRecord& link, std::string_view pa
 }
 
 Status ShareService::count_download(std::string_view digest) {
-  {
-    std::lock_guard lock(mutex_);
-    auto it = std::find_if(links_.begin(), links_.end(),
-                           [&](const ShareRecord& link) { return link.digest == digest; });
-    if (it == links_.end()) return make_error(Errc::not_found, "no such link");
-    if (it->max_downloads != 0 && it->downloads >= it->max_downloads) {
-      return make_error(Errc::share_gone, "this link has expired or has been used up");
-    }
-    ++it->downloads;
-  }
-  return save_locked_book();
+  return book_->count_download(digest);
 }
 
 std::string_view ShareService::state(const ShareRecord& link, WallTime now) {
@@ -210,16 +152,6 @@ std::string ShareService::origin_for(std::string_view scheme, std::string_view h
     name = "[" + name + "]";
   }
   return fmt::format("{}://{}:{}", scheme, name, port);
-}
-
-Status ShareService::save_locked_book() {
-  std::lock_guard saving(save_mutex_);
-  std::vector<ShareRecord> snapshot;
-  {
-    std::lock_guard lock(mutex_);
-    snapshot = links_;
-  }
-  return save_shares(file_, snapshot);
 }
 
 }  // namespace netdisk::server

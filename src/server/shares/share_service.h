@@ -2,13 +2,13 @@
 // a path in its owner's space and gives anyone who holds its token what that path holds (a
 // file, a folder's listing and files, or a drop box), within its limits: an expiry time, a
 // number of downloads, a password. The token (192 random bits) is shown once, at creation;
-// only its BLAKE2b digest is kept, in memory and in <data>/shares.txt (share_file.h), which
-// every change rewrites atomically before it is reported. A link never follows its target:
+// only its BLAKE2b digest is kept, in a ShareBook (share_book.h): memory and <data>/shares.txt
+// on one server, PostgreSQL in a cluster. A link never follows its target:
 // removing or moving the target (or a folder above it) ends the link (forget_path()).
 // Passwords are Argon2id hashes; guesses go through a LoginThrottle keyed by link and by
 // address, and a CredentialCache spares a browser's repeated Basic credentials the hashing.
-// Thread-safe: one mutex guards the book; calls marked "blocks" hash or write the file and run
-// on the blocking pool only.
+// The throttle and the cache are this process's, also in a cluster. Thread-safe; calls marked
+// "blocks" hash or reach the book and run on the blocking pool only.
 #pragma once
 
 #include <chrono>
@@ -25,7 +25,7 @@
 #include "common/result.h"
 #include "server/accounts/credential_cache.h"
 #include "server/accounts/login_throttle.h"
-#include "server/shares/share_file.h"
+#include "server/shares/share_book.h"
 #include "storage/password_hasher.h"
 
 namespace netdisk::server {
@@ -41,9 +41,13 @@ class ShareService {
     LoginThrottle::Policy throttle;
   };
 
-  // Loads `file` (a missing one is an empty book). Throws std::runtime_error with a message
-  // for the administrator when it is damaged (left untouched), or libsodium cannot start.
+  // Keeps its links in a FileShareBook of `file` (a missing one is an empty book). Throws
+  // std::runtime_error with a message for the administrator when it is damaged (left
+  // untouched), or libsodium cannot start.
   ShareService(std::filesystem::path file, Options options,
+               LoginThrottle::Now steady_now = &LoginThrottle::Clock::now);
+  // Keeps its links in `book` (cluster mode: PostgreSQL). Throws as above.
+  ShareService(std::unique_ptr<ShareBook> book, Options options,
                LoginThrottle::Now steady_now = &LoginThrottle::Clock::now);
 
   struct NewShare {
@@ -63,8 +67,8 @@ class ShareService {
   // holds max_links_per_user links), invalid_password, disk_full, io_error.
   Result<Created> create(NewShare request, WallTime now);
 
-  // The owner's links, oldest first. Memory only.
-  std::vector<ShareRecord> list(std::string_view owner) const;
+  // Blocks (the book). The owner's links, oldest first.
+  Result<std::vector<ShareRecord>> list(std::string_view owner);
 
   // Blocks. Ends the owner's links that `target` names: a whole token, a link id
   // (ShareRecord::id), or a path (every link on it). not_found when none matches; a link of
@@ -75,9 +79,9 @@ class ShareService {
   // moved. Failing to save is logged; the links are gone from memory either way.
   void forget_path(std::string_view owner, std::string_view path);
 
-  // The link a token opens at `now`, memory only. not_found for an unknown or revoked token
-  // (or a malformed one); share_gone for one expired or out of downloads.
-  Result<ShareRecord> open(std::string_view token, WallTime now) const;
+  // Blocks (the book). The link a token opens at `now`. not_found for an unknown or revoked
+  // token (or a malformed one); share_gone for one expired or out of downloads.
+  Result<ShareRecord> open(std::string_view token, WallTime now);
 
   // Blocks (Argon2id unless cached). auth_failed for a wrong password, rate_limited when the
   // throttle (per link and per address) says this guess must wait.
@@ -100,16 +104,12 @@ class ShareService {
   static std::string origin_for(std::string_view scheme, std::string_view host, std::uint16_t port);
 
  private:
-  Status save_locked_book();  // takes save_mutex_ then a snapshot under mutex_
-
-  const std::filesystem::path file_;
+  const std::unique_ptr<ShareBook> book_;
   const Options options_;
   std::unique_ptr<storage::PasswordHasher> hasher_;
   LoginThrottle throttle_;
   CredentialCache verified_;
-  std::mutex save_mutex_;  // one save at a time, each writing the newest book
-  mutable std::mutex mutex_;
-  std::vector<ShareRecord> links_;
+  mutable std::mutex mutex_;  // guards origin_
   std::string origin_;
 };
 
