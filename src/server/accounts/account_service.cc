@@ -409,6 +409,15 @@ boost::asio::awaitable<Result<std::string>> AccountService::resume_login(std::st
   co_return answer(found);
 }
 
+boost::asio::awaitable<std::optional<storage::UserRecord>> AccountService::find_user_anywhere(
+    std::string name) {
+  auto user = registry_->find(name);
+  if (user || !shared_) co_return user;
+  auto fresh =
+      co_await run_blocking(blocking_pool_, [this, &name] { return registry_->find_fresh(name); });
+  co_return fresh;
+}
+
 void AccountService::user_changed_elsewhere(const std::string& name) {
   credentials_.forget_user(storage::username_key(name));
   if (stopping_) return;

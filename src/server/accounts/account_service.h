@@ -136,6 +136,9 @@ class AccountService {
   std::optional<storage::UserRecord> find_user(std::string_view name) const {
     return registry_->find(name);
   }
+  // The same, and in cluster mode a name this node does not know yet (registered through another
+  // node since it last read the store) is asked of the store on the blocking pool.
+  boost::asio::awaitable<std::optional<storage::UserRecord>> find_user_anywhere(std::string name);
 
   // Moves whenever a login is ended (SessionBook::revocations()).
   std::uint64_t revocations() const noexcept { return sessions_->revocations(); }

@@ -229,7 +229,7 @@ asio::awaitable<void> route_share(Exchange& exchange, std::string_view rest) {
     co_return co_await exchange.send_error(error);
   }
   // A link ends with its owner's account: removed or disabled, it answers as unknown.
-  auto owner = server.accounts.find_user(link->owner);
+  auto owner = co_await server.accounts.find_user_anywhere(link->owner);
   if (!owner || owner->state != storage::AccountState::active) {
     co_return co_await no_such_link(exchange);
   }
