@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "server/cluster/cluster_locks.h"
 #include "server/cluster/cluster_services.h"
 #include "server/cluster/storage_factory.h"
 #include "server/quota/quota_space.h"
@@ -76,11 +77,12 @@ Services::Services(const ServerConfig& cfg, std::unique_ptr<storage::Backend> ba
           backend_given ? std::move(backend_given) : make_storage_backend(cfg, layout),
           quota)),
       accounts(layout, account_options(cfg), blocking_pool,
-               account_backends(cfg, layout, account_options(cfg))),
+               account_backends(cfg, layout, account_options(cfg), blocking_pool)),
       registration(open_registration(layout)),
       shares(layout.data_dir() / "shares.txt", share_options(cfg)) {
   backend->set_retention(retention_of(config, [this] { return wall_clock(); }));
   chat_relay = make_chat_relay(config, chat, blocking_pool);
+  locks = make_lock_store(config, blocking_pool, [this] { return now(); });
 }
 
 }  // namespace netdisk::server

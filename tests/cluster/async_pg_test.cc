@@ -60,7 +60,7 @@ TEST_F(AsyncPgTest, AQueryReturnsItsRowsWithParametersApart) {
   run([&pool]() -> asio::awaitable<void> {
     // Named first: GCC 12 mishandles braced temporaries inside a co_await expression.
     Params params{"it's'; DROP TABLE x; --", std::nullopt};
-    auto result = co_await pool.query("SELECT $1::text, $2::text IS NULL", std::move(params));
+    auto result = co_await pool.query("SELECT $1::text, $2::text IS NULL", params);
     EXPECT_TRUE(result.ok()) << result.error().message;
     if (!result.ok()) co_return;
     EXPECT_EQ(result->rows(), 1);
@@ -94,7 +94,7 @@ TEST_F(AsyncPgTest, ManyCoroutinesShareAFewConnectionsOnOneThread) {
           // Each query holds its connection a little, so callers must queue for the three.
           Params params{std::to_string(i)};
           auto result =
-              co_await pool.query("SELECT $1::int * 2, pg_sleep(0.01)", std::move(params));
+              co_await pool.query("SELECT $1::int * 2, pg_sleep(0.01)", params);
           if (result.ok() && result->text(0, 0) == std::to_string(i * 2)) ++good;
         },
         asio::detached);
@@ -112,8 +112,10 @@ TEST_F(AsyncPgTest, ATransactionOnALeaseRollsBackWhenDroppedMidway) {
       auto lease = co_await pool.acquire();
       EXPECT_TRUE(lease.ok());
       if (!lease.ok()) co_return;
-      EXPECT_TRUE((co_await lease->exec("BEGIN")).ok());
-      EXPECT_TRUE((co_await lease->exec("INSERT INTO public.async_tx VALUES ('x')")).ok());
+      auto begun = co_await lease->exec("BEGIN");
+      EXPECT_TRUE(begun.ok());
+      auto inserted = co_await lease->exec("INSERT INTO public.async_tx VALUES ('x')");
+      EXPECT_TRUE(inserted.ok());
     }  // no COMMIT: the lease drops the connection, and PostgreSQL rolls back
     auto count = co_await pool.query("SELECT count(*) FROM public.async_tx");
     EXPECT_TRUE(count.ok());
@@ -167,7 +169,8 @@ TEST_F(AsyncPgTest, AQueryPastItsDeadlineFailsAndIsCancelledOnTheServer) {
   };
   EXPECT_TRUE(e2e::wait_until(gone, 10s));
   run([&pool]() -> asio::awaitable<void> {
-    EXPECT_TRUE((co_await pool.query("SELECT 1")).ok());  // a fresh connection
+    auto fresh = co_await pool.query("SELECT 1");  // a fresh connection
+    EXPECT_TRUE(fresh.ok());
   });
 }
 

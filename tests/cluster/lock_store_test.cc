@@ -259,7 +259,9 @@ TEST_F(PgLockStoreTest, ConcurrentExclusiveLocksThroughTwoNodesGrantExactlyOne) 
     asio::co_spawn(
         io_,
         [node, &granted, &refused]() -> asio::awaitable<void> {
-          auto lock = co_await node->lock("ann", "contended.txt", exclusive());
+          const std::string user = "ann", path = "contended.txt";  // named, not temporaries
+          const LockRequest request = exclusive();
+          auto lock = co_await node->lock(user, path, request);
           if (lock.ok()) ++granted;
           if (!lock.ok() && lock.error() == LockFailure::conflict) ++refused;
         },

@@ -52,6 +52,18 @@ pg::PgStatus PgLockStore::ensure_table(pg::PgPool& setup) {
   return pg::ensure_schema(setup, "dav_locks", kSchema);
 }
 
+pg::PgResultOf<std::unique_ptr<PgLockStore>> PgLockStore::open(const std::string& conninfo,
+                                                               asio::thread_pool& blocking,
+                                                               pg::AsyncPgPool::Options options,
+                                                               Limits limits, server::Now now) {
+  pg::PgPool setup(conninfo, 1);
+  if (auto made = ensure_table(setup); !made.ok()) return std::move(made).error();
+  auto pool = std::make_unique<pg::AsyncPgPool>(conninfo, blocking, options);
+  auto store = std::make_unique<PgLockStore>(*pool, limits, std::move(now));
+  store->owned_pool_ = std::move(pool);
+  return store;
+}
+
 PgLockStore::PgLockStore(pg::AsyncPgPool& pool, Limits limits, server::Now now,
                          server::WallNow wall)
     : pool_(pool), limits_(limits), now_(std::move(now)), wall_(std::move(wall)) {}
@@ -82,11 +94,12 @@ std::vector<ActiveLock> PgLockStore::locks_of(const pg::PgResult& rows) const {
 asio::awaitable<pg::PgResultOf<std::vector<ActiveLock>>> PgLockStore::current(
     pg::AsyncPgPool::Lease& lease, const std::string& user) {
   pg::Params params{user, text_of(wall_ms())};
-  auto rows = co_await lease.exec(fmt::format("SELECT {} FROM netdisk.dav_locks WHERE owner_user "
-                                              "= $1 AND expires_ms > $2::bigint ORDER BY "
-                                              "created_ms, token",
-                                              kColumns),
-                                  std::move(params));
+  // Named locals: no non-trivial temporary in a co_await expression (GCC 12).
+  std::string sql = fmt::format(
+      "SELECT {} FROM netdisk.dav_locks WHERE owner_user = $1 AND expires_ms > $2::bigint "
+      "ORDER BY created_ms, token",
+      kColumns);
+  auto rows = co_await lease.exec(sql, params);
   if (!rows) co_return std::move(rows).error();
   co_return locks_of(*rows);
 }
@@ -94,7 +107,7 @@ asio::awaitable<pg::PgResultOf<std::vector<ActiveLock>>> PgLockStore::current(
 asio::awaitable<PgLockStore::Outcome> PgLockStore::insert_checked(pg::AsyncPgPool::Lease& lease,
                                                                 const std::string& user,
                                                                 const std::string& path,
-                                                                LockRequest& request) {
+                                                                const LockRequest& request) {
   auto held = co_await current(lease, user);
   if (!held) co_return LockFailure::unavailable;
   if (server::dav::lock_conflicts(*held, path, request)) co_return LockFailure::conflict;
@@ -104,7 +117,7 @@ asio::awaitable<PgLockStore::Outcome> PgLockStore::insert_checked(pg::AsyncPgPoo
   lock.root = path;
   lock.scope = request.scope;
   lock.depth = request.depth;
-  lock.owner = std::move(request.owner);
+  lock.owner = request.owner;
   lock.timeout = server::dav::granted_timeout(limits_, request.timeout);
   lock.expires = now_() + lock.timeout;
   auto created = wall_ms();
@@ -122,22 +135,23 @@ asio::awaitable<PgLockStore::Outcome> PgLockStore::insert_checked(pg::AsyncPgPoo
       "INSERT INTO netdisk.dav_locks (token, owner_user, root, depth_infinity, exclusive, "
       "owner_xml, timeout_s, created_ms, expires_ms) VALUES ($1, $2, $3, $4::boolean, "
       "$5::boolean, $6, $7::bigint, $8::bigint, $9::bigint)",
-      std::move(params));
+      params);
   if (!inserted) co_return LockFailure::unavailable;
   co_return lock;
 }
 
-asio::awaitable<PgLockStore::Outcome> PgLockStore::lock(std::string user, std::string path,
-                                                      LockRequest request) {
+asio::awaitable<PgLockStore::Outcome> PgLockStore::lock(const std::string& user, const std::string& path,
+                                                      const LockRequest& request) {
   if (request.owner.size() > limits_.owner_bytes) co_return LockFailure::owner_too_large;
   auto lease = co_await pool_.acquire();
   if (!lease) co_return LockFailure::unavailable;
   // The advisory lock makes every node's LOCK of this user's names wait its turn, so the
   // conflict check below sees every lock granted before it (READ COMMITTED re-reads).
-  if (!(co_await lease->exec("BEGIN")).ok()) co_return LockFailure::unavailable;
-  pg::Params key{user_lock_key(user)};
+  auto begun = co_await lease->exec("BEGIN");
+  if (!begun) co_return LockFailure::unavailable;
+  const pg::Params key{user_lock_key(user)};
   auto locked =
-      co_await lease->exec("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", std::move(key));
+      co_await lease->exec("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", key);
   if (!locked) co_return LockFailure::unavailable;  // the lease drops the open transaction
   auto outcome = co_await insert_checked(*lease, user, path, request);
   auto end = co_await lease->exec(outcome ? "COMMIT" : "ROLLBACK");
@@ -148,10 +162,11 @@ asio::awaitable<PgLockStore::Outcome> PgLockStore::lock(std::string user, std::s
 asio::awaitable<BasicResult<std::optional<ActiveLock>, LockFailure>> PgLockStore::find_token(
     const std::string& user, const std::string& path, const std::string& token) {
   pg::Params params{token, user, text_of(wall_ms())};
-  auto rows = co_await pool_.query(fmt::format("SELECT {} FROM netdisk.dav_locks WHERE token = $1 "
-                                               "AND owner_user = $2 AND expires_ms > $3::bigint",
-                                               kColumns),
-                                   std::move(params));
+  std::string sql = fmt::format(
+      "SELECT {} FROM netdisk.dav_locks WHERE token = $1 AND owner_user = $2 AND expires_ms > "
+      "$3::bigint",
+      kColumns);
+  auto rows = co_await pool_.query(sql, params);
   if (!rows) co_return LockFailure::unavailable;
   auto found = locks_of(*rows);
   // Root and depth never change, so this check stays true for the update that follows.
@@ -159,8 +174,8 @@ asio::awaitable<BasicResult<std::optional<ActiveLock>, LockFailure>> PgLockStore
   co_return std::optional<ActiveLock>{std::move(found.front())};
 }
 
-asio::awaitable<PgLockStore::Outcome> PgLockStore::refresh(std::string user, std::string path,
-                                                         std::string token,
+asio::awaitable<PgLockStore::Outcome> PgLockStore::refresh(const std::string& user, const std::string& path,
+                                                         const std::string& token,
                                                          std::chrono::seconds timeout) {
   auto found = co_await find_token(user, path, token);
   if (!found) co_return std::move(found).error();
@@ -174,28 +189,28 @@ asio::awaitable<PgLockStore::Outcome> PgLockStore::refresh(std::string user, std
   auto updated = co_await pool_.query(
       "UPDATE netdisk.dav_locks SET timeout_s = $2::bigint, expires_ms = $3::bigint "
       "WHERE token = $1 AND expires_ms > $4::bigint",
-      std::move(params));
+      params);
   if (!updated) co_return LockFailure::unavailable;
   if (updated->affected() == 0) co_return LockFailure::no_such_lock;  // gone meanwhile
   co_return lock;
 }
 
-asio::awaitable<PgLockStore::Outcome> PgLockStore::unlock(std::string user, std::string path,
-                                                        std::string token) {
+asio::awaitable<PgLockStore::Outcome> PgLockStore::unlock(const std::string& user, const std::string& path,
+                                                        const std::string& token) {
   auto found = co_await find_token(user, path, token);
   if (!found) co_return std::move(found).error();
   if (!*found) co_return LockFailure::no_such_lock;
   pg::Params params{token, text_of(wall_ms())};
   auto removed = co_await pool_.query(
       "DELETE FROM netdisk.dav_locks WHERE token = $1 AND expires_ms > $2::bigint",
-      std::move(params));
+      params);
   if (!removed) co_return LockFailure::unavailable;
   if (removed->affected() == 0) co_return LockFailure::no_such_lock;
   co_return std::move(**found);
 }
 
-asio::awaitable<PgLockStore::Blocker> PgLockStore::blocker(std::string user, std::string path,
-                                                         std::vector<std::string> submitted,
+asio::awaitable<PgLockStore::Blocker> PgLockStore::blocker(const std::string& user, const std::string& path,
+                                                         const std::vector<std::string>& submitted,
                                                          bool subtree) {
   auto lease = co_await pool_.acquire();
   if (!lease) co_return LockFailure::unavailable;
@@ -204,7 +219,7 @@ asio::awaitable<PgLockStore::Blocker> PgLockStore::blocker(std::string user, std
   co_return server::dav::blocking_root(*held, path, submitted, subtree);
 }
 
-asio::awaitable<std::vector<ActiveLock>> PgLockStore::held_by(std::string user) {
+asio::awaitable<std::vector<ActiveLock>> PgLockStore::held_by(const std::string& user) {
   auto lease = co_await pool_.acquire();
   if (!lease) co_return std::vector<ActiveLock>{};
   auto held = co_await current(*lease, user);
@@ -212,13 +227,13 @@ asio::awaitable<std::vector<ActiveLock>> PgLockStore::held_by(std::string user) 
   co_return std::move(*held);
 }
 
-asio::awaitable<void> PgLockStore::forget_tree(std::string user, std::string path) {
+asio::awaitable<void> PgLockStore::forget_tree(const std::string& user, const std::string& path) {
   pg::Params params{user, path};
   // starts_with rather than LIKE: a name may hold '%' or '_'.
   auto removed = co_await pool_.query(
       "DELETE FROM netdisk.dav_locks WHERE owner_user = $1 AND ($2 = '' OR root = $2 OR "
       "starts_with(root, $2 || '/'))",
-      std::move(params));
+      params);
   (void)removed;  // a failure leaves rows that lapse at their expiry; the caller logs nothing
 }
 
@@ -228,7 +243,7 @@ asio::awaitable<std::size_t> PgLockStore::sweep() {
   if (now < due || !next_sweep_ms_.compare_exchange_strong(due, now + 60'000)) co_return 0;
   pg::Params params{text_of(now)};
   auto removed = co_await pool_.query(
-      "DELETE FROM netdisk.dav_locks WHERE expires_ms <= $1::bigint", std::move(params));
+      "DELETE FROM netdisk.dav_locks WHERE expires_ms <= $1::bigint", params);
   co_return removed ? removed->affected() : 0;
 }
 

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <atomic>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -23,23 +24,29 @@ class PgLockStore final : public server::dav::LockStore {
 
   // Creates netdisk.dav_locks if missing, through `setup` (blocking: start-up only).
   static pg::PgStatus ensure_table(pg::PgPool& setup);
+  // A node's store: the table made sure of (blocking, start-up only), then a store that owns
+  // its non-blocking pool of `options.size` connections.
+  static pg::PgResultOf<std::unique_ptr<PgLockStore>> open(const std::string& conninfo,
+                                                           boost::asio::thread_pool& blocking,
+                                                           pg::AsyncPgPool::Options options,
+                                                           Limits limits, server::Now now);
 
   // `now` dates the steady-clock expiry ActiveLock carries (lockdiscovery's timeout); `wall`
   // dates the shared rows. Tests hand in clocks they move.
   PgLockStore(pg::AsyncPgPool& pool, Limits limits, server::Now now = &server::steady_now,
               server::WallNow wall = &server::wall_now);
 
-  boost::asio::awaitable<Outcome> lock(std::string user, std::string path,
-                                       server::dav::LockRequest request) override;
-  boost::asio::awaitable<Outcome> refresh(std::string user, std::string path, std::string token,
+  boost::asio::awaitable<Outcome> lock(const std::string& user, const std::string& path,
+                                       const server::dav::LockRequest& request) override;
+  boost::asio::awaitable<Outcome> refresh(const std::string& user, const std::string& path, const std::string& token,
                                           std::chrono::seconds timeout) override;
-  boost::asio::awaitable<Outcome> unlock(std::string user, std::string path,
-                                         std::string token) override;
-  boost::asio::awaitable<Blocker> blocker(std::string user, std::string path,
-                                          std::vector<std::string> submitted,
+  boost::asio::awaitable<Outcome> unlock(const std::string& user, const std::string& path,
+                                         const std::string& token) override;
+  boost::asio::awaitable<Blocker> blocker(const std::string& user, const std::string& path,
+                                          const std::vector<std::string>& submitted,
                                           bool subtree) override;
-  boost::asio::awaitable<std::vector<server::dav::ActiveLock>> held_by(std::string user) override;
-  boost::asio::awaitable<void> forget_tree(std::string user, std::string path) override;
+  boost::asio::awaitable<std::vector<server::dav::ActiveLock>> held_by(const std::string& user) override;
+  boost::asio::awaitable<void> forget_tree(const std::string& user, const std::string& path) override;
   // Deletes expired rows at most once a minute per node (every query ignores them anyway).
   boost::asio::awaitable<std::size_t> sweep() override;
 
@@ -54,8 +61,9 @@ class PgLockStore final : public server::dav::LockStore {
   boost::asio::awaitable<Outcome> insert_checked(pg::AsyncPgPool::Lease& lease,
                                                  const std::string& user,
                                                  const std::string& path,
-                                                 server::dav::LockRequest& request);
+                                                 const server::dav::LockRequest& request);
 
+  std::unique_ptr<pg::AsyncPgPool> owned_pool_;  // open()'s; tests lend one instead
   pg::AsyncPgPool& pool_;
   const Limits limits_;
   server::Now now_;

@@ -44,6 +44,7 @@ namespace {
 
 constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable);
 const char* const kDeadlineState = "57014";  // PostgreSQL's query_canceled
+const Params kNoParams;
 
 std::string trimmed(const char* text) {
   std::string out = text ? text : "";
@@ -309,10 +310,16 @@ asio::awaitable<PgResultOf<AsyncPgPool::Lease>> AsyncPgPool::acquire() {
   co_return Lease(this, std::move(*opened), deadline);
 }
 
-asio::awaitable<PgResultOf<PgResult>> AsyncPgPool::query(std::string sql, Params params) {
+asio::awaitable<PgResultOf<PgResult>> AsyncPgPool::query(std::string_view sql,
+                                                          const Params& params) {
   auto lease = co_await acquire();
   if (!lease) co_return std::move(lease).error();
-  auto result = co_await lease->exec(std::move(sql), std::move(params));
+  auto result = co_await lease->exec(sql, params);
+  co_return result;
+}
+
+asio::awaitable<PgResultOf<PgResult>> AsyncPgPool::query(std::string_view sql) {
+  auto result = co_await query(sql, kNoParams);
   co_return result;
 }
 
@@ -345,9 +352,16 @@ void AsyncPgPool::Lease::give_back() {
   }
 }
 
-asio::awaitable<PgResultOf<PgResult>> AsyncPgPool::Lease::exec(std::string sql, Params params) {
+asio::awaitable<PgResultOf<PgResult>> AsyncPgPool::Lease::exec(std::string_view sql) {
+  auto result = co_await exec(sql, kNoParams);
+  co_return result;
+}
+
+asio::awaitable<PgResultOf<PgResult>> AsyncPgPool::Lease::exec(std::string_view sql,
+                                                               const Params& params) {
   if (!conn_) co_return PgError{"", "the database connection was dropped"};
-  auto sent = co_await send_query(*conn_, sql, params, deadline_);
+  std::string text(sql);  // NUL-terminated for libpq
+  auto sent = co_await send_query(*conn_, text, params, deadline_);
   if (!sent.ok()) {
     if (conn_->dead()) give_back();  // dropped now: a later exec must not reuse it
     co_return std::move(sent).error();

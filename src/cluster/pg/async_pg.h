@@ -54,7 +54,10 @@ class AsyncPgPool {
     // One statement, parameters sent apart from the SQL. Errors: the server's (with its
     // SQLSTATE), or an empty sqlstate when the connection broke or the deadline passed
     // ("57014" then, as PostgreSQL names a cancelled query).
-    boost::asio::awaitable<PgResultOf<PgResult>> exec(std::string sql, Params params = {});
+    // Arguments by reference, so a co_await of this call holds no non-trivial temporary
+    // (GCC 12 may destroy those twice); the caller's `sql` and `params` outlive the await.
+    boost::asio::awaitable<PgResultOf<PgResult>> exec(std::string_view sql, const Params& params);
+    boost::asio::awaitable<PgResultOf<PgResult>> exec(std::string_view sql);
 
    private:
     void give_back();
@@ -67,7 +70,8 @@ class AsyncPgPool {
   // Errors: empty sqlstate when the server cannot be reached or none came free in time.
   boost::asio::awaitable<PgResultOf<Lease>> acquire();
   // One statement on a pooled connection, outside any transaction.
-  boost::asio::awaitable<PgResultOf<PgResult>> query(std::string sql, Params params = {});
+  boost::asio::awaitable<PgResultOf<PgResult>> query(std::string_view sql, const Params& params);
+  boost::asio::awaitable<PgResultOf<PgResult>> query(std::string_view sql);
 
   // Connections open now (idle and lent): what the pool bound is about.
   std::size_t open_connections();

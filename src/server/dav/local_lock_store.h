@@ -14,17 +14,17 @@ class LocalLockStore final : public LockStore {
   explicit LocalLockStore(Now now) : table_(std::move(now)) {}
   LocalLockStore(Now now, LockTable::Limits limits) : table_(std::move(now), limits) {}
 
-  boost::asio::awaitable<Outcome> lock(std::string user, std::string path,
-                                       LockRequest request) override;
-  boost::asio::awaitable<Outcome> refresh(std::string user, std::string path, std::string token,
+  boost::asio::awaitable<Outcome> lock(const std::string& user, const std::string& path,
+                                       const LockRequest& request) override;
+  boost::asio::awaitable<Outcome> refresh(const std::string& user, const std::string& path, const std::string& token,
                                           std::chrono::seconds timeout) override;
-  boost::asio::awaitable<Outcome> unlock(std::string user, std::string path,
-                                         std::string token) override;
-  boost::asio::awaitable<Blocker> blocker(std::string user, std::string path,
-                                          std::vector<std::string> submitted,
+  boost::asio::awaitable<Outcome> unlock(const std::string& user, const std::string& path,
+                                         const std::string& token) override;
+  boost::asio::awaitable<Blocker> blocker(const std::string& user, const std::string& path,
+                                          const std::vector<std::string>& submitted,
                                           bool subtree) override;
-  boost::asio::awaitable<std::vector<ActiveLock>> held_by(std::string user) override;
-  boost::asio::awaitable<void> forget_tree(std::string user, std::string path) override;
+  boost::asio::awaitable<std::vector<ActiveLock>> held_by(const std::string& user) override;
+  boost::asio::awaitable<void> forget_tree(const std::string& user, const std::string& path) override;
   boost::asio::awaitable<std::size_t> sweep() override;
 
   LockTable& table() noexcept { return table_; }

@@ -28,22 +28,22 @@ class LockStore {
   virtual ~LockStore() = default;
 
   // As LockTable's calls of the same names; any of them may also fail with `unavailable`.
-  virtual boost::asio::awaitable<Outcome> lock(std::string user, std::string path,
-                                               LockRequest request) = 0;
-  virtual boost::asio::awaitable<Outcome> refresh(std::string user, std::string path,
-                                                  std::string token,
+  virtual boost::asio::awaitable<Outcome> lock(const std::string& user, const std::string& path,
+                                               const LockRequest& request) = 0;
+  virtual boost::asio::awaitable<Outcome> refresh(const std::string& user, const std::string& path,
+                                                  const std::string& token,
                                                   std::chrono::seconds timeout) = 0;
-  virtual boost::asio::awaitable<Outcome> unlock(std::string user, std::string path,
-                                                 std::string token) = 0;
-  virtual boost::asio::awaitable<Blocker> blocker(std::string user, std::string path,
-                                                  std::vector<std::string> submitted,
+  virtual boost::asio::awaitable<Outcome> unlock(const std::string& user, const std::string& path,
+                                                 const std::string& token) = 0;
+  virtual boost::asio::awaitable<Blocker> blocker(const std::string& user, const std::string& path,
+                                                  const std::vector<std::string>& submitted,
                                                   bool subtree) = 0;
   // Every current lock of `user`, oldest first (lockdiscovery and the If header's state
   // tokens are read from these: one look per request, whatever the number of names). Empty
   // when the store did not answer (logged).
-  virtual boost::asio::awaitable<std::vector<ActiveLock>> held_by(std::string user) = 0;
+  virtual boost::asio::awaitable<std::vector<ActiveLock>> held_by(const std::string& user) = 0;
   // Drops the locks rooted at `path` and below (the names are gone).
-  virtual boost::asio::awaitable<void> forget_tree(std::string user, std::string path) = 0;
+  virtual boost::asio::awaitable<void> forget_tree(const std::string& user, const std::string& path) = 0;
   // Drops expired locks; returns how many. Called once a second by one I/O thread.
   virtual boost::asio::awaitable<std::size_t> sweep() = 0;
 };
