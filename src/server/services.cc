@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "server/cluster/chat_backends.h"
+#include "server/cluster/cluster_locks.h"
 #include "server/cluster/cluster_services.h"
 #include "server/cluster/quota_ledger_factory.h"
 #include "server/cluster/share_backends.h"
@@ -75,7 +76,7 @@ Services::Services(const ServerConfig& cfg, std::unique_ptr<storage::Backend> ba
           quota)),
       deleted_users(make_deleted_users(cfg, layout)),
       accounts(layout, account_options(cfg), blocking_pool,
-               account_backends(cfg, layout, account_options(cfg))),
+               account_backends(cfg, layout, account_options(cfg), blocking_pool)),
       registration(make_registration_policy(cfg, layout)),
       shares(make_share_book(cfg, layout), share_options(cfg)) {
   backend->set_retention(retention_of(config, [this] { return wall_clock(); }));
@@ -83,6 +84,7 @@ Services::Services(const ServerConfig& cfg, std::unique_ptr<storage::Backend> ba
   chat_history = make_chat_history(config, blocking_pool);
   chat.set_history(chat_history);
   chat_presence = make_chat_presence(config, chat);
+  locks = make_lock_store(config, blocking_pool, [this] { return now(); });
 }
 
 }  // namespace netdisk::server

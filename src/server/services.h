@@ -17,7 +17,7 @@
 #include "server/chat/chat_room.h"
 #include "server/clock.h"
 #include "server/cluster/chat_relay.h"
-#include "server/dav/lock_table.h"
+#include "server/dav/lock_store.h"
 #include "server/quota/quota_ledger.h"
 #include "server/server_config.h"
 #include "server/service/live_settings.h"
@@ -70,8 +70,9 @@ struct Services {
   WallNow wall_clock = &wall_now;
   // The WebDAV write locks (taken and refreshed over HTTP only), read at `now`. They live here
   // rather than with HTTP because every operation that changes a name consults them, whatever
-  // the transport (ops/lock_check.h). In memory: a restart drops them.
-  dav::LockTable locks{[this] { return now(); }};
+  // the transport (ops/lock_check.h). In memory (a restart drops them), or in cluster mode
+  // PostgreSQL's, shared by every node (server/cluster/cluster_locks.h).
+  std::unique_ptr<dav::LockStore> locks;
   // TLS for the NetDisk TCP port (server/tls/tls_context.h), owned by Server; null with
   // --plaintext, and in `netdiskd admin`'s in-process services.
   const TlsContext* tls = nullptr;

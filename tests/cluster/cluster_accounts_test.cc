@@ -37,7 +37,7 @@ class Node {
     EXPECT_TRUE(store.ok());
     auto tokens = std::make_unique<RedisTokenBook>(redis, options.session_lifetime);
     tokens_ = tokens.get();
-    AccountBackends backends{std::move(*store), std::move(tokens), true};
+    AccountBackends backends{std::move(*store), std::move(tokens), true, nullptr};  // own throttle
     accounts = std::make_unique<AccountService>(*layout, options, pool_, std::move(backends));
     EXPECT_TRUE(tokens_->wait_subscribed(std::chrono::seconds(20)));
   }

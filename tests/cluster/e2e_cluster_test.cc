@@ -567,5 +567,161 @@ TEST(Cluster, AnInvitationFromTheAdminRegistersOnceThroughNode2AndIsSpentOnNode3
   EXPECT_NE(second.err.find("invitation"), std::string::npos) << second.err;
 }
 
+// --- locks: WebDAV locks and the login throttle, shared by every node ---
+
+// A WebDAV request through curl, as `user` (Basic, the user's cluster password).
+struct DavReply {
+  int status = 0;
+  std::string headers;
+  std::string body;
+};
+
+DavReply dav(const std::string& frontend, const std::string& method, const std::string& target,
+             const std::string& user, const std::vector<std::string>& headers = {},
+             const std::string& body = {}) {
+  fs::create_directories(cluster().work());
+  fs::path head = cluster().work() / "dav.headers", out = cluster().work() / "dav.body",
+           in = cluster().work() / "dav.request";
+  std::vector<std::string> args = {"-s", "-X", method, "-D", head.string(), "-o", out.string(),
+                                   "-w", "%{http_code}", "--max-time", "120",
+                                   "-u", user + ":" + password_of(user)};
+  for (const auto& header : headers) args.insert(args.end(), {"-H", header});
+  if (!body.empty() || method == "PUT") {
+    write_file(in, body);
+    args.insert(args.end(), {"--data-binary", "@" + in.string()});
+  }
+  args.push_back("http://" + address(frontend) + target);
+  auto curl = run_program("/usr/bin/curl", args, {}, {}, seconds(150));
+  DavReply reply;
+  if (curl.exit_code != 0) return reply;
+  reply.status = std::atoi(curl.out.c_str());
+  reply.headers = read_file(head);
+  reply.body = fs::exists(out) ? read_file(out) : std::string();
+  fs::remove(out);
+  return reply;
+}
+
+std::string lock_token_of(const DavReply& reply) {
+  std::smatch found;
+  std::regex header("lock-token: *<([^>]+)>", std::regex::icase);
+  return std::regex_search(reply.headers, found, header) ? found[1].str() : std::string();
+}
+
+const char* const kExclusiveLock =
+    "<?xml version=\"1.0\" encoding=\"utf-8\"?><D:lockinfo xmlns:D=\"DAV:\">"
+    "<D:lockscope><D:exclusive/></D:lockscope><D:locktype><D:write/></D:locktype>"
+    "<D:owner>cluster test</D:owner></D:lockinfo>";
+
+TEST(Cluster, ALockTakenThroughNode1Refuses423OnNode2AndItsTokenWorksOnNode3) {
+  ClusterClient client("lock-user");
+  register_and_log_in(client, "lena");
+  ASSERT_EQ(dav("NODE1_HTTP", "PUT", "/files/doc.txt", "lena", {}, "first").status, 201);
+  auto locked = dav("NODE1_HTTP", "LOCK", "/files/doc.txt", "lena",
+                    {"Content-Type: application/xml", "Timeout: Second-600"}, kExclusiveLock);
+  ASSERT_EQ(locked.status, 200) << locked.body;
+  std::string token = lock_token_of(locked);
+  ASSERT_TRUE(token.starts_with("urn:uuid:")) << locked.headers;
+  // Without the token, through node 2: every write refused, whatever the transport.
+  EXPECT_EQ(dav("NODE2_HTTP", "PUT", "/files/doc.txt", "lena", {}, "second").status, 423);
+  EXPECT_EQ(dav("NODE2_HTTP", "DELETE", "/files/doc.txt", "lena").status, 423);
+  auto moved = dav("NODE2_HTTP", "MOVE", "/files/doc.txt", "lena",
+                   {"Destination: http://" + address("NODE2_HTTP") + "/files/moved.txt"});
+  EXPECT_EQ(moved.status, 423);
+  client.share_login("NODE1_TCP", {"NODE2_TCP"});
+  auto removed = client.run("NODE2_TCP", {"rm", "doc.txt"});
+  EXPECT_NE(removed.exit_code, 0) << removed.out;
+  // Node 3 sees the lock, and takes its token.
+  auto found = dav("NODE3_HTTP", "PROPFIND", "/files/doc.txt", "lena", {"Depth: 0"},
+                   "<?xml version=\"1.0\"?><D:propfind xmlns:D=\"DAV:\"><D:prop>"
+                   "<D:lockdiscovery/></D:prop></D:propfind>");
+  EXPECT_EQ(found.status, 207);
+  EXPECT_NE(found.body.find(token), std::string::npos) << found.body;
+  auto replaced = dav("NODE3_HTTP", "PUT", "/files/doc.txt", "lena", {"If: (<" + token + ">)"},
+                      "third");
+  EXPECT_EQ(replaced.status, 200) << replaced.body;  // the file replaced
+  // UNLOCK through node 2 frees the name for every node.
+  EXPECT_EQ(dav("NODE2_HTTP", "UNLOCK", "/files/doc.txt", "lena", {"Lock-Token: <" + token + ">"})
+                .status,
+            204);
+  EXPECT_EQ(dav("NODE1_HTTP", "PUT", "/files/doc.txt", "lena", {}, "fourth").status, 200);
+  auto back = dav("NODE2_HTTP", "GET", "/files/doc.txt", "lena");
+  EXPECT_EQ(back.body, "fourth");
+}
+
+// litmus's failures in its report (FAIL, ERROR or SKIPPED lines).
+std::string litmus_failures(const std::string& report) {
+  std::string failed;
+  std::istringstream lines(report);
+  std::regex bad("(FAIL|ERROR|SKIPPED)");
+  for (std::string line; std::getline(lines, line);) {
+    if (std::regex_search(line, bad)) failed += line + "\n";
+  }
+  return failed;
+}
+
+TEST(Cluster, LitmusLocksSuitePassesAgainstOneNodesFrontend) {
+  ClusterClient client("litmus-user");
+  register_and_log_in(client, "lily");
+  fs::path work = cluster().work() / "litmus";
+  fs::create_directories(work);
+  // litmus writes debug.log and child.log into its working folder.
+  auto run = run_program("/bin/sh", {"-c", "cd \"$WORK\" && exec /usr/bin/litmus \"$URL\" lily \"$PASS\""},
+                         {{"TESTS", "locks"},
+                          {"HOME", work.string()},
+                          {"WORK", work.string()},
+                          {"PASS", password_of("lily")},
+                          {"URL", "http://" + address("NODE1_HTTP") + "/files/"}},
+                         "", seconds(300));
+  std::string report = run.out + run.err;
+  EXPECT_EQ(run.exit_code, 0) << report;
+  EXPECT_EQ(litmus_failures(report), "") << report;
+  std::smatch summary;
+  std::regex line("summary for `locks': of ([0-9]+) tests run: ([0-9]+) passed, 0 failed");
+  ASSERT_TRUE(std::regex_search(report, summary, line)) << report;
+  EXPECT_EQ(summary[1].str(), summary[2].str()) << report;
+}
+
+// The Redis socket of the cluster, and its login throttle's records cleared: every test of
+// this binary logs in from 127.0.0.1, one address record.
+std::string redis_socket() {
+  std::string redis = address("REDIS");
+  return redis.starts_with("unix:") ? redis.substr(5) : redis;
+}
+void clear_throttle() {
+  run_shell("redis-cli -s '" + redis_socket() +
+            "' --scan --pattern 'netdisk:throttle:*' | xargs -r redis-cli -s '" + redis_socket() +
+            "' DEL");
+}
+
+// Last in the file: its failures leave 127.0.0.1's address record throttled for a moment.
+TEST(Cluster, WrongPasswordsThroughNode1ThrottleTheRightOneThroughNode2) {
+  ClusterClient client("throttle-user");
+  register_and_log_in(client, "theo");
+  clear_throttle();
+  // One curl, so no process start-up separates the last failure from the attempt that must be
+  // refused: five wrong passwords through node 1 (the free ones), then the right one through
+  // node 2, within the 1 s delay the fifth failure set.
+  fs::path body = cluster().work() / "throttled.body";
+  std::vector<std::string> args;
+  for (int i = 0; i < 5; ++i) {
+    if (i > 0) args.push_back("--next");
+    args.insert(args.end(), {"-s", "-o", "/dev/null", "-w", "%{http_code}\n", "-u",
+                             "theo:wrong password " + std::to_string(i),
+                             "http://" + address("NODE1_HTTP") + "/files/"});
+  }
+  args.insert(args.end(), {"--next", "-s", "-o", body.string(), "-w", "%{http_code}\n", "-u",
+                           "theo:" + password_of("theo"),
+                           "http://" + address("NODE2_HTTP") + "/files/"});
+  auto curl = run_program("/usr/bin/curl", args, {}, {}, seconds(150));
+  ASSERT_EQ(curl.exit_code, 0) << curl.err;
+  EXPECT_EQ(curl.out, "401\n401\n401\n401\n401\n429\n");
+  EXPECT_NE(read_file(body).find("rate_limited"), std::string::npos) << read_file(body);
+  // The count is Redis's, the one every node reads.
+  auto count = run_program("/usr/bin/redis-cli",
+                           {"-s", redis_socket(), "HGET", "netdisk:throttle:user:theo", "f"});
+  EXPECT_EQ(count.out, "5\n");
+  clear_throttle();  // no throttled address left behind for whatever runs next
+}
+
 }  // namespace
 }  // namespace netdisk::e2e

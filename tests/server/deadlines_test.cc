@@ -102,7 +102,7 @@ class DeadlineSweep : public ::testing::Test {
     config.http_idle_timeout = 30s;
     services_ = std::make_unique<Services>(config);
     services_->now = clock_.now_function();
-    http_.reset(new http::HttpServices{*services_, {}, services_->locks});
+    http_.reset(new http::HttpServices{*services_, {}, *services_->locks});
     acceptor_.open(tcp::v4());
     acceptor_.bind(tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
     acceptor_.listen();

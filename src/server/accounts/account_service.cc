@@ -75,7 +75,8 @@ AccountService::AccountService(const storage::DataLayout& layout, AccountOptions
       hash_pool_(options.hash_threads, options.max_pending_hashes),
       sessions_(std::move(backends.tokens)),
       shared_(backends.shared),
-      throttle_(options.throttle),
+      throttle_(backends.throttle ? std::move(backends.throttle)
+                                  : std::make_unique<LocalThrottleStore>(options.throttle)),
       credentials_(options.credential_cache),
       login_flush_timer_(blocking_pool),
       workbook_strand_(boost::asio::make_strand(blocking_pool.get_executor())),
@@ -215,10 +216,13 @@ boost::asio::awaitable<Status> AccountService::register_user(std::string usernam
   });
 }
 
-Status AccountService::throttle_check(std::string_view user_key, std::string_view address) {
-  auto wait = throttle_.wait_before_attempt(user_key, address);
-  if (wait.count() == 0) return {};
-  return make_error(Errc::rate_limited, fmt::format("too many failed logins; try again in {} s",
+// The throttle's arguments are named lvalues that outlive each co_await: no non-trivial
+// temporary inside a co_await expression (GCC 12 may destroy those twice).
+boost::asio::awaitable<Status> AccountService::throttle_check(const std::string& user_key,
+                                                             const std::string& address) {
+  auto wait = co_await throttle_->wait_before_attempt(user_key, address);
+  if (wait.count() == 0) co_return Status{};
+  co_return make_error(Errc::rate_limited, fmt::format("too many failed logins; try again in {} s",
                                                     (wait.count() + 999) / 1000));
 }
 
@@ -230,11 +234,11 @@ boost::asio::awaitable<Result<storage::UserRecord>> AccountService::verify_passw
   // address, so spraying such names is slowed down like any other guessing.
   bool valid_name = storage::validate_username(username).ok();
   auto key = valid_name ? storage::username_key(username) : std::string();
-  if (auto throttled = throttle_check(key, address); !throttled.ok()) {
-    co_return std::move(throttled).error();
-  }
+  const std::string from(address);
+  auto throttled = co_await throttle_check(key, from);
+  if (!throttled.ok()) co_return std::move(throttled).error();
   if (!valid_name) {
-    throttle_.record_failure(key, address);
+    co_await throttle_->record_failure(key, from);
     log_invalid_name(username, address);
     co_return wrong_credentials();
   }
@@ -257,11 +261,11 @@ boost::asio::awaitable<Result<storage::UserRecord>> AccountService::verify_passw
   });
   if (!verified) co_return busy();
   if (!*verified) {
-    throttle_.record_failure(key, address);
+    co_await throttle_->record_failure(key, from);
     log_of(LogComponent::accounts).info("login failed for {:?} from {}", username, address);
     co_return wrong_credentials();
   }
-  throttle_.record_success(key);
+  co_await throttle_->record_success(key);
   // Said only to a caller who knows the password, so it tells a guesser nothing.
   if (user->state == storage::AccountState::disabled) co_return disabled(user->name);
   if (shared_) co_return std::move(*user);
@@ -299,7 +303,6 @@ std::optional<std::string> AccountService::cached_check(const std::string& user_
     return {};
   }
   credential_cache_hits_.fetch_add(1, std::memory_order_relaxed);
-  throttle_.record_success(user_key);
   return std::move(user->name);
 }
 
@@ -312,10 +315,12 @@ boost::asio::awaitable<Result<std::string>> AccountService::check_password(
     // The throttle comes first, hit or miss: otherwise a throttled guesser could still learn
     // at full speed whether a guess is a password the cache holds.
     auto key = storage::username_key(username);
-    if (auto throttled = throttle_check(key, address); !throttled.ok()) {
-      co_return std::move(throttled).error();
+    auto throttled = co_await throttle_check(key, address);
+    if (!throttled.ok()) co_return std::move(throttled).error();
+    if (auto name = cached_check(key, username, password)) {
+      co_await throttle_->record_success(key);
+      co_return std::move(*name);
     }
-    if (auto name = cached_check(key, username, password)) co_return std::move(*name);
     // A miss: if the same credentials are being verified right now, wait for that one and
     // look again. Only a success lands in the cache; after a failure this caller verifies
     // (and is throttled) on its own, below.
@@ -323,7 +328,10 @@ boost::asio::awaitable<Result<std::string>> AccountService::check_password(
     // has left its success in the cache.
     flight = flights_.join(credentials_.credentials_digest(key, password));
     if (!flight->leader()) co_await flight->wait();
-    if (auto name = cached_check(key, username, password)) co_return std::move(*name);
+    if (auto name = cached_check(key, username, password)) {
+      co_await throttle_->record_success(key);
+      co_return std::move(*name);
+    }
   }
   auto user = co_await verify_password(username, password, address);
   if (!user) co_return std::move(user).error();

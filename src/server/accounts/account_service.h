@@ -26,6 +26,7 @@
 #include "common/result.h"
 #include "server/accounts/credential_cache.h"
 #include "server/accounts/login_throttle.h"
+#include "server/accounts/throttle_store.h"
 #include "server/accounts/login_tokens.h"
 #include "server/accounts/session_book.h"
 #include "server/accounts/token_book.h"
@@ -58,6 +59,9 @@ struct AccountBackends {
   // Cluster mode: the accounts are shared by nodes, and a user has no folder to create (the
   // cluster's storage backend serves any valid name).
   bool shared = false;
+  // Where failed logins are counted; null: this node's memory (LocalThrottleStore with
+  // AccountOptions::throttle). Cluster mode: Redis, every node's (server/cluster/redis_throttle.h).
+  std::unique_ptr<ThrottleStore> throttle;
 };
 
 // users.xlsx and sessions.txt in `layout`'s data folder. Throws std::runtime_error with a
@@ -179,11 +183,13 @@ class AccountService {
   boost::asio::awaitable<Result<storage::UserRecord>> verify_password(std::string_view username,
                                                                       std::string_view password,
                                                                       std::string_view address);
-  // check_password()'s answer from the credential cache, or nullopt on a miss.
+  // check_password()'s answer from the credential cache, or nullopt on a miss. A hit's
+  // success is for the caller to record in the throttle.
   std::optional<std::string> cached_check(const std::string& user_key, std::string_view username,
                                           std::string_view password);
   // rate_limited when the throttle says this attempt must wait.
-  Status throttle_check(std::string_view user_key, std::string_view address);
+  boost::asio::awaitable<Status> throttle_check(const std::string& user_key,
+                                                const std::string& address);
   // A name being registered right now (by key), so two racing registrations of one name
   // cannot both create its folder.
   bool claim(const std::string& key);
@@ -210,7 +216,7 @@ class AccountService {
   BoundedPool hash_pool_;
   std::unique_ptr<TokenBook> sessions_;
   bool shared_ = false;
-  LoginThrottle throttle_;
+  std::unique_ptr<ThrottleStore> throttle_;
   CredentialCache credentials_;
   VerificationFlights flights_;  // concurrent checks of the same credentials share one Argon2id
   std::atomic<std::uint64_t> argon2_verifications_{0};

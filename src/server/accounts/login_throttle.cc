@@ -30,12 +30,17 @@ std::string LoginThrottle::address_key(std::string_view address) {
   return std::string(printed.data()) + "/64";
 }
 
+std::chrono::milliseconds LoginThrottle::delay_after(const Policy& policy, unsigned failures) {
+  if (failures < policy.free_failures) return std::chrono::milliseconds(0);
+  unsigned doublings = std::min(failures - policy.free_failures, 20u);
+  return std::min<std::chrono::milliseconds>(policy.first_delay * (1LL << doublings),
+                                             policy.max_delay);
+}
+
 std::chrono::milliseconds LoginThrottle::remaining(const Record& record,
                                                    Clock::time_point now) const {
-  if (record.failures < policy_.free_failures) return std::chrono::milliseconds(0);
-  unsigned doublings = std::min(record.failures - policy_.free_failures, 20u);
-  std::chrono::milliseconds delay = std::min<std::chrono::milliseconds>(
-      policy_.first_delay * (1LL << doublings), policy_.max_delay);
+  auto delay = delay_after(policy_, record.failures);
+  if (delay.count() == 0) return delay;
   auto allowed_at = record.last_failure + delay;
   if (now >= allowed_at) return std::chrono::milliseconds(0);
   return std::chrono::ceil<std::chrono::milliseconds>(allowed_at - now);

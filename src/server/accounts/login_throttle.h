@@ -50,6 +50,9 @@ class LoginThrottle {
   // is about.
   std::size_t tracked_records();
 
+  // The delay `failures` failures impose after the last of them (zero below the free ones).
+  static std::chrono::milliseconds delay_after(const Policy& policy, unsigned failures);
+
   // The key an address is tracked under: IPv4 (also IPv4-mapped IPv6) as it is, other IPv6
   // addresses as their /64 prefix ("2001:db8:1:2::/64"); anything unparsable as it is.
   static std::string address_key(std::string_view address);

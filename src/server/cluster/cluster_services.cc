@@ -6,6 +6,7 @@
 
 #include "cluster/accounts/pg_account_store.h"
 #include "server/cluster/cluster_options.h"
+#include "server/cluster/redis_throttle.h"
 #include "server/cluster/redis_token_book.h"
 
 namespace netdisk::server {
@@ -22,7 +23,8 @@ constexpr std::size_t kAccountConnections = 4;
 }  // namespace
 
 AccountBackends account_backends(const ServerConfig& config, const storage::DataLayout& layout,
-                                 const AccountOptions& options) {
+                                 const AccountOptions& options,
+                                 boost::asio::thread_pool& blocking_pool) {
   if (!cluster_mode(config)) return local_account_backends(layout, options);
   auto pool = std::make_shared<cluster::pg::PgPool>(config.pg_conninfo, kAccountConnections);
   auto store = cluster::PgAccountStore::open(std::move(pool));
@@ -34,6 +36,8 @@ AccountBackends account_backends(const ServerConfig& config, const storage::Data
   backends.store = std::move(*store);
   backends.tokens = std::make_unique<RedisTokenBook>(config.redis, options.session_lifetime);
   backends.shared = true;
+  backends.throttle =
+      std::make_unique<RedisThrottleStore>(config.redis, blocking_pool, options.throttle);
   return backends;
 }
 

@@ -16,10 +16,12 @@
 
 namespace netdisk::server {
 
-// users.xlsx and sessions.txt in local mode; PostgreSQL and Redis in cluster mode. Throws
-// std::runtime_error with a message for the administrator when a store cannot be opened.
+// users.xlsx and sessions.txt in local mode; PostgreSQL and Redis in cluster mode (with the
+// login throttle in Redis, its calls on `blocking_pool`). Throws std::runtime_error with a
+// message for the administrator when a store cannot be opened.
 AccountBackends account_backends(const ServerConfig& config, const storage::DataLayout& layout,
-                                 const AccountOptions& options);
+                                 const AccountOptions& options,
+                                 boost::asio::thread_pool& blocking_pool);
 
 // Cluster mode: the relay, already set as `room`'s; local mode: null. Throws as above.
 std::unique_ptr<ChatRelay> make_chat_relay(const ServerConfig& config, ChatRoom& room,

@@ -1,29 +1,11 @@
 #include "server/dav/lock_table.h"
 
-#include <sodium.h>
-
 #include <algorithm>
-#include <array>
-#include <cstdio>
+
+#include "server/dav/lock_rules.h"
 
 namespace netdisk::server::dav {
 namespace {
-
-// A random (version 4) UUID as a "urn:uuid:" URI, the form RFC 4918 §20.7 recommends.
-std::string new_token() {
-  std::array<unsigned char, 16> bytes{};
-  randombytes_buf(bytes.data(), bytes.size());
-  bytes[6] = static_cast<unsigned char>((bytes[6] & 0x0f) | 0x40);
-  bytes[8] = static_cast<unsigned char>((bytes[8] & 0x3f) | 0x80);
-  std::string token = "urn:uuid:";
-  char hex[3];
-  for (std::size_t i = 0; i < bytes.size(); ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) token += '-';
-    std::snprintf(hex, sizeof hex, "%02x", bytes[i]);
-    token += hex;
-  }
-  return token;
-}
 
 // Whether a lock of `depth` rooted at `root` takes in `path`.
 bool scope_takes_in(std::string_view root, LockDepth depth, std::string_view path) {
@@ -93,7 +75,7 @@ BasicResult<ActiveLock, LockFailure> LockTable::lock(std::string_view user, std:
   if (count_ >= limits_.total) return LockFailure::too_many;
   if (existing != nullptr && existing->size() >= limits_.per_user) return LockFailure::too_many;
   ActiveLock lock;
-  lock.token = new_token();
+  lock.token = new_lock_token();
   lock.root = std::string(path);
   lock.scope = request.scope;
   lock.depth = request.depth;
@@ -150,6 +132,18 @@ std::vector<ActiveLock> LockTable::covering(std::string_view user, std::string_v
   for (const auto& [root, held] : *roots) {
     if (held.covers(path)) found.push_back(held);
   }
+  std::stable_sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
+    return a.expires - a.timeout < b.expires - b.timeout;
+  });
+  return found;
+}
+
+std::vector<ActiveLock> LockTable::held_by(std::string_view user) {
+  std::lock_guard guard(mutex_);
+  std::vector<ActiveLock> found;
+  Roots* roots = roots_of(user);
+  if (roots == nullptr) return found;
+  for (const auto& entry : *roots) found.push_back(entry.second);
   std::stable_sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
     return a.expires - a.timeout < b.expires - b.timeout;
   });

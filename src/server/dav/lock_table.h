@@ -58,6 +58,7 @@ enum class LockFailure {
   no_such_lock,     // 409/412: the token is not a current lock whose scope takes in the name
   too_many,         // 503: the user, or the server, holds as many locks as allowed
   owner_too_large,  // 400: the <D:owner> element is over the limit
+  unavailable,      // 503: the lock store (cluster mode's database) did not answer
 };
 
 class LockTable {
@@ -92,6 +93,9 @@ class LockTable {
 
   // The current locks whose scope takes in `path`, oldest first (lockdiscovery).
   std::vector<ActiveLock> covering(std::string_view user, std::string_view path);
+
+  // Every current lock of `user`, oldest first.
+  std::vector<ActiveLock> held_by(std::string_view user);
 
   // True when `token` is a current lock whose scope takes in `path` (the If header's state
   // token match, RFC 4918 §10.4.4).

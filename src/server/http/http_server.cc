@@ -73,15 +73,16 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, IoWorkers& workers,
 
 // Drops expired WebDAV locks once a second, as the deadline sweep checks timeouts, so an
 // abandoned lock costs nothing once it has lapsed (a lock lasts whole seconds). Logs what it
-// dropped; an empty table costs one look at its size.
+// dropped; an empty in-memory table costs one look at its size (cluster mode's store deletes
+// expired rows once a minute per node).
 asio::awaitable<void> sweep_locks(http::HttpServices& context) {
   asio::steady_timer timer(co_await asio::this_coro::executor);
   while (!context.connections.stopping()) {
     timer.expires_after(std::chrono::seconds(1));
     auto [ec] = co_await timer.async_wait(kAsTuple);
     if (ec) break;
-    if (context.locks.size() == 0) continue;
-    if (auto dropped = context.locks.sweep(); dropped > 0) {
+    auto dropped = co_await context.locks.sweep();
+    if (dropped > 0) {
       log_of(LogComponent::http).info("http: {} expired WebDAV lock(s) dropped", dropped);
     }
   }
@@ -109,7 +110,7 @@ void write_port_file(const std::string& path, std::uint16_t port) {
 struct HttpServer::State {
   State(Services& server, IoWorkers& io_workers)
       : workers(io_workers),
-        context{server, {}, server.locks},
+        context{server, {}, *server.locks},
         acceptor(io_workers.at(0).context),
         tls_acceptor(io_workers.at(0).context) {}
 

@@ -83,7 +83,8 @@ boost::asio::awaitable<OpResult> make_directory(OpCall& call) {
   if (!parents) co_return std::move(parents).error();
   std::string target(*path);
   bool with_parents = *parents;
-  if (auto unlocked = check_unlocked(call, target, false); !unlocked.ok()) {
+  auto unlocked = co_await check_unlocked(call, target, false);
+  if (!unlocked.ok()) {
     co_return std::move(unlocked).error();
   }
   co_return co_await with_space(call, [&target, with_parents](storage::UserSpace& space) -> OpResult {
@@ -102,7 +103,8 @@ boost::asio::awaitable<OpResult> remove(OpCall& call) {
   if (!permanent) co_return std::move(permanent).error();
   std::string target(*path);
   bool tree = *recursive;
-  if (auto unlocked = check_unlocked(call, target, true); !unlocked.ok()) {
+  auto unlocked = co_await check_unlocked(call, target, true);
+  if (!unlocked.ok()) {
     co_return std::move(unlocked).error();
   }
   storage::TargetCheck check = call.target_check.value_or(storage::TargetCheck{});
@@ -117,7 +119,7 @@ boost::asio::awaitable<OpResult> remove(OpCall& call) {
         if (!removed.ok()) return wire_error(removed.error());
         return reply_with(json::object());
       });
-  if (result) forget_locks(call, target);  // only the caller's submitted locks were there
+  if (result) co_await forget_locks(call, target);  // only the caller's submitted locks were there
   if (result) co_await end_shares_under(call, target);  // a link never outlives its target
   co_return result;
 }
@@ -128,8 +130,8 @@ boost::asio::awaitable<OpResult> rename(OpCall& call) {
   auto to = protocol::string_field(call.body, "to");
   if (!to) co_return std::move(to).error();
   std::string source(*from), target(*to);
-  auto unlocked = check_unlocked(call, source, true);
-  if (unlocked.ok()) unlocked = check_unlocked(call, target, true);
+  auto unlocked = co_await check_unlocked(call, source, true);
+  if (unlocked.ok()) unlocked = co_await check_unlocked(call, target, true);
   if (!unlocked.ok()) co_return std::move(unlocked).error();
   auto result =
       co_await with_space(call, [&source, &target](storage::UserSpace& space) -> OpResult {
@@ -137,7 +139,7 @@ boost::asio::awaitable<OpResult> rename(OpCall& call) {
         if (!renamed.ok()) return wire_error(renamed.error());
         return reply_with(json::object());
       });
-  if (result) forget_locks(call, source);  // locks do not follow a move (RFC 4918 §7.7)
+  if (result) co_await forget_locks(call, source);  // locks do not follow a move (RFC 4918 §7.7)
   if (result) co_await end_shares_under(call, source);  // nor do share links
   co_return result;
 }

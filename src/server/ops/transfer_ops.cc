@@ -35,7 +35,7 @@ boost::asio::awaitable<OpResult> finish_upload(OpCall& call, Status received) {
   // A lock taken while the bytes came in binds too: the name is checked again right before
   // it changes, and a refused upload is dropped as a failed one is.
   if (received.ok() && slot && slot->upload->offset() >= slot->upload->size()) {
-    received = check_unlocked(call, slot->path, false);
+    received = co_await check_unlocked(call, slot->path, false);
   }
   if (!received.ok()) {
     if (slot && slot->discard_on_failure) {
@@ -139,7 +139,8 @@ boost::asio::awaitable<OpResult> upload(OpCall& call) {
   std::optional<std::uint64_t> total = *size;
   std::optional<std::string> expected;
   if (*checksum) expected = std::string(**checksum);
-  if (auto unlocked = check_unlocked(call, target, false); !unlocked.ok()) {
+  auto unlocked = co_await check_unlocked(call, target, false);
+  if (!unlocked.ok()) {
     co_return std::move(unlocked).error();  // before a byte is sent for nothing
   }
 

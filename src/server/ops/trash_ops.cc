@@ -53,7 +53,8 @@ boost::asio::awaitable<OpResult> trash_restore(OpCall& call) {
   std::optional<std::string> target;
   if (*to) target = std::string(**to);
   if (target) {
-    if (auto unlocked = check_unlocked(call, *target, false); !unlocked.ok()) {
+    auto unlocked = co_await check_unlocked(call, *target, false);
+    if (!unlocked.ok()) {
       co_return std::move(unlocked).error();
     }
   }
@@ -108,7 +109,8 @@ boost::asio::awaitable<OpResult> versions_restore(OpCall& call) {
   auto version = protocol::string_field(call.body, "version");
   if (!version) co_return std::move(version).error();
   std::string target(*path), id(*version);
-  if (auto unlocked = check_unlocked(call, target, false); !unlocked.ok()) {
+  auto unlocked = co_await check_unlocked(call, target, false);
+  if (!unlocked.ok()) {
     co_return std::move(unlocked).error();
   }
   co_return co_await with_space(call, [&target, &id](UserSpace& space) -> OpResult {

@@ -73,8 +73,8 @@ boost::asio::awaitable<OpResult> run_tree_op(OpCall& call, bool moves, Act act) 
   if (!request) co_return std::move(request).error();
   TreeRequest req = std::move(*request);
   // Everything at the target may be replaced, so locks below it bind as well.
-  auto unlocked = check_unlocked(call, req.to, true);
-  if (unlocked.ok() && moves) unlocked = check_unlocked(call, req.from, true);
+  auto unlocked = co_await check_unlocked(call, req.to, true);
+  if (unlocked.ok() && moves) unlocked = co_await check_unlocked(call, req.from, true);
   if (!unlocked.ok()) co_return std::move(unlocked).error();
   auto result = co_await with_space(call, [&req, act](UserSpace& space) -> OpResult {
     auto replaced = clear_target(space, req);
@@ -82,7 +82,7 @@ boost::asio::awaitable<OpResult> run_tree_op(OpCall& call, bool moves, Act act) 
     if (auto done = act(space, req); !done) return wire_error(done.error());
     return reply_with({{"replaced", *replaced}});
   });
-  if (result && moves) forget_locks(call, req.from);  // locks do not follow a move
+  if (result && moves) co_await forget_locks(call, req.from);  // locks do not follow a move
   if (result && moves) co_await end_shares_under(call, req.from);  // links do not follow either
   if (result && result->fields.value("replaced", false)) co_await end_shares_under(call, req.to);
   co_return result;

@@ -43,6 +43,10 @@ asio::awaitable<void> send_failure(Exchange& exchange, LockFailure failure) {
     case LockFailure::conflict:
       co_return co_await send_xml(exchange, bhttp::status::locked,
                                   server::dav::error_body("no-conflicting-lock"));
+    case LockFailure::unavailable:
+      co_return co_await send_refusal(
+          exchange, bhttp::status::service_unavailable,
+          make_error(Errc::server_busy, "the WebDAV locks cannot be reached now"));
     case LockFailure::too_many:
       co_return co_await send_refusal(exchange, bhttp::status::service_unavailable,
                                       make_error(Errc::server_busy, "too many WebDAV locks"));
@@ -67,8 +71,12 @@ asio::awaitable<void> refresh(Exchange& exchange, const Caller& caller, const st
   auto tokens = co_await check_if_header(exchange, caller, path);
   if (!tokens) co_return;
   for (const auto& token : *tokens) {
-    auto renewed = exchange.services().locks.refresh(caller.username, path, token, timeout);
+    auto renewed = co_await exchange.services().locks.refresh(caller.username, path, token,
+                                                              timeout);
     if (renewed) co_return co_await send_lock(exchange, bhttp::status::ok, *renewed, false);
+    if (renewed.error() == LockFailure::unavailable) {
+      co_return co_await send_failure(exchange, renewed.error());
+    }
   }
   co_await send_failure(exchange, LockFailure::no_such_lock);
 }
@@ -136,7 +144,7 @@ asio::awaitable<void> serve_lock(Exchange& exchange, const Caller& caller,
                                          : server::dav::LockDepth::infinity;
   request->timeout = timeout;
   auto& locks = exchange.services().locks;
-  auto lock = locks.lock(caller.username, path, std::move(*request));
+  auto lock = co_await locks.lock(caller.username, path, *request);
   if (!lock) co_return co_await send_failure(exchange, lock.error());
   if (*there) co_return co_await send_lock(exchange, bhttp::status::ok, *lock, true);
   // An unmapped URL: RFC 4918 §7.3 makes it an empty resource, here an empty file.
@@ -144,7 +152,8 @@ asio::awaitable<void> serve_lock(Exchange& exchange, const Caller& caller,
   bool raced = !created.ok() && (created.error().code == Errc::already_exists ||
                                  created.error().code == Errc::precondition_failed);
   if (!created.ok() && !raced) {
-    (void)locks.unlock(caller.username, path, lock->token);
+    auto undone = co_await locks.unlock(caller.username, path, lock->token);
+    (void)undone;  // a lock left behind lapses at its timeout
     auto status = created.error().code == Errc::not_found ? bhttp::status::conflict
                                                           : status_for(created.error().code);
     co_return co_await send_refusal(exchange, status, created.error());
@@ -162,7 +171,11 @@ asio::awaitable<void> serve_unlock(Exchange& exchange, const Caller& caller,
                                                "UNLOCK needs a Lock-Token header: <token>"));
   }
   token = token.substr(1, token.size() - 2);
-  auto removed = exchange.services().locks.unlock(caller.username, path, token);
+  const std::string token_text(token);  // named: no temporary inside the co_await
+  auto removed = co_await exchange.services().locks.unlock(caller.username, path, token_text);
+  if (!removed && removed.error() == LockFailure::unavailable) {
+    co_return co_await send_failure(exchange, removed.error());
+  }
   if (!removed) {
     co_return co_await send_xml(exchange, bhttp::status::conflict,
                                 server::dav::error_body("lock-token-matches-request-uri"));

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "server/dav/lock_body.h"
+#include "server/dav/lock_rules.h"
 #include "server/dav/multistatus.h"
 #include "server/dav/propfind_body.h"
 #include "server/http/api_adapter.h"
@@ -87,9 +88,10 @@ void fill_member(Resource& member, const std::string& folder_href, const storage
   }
 }
 
-// The <D:activelock> elements of the locks covering `path` (lockdiscovery's value).
-std::string active_locks_of(Exchange& exchange, const std::string& user, std::string_view path) {
-  auto locks = exchange.services().locks.covering(user, path);
+// The <D:activelock> elements of the locks of `held` covering `path` (lockdiscovery's value).
+std::string active_locks_of(Exchange& exchange, const std::vector<server::dav::ActiveLock>& held,
+                            std::string_view path) {
+  auto locks = server::dav::covering_of(held, path);
   if (locks.empty()) return {};
   auto href_of = [](std::string_view root) { return "/files/" + percent_encode_path(root); };
   return server::dav::activelocks_xml(locks, href_of, exchange.services().server.now());
@@ -137,8 +139,8 @@ std::string_view base_name(std::string_view path) {
 
 // The folder's own response, then its entries a listing page (one chunk) at a time.
 asio::awaitable<void> stream_folder(Exchange& exchange, ops::Session& session,
-                                    const std::string& user, const std::string& path,
-                                    const Resource& self,
+                                    const std::vector<server::dav::ActiveLock>& held,
+                                    const std::string& path, const Resource& self,
                                     const PropfindRequest& request) {
   MultistatusWriter writer(exchange);
   if (!co_await writer.start()) co_return;
@@ -182,7 +184,7 @@ asio::awaitable<void> stream_folder(Exchange& exchange, ops::Session& session,
         member_path.assign(path);
         if (!path.empty()) member_path += '/';
         member_path += entry.name;
-        member.active_locks = active_locks_of(exchange, user, member_path);
+        member.active_locks = active_locks_of(exchange, held, member_path);
       }
       member.dead.clear();
       if (i < dead.size()) member.dead = std::move(dead[i]);
@@ -224,7 +226,12 @@ asio::awaitable<void> serve_propfind(Exchange& exchange, const Caller& caller,
   if (!stat) co_return;
   bool folder = stat->folder;
   auto self = resource_of(stat->fields, std::move(stat->href), std::string(base_name(path)));
-  self.active_locks = active_locks_of(exchange, caller.username, path);
+  // The user's locks, read once for every resource of the answer.
+  std::vector<server::dav::ActiveLock> held;
+  if (server::dav::asks_for(*request, "lockdiscovery")) {
+    held = co_await exchange.services().locks.held_by(caller.username);
+  }
+  self.active_locks = active_locks_of(exchange, held, path);
   set_quota_fields(self, exchange.services().server, caller.username);
   if (server::dav::needs_dead_properties(*request)) {
     std::vector<std::string> paths{path};
@@ -233,7 +240,7 @@ asio::awaitable<void> serve_propfind(Exchange& exchange, const Caller& caller,
     self.dead = std::move(read->front());
   }
   if (folder && *depth == Depth::one) {
-    co_return co_await stream_folder(exchange, session, caller.username, path, self, *request);
+    co_return co_await stream_folder(exchange, session, held, path, self, *request);
   }
   std::string out = server::dav::multistatus_open();
   server::dav::append_response(out, self, *request);

@@ -1,5 +1,6 @@
 #include "server/http/dav/write_gate.h"
 
+#include <algorithm>
 #include <map>
 
 #include "server/dav/if_header.h"
@@ -20,7 +21,8 @@ namespace asio = boost::asio;
 using server::dav::IfHeader;
 
 // What the If header's evaluation needs of one resource, looked up before it runs (the
-// evaluation itself is synchronous). No path: the tag names nothing in the caller's space.
+// evaluation itself is synchronous, so the caller's locks are read before it too). No path:
+// the tag names nothing in the caller's space.
 struct Known {
   std::optional<std::string> path;
   std::optional<std::string> etag;
@@ -28,9 +30,9 @@ struct Known {
 
 class GateState : public server::dav::IfState {
  public:
-  GateState(server::dav::LockTable& locks, std::string user,
+  GateState(std::vector<server::dav::ActiveLock> held,
             std::map<std::optional<std::string>, Known> known)
-      : locks_(locks), user_(std::move(user)), known_(std::move(known)) {}
+      : held_(std::move(held)), known_(std::move(known)) {}
 
   std::optional<std::string> etag(const std::optional<std::string>& tag) override {
     auto it = known_.find(tag);
@@ -39,12 +41,14 @@ class GateState : public server::dav::IfState {
   bool lock_matches(const std::optional<std::string>& tag, std::string_view token) override {
     auto it = known_.find(tag);
     if (it == known_.end() || !it->second.path) return false;
-    return locks_.matches(user_, *it->second.path, token);
+    const auto& path = *it->second.path;
+    return std::any_of(held_.begin(), held_.end(), [&](const server::dav::ActiveLock& lock) {
+      return lock.token == token && lock.covers(path);
+    });
   }
 
  private:
-  server::dav::LockTable& locks_;
-  std::string user_;
+  std::vector<server::dav::ActiveLock> held_;
   std::map<std::optional<std::string>, Known> known_;
 };
 
@@ -93,6 +97,12 @@ asio::awaitable<void> refuse(Exchange& exchange, bhttp::status status, std::stri
   co_await send_xml(exchange, status, std::move(body));
 }
 
+asio::awaitable<void> refuse_busy(Exchange& exchange) {
+  if (has_body(exchange)) exchange.close_after();
+  co_await send_refusal(exchange, bhttp::status::service_unavailable,
+                        make_error(Errc::server_busy, "the WebDAV locks cannot be checked now"));
+}
+
 std::string token_submitted_body(std::string_view root) {
   return "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<D:error xmlns:D=\"DAV:\">"
          "<D:lock-token-submitted><D:href>" +
@@ -129,7 +139,11 @@ asio::awaitable<std::optional<std::vector<std::string>>> check_if_header(
     co_return std::nullopt;
   }
   auto known = co_await look_up(exchange, caller, path, *header);
-  GateState state(exchange.services().locks, caller.username, std::move(known));
+  std::vector<server::dav::ActiveLock> held;  // read only when a state token needs them
+  if (!header->state_tokens().empty()) {
+    held = co_await exchange.services().locks.held_by(caller.username);
+  }
+  GateState state(std::move(held), std::move(known));
   if (!server::dav::evaluate_if(*header, state)) {
     if (has_body(exchange)) exchange.close_after();
     co_await send_refusal(exchange, bhttp::status::precondition_failed,
@@ -146,9 +160,13 @@ asio::awaitable<bool> pass_write_gate(Exchange& exchange, const Caller& caller,
   if (!tokens) co_return false;
   auto& locks = exchange.services().locks;
   for (const auto& target : targets) {
-    auto root = locks.blocker(caller.username, target.path, *tokens, target.subtree);
-    if (!root) continue;
-    co_await refuse(exchange, bhttp::status::locked, token_submitted_body(*root));
+    auto root = co_await locks.blocker(caller.username, target.path, *tokens, target.subtree);
+    if (!root) {  // the lock store did not answer: the write is refused, not let through
+      co_await refuse_busy(exchange);
+      co_return false;
+    }
+    if (!*root) continue;
+    co_await refuse(exchange, bhttp::status::locked, token_submitted_body(**root));
     co_return false;
   }
   co_return true;
