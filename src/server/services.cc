@@ -72,8 +72,7 @@ Services::Services(const ServerConfig& cfg, std::unique_ptr<storage::Backend> ba
       layout(prepare_layout(cfg)),
       quota(make_ledger(*this)),
       backend(std::make_unique<quota::QuotaBackend>(
-          backend_given ? std::move(backend_given) : make_storage_backend(cfg, layout),
-          quota)),
+          backend_given ? std::move(backend_given) : make_storage_backend(cfg, layout), quota)),
       deleted_users(make_deleted_users(cfg, layout)),
       accounts(layout, account_options(cfg), blocking_pool,
                account_backends(cfg, layout, account_options(cfg), blocking_pool)),

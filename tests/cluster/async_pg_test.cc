@@ -43,9 +43,9 @@ class AsyncPgTest : public cluster_test::WithSuitePostgres {
   }
   // Backends running "SELECT pg_sleep(<seconds>)...".
   int sleepers(const std::string& seconds) {
-    return std::stoi(postgres().psql(
-        "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(" + seconds +
-        ")%'"));
+    return std::stoi(
+        postgres().psql("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(" +
+                        seconds + ")%'"));
   }
   asio::thread_pool blocking_{1};
 };
@@ -93,8 +93,7 @@ TEST_F(AsyncPgTest, ManyCoroutinesShareAFewConnectionsOnOneThread) {
         [&pool, &good, i]() -> asio::awaitable<void> {
           // Each query holds its connection a little, so callers must queue for the three.
           Params params{std::to_string(i)};
-          auto result =
-              co_await pool.query("SELECT $1::int * 2, pg_sleep(0.01)", params);
+          auto result = co_await pool.query("SELECT $1::int * 2, pg_sleep(0.01)", params);
           if (result.ok() && result->text(0, 0) == std::to_string(i * 2)) ++good;
         },
         asio::detached);
@@ -131,12 +130,11 @@ TEST_F(AsyncPgTest, AKilledBackendIsAnErrorThenThePoolReconnects) {
   bool failed = false;
   // The killer runs on its own thread: psql blocks, and this io_context's thread must not.
   std::thread killer([this] {
-    auto running = [this] {
-      return sleepers("30") > 0;
-    };
+    auto running = [this] { return sleepers("30") > 0; };
     if (e2e::wait_until(running, 20s)) {
-      postgres().psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE "
-                      "'SELECT pg_sleep(30)%'");
+      postgres().psql(
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE "
+          "'SELECT pg_sleep(30)%'");
     }
   });
   run([&]() -> asio::awaitable<void> {
@@ -164,9 +162,7 @@ TEST_F(AsyncPgTest, AQueryPastItsDeadlineFailsAndIsCancelledOnTheServer) {
   EXPECT_EQ(error.sqlstate, "57014") << error.message;
   EXPECT_LT(took, 10s);
   // PQcancel reached the server: the sleep is gone long before its 20 s.
-  auto gone = [this] {
-    return sleepers("20") == 0;
-  };
+  auto gone = [this] { return sleepers("20") == 0; };
   EXPECT_TRUE(e2e::wait_until(gone, 10s));
   run([&pool]() -> asio::awaitable<void> {
     auto fresh = co_await pool.query("SELECT 1");  // a fresh connection

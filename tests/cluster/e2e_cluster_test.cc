@@ -171,8 +171,8 @@ TEST(Cluster, AUserDeletedThroughNode1IsANewEmptyAccountWhenRegisteredAgainOnNod
   auto listed = newcomer.run("NODE3_TCP", {"ls"});
   ASSERT_EQ(listed.exit_code, 0) << listed.err;
   EXPECT_EQ(listed.out.find("d.bin"), std::string::npos) << "inherited: " << listed.out;
-  EXPECT_EQ(http_get(address("NODE1_HTTP"), "/files/d.bin", "dora",
-                     "the newcomer's own password", newcomer.local("d.bin")),
+  EXPECT_EQ(http_get(address("NODE1_HTTP"), "/files/d.bin", "dora", "the newcomer's own password",
+                     newcomer.local("d.bin")),
             404);
 }
 
@@ -431,10 +431,9 @@ void leave(const std::string& user, ChildProcess& chat) {
 
 // The rows netdisk.chat_history holds from `user`, asked of PostgreSQL itself.
 int history_rows(const std::string& user) {
-  auto query = run_program("/usr/bin/psql",
-                           {"-At", "-d", address("PG_CONNINFO"), "-c",
-                            "SELECT count(*) FROM netdisk.chat_history WHERE sender = '" + user +
-                                "'"});
+  auto query = run_program(
+      "/usr/bin/psql", {"-At", "-d", address("PG_CONNINFO"), "-c",
+                        "SELECT count(*) FROM netdisk.chat_history WHERE sender = '" + user + "'"});
   return query.exit_code == 0 ? std::atoi(query.out.c_str()) : -1;
 }
 
@@ -582,9 +581,19 @@ DavReply dav(const std::string& frontend, const std::string& method, const std::
   fs::create_directories(cluster().work());
   fs::path head = cluster().work() / "dav.headers", out = cluster().work() / "dav.body",
            in = cluster().work() / "dav.request";
-  std::vector<std::string> args = {"-s", "-X", method, "-D", head.string(), "-o", out.string(),
-                                   "-w", "%{http_code}", "--max-time", "120",
-                                   "-u", user + ":" + password_of(user)};
+  std::vector<std::string> args = {"-s",
+                                   "-X",
+                                   method,
+                                   "-D",
+                                   head.string(),
+                                   "-o",
+                                   out.string(),
+                                   "-w",
+                                   "%{http_code}",
+                                   "--max-time",
+                                   "120",
+                                   "-u",
+                                   user + ":" + password_of(user)};
   for (const auto& header : headers) args.insert(args.end(), {"-H", header});
   if (!body.empty() || method == "PUT") {
     write_file(in, body);
@@ -636,13 +645,13 @@ TEST(Cluster, ALockTakenThroughNode1Refuses423OnNode2AndItsTokenWorksOnNode3) {
                    "<D:lockdiscovery/></D:prop></D:propfind>");
   EXPECT_EQ(found.status, 207);
   EXPECT_NE(found.body.find(token), std::string::npos) << found.body;
-  auto replaced = dav("NODE3_HTTP", "PUT", "/files/doc.txt", "lena", {"If: (<" + token + ">)"},
-                      "third");
+  auto replaced =
+      dav("NODE3_HTTP", "PUT", "/files/doc.txt", "lena", {"If: (<" + token + ">)"}, "third");
   EXPECT_EQ(replaced.status, 200) << replaced.body;  // the file replaced
   // UNLOCK through node 2 frees the name for every node.
-  EXPECT_EQ(dav("NODE2_HTTP", "UNLOCK", "/files/doc.txt", "lena", {"Lock-Token: <" + token + ">"})
-                .status,
-            204);
+  EXPECT_EQ(
+      dav("NODE2_HTTP", "UNLOCK", "/files/doc.txt", "lena", {"Lock-Token: <" + token + ">"}).status,
+      204);
   EXPECT_EQ(dav("NODE1_HTTP", "PUT", "/files/doc.txt", "lena", {}, "fourth").status, 200);
   auto back = dav("NODE2_HTTP", "GET", "/files/doc.txt", "lena");
   EXPECT_EQ(back.body, "fourth");
@@ -665,13 +674,14 @@ TEST(Cluster, LitmusLocksSuitePassesAgainstOneNodesFrontend) {
   fs::path work = cluster().work() / "litmus";
   fs::create_directories(work);
   // litmus writes debug.log and child.log into its working folder.
-  auto run = run_program("/bin/sh", {"-c", "cd \"$WORK\" && exec /usr/bin/litmus \"$URL\" lily \"$PASS\""},
-                         {{"TESTS", "locks"},
-                          {"HOME", work.string()},
-                          {"WORK", work.string()},
-                          {"PASS", password_of("lily")},
-                          {"URL", "http://" + address("NODE1_HTTP") + "/files/"}},
-                         "", seconds(300));
+  auto run =
+      run_program("/bin/sh", {"-c", "cd \"$WORK\" && exec /usr/bin/litmus \"$URL\" lily \"$PASS\""},
+                  {{"TESTS", "locks"},
+                   {"HOME", work.string()},
+                   {"WORK", work.string()},
+                   {"PASS", password_of("lily")},
+                   {"URL", "http://" + address("NODE1_HTTP") + "/files/"}},
+                  "", seconds(300));
   std::string report = run.out + run.err;
   EXPECT_EQ(run.exit_code, 0) << report;
   EXPECT_EQ(litmus_failures(report), "") << report;
@@ -709,9 +719,9 @@ TEST(Cluster, WrongPasswordsThroughNode1ThrottleTheRightOneThroughNode2) {
                              "theo:wrong password " + std::to_string(i),
                              "http://" + address("NODE1_HTTP") + "/files/"});
   }
-  args.insert(args.end(), {"--next", "-s", "-o", body.string(), "-w", "%{http_code}\n", "-u",
-                           "theo:" + password_of("theo"),
-                           "http://" + address("NODE2_HTTP") + "/files/"});
+  args.insert(args.end(),
+              {"--next", "-s", "-o", body.string(), "-w", "%{http_code}\n", "-u",
+               "theo:" + password_of("theo"), "http://" + address("NODE2_HTTP") + "/files/"});
   auto curl = run_program("/usr/bin/curl", args, {}, {}, seconds(150));
   ASSERT_EQ(curl.exit_code, 0) << curl.err;
   EXPECT_EQ(curl.out, "401\n401\n401\n401\n401\n429\n");

@@ -40,8 +40,8 @@ class ThrottleStoreTest : public ::testing::Test {
   }
 
   std::unique_ptr<RedisThrottleStore> node(const std::string& address = redis_->address()) {
-    return std::make_unique<RedisThrottleStore>(address, blocking_, policy(),
-                                                [this] { return wall_; }, 500ms);
+    return std::make_unique<RedisThrottleStore>(
+        address, blocking_, policy(), [this] { return wall_; }, 500ms);
   }
   template <typename T>
   T sync(asio::awaitable<T> call) {

@@ -160,8 +160,8 @@ class DeadlineSweep : public ::testing::Test {
   tcp::socket open_tcp() {
     auto [client, accepted] = connect();
     on_worker([this, &accepted] {
-      Connection::start(
-          std::make_shared<Connection>(std::move(accepted), nullptr, worker_, *services_, ++serial_));
+      Connection::start(std::make_shared<Connection>(std::move(accepted), nullptr, worker_,
+                                                     *services_, ++serial_));
     });
     return std::move(client);
   }

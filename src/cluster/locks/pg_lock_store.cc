@@ -69,8 +69,7 @@ PgLockStore::PgLockStore(pg::AsyncPgPool& pool, Limits limits, server::Now now,
     : pool_(pool), limits_(limits), now_(std::move(now)), wall_(std::move(wall)) {}
 
 std::int64_t PgLockStore::wall_ms() const {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(wall_().time_since_epoch())
-      .count();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(wall_().time_since_epoch()).count();
 }
 
 std::vector<ActiveLock> PgLockStore::locks_of(const pg::PgResult& rows) const {
@@ -105,9 +104,9 @@ asio::awaitable<pg::PgResultOf<std::vector<ActiveLock>>> PgLockStore::current(
 }
 
 asio::awaitable<PgLockStore::Outcome> PgLockStore::insert_checked(pg::AsyncPgPool::Lease& lease,
-                                                                const std::string& user,
-                                                                const std::string& path,
-                                                                const LockRequest& request) {
+                                                                  const std::string& user,
+                                                                  const std::string& path,
+                                                                  const LockRequest& request) {
   auto held = co_await current(lease, user);
   if (!held) co_return LockFailure::unavailable;
   if (server::dav::lock_conflicts(*held, path, request)) co_return LockFailure::conflict;
@@ -121,7 +120,8 @@ asio::awaitable<PgLockStore::Outcome> PgLockStore::insert_checked(pg::AsyncPgPoo
   lock.timeout = server::dav::granted_timeout(limits_, request.timeout);
   lock.expires = now_() + lock.timeout;
   auto created = wall_ms();
-  auto expires = created + std::chrono::duration_cast<std::chrono::milliseconds>(lock.timeout).count();
+  auto expires =
+      created + std::chrono::duration_cast<std::chrono::milliseconds>(lock.timeout).count();
   pg::Params params{lock.token,
                     user,
                     lock.root,
@@ -140,8 +140,9 @@ asio::awaitable<PgLockStore::Outcome> PgLockStore::insert_checked(pg::AsyncPgPoo
   co_return lock;
 }
 
-asio::awaitable<PgLockStore::Outcome> PgLockStore::lock(const std::string& user, const std::string& path,
-                                                      const LockRequest& request) {
+asio::awaitable<PgLockStore::Outcome> PgLockStore::lock(const std::string& user,
+                                                        const std::string& path,
+                                                        const LockRequest& request) {
   if (request.owner.size() > limits_.owner_bytes) co_return LockFailure::owner_too_large;
   auto lease = co_await pool_.acquire();
   if (!lease) co_return LockFailure::unavailable;
@@ -150,8 +151,7 @@ asio::awaitable<PgLockStore::Outcome> PgLockStore::lock(const std::string& user,
   auto begun = co_await lease->exec("BEGIN");
   if (!begun) co_return LockFailure::unavailable;
   const pg::Params key{user_lock_key(user)};
-  auto locked =
-      co_await lease->exec("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", key);
+  auto locked = co_await lease->exec("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", key);
   if (!locked) co_return LockFailure::unavailable;  // the lease drops the open transaction
   auto outcome = co_await insert_checked(*lease, user, path, request);
   auto end = co_await lease->exec(outcome ? "COMMIT" : "ROLLBACK");
@@ -174,9 +174,10 @@ asio::awaitable<BasicResult<std::optional<ActiveLock>, LockFailure>> PgLockStore
   co_return std::optional<ActiveLock>{std::move(found.front())};
 }
 
-asio::awaitable<PgLockStore::Outcome> PgLockStore::refresh(const std::string& user, const std::string& path,
-                                                         const std::string& token,
-                                                         std::chrono::seconds timeout) {
+asio::awaitable<PgLockStore::Outcome> PgLockStore::refresh(const std::string& user,
+                                                           const std::string& path,
+                                                           const std::string& token,
+                                                           std::chrono::seconds timeout) {
   auto found = co_await find_token(user, path, token);
   if (!found) co_return std::move(found).error();
   if (!*found) co_return LockFailure::no_such_lock;
@@ -195,23 +196,23 @@ asio::awaitable<PgLockStore::Outcome> PgLockStore::refresh(const std::string& us
   co_return lock;
 }
 
-asio::awaitable<PgLockStore::Outcome> PgLockStore::unlock(const std::string& user, const std::string& path,
-                                                        const std::string& token) {
+asio::awaitable<PgLockStore::Outcome> PgLockStore::unlock(const std::string& user,
+                                                          const std::string& path,
+                                                          const std::string& token) {
   auto found = co_await find_token(user, path, token);
   if (!found) co_return std::move(found).error();
   if (!*found) co_return LockFailure::no_such_lock;
   pg::Params params{token, text_of(wall_ms())};
   auto removed = co_await pool_.query(
-      "DELETE FROM netdisk.dav_locks WHERE token = $1 AND expires_ms > $2::bigint",
-      params);
+      "DELETE FROM netdisk.dav_locks WHERE token = $1 AND expires_ms > $2::bigint", params);
   if (!removed) co_return LockFailure::unavailable;
   if (removed->affected() == 0) co_return LockFailure::no_such_lock;
   co_return std::move(**found);
 }
 
-asio::awaitable<PgLockStore::Blocker> PgLockStore::blocker(const std::string& user, const std::string& path,
-                                                         const std::vector<std::string>& submitted,
-                                                         bool subtree) {
+asio::awaitable<PgLockStore::Blocker> PgLockStore::blocker(
+    const std::string& user, const std::string& path, const std::vector<std::string>& submitted,
+    bool subtree) {
   auto lease = co_await pool_.acquire();
   if (!lease) co_return LockFailure::unavailable;
   auto held = co_await current(*lease, user);
@@ -242,8 +243,8 @@ asio::awaitable<std::size_t> PgLockStore::sweep() {
   auto due = next_sweep_ms_.load();
   if (now < due || !next_sweep_ms_.compare_exchange_strong(due, now + 60'000)) co_return 0;
   pg::Params params{text_of(now)};
-  auto removed = co_await pool_.query(
-      "DELETE FROM netdisk.dav_locks WHERE expires_ms <= $1::bigint", params);
+  auto removed =
+      co_await pool_.query("DELETE FROM netdisk.dav_locks WHERE expires_ms <= $1::bigint", params);
   co_return removed ? removed->affected() : 0;
 }
 

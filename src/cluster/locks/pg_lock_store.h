@@ -38,15 +38,18 @@ class PgLockStore final : public server::dav::LockStore {
 
   boost::asio::awaitable<Outcome> lock(const std::string& user, const std::string& path,
                                        const server::dav::LockRequest& request) override;
-  boost::asio::awaitable<Outcome> refresh(const std::string& user, const std::string& path, const std::string& token,
+  boost::asio::awaitable<Outcome> refresh(const std::string& user, const std::string& path,
+                                          const std::string& token,
                                           std::chrono::seconds timeout) override;
   boost::asio::awaitable<Outcome> unlock(const std::string& user, const std::string& path,
                                          const std::string& token) override;
   boost::asio::awaitable<Blocker> blocker(const std::string& user, const std::string& path,
                                           const std::vector<std::string>& submitted,
                                           bool subtree) override;
-  boost::asio::awaitable<std::vector<server::dav::ActiveLock>> held_by(const std::string& user) override;
-  boost::asio::awaitable<void> forget_tree(const std::string& user, const std::string& path) override;
+  boost::asio::awaitable<std::vector<server::dav::ActiveLock>> held_by(
+      const std::string& user) override;
+  boost::asio::awaitable<void> forget_tree(const std::string& user,
+                                           const std::string& path) override;
   // Deletes expired rows at most once a minute per node (every query ignores them anyway).
   boost::asio::awaitable<std::size_t> sweep() override;
 
@@ -56,11 +59,11 @@ class PgLockStore final : public server::dav::LockStore {
   boost::asio::awaitable<pg::PgResultOf<std::vector<server::dav::ActiveLock>>> current(
       pg::AsyncPgPool::Lease& lease, const std::string& user);
   // The user's current lock `token` when its scope takes in `path`; nullopt otherwise.
-  boost::asio::awaitable<BasicResult<std::optional<server::dav::ActiveLock>, server::dav::LockFailure>>
+  boost::asio::awaitable<
+      BasicResult<std::optional<server::dav::ActiveLock>, server::dav::LockFailure>>
   find_token(const std::string& user, const std::string& path, const std::string& token);
   boost::asio::awaitable<Outcome> insert_checked(pg::AsyncPgPool::Lease& lease,
-                                                 const std::string& user,
-                                                 const std::string& path,
+                                                 const std::string& user, const std::string& path,
                                                  const server::dav::LockRequest& request);
 
   std::unique_ptr<pg::AsyncPgPool> owned_pool_;  // open()'s; tests lend one instead

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -69,7 +69,8 @@ PgError deadline_error() { return PgError{kDeadlineState, "the database did not 
 // never closed: the socket stays libpq's. A fresh wrapper per wait also follows PQsocket when
 // it changes (connecting tries each address in turn).
 struct SocketWait {
-  SocketWait(const asio::any_io_executor& executor, int fd) : socket(executor, fd), timer(executor) {}
+  SocketWait(const asio::any_io_executor& executor, int fd)
+      : socket(executor, fd), timer(executor) {}
   ~SocketWait() { socket.release(); }
   asio::posix::stream_descriptor socket;
   asio::steady_timer timer;
@@ -82,13 +83,14 @@ enum class Ready { yes, deadline, failed };
 // coroutine: the handler keeps a weak_ptr (GCC 12 and coroutine-made closures, blocking.h).
 void arm_deadline(const std::shared_ptr<SocketWait>& wait, Clock::time_point deadline) {
   wait->timer.expires_at(deadline);
-  wait->timer.async_wait([weak = std::weak_ptr<SocketWait>(wait)](const boost::system::error_code& ec) {
-    auto alive = weak.lock();
-    if (ec || !alive) return;
-    alive->expired = true;
-    boost::system::error_code ignored;
-    alive->socket.cancel(ignored);
-  });
+  wait->timer.async_wait(
+      [weak = std::weak_ptr<SocketWait>(wait)](const boost::system::error_code& ec) {
+        auto alive = weak.lock();
+        if (ec || !alive) return;
+        alive->expired = true;
+        boost::system::error_code ignored;
+        alive->socket.cancel(ignored);
+      });
 }
 
 // Waits until libpq's socket can be read (or written) or the deadline passes.
@@ -135,8 +137,8 @@ asio::awaitable<PgStatus> send_query(AsyncConnection& conn, const std::string& s
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const auto& param : params) values.push_back(param ? param->c_str() : nullptr);
-  if (PQsendQueryParams(raw, sql.c_str(), static_cast<int>(values.size()), nullptr,
-                        values.data(), nullptr, nullptr, 0) == 0) {
+  if (PQsendQueryParams(raw, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
+                        nullptr, nullptr, 0) == 0) {
     co_return error_of(raw, nullptr);
   }
   for (;;) {
@@ -311,7 +313,7 @@ asio::awaitable<PgResultOf<AsyncPgPool::Lease>> AsyncPgPool::acquire() {
 }
 
 asio::awaitable<PgResultOf<PgResult>> AsyncPgPool::query(std::string_view sql,
-                                                          const Params& params) {
+                                                         const Params& params) {
   auto lease = co_await acquire();
   if (!lease) co_return std::move(lease).error();
   auto result = co_await lease->exec(sql, params);

@@ -5,9 +5,9 @@
 #include <stdexcept>
 #include <string_view>
 
-#include <boost/asio/post.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <boost/asio/post.hpp>
 
 #include "server/blocking.h"
 #include "server/logging/component_log.h"
@@ -52,8 +52,8 @@ AccountBackends local_account_backends(const storage::DataLayout& layout,
                                        const AccountOptions& options) {
   auto registry = storage::UserRegistry::open(layout.users_file());
   if (!registry) {
-    throw std::runtime_error(fmt::format("cannot load {}: {}", layout.users_file().string(),
-                                         registry.error().message));
+    throw std::runtime_error(
+        fmt::format("cannot load {}: {}", layout.users_file().string(), registry.error().message));
   }
   AccountBackends backends;
   backends.store = std::move(*registry);
@@ -125,8 +125,8 @@ void AccountService::check_workbook() {
   auto edits = registry_->check_for_edits();
   if (!edits || !edits->reloaded) return;  // an error was reported by the registry, once
   log_of(LogComponent::accounts)
-      .info("{} changed: {} users added, {} removed", registry_->describe(),
-            edits->added.size(), edits->removed.size());
+      .info("{} changed: {} users added, {} removed", registry_->describe(), edits->added.size(),
+            edits->removed.size());
   if (!shared_) {
     for (const auto& name : edits->added) (void)ensure_folder(name);
   }
@@ -219,11 +219,11 @@ boost::asio::awaitable<Status> AccountService::register_user(std::string usernam
 // The throttle's arguments are named lvalues that outlive each co_await: no non-trivial
 // temporary inside a co_await expression (GCC 12 may destroy those twice).
 boost::asio::awaitable<Status> AccountService::throttle_check(const std::string& user_key,
-                                                             const std::string& address) {
+                                                              const std::string& address) {
   auto wait = co_await throttle_->wait_before_attempt(user_key, address);
   if (wait.count() == 0) co_return Status{};
   co_return make_error(Errc::rate_limited, fmt::format("too many failed logins; try again in {} s",
-                                                    (wait.count() + 999) / 1000));
+                                                       (wait.count() + 999) / 1000));
 }
 
 boost::asio::awaitable<Result<storage::UserRecord>> AccountService::verify_password(
@@ -246,8 +246,8 @@ boost::asio::awaitable<Result<storage::UserRecord>> AccountService::verify_passw
   auto user = valid_password ? registry_->find(username) : std::nullopt;
   if (!user && valid_password && shared_) {
     // Perhaps registered through another node since this one last read the store.
-    auto fresh = co_await run_blocking(blocking_pool_,
-                                       [this, username] { return registry_->find_fresh(username); });
+    auto fresh = co_await run_blocking(
+        blocking_pool_, [this, username] { return registry_->find_fresh(username); });
     user = std::move(fresh);
   }
   // An unknown user costs one dummy verification, so it takes as long as a wrong password.
@@ -277,8 +277,9 @@ boost::asio::awaitable<Result<storage::UserRecord>> AccountService::verify_passw
   co_return std::move(*user);
 }
 
-boost::asio::awaitable<Result<AccountService::Login>> AccountService::login(
-    std::string username, std::string password, std::string address) {
+boost::asio::awaitable<Result<AccountService::Login>> AccountService::login(std::string username,
+                                                                            std::string password,
+                                                                            std::string address) {
   Wipe wipe{password};
   // Not served from the credential cache: a login is rare (its token is what later requests
   // present), and every one still costs an Argon2id verification, as it always has.
@@ -306,8 +307,9 @@ std::optional<std::string> AccountService::cached_check(const std::string& user_
   return std::move(user->name);
 }
 
-boost::asio::awaitable<Result<std::string>> AccountService::check_password(
-    std::string username, std::string password, std::string address) {
+boost::asio::awaitable<Result<std::string>> AccountService::check_password(std::string username,
+                                                                           std::string password,
+                                                                           std::string address) {
   Wipe wipe{password};
   std::unique_ptr<VerificationFlights::Ticket> flight;
   if (credentials_.enabled() && storage::validate_username(username).ok() &&

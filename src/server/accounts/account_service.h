@@ -26,9 +26,9 @@
 #include "common/result.h"
 #include "server/accounts/credential_cache.h"
 #include "server/accounts/login_throttle.h"
-#include "server/accounts/throttle_store.h"
 #include "server/accounts/login_tokens.h"
 #include "server/accounts/session_book.h"
+#include "server/accounts/throttle_store.h"
 #include "server/accounts/token_book.h"
 #include "server/accounts/verification_flights.h"
 #include "server/bounded_pool.h"
@@ -96,7 +96,7 @@ class AccountService {
   // same for a wrong name and a wrong password), rate_limited, server_busy, account_disabled
   // (only once the password is right), disk_full, io_error.
   boost::asio::awaitable<Result<Login>> login(std::string username, std::string password,
-                                                std::string address);
+                                              std::string address);
   // Checks a password sent with every request (HTTP Basic) and issues no token. The same rules
   // and errors as login(), throttle first; but a password Argon2id accepted within the
   // credential cache's TTL, against the hash the registry holds now, is accepted from the

@@ -46,8 +46,7 @@ std::chrono::milliseconds LoginThrottle::remaining(const Record& record,
   return std::chrono::ceil<std::chrono::milliseconds>(allowed_at - now);
 }
 
-const LoginThrottle::Record* LoginThrottle::find(const Table& table,
-                                                 const std::string& key) const {
+const LoginThrottle::Record* LoginThrottle::find(const Table& table, const std::string& key) const {
   if (auto it = table.find(key); it != table.end()) return &it->second;
   if (table.size() < policy_.max_records) return nullptr;
   auto overflow = table.find(kOverflowKey);

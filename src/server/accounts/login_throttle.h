@@ -25,11 +25,11 @@ class LoginThrottle {
   using Clock = std::chrono::steady_clock;
 
   struct Policy {
-    unsigned free_failures = 5;                    // failures before any delay
-    std::chrono::milliseconds first_delay{1000};   // delay after the first counted failure
+    unsigned free_failures = 5;                   // failures before any delay
+    std::chrono::milliseconds first_delay{1000};  // delay after the first counted failure
     std::chrono::milliseconds max_delay{60000};
-    std::chrono::seconds forget_after{900};        // quiet time after which a record is dropped
-    std::size_t max_records = 50000;               // per table (usernames, addresses)
+    std::chrono::seconds forget_after{900};  // quiet time after which a record is dropped
+    std::size_t max_records = 50000;         // per table (usernames, addresses)
   };
 
   // Where the time comes from: the steady clock, or a clock a test moves by hand.

@@ -35,7 +35,8 @@ class LocalThrottleStore final : public ThrottleStore {
 
   boost::asio::awaitable<std::chrono::milliseconds> wait_before_attempt(
       const std::string& user_key, const std::string& address) override;
-  boost::asio::awaitable<void> record_failure(const std::string& user_key, const std::string& address) override;
+  boost::asio::awaitable<void> record_failure(const std::string& user_key,
+                                              const std::string& address) override;
   boost::asio::awaitable<void> record_success(const std::string& user_key) override;
 
  private:

@@ -25,8 +25,8 @@ std::unique_ptr<dav::LockStore> make_lock_store(const ServerConfig& config,
   auto store = cluster::PgLockStore::open(config.pg_conninfo, blocking_pool, kLockPool,
                                           dav::LockTable::Limits{}, std::move(now));
   if (!store) {
-    throw std::runtime_error(fmt::format("cannot prepare the WebDAV locks in PostgreSQL: {}",
-                                         store.error().message));
+    throw std::runtime_error(
+        fmt::format("cannot prepare the WebDAV locks in PostgreSQL: {}", store.error().message));
   }
   return std::move(*store);
 }

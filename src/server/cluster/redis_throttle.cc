@@ -47,8 +47,7 @@ RedisThrottleStore::RedisThrottleStore(std::string redis_address, asio::thread_p
       fallback_(policy) {}
 
 std::int64_t RedisThrottleStore::wall_ms() const {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(wall_().time_since_epoch())
-      .count();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(wall_().time_since_epoch()).count();
 }
 
 void RedisThrottleStore::note(bool answered) {
@@ -58,8 +57,9 @@ void RedisThrottleStore::note(bool answered) {
   if (answered) {
     log.info("login throttle: Redis answers again; failed logins count on every node");
   } else {
-    log.warn("login throttle: Redis does not answer; failed logins count on this node only "
-             "until it does");
+    log.warn(
+        "login throttle: Redis does not answer; failed logins count on this node only "
+        "until it does");
   }
 }
 
@@ -74,7 +74,8 @@ std::optional<std::chrono::milliseconds> RedisThrottleStore::shared_wait(
     if (!reply) return std::nullopt;
     if (reply->items.size() != 2) continue;
     auto failures = static_cast<unsigned>(std::max<std::int64_t>(0, number(reply->items[0])));
-    auto allowed_at = number(reply->items[1]) + LoginThrottle::delay_after(policy_, failures).count();
+    auto allowed_at =
+        number(reply->items[1]) + LoginThrottle::delay_after(policy_, failures).count();
     if (now < allowed_at) wait = std::max(wait, std::chrono::milliseconds(allowed_at - now));
   }
   return wait;
@@ -97,9 +98,8 @@ bool RedisThrottleStore::shared_success(const std::string& user_key) {
 asio::awaitable<std::chrono::milliseconds> RedisThrottleStore::wait_before_attempt(
     const std::string& user_key, const std::string& address) {
   auto local = fallback_.wait_before_attempt(user_key, address);
-  auto shared = co_await run_blocking(blocking_, [this, &user_key, &address] {
-    return shared_wait(user_key, address);
-  });
+  auto shared = co_await run_blocking(
+      blocking_, [this, &user_key, &address] { return shared_wait(user_key, address); });
   note(shared.has_value());
   // Redis's count takes in this node's; the node's own decides only while Redis is silent (a
   // success through another node cleared Redis, not this node's memory).
@@ -109,9 +109,8 @@ asio::awaitable<std::chrono::milliseconds> RedisThrottleStore::wait_before_attem
 asio::awaitable<void> RedisThrottleStore::record_failure(const std::string& user_key,
                                                          const std::string& address) {
   fallback_.record_failure(user_key, address);
-  auto counted = co_await run_blocking(blocking_, [this, &user_key, &address] {
-    return shared_failure(user_key, address);
-  });
+  auto counted = co_await run_blocking(
+      blocking_, [this, &user_key, &address] { return shared_failure(user_key, address); });
   note(counted);
 }
 

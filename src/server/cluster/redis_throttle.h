@@ -30,7 +30,8 @@ class RedisThrottleStore final : public ThrottleStore {
 
   boost::asio::awaitable<std::chrono::milliseconds> wait_before_attempt(
       const std::string& user_key, const std::string& address) override;
-  boost::asio::awaitable<void> record_failure(const std::string& user_key, const std::string& address) override;
+  boost::asio::awaitable<void> record_failure(const std::string& user_key,
+                                              const std::string& address) override;
   boost::asio::awaitable<void> record_success(const std::string& user_key) override;
 
   // Whether the last Redis call failed (the node's own throttle is deciding alone).

@@ -4,25 +4,28 @@ namespace netdisk::server::dav {
 
 namespace asio = boost::asio;
 
-asio::awaitable<LockStore::Outcome> LocalLockStore::lock(const std::string& user, const std::string& path,
+asio::awaitable<LockStore::Outcome> LocalLockStore::lock(const std::string& user,
+                                                         const std::string& path,
                                                          const LockRequest& request) {
   co_return table_.lock(user, path, request);
 }
 
-asio::awaitable<LockStore::Outcome> LocalLockStore::refresh(const std::string& user, const std::string& path,
+asio::awaitable<LockStore::Outcome> LocalLockStore::refresh(const std::string& user,
+                                                            const std::string& path,
                                                             const std::string& token,
                                                             std::chrono::seconds timeout) {
   co_return table_.refresh(user, path, token, timeout);
 }
 
-asio::awaitable<LockStore::Outcome> LocalLockStore::unlock(const std::string& user, const std::string& path,
+asio::awaitable<LockStore::Outcome> LocalLockStore::unlock(const std::string& user,
+                                                           const std::string& path,
                                                            const std::string& token) {
   co_return table_.unlock(user, path, token);
 }
 
-asio::awaitable<LockStore::Blocker> LocalLockStore::blocker(const std::string& user, const std::string& path,
-                                                            const std::vector<std::string>& submitted,
-                                                            bool subtree) {
+asio::awaitable<LockStore::Blocker> LocalLockStore::blocker(
+    const std::string& user, const std::string& path, const std::vector<std::string>& submitted,
+    bool subtree) {
   co_return table_.blocker(user, path, submitted, subtree);
 }
 
@@ -30,7 +33,8 @@ asio::awaitable<std::vector<ActiveLock>> LocalLockStore::held_by(const std::stri
   co_return table_.held_by(user);
 }
 
-asio::awaitable<void> LocalLockStore::forget_tree(const std::string& user, const std::string& path) {
+asio::awaitable<void> LocalLockStore::forget_tree(const std::string& user,
+                                                  const std::string& path) {
   table_.forget_tree(user, path);
   co_return;
 }

@@ -16,7 +16,8 @@ class LocalLockStore final : public LockStore {
 
   boost::asio::awaitable<Outcome> lock(const std::string& user, const std::string& path,
                                        const LockRequest& request) override;
-  boost::asio::awaitable<Outcome> refresh(const std::string& user, const std::string& path, const std::string& token,
+  boost::asio::awaitable<Outcome> refresh(const std::string& user, const std::string& path,
+                                          const std::string& token,
                                           std::chrono::seconds timeout) override;
   boost::asio::awaitable<Outcome> unlock(const std::string& user, const std::string& path,
                                          const std::string& token) override;
@@ -24,7 +25,8 @@ class LocalLockStore final : public LockStore {
                                           const std::vector<std::string>& submitted,
                                           bool subtree) override;
   boost::asio::awaitable<std::vector<ActiveLock>> held_by(const std::string& user) override;
-  boost::asio::awaitable<void> forget_tree(const std::string& user, const std::string& path) override;
+  boost::asio::awaitable<void> forget_tree(const std::string& user,
+                                           const std::string& path) override;
   boost::asio::awaitable<std::size_t> sweep() override;
 
   LockTable& table() noexcept { return table_; }

@@ -23,8 +23,7 @@ std::string new_lock_token() {
   return token;
 }
 
-std::chrono::seconds granted_timeout(const LockTable::Limits& limits,
-                                     std::chrono::seconds asked) {
+std::chrono::seconds granted_timeout(const LockTable::Limits& limits, std::chrono::seconds asked) {
   if (asked.count() <= 0) return limits.default_timeout;
   return std::min(asked, limits.max_timeout);
 }

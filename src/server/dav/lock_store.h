@@ -43,7 +43,8 @@ class LockStore {
   // when the store did not answer (logged).
   virtual boost::asio::awaitable<std::vector<ActiveLock>> held_by(const std::string& user) = 0;
   // Drops the locks rooted at `path` and below (the names are gone).
-  virtual boost::asio::awaitable<void> forget_tree(const std::string& user, const std::string& path) = 0;
+  virtual boost::asio::awaitable<void> forget_tree(const std::string& user,
+                                                   const std::string& path) = 0;
   // Drops expired locks; returns how many. Called once a second by one I/O thread.
   virtual boost::asio::awaitable<std::size_t> sweep() = 0;
 };

@@ -15,8 +15,8 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "server/http/bind_listener.h"
-#include "server/http/http_services.h"
 #include "server/http/http_connection.h"
+#include "server/http/http_services.h"
 #include "server/http/proxy_accept.h"
 #include "server/http/tls.h"
 #include "server/io_workers.h"
@@ -59,14 +59,14 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, IoWorkers& workers,
                      http::serve_proxied(std::move(socket), tls, context, worker.deadlines),
                      asio::detached);
     } else if (tls != nullptr) {
-      asio::co_spawn(worker.context, http::serve_tls_connection(std::move(socket), *tls, context,
-                                                                worker.deadlines),
+      asio::co_spawn(worker.context,
+                     http::serve_tls_connection(std::move(socket), *tls, context, worker.deadlines),
                      asio::detached);
     } else {
-      asio::co_spawn(worker.context,
-                     http::serve_connection(http::Stream::plain(std::move(socket)), context,
-                                            worker.deadlines),
-                     asio::detached);
+      asio::co_spawn(
+          worker.context,
+          http::serve_connection(http::Stream::plain(std::move(socket)), context, worker.deadlines),
+          asio::detached);
     }
   }
 }
@@ -137,7 +137,8 @@ void HttpServer::start() {
   // Printed share links use HTTPS when it is on (start_tls runs first), else this port.
   auto& shares = state_->context.server.shares;
   if (shares.public_origin().empty()) {
-    shares.set_public_origin(ShareService::origin_for("http", config.http_listen.host, state_->port));
+    shares.set_public_origin(
+        ShareService::origin_for("http", config.http_listen.host, state_->port));
   }
   write_port_file(config.http_port_file, state_->port);
   asio::co_spawn(state_->workers.at(0).context,
@@ -171,8 +172,6 @@ void HttpServer::stop() {
 
 void HttpServer::close_all() { state_->context.connections.close_all(); }
 
-std::size_t HttpServer::open_http_connections() const {
-  return state_->context.connections.size();
-}
+std::size_t HttpServer::open_http_connections() const { return state_->context.connections.size(); }
 
 }  // namespace netdisk::server

@@ -87,11 +87,12 @@ boost::asio::awaitable<OpResult> make_directory(OpCall& call) {
   if (!unlocked.ok()) {
     co_return std::move(unlocked).error();
   }
-  co_return co_await with_space(call, [&target, with_parents](storage::UserSpace& space) -> OpResult {
-    auto made = space.make_directory(target, with_parents);
-    if (!made.ok()) return wire_error(made.error());
-    return reply_with(json::object());
-  });
+  co_return co_await with_space(call,
+                                [&target, with_parents](storage::UserSpace& space) -> OpResult {
+                                  auto made = space.make_directory(target, with_parents);
+                                  if (!made.ok()) return wire_error(made.error());
+                                  return reply_with(json::object());
+                                });
 }
 
 boost::asio::awaitable<OpResult> remove(OpCall& call) {
@@ -151,7 +152,8 @@ boost::asio::awaitable<OpResult> checksum(OpCall& call) {
   co_return co_await with_space(call, [&target](storage::UserSpace& space) -> OpResult {
     auto sum = space.checksum(target);
     if (!sum) return wire_error(sum.error());
-    return reply_with({{"checksum", sum->checksum}, {"version", sum->version}, {"size", sum->size}});
+    return reply_with(
+        {{"checksum", sum->checksum}, {"version", sum->version}, {"size", sum->size}});
   });
 }
 

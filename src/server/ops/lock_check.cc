@@ -19,9 +19,8 @@ boost::asio::awaitable<Status> check_unlocked(const OpCall& call, const std::str
   if (!root) co_return make_error(Errc::server_busy, "the WebDAV locks cannot be checked now");
   if (!*root) co_return Status{};
   // The root is a name in the caller's own space, never a path on the server.
-  co_return make_error(Errc::locked,
-                       fmt::format("'{}' is locked by a WebDAV client (lock on '{}')", path,
-                                   (*root)->empty() ? "/" : **root));
+  co_return make_error(Errc::locked, fmt::format("'{}' is locked by a WebDAV client (lock on '{}')",
+                                                 path, (*root)->empty() ? "/" : **root));
 }
 
 boost::asio::awaitable<void> forget_locks(const OpCall& call, const std::string& path) {

@@ -65,9 +65,8 @@ boost::asio::awaitable<OpResult> finish_upload(OpCall& call, Status received) {
     auto committed = finished.upload->commit(finished.check);
     if (!committed.ok()) return wire_error(committed.error());
     // What the client needs to verify and later resume against: the published version.
-    json reply = {{"offset", finished.upload->offset()},
-                  {"done", true},
-                  {"version", committed->version}};
+    json reply = {
+        {"offset", finished.upload->offset()}, {"done", true}, {"version", committed->version}};
     if (committed->checksum) reply["checksum"] = *committed->checksum;
     return reply_with(std::move(reply));
   });
@@ -89,9 +88,9 @@ OpResult download_reply(storage::StorageResult<std::unique_ptr<storage::OpenFile
   auto& file = *opened;
   std::uint64_t start = resume.start;
   if (start > file->size()) {
-    return make_error(Errc::offset_out_of_range,
-                      fmt::format("offset {} is past the end of the file ({} bytes)", start,
-                                  file->size()));
+    return make_error(
+        Errc::offset_out_of_range,
+        fmt::format("offset {} is past the end of the file ({} bytes)", start, file->size()));
   }
   if (start > 0) {
     if (resume.version != file->version()) {
@@ -106,10 +105,8 @@ OpResult download_reply(storage::StorageResult<std::unique_ptr<storage::OpenFile
   }
   std::uint64_t length = file->size() - start;
   OpReply reply;
-  reply.fields = {{"size", file->size()},
-                  {"offset", start},
-                  {"version", file->version()},
-                  {"stream", length}};
+  reply.fields = {
+      {"size", file->size()}, {"offset", start}, {"version", file->version()}, {"stream", length}};
   if (auto sum = file->stored_checksum()) reply.fields["checksum"] = *sum;
   reply.stream_out = StreamOut{std::move(file), start, length};
   return OpResult(std::move(reply));
@@ -132,8 +129,8 @@ boost::asio::awaitable<OpResult> upload(OpCall& call) {
   }
   auto checksum = protocol::optional_string_field(body, "checksum");
   if (!checksum) co_return std::move(checksum).error();
-  auto condition = call.target_check ? Result<storage::TargetCheck>(*call.target_check)
-                                     : upload_condition(body);
+  auto condition =
+      call.target_check ? Result<storage::TargetCheck>(*call.target_check) : upload_condition(body);
   if (!condition) co_return std::move(condition).error();
   std::string target(*path);
   std::optional<std::uint64_t> total = *size;
@@ -169,8 +166,8 @@ boost::asio::awaitable<OpResult> upload(OpCall& call) {
       existed = state->exists;
     }
     std::uint64_t offset = (*started)->offset();
-    slot.emplace(Session::PendingUpload{target, std::move(*started), std::move(check), existed,
-                                        one_shot});
+    slot.emplace(
+        Session::PendingUpload{target, std::move(*started), std::move(check), existed, one_shot});
     json reply = {{"offset", offset}};
     if (total) reply["size"] = *total;
     return reply_with(std::move(reply));

@@ -82,7 +82,7 @@ boost::asio::awaitable<OpResult> run_tree_op(OpCall& call, bool moves, Act act) 
     if (auto done = act(space, req); !done) return wire_error(done.error());
     return reply_with({{"replaced", *replaced}});
   });
-  if (result && moves) co_await forget_locks(call, req.from);  // locks do not follow a move
+  if (result && moves) co_await forget_locks(call, req.from);      // locks do not follow a move
   if (result && moves) co_await end_shares_under(call, req.from);  // links do not follow either
   if (result && result->fields.value("replaced", false)) co_await end_shares_under(call, req.to);
   co_return result;

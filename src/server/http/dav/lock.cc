@@ -33,8 +33,8 @@ asio::awaitable<void> send_lock(Exchange& exchange, bhttp::status status, const 
   StringResponse response{status, 11};
   response.set(bhttp::field::content_type, "application/xml; charset=utf-8");
   if (with_token) response.set("Lock-Token", "<" + lock.token + ">");
-  response.body() = server::dav::lock_response_body(lock, &href_of,
-                                                    exchange.services().server.now());
+  response.body() =
+      server::dav::lock_response_body(lock, &href_of, exchange.services().server.now());
   co_await exchange.send(std::move(response));
 }
 
@@ -71,8 +71,8 @@ asio::awaitable<void> refresh(Exchange& exchange, const Caller& caller, const st
   auto tokens = co_await check_if_header(exchange, caller, path);
   if (!tokens) co_return;
   for (const auto& token : *tokens) {
-    auto renewed = co_await exchange.services().locks.refresh(caller.username, path, token,
-                                                              timeout);
+    auto renewed =
+        co_await exchange.services().locks.refresh(caller.username, path, token, timeout);
     if (renewed) co_return co_await send_lock(exchange, bhttp::status::ok, *renewed, false);
     if (renewed.error() == LockFailure::unavailable) {
       co_return co_await send_failure(exchange, renewed.error());
@@ -131,8 +131,9 @@ asio::awaitable<void> serve_lock(Exchange& exchange, const Caller& caller,
   auto body = co_await exchange.read_body(kMaxLockBody);
   if (!body) co_return co_await exchange.send_error(body.error());
   if (!depth || *depth == Depth::one) {
-    co_return co_await send_refusal(exchange, bhttp::status::bad_request,
-                                    make_error(Errc::bad_request, "LOCK takes Depth 0 or infinity"));
+    co_return co_await send_refusal(
+        exchange, bhttp::status::bad_request,
+        make_error(Errc::bad_request, "LOCK takes Depth 0 or infinity"));
   }
   if (body->empty()) co_return co_await refresh(exchange, caller, path, timeout);
   auto request = server::dav::parse_lock_body(*body);
@@ -140,8 +141,8 @@ asio::awaitable<void> serve_lock(Exchange& exchange, const Caller& caller,
   if (!co_await check_if_header(exchange, caller, path)) co_return;
   auto there = co_await exists(exchange, caller, path);
   if (!there) co_return;
-  request->depth = *depth == Depth::zero ? server::dav::LockDepth::zero
-                                         : server::dav::LockDepth::infinity;
+  request->depth =
+      *depth == Depth::zero ? server::dav::LockDepth::zero : server::dav::LockDepth::infinity;
   request->timeout = timeout;
   auto& locks = exchange.services().locks;
   auto lock = co_await locks.lock(caller.username, path, *request);
@@ -166,9 +167,9 @@ asio::awaitable<void> serve_unlock(Exchange& exchange, const Caller& caller,
                                    const std::string& path) {
   std::string_view token = exchange.header("Lock-Token");
   if (token.size() < 3 || token.front() != '<' || token.back() != '>') {
-    co_return co_await send_refusal(exchange, bhttp::status::bad_request,
-                                    make_error(Errc::bad_request,
-                                               "UNLOCK needs a Lock-Token header: <token>"));
+    co_return co_await send_refusal(
+        exchange, bhttp::status::bad_request,
+        make_error(Errc::bad_request, "UNLOCK needs a Lock-Token header: <token>"));
   }
   token = token.substr(1, token.size() - 2);
   const std::string token_text(token);  // named: no temporary inside the co_await

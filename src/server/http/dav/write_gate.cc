@@ -54,8 +54,7 @@ class GateState : public server::dav::IfState {
 
 bool has_body(Exchange& exchange) {
   auto& parser = exchange.parser();
-  return !exchange.body_read() &&
-         (parser.chunked() || parser.content_length().value_or(0) > 0);
+  return !exchange.body_read() && (parser.chunked() || parser.content_length().value_or(0) > 0);
 }
 
 // The ETag GET gives for `path` ("" for a folder), nullopt when nothing is there.
@@ -69,8 +68,10 @@ asio::awaitable<std::optional<std::string>> etag_of(Exchange& exchange, ops::Ses
 }
 
 // Maps every resource the header names to its path, and its ETag when a condition asks.
-asio::awaitable<std::map<std::optional<std::string>, Known>> look_up(
-    Exchange& exchange, const Caller& caller, const std::string& path, const IfHeader& header) {
+asio::awaitable<std::map<std::optional<std::string>, Known>> look_up(Exchange& exchange,
+                                                                     const Caller& caller,
+                                                                     const std::string& path,
+                                                                     const IfHeader& header) {
   std::map<std::optional<std::string>, Known> known;
   auto session = http_session(exchange, ops::Transport::http);
   session.assume_user(caller.username);
@@ -128,8 +129,9 @@ std::vector<std::string> submitted_lock_tokens(Exchange& exchange) {
   return header ? header->state_tokens() : std::vector<std::string>{};
 }
 
-asio::awaitable<std::optional<std::vector<std::string>>> check_if_header(
-    Exchange& exchange, const Caller& caller, const std::string& path) {
+asio::awaitable<std::optional<std::vector<std::string>>> check_if_header(Exchange& exchange,
+                                                                         const Caller& caller,
+                                                                         const std::string& path) {
   auto value = if_header_of(exchange);
   if (!value) co_return std::vector<std::string>{};
   auto header = server::dav::parse_if_header(*value);
@@ -146,9 +148,9 @@ asio::awaitable<std::optional<std::vector<std::string>>> check_if_header(
   GateState state(std::move(held), std::move(known));
   if (!server::dav::evaluate_if(*header, state)) {
     if (has_body(exchange)) exchange.close_after();
-    co_await send_refusal(exchange, bhttp::status::precondition_failed,
-                          make_error(Errc::precondition_failed,
-                                     "the If header's conditions do not hold"));
+    co_await send_refusal(
+        exchange, bhttp::status::precondition_failed,
+        make_error(Errc::precondition_failed, "the If header's conditions do not hold"));
     co_return std::nullopt;
   }
   co_return header->state_tokens();
