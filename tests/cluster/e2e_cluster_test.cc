@@ -623,37 +623,37 @@ const char* const kExclusiveLock =
 
 TEST(Cluster, ALockTakenThroughNode1Refuses423OnNode2AndItsTokenWorksOnNode3) {
   ClusterClient client("lock-user");
-  register_and_log_in(client, "lena");
-  ASSERT_EQ(dav("NODE1_HTTP", "PUT", "/files/doc.txt", "lena", {}, "first").status, 201);
-  auto locked = dav("NODE1_HTTP", "LOCK", "/files/doc.txt", "lena",
+  register_and_log_in(client, "lars");
+  ASSERT_EQ(dav("NODE1_HTTP", "PUT", "/files/doc.txt", "lars", {}, "first").status, 201);
+  auto locked = dav("NODE1_HTTP", "LOCK", "/files/doc.txt", "lars",
                     {"Content-Type: application/xml", "Timeout: Second-600"}, kExclusiveLock);
   ASSERT_EQ(locked.status, 200) << locked.body;
   std::string token = lock_token_of(locked);
   ASSERT_TRUE(token.starts_with("urn:uuid:")) << locked.headers;
   // Without the token, through node 2: every write refused, whatever the transport.
-  EXPECT_EQ(dav("NODE2_HTTP", "PUT", "/files/doc.txt", "lena", {}, "second").status, 423);
-  EXPECT_EQ(dav("NODE2_HTTP", "DELETE", "/files/doc.txt", "lena").status, 423);
-  auto moved = dav("NODE2_HTTP", "MOVE", "/files/doc.txt", "lena",
+  EXPECT_EQ(dav("NODE2_HTTP", "PUT", "/files/doc.txt", "lars", {}, "second").status, 423);
+  EXPECT_EQ(dav("NODE2_HTTP", "DELETE", "/files/doc.txt", "lars").status, 423);
+  auto moved = dav("NODE2_HTTP", "MOVE", "/files/doc.txt", "lars",
                    {"Destination: http://" + address("NODE2_HTTP") + "/files/moved.txt"});
   EXPECT_EQ(moved.status, 423);
   client.share_login("NODE1_TCP", {"NODE2_TCP"});
   auto removed = client.run("NODE2_TCP", {"rm", "doc.txt"});
   EXPECT_NE(removed.exit_code, 0) << removed.out;
   // Node 3 sees the lock, and takes its token.
-  auto found = dav("NODE3_HTTP", "PROPFIND", "/files/doc.txt", "lena", {"Depth: 0"},
+  auto found = dav("NODE3_HTTP", "PROPFIND", "/files/doc.txt", "lars", {"Depth: 0"},
                    "<?xml version=\"1.0\"?><D:propfind xmlns:D=\"DAV:\"><D:prop>"
                    "<D:lockdiscovery/></D:prop></D:propfind>");
   EXPECT_EQ(found.status, 207);
   EXPECT_NE(found.body.find(token), std::string::npos) << found.body;
   auto replaced =
-      dav("NODE3_HTTP", "PUT", "/files/doc.txt", "lena", {"If: (<" + token + ">)"}, "third");
+      dav("NODE3_HTTP", "PUT", "/files/doc.txt", "lars", {"If: (<" + token + ">)"}, "third");
   EXPECT_EQ(replaced.status, 200) << replaced.body;  // the file replaced
   // UNLOCK through node 2 frees the name for every node.
   EXPECT_EQ(
-      dav("NODE2_HTTP", "UNLOCK", "/files/doc.txt", "lena", {"Lock-Token: <" + token + ">"}).status,
+      dav("NODE2_HTTP", "UNLOCK", "/files/doc.txt", "lars", {"Lock-Token: <" + token + ">"}).status,
       204);
-  EXPECT_EQ(dav("NODE1_HTTP", "PUT", "/files/doc.txt", "lena", {}, "fourth").status, 200);
-  auto back = dav("NODE2_HTTP", "GET", "/files/doc.txt", "lena");
+  EXPECT_EQ(dav("NODE1_HTTP", "PUT", "/files/doc.txt", "lars", {}, "fourth").status, 200);
+  auto back = dav("NODE2_HTTP", "GET", "/files/doc.txt", "lars");
   EXPECT_EQ(back.body, "fourth");
 }
 
