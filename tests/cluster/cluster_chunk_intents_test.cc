@@ -20,12 +20,6 @@ using storage::testing::put;
 using storage::testing::read_file;
 using storage::testing::xxh3_of;
 
-std::shared_ptr<storage::UserSpace> space_of(storage::Backend& backend, std::string_view user) {
-  auto space = backend.open_space(user);
-  if (!space) throw std::runtime_error(space.error().message);
-  return *space;
-}
-
 // psql's answer to a count, without its line end.
 std::string count_of(const std::string& table) {
   std::string out = store_postgres().psql("SELECT count(*) FROM netdisk." + table);

@@ -17,12 +17,6 @@ using storage::testing::put;
 using storage::testing::read_file;
 using storage::testing::xxh3_of;
 
-std::shared_ptr<storage::UserSpace> space_of(storage::Backend& backend, std::string_view user) {
-  auto space = backend.open_space(user);
-  if (!space) throw std::runtime_error(space.error().message);
-  return *space;
-}
-
 cluster::ClusterDeletedUsers deleted_users(ClusterStoreFixture& fixture) {
   return cluster::ClusterDeletedUsers(
       std::make_shared<cluster::pg::PgPool>(store_postgres().conninfo(), 1), fixture.clock().fn());

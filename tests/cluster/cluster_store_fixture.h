@@ -71,6 +71,14 @@ class ClusterStoreFixture {
   ManualClock clock_;
 };
 
+// `user`'s space on `backend` (a node); throws when it cannot be opened.
+inline std::shared_ptr<storage::UserSpace> space_of(storage::Backend& backend,
+                                                    std::string_view user) {
+  auto space = backend.open_space(user);
+  if (!space) throw std::runtime_error(space.error().message);
+  return *space;
+}
+
 // The conformance suites' fixture (tests/storage/user_space_test_util.h): one node.
 class ClusterFixtureBackend {
  public:

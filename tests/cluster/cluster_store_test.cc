@@ -24,12 +24,6 @@ using storage::testing::read_all;
 using storage::testing::read_file;
 using storage::testing::xxh3_of;
 
-std::shared_ptr<storage::UserSpace> space_of(storage::Backend& backend, std::string_view user) {
-  auto space = backend.open_space(user);
-  if (!space) throw std::runtime_error(space.error().message);
-  return *space;
-}
-
 // In a child process that dies without running a destructor (as under SIGKILL): node "a"
 // begins a resumable upload of `content` and writes its first `written` bytes.
 void upload_then_die(ClusterStoreFixture& fixture, const std::string& content,

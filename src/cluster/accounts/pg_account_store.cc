@@ -5,16 +5,19 @@
 
 #include <fmt/format.h>
 
+#include "cluster/pg/pg_time.h"
 #include "storage/byte_size.h"
 #include "storage/username.h"
 
 namespace netdisk::cluster {
 namespace {
 
+using pg::from_seconds;
 using pg::Params;
 using pg::PgConnection;
 using pg::PgResult;
 using pg::PgStatus;
+using pg::seconds_text;
 using storage::UserRecord;
 using Clock = std::chrono::system_clock;
 
@@ -34,17 +37,6 @@ CREATE TABLE IF NOT EXISTS netdisk.users (
 constexpr std::string_view kColumns =
     "name, password_hash, extract(epoch from registered_at)::bigint, "
     "extract(epoch from last_login)::bigint, state, quota, role";
-
-std::string seconds_text(Clock::time_point when) {
-  return std::to_string(
-      std::chrono::duration_cast<std::chrono::seconds>(when.time_since_epoch()).count());
-}
-
-Clock::time_point from_seconds(std::string_view text) {
-  long long seconds = 0;
-  std::from_chars(text.data(), text.data() + text.size(), seconds);
-  return Clock::time_point(std::chrono::seconds(seconds));
-}
 
 UserRecord row_record(const PgResult& result, int row) {
   UserRecord record;

@@ -13,6 +13,8 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "cluster/pg/pg_error_text.h"
+
 namespace netdisk::cluster::pg {
 
 namespace asio = boost::asio;
@@ -45,23 +47,6 @@ namespace {
 constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable);
 const char* const kDeadlineState = "57014";  // PostgreSQL's query_canceled
 const Params kNoParams;
-
-std::string trimmed(const char* text) {
-  std::string out = text ? text : "";
-  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
-  return out;
-}
-
-PgError error_of(PGconn* conn, PGresult* result) {
-  PgError error;
-  if (result != nullptr) {
-    const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
-    error.sqlstate = state ? state : "";
-    error.message = trimmed(PQresultErrorMessage(result));
-  }
-  if (error.message.empty()) error.message = trimmed(PQerrorMessage(conn));
-  return error;
-}
 
 PgError deadline_error() { return PgError{kDeadlineState, "the database did not answer in time"}; }
 

@@ -5,9 +5,9 @@
 #include <cstdlib>
 #include <utility>
 
-namespace netdisk::cluster::pg {
+#include "cluster/pg/pg_error_text.h"
 
-namespace {
+namespace netdisk::cluster::pg {
 
 std::string trimmed(const char* text) {
   std::string out = text ? text : "";
@@ -25,8 +25,6 @@ PgError error_of(PGconn* conn, PGresult* result) {
   if (error.message.empty()) error.message = trimmed(PQerrorMessage(conn));
   return error;
 }
-
-}  // namespace
 
 Error PgError::to_error() const {
   if (sqlstate.empty()) return make_error(Errc::server_busy, "the database cannot be reached");

@@ -4,9 +4,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include "cluster/pg/pg_time.h"
+
 namespace netdisk::cluster {
 namespace {
 
+using pg::from_seconds;
+using pg::seconds_text;
 using server::RegistrationMode;
 using Clock = server::RegistrationPolicy::Clock;
 
@@ -21,17 +25,6 @@ CREATE TABLE IF NOT EXISTS netdisk.invites (
   expires   timestamptz,
   uses_left integer NOT NULL CHECK (uses_left >= 0)
 );)";
-
-std::string seconds_text(Clock::time_point when) {
-  return std::to_string(
-      std::chrono::duration_cast<std::chrono::seconds>(when.time_since_epoch()).count());
-}
-
-Clock::time_point from_seconds(std::string_view text) {
-  long long seconds = 0;
-  std::from_chars(text.data(), text.data() + text.size(), seconds);
-  return Clock::time_point(std::chrono::seconds(seconds));
-}
 
 }  // namespace
 

@@ -3,6 +3,8 @@
 #include <charconv>
 #include <chrono>
 
+#include "cluster/pg/pg_time.h"
+
 namespace netdisk::cluster {
 namespace {
 
@@ -10,6 +12,7 @@ using pg::Params;
 using pg::PgConnection;
 using pg::PgResult;
 using pg::PgStatus;
+using pg::seconds_text;
 using server::ShareRecord;
 using Clock = std::chrono::system_clock;
 
@@ -36,11 +39,6 @@ constexpr std::string_view kColumns =
 
 // An expired link stays listed (as "expired") this long, then goes.
 constexpr std::chrono::seconds kKeepExpired = std::chrono::hours(24 * 7);
-
-std::string seconds_text(Clock::time_point when) {
-  return std::to_string(
-      std::chrono::duration_cast<std::chrono::seconds>(when.time_since_epoch()).count());
-}
 
 template <typename T>
 T number(std::string_view text) {
