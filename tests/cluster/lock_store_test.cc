@@ -17,6 +17,7 @@
 #include "cluster/locks/pg_lock_store.h"
 #include "cluster/pg/async_pg.h"
 #include "server/dav/local_lock_store.h"
+#include "tests/cluster/run_to_end.h"
 #include "tests/cluster/scratch_services.h"
 
 namespace netdisk::server::dav {
@@ -94,22 +95,9 @@ class LockStoreTest : public ::testing::Test {
   // Runs one store call to its end on a one-thread io_context.
   template <typename T>
   T sync(asio::awaitable<T> call) {
-    std::optional<T> out;
-    asio::co_spawn(io_, std::move(call), [&out](std::exception_ptr failure, T value) {
-      if (failure) std::rethrow_exception(failure);
-      out.emplace(std::move(value));
-    });
-    io_.restart();
-    io_.run();
-    return std::move(*out);
+    return cluster_test::run_to_end(io_, std::move(call));
   }
-  void sync_void(asio::awaitable<void> call) {
-    asio::co_spawn(io_, std::move(call), [](std::exception_ptr failure) {
-      if (failure) std::rethrow_exception(failure);
-    });
-    io_.restart();
-    io_.run();
-  }
+  void sync_void(asio::awaitable<void> call) { cluster_test::run_to_end(io_, std::move(call)); }
   LockStore& a() { return env_.first(); }
   LockStore& b() { return env_.second(); }
   std::optional<std::string> blocker(LockStore& store, std::string path,

@@ -14,6 +14,7 @@
 
 #include "server/accounts/throttle_store.h"
 #include "server/cluster/redis_throttle.h"
+#include "tests/cluster/run_to_end.h"
 #include "tests/cluster/scratch_services.h"
 
 namespace netdisk::server {
@@ -45,22 +46,9 @@ class ThrottleStoreTest : public ::testing::Test {
   }
   template <typename T>
   T sync(asio::awaitable<T> call) {
-    std::optional<T> out;
-    asio::co_spawn(io_, std::move(call), [&out](std::exception_ptr failure, T value) {
-      if (failure) std::rethrow_exception(failure);
-      out.emplace(std::move(value));
-    });
-    io_.restart();
-    io_.run();
-    return std::move(*out);
+    return cluster_test::run_to_end(io_, std::move(call));
   }
-  void sync_void(asio::awaitable<void> call) {
-    asio::co_spawn(io_, std::move(call), [](std::exception_ptr failure) {
-      if (failure) std::rethrow_exception(failure);
-    });
-    io_.restart();
-    io_.run();
-  }
+  void sync_void(asio::awaitable<void> call) { cluster_test::run_to_end(io_, std::move(call)); }
   void fail(ThrottleStore& store, const std::string& user, const std::string& address) {
     sync_void(store.record_failure(user, address));
   }

@@ -32,16 +32,22 @@ namespace fs = std::filesystem;
 
 std::string password_of(const std::string& user) { return user + "'s password"; }
 
-// "[10:04] bob: hi" as (bob, hi); the lines of `out` that are messages, in order.
-std::vector<std::pair<std::string, std::string>> messages_in(const std::string& out) {
-  static const std::regex message(R"(^\[\d\d:\d\d\] ([A-Za-z0-9_.-]+): (.*)$)");
+// The (sender, text) pairs of the lines of `out` that `line_form` matches, in order.
+std::vector<std::pair<std::string, std::string>> pairs_in(const std::string& out,
+                                                          const std::regex& line_form) {
   std::vector<std::pair<std::string, std::string>> found;
   std::istringstream lines(out);
   for (std::string line; std::getline(lines, line);) {
     std::smatch match;
-    if (std::regex_match(line, match, message)) found.emplace_back(match[1], match[2]);
+    if (std::regex_match(line, match, line_form)) found.emplace_back(match[1], match[2]);
   }
   return found;
+}
+
+// "[10:04] bob: hi" as (bob, hi); the lines of `out` that are messages, in order.
+std::vector<std::pair<std::string, std::string>> messages_in(const std::string& out) {
+  static const std::regex message(R"(^\[\d\d:\d\d\] ([A-Za-z0-9_.-]+): (.*)$)");
+  return pairs_in(out, message);
 }
 
 class ClientChat : public ClientTest {
@@ -193,13 +199,7 @@ TEST_F(ClientChat, WithoutALoginChatFailsWithOneErrorLine) {
 // "[10:04] (history) bob: hi" as (bob, hi): the history lines of `out`, in order.
 std::vector<std::pair<std::string, std::string>> history_in(const std::string& out) {
   static const std::regex message(R"(^\[\d\d:\d\d\] \(history\) ([A-Za-z0-9_.-]+): (.*)$)");
-  std::vector<std::pair<std::string, std::string>> found;
-  std::istringstream lines(out);
-  for (std::string line; std::getline(lines, line);) {
-    std::smatch match;
-    if (std::regex_match(line, match, message)) found.emplace_back(match[1], match[2]);
-  }
-  return found;
+  return pairs_in(out, message);
 }
 
 TEST_F(ClientChat, JoiningShowsTheEarlierPublicMessagesMarkedAsHistoryInOrder) {
